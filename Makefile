@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+
+.PHONY: run test install install-dev assets migrate seed serve lint format bench clean
+
+run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/). Stop with Ctrl+C."
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev assets ## Install and run every test (browser tests need /usr/bin/chromium)
+	$(BIN)/pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/dist/main.css: node_modules/.package-lock.json $(wildcard static/src/*)
+	npm run --silent build
+
+assets: static/dist/main.css ## Compile the front-end (GOV.UK Frontend with our brand)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: install
+	$(BIN)/python manage.py seed_demo
+
+lint: install-dev ## ruff, formatting, migrations and import layers
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev assets ## Benchmarks print JSON figures; never part of `make test`
+	@for script in benchmarks/*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3* var

@@ -1,0 +1,1 @@
+"""People who use the platform: the custom User, sign-in through allauth, MFA and roles."""

@@ -1,0 +1,32 @@
+"""App configuration: keeps the role groups in step with the permissions each app declares."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # The permissions this app grants to each role (see accounts.roles.Role).
+    role_permissions = {
+        "Administrator": [
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.delete_user",
+            "accounts.view_user",
+            "accounts.change_securitypolicy",
+            "auth.view_group",
+            "auth.change_group",
+            "wagtailadmin.access_admin",
+            "wagtailusers.add_userprofile",
+            "wagtailusers.change_userprofile",
+        ],
+        "Training lead": ["wagtailadmin.access_admin"],
+    }
+
+    def ready(self) -> None:
+        from accounts.signals import sync_role_groups_after_migrate
+
+        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="accounts-role-groups")

@@ -1,0 +1,99 @@
+"""The custom User (email is the login) and the site-wide security policy."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from accounts.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account. Signs in with their email address; has no username."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField("given name", max_length=150)
+    last_name = models.CharField("family name", max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+@register_setting(icon="lock")
+class SecurityPolicy(BaseGenericSetting):
+    """Which roles must use a second factor. Enforced on every request by RequireMfaMiddleware."""
+
+    require_mfa_for_administrators = models.BooleanField(
+        "Administrators must use two-factor authentication", default=True
+    )
+    require_mfa_for_cto_office = models.BooleanField(
+        "CTO office must use two-factor authentication", default=False
+    )
+    require_mfa_for_department_leads = models.BooleanField(
+        "Department leads must use two-factor authentication", default=False
+    )
+    require_mfa_for_training_leads = models.BooleanField(
+        "Training leads must use two-factor authentication", default=False
+    )
+
+    panels = [
+        HelpPanel(
+            content=(
+                "<p>People in a role ticked here are sent to set up an authenticator app "
+                "before they can use anything else. Learners can always choose to use one.</p>"
+            )
+        ),
+        FieldPanel("require_mfa_for_administrators"),
+        FieldPanel("require_mfa_for_cto_office"),
+        FieldPanel("require_mfa_for_department_leads"),
+        FieldPanel("require_mfa_for_training_leads"),
+    ]
+
+    class Meta:
+        verbose_name = "security policy"
+        verbose_name_plural = "security policy"
+
+    def roles_requiring_mfa(self) -> set[str]:
+        flags = {
+            Role.ADMINISTRATOR: self.require_mfa_for_administrators,
+            Role.CTO_OFFICE: self.require_mfa_for_cto_office,
+            Role.DEPARTMENT_LEAD: self.require_mfa_for_department_leads,
+            Role.TRAINING_LEAD: self.require_mfa_for_training_leads,
+        }
+        return {str(role) for role, required in flags.items() if required}

@@ -1,0 +1,133 @@
+"""Writes for accounts: creating people, giving them roles, keeping role groups in step."""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from accounts.models import SecurityPolicy, User
+from accounts.roles import Role
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str,
+    last_name: str = "",
+    email_verified: bool = False,
+    roles: Iterable[Role] = (Role.LEARNER,),
+) -> User:
+    """Create a person with a primary email address (verified or not) and their roles."""
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    user_roles_set(user=user, roles=roles)
+    return user
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str = "",
+    roles: Iterable[Role],
+) -> tuple[User, bool]:
+    """Create a person with a verified address, or bring an existing one in line (idempotent)."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return (
+            user_create(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                email_verified=True,
+                roles=roles,
+            ),
+            True,
+        )
+    user.first_name, user.last_name = first_name, last_name
+    user.set_password(password)
+    user.save(update_fields=["first_name", "last_name", "password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    user_roles_set(user=user, roles=roles)
+    return user, False
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: Iterable[Role]) -> None:
+    """Replace a person's role groups with exactly `roles`; other groups are left alone."""
+    wanted = {Role(role) for role in roles}
+    groups = [Group.objects.get_or_create(name=str(role))[0] for role in wanted]
+    role_names = [str(role) for role in Role]
+    user.groups.remove(*user.groups.filter(name__in=role_names).exclude(name__in=wanted))
+    user.groups.add(*groups)
+
+
+def declared_role_permissions() -> dict[str, set[str]]:
+    """Collect 'app_label.codename' permissions per role from every app's `role_permissions`."""
+    declared: dict[str, set[str]] = {str(role): set() for role in Role}
+    for config in apps.get_app_configs():
+        for role, permissions in getattr(config, "role_permissions", {}).items():
+            declared[str(Role(role))].update(permissions)
+    return declared
+
+
+@transaction.atomic
+def role_groups_sync(*, using: str = "default") -> dict[str, int]:
+    """Create the role groups and grant each the permissions apps declare. Idempotent.
+
+    Permissions that do not exist yet (an app not migrated so far) are skipped; the next
+    migrate grants them. Returns how many permissions each group holds.
+    """
+    counts: dict[str, int] = {}
+    for role, wanted in declared_role_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        permissions = list(_permissions_named(wanted, using=using))
+        group.permissions.add(*permissions)
+        counts[role] = group.permissions.count()
+    for config in apps.get_app_configs():
+        grant = getattr(config, "grant_role_object_permissions", None)
+        if grant is not None:
+            grant(using=using)
+    return counts
+
+
+def _permissions_named(names: set[str], *, using: str) -> Iterable[Permission]:
+    by_app: dict[str, set[str]] = {}
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        by_app.setdefault(app_label, set()).add(codename)
+    for app_label, codenames in by_app.items():
+        yield from Permission.objects.using(using).filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+
+
+@transaction.atomic
+def user_name_update(*, user: User, first_name: str, last_name: str) -> User:
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+@transaction.atomic
+def security_policy_update(**flags: bool) -> SecurityPolicy:
+    """Set which roles must use MFA, e.g. security_policy_update(require_mfa_for_cto_office=True)."""
+    policy = SecurityPolicy.load()
+    for name, value in flags.items():
+        if not name.startswith("require_mfa_for_") or not hasattr(policy, name):
+            raise ValueError(f"Unknown security policy flag: {name}")
+        setattr(policy, name, value)
+    policy.save()
+    return policy

@@ -1,0 +1,10 @@
+"""CMS registrations for accounts: the person chooser."""
+
+from wagtail import hooks
+
+from accounts.choosers import person_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_person_chooser():
+    return person_chooser_viewset

@@ -1,0 +1,37 @@
+"""App configuration for courses, and the page permissions each role holds in the page tree."""
+
+from django.apps import AppConfig
+
+_MEDIA = [
+    f"{app}.{action}_{model}"
+    for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
+    for action in ("add", "change", "delete", "choose")
+]
+
+# Wagtail page permissions, granted on the root of the tree (and so on every page below it).
+ROOT_PAGE_PERMISSIONS = {
+    "Administrator": [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+}
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = "Courses"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    role_permissions = {
+        "Administrator": [*_MEDIA, "wagtailadmin.access_admin"],
+        "Training lead": _MEDIA,
+    }
+
+    def grant_role_object_permissions(self, *, using: str = "default") -> None:
+        from courses.services import root_page_permissions_grant
+
+        root_page_permissions_grant(ROOT_PAGE_PERMISSIONS, using=using)

@@ -1,0 +1,1 @@
+"""The project package: settings, root URLs and the seed_demo wiring."""

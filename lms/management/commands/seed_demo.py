@@ -1,0 +1,59 @@
+"""Load the demo organisation and one account per persona. Safe to run again: it converges."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import content_fixtures
+from accounts.roles import Role
+from accounts.services import security_policy_update, user_upsert
+from organisations.models import Department, JobRole
+from organisations.services import membership_set, organisation_load
+
+
+class Command(BaseCommand):
+    help = "Seed the demo: departments, job roles and a demo account for each persona."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep-mfa-policy",
+            action="store_true",
+            help="Leave the MFA policy as it is (by default the demo lets every persona in "
+            "without setting up an authenticator app).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, keep_mfa_policy: bool = False, **options):
+        organisation = content_fixtures.read("organisation")
+        counts = organisation_load(
+            departments=organisation["departments"], job_roles=organisation["job_roles"]
+        )
+        people = content_fixtures.read("users")
+        users = {}
+        for person in people["users"]:
+            users[person["email"]], _ = user_upsert(
+                email=person["email"],
+                password=people["password"],
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                roles=[Role(name) for name in person["roles"]],
+            )
+        departments = {d.code: d for d in Department.objects.all()}
+        job_roles = {r.code: r for r in JobRole.objects.all()}
+        for person in people["users"]:
+            membership_set(
+                user=users[person["email"]],
+                department=departments[person["department"]],
+                job_role=job_roles[person["job_role"]],
+                line_manager=users.get(person["line_manager"]),
+            )
+        if not keep_mfa_policy:
+            security_policy_update(require_mfa_for_administrators=False)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
+                f"roles, {len(users)} demo accounts."
+            )
+        )
+        self.stdout.write(f"\nDemo sign-ins (password for every account: {people['password']}):")
+        for person in people["users"]:
+            self.stdout.write(f"  {person['email']:<30} {', '.join(person['roles'])}")

@@ -1,0 +1,1 @@
+"""The organisation people work in: departments, job roles and each person's membership."""

@@ -1,0 +1,131 @@
+"""Departments (a tree), job roles, and each person's place in the organisation."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9-]{1,19}$",
+    "Use 2 to 20 capital letters, digits or hyphens, starting with a letter (for example FIN).",
+)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def with_headcount(self):
+        return self.annotate(headcount=models.Count("memberships", distinct=True))
+
+
+class Department(index.Indexed, models.Model):
+    code = models.CharField(max_length=20, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level department.",
+    )
+    establishment = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Planned number of staff, used to show how much of the department is covered.",
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("parent"),
+        FieldPanel("establishment"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("code"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A department cannot sit inside itself."})
+            ancestor = ancestor.parent
+
+
+class JobRole(index.Indexed, models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    family = models.CharField(
+        max_length=100, blank=True, help_text="The role family, as in the HR framework."
+    )
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("family"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Where a person works: their department, job role and line manager."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    job_role = models.ForeignKey(
+        JobRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    line_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_memberships",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        permissions = [
+            ("view_own_department", "Can see their own department, aggregated"),
+            ("view_all_departments", "Can see every department, aggregated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.job_role or 'no role'}, {self.department or 'no department'}"
+
+    def clean(self) -> None:
+        if self.line_manager_id is None:
+            return
+        if self.line_manager_id == self.user_id:
+            raise ValidationError({"line_manager": "A person cannot be their own line manager."})
+        # Walk up the management chain: a manager who (indirectly) reports to this person
+        # would make a loop that no report could ever be drawn from.
+        seen, manager_id = {self.user_id}, self.line_manager_id
+        while manager_id is not None:
+            if manager_id in seen:
+                raise ValidationError({"line_manager": "This would make a loop of line managers."})
+            seen.add(manager_id)
+            manager_id = (
+                Membership.objects.filter(user_id=manager_id)
+                .values_list("line_manager_id", flat=True)
+                .first()
+            )

@@ -1,0 +1,11 @@
+"""URLs for profile and department pages."""
+
+from django.urls import path
+
+from organisations import views
+
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("department/", views.MyDepartmentView.as_view(), name="my_department"),
+    path("departments/", views.DepartmentsOverviewView.as_view(), name="departments_overview"),
+]
