@@ -13,9 +13,7 @@ def user_role_names(user: User | AnonymousUser) -> frozenset[str]:
     cached = getattr(user, "_role_names", None)
     if cached is None:
         role_names = [str(role) for role in Role]
-        cached = frozenset(
-            user.groups.filter(name__in=role_names).values_list("name", flat=True)
-        )
+        cached = frozenset(user.groups.filter(name__in=role_names).values_list("name", flat=True))
         user._role_names = cached
     return cached
 

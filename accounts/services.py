@@ -123,7 +123,7 @@ def user_name_update(*, user: User, first_name: str, last_name: str) -> User:
 
 @transaction.atomic
 def security_policy_update(**flags: bool) -> SecurityPolicy:
-    """Set which roles must use MFA, e.g. security_policy_update(require_mfa_for_cto_office=True)."""
+    """Set which roles must use MFA: security_policy_update(require_mfa_for_cto_office=True)."""
     policy = SecurityPolicy.load()
     for name, value in flags.items():
         if not name.startswith("require_mfa_for_") or not hasattr(policy, name):

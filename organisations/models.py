@@ -71,7 +71,12 @@ class JobRole(index.Indexed, models.Model):
     )
     description = models.TextField(blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("family"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("family"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:

@@ -1,10 +1,36 @@
 """Fixtures shared by every test: people in each role, and a clean cache per test."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
 from accounts.roles import Role
+from tests.browser.chromium import CHROMIUM
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.mfa import activate_totp
+
+# Playwright's sync API keeps an event loop in the test thread. The ORM calls tests make stay
+# synchronous and single-threaded, so Django's guard against async-unsafe calls does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _playwright(request):
+    """Start Playwright before anything touches the database when browser tests will run.
+
+    Starting it switches the execution context Django keys its database connections on; the
+    snapshot that serialized_rollback restores lives on the connection, so the test database
+    must be created in the same context the browser tests later run in.
+    """
+    wanted = any("browser" in item.keywords for item in request.session.items)
+    if not wanted or not CHROMIUM.exists():
+        yield None
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +80,10 @@ def cto_office(db):
 
 @pytest.fixture
 def administrator(db):
-    return make_person(roles=[Role.LEARNER, Role.ADMINISTRATOR])
+    # Administrators must use MFA by default, so the fixture has an authenticator app.
+    admin = make_person(roles=[Role.LEARNER, Role.ADMINISTRATOR])
+    activate_totp(admin)
+    return admin
 
 
 @pytest.fixture

@@ -54,5 +54,7 @@ def make_person(
         roles=roles,
     )
     if department or job_role or line_manager:
-        membership_set(user=user, department=department, job_role=job_role, line_manager=line_manager)
+        membership_set(
+            user=user, department=department, job_role=job_role, line_manager=line_manager
+        )
     return user

@@ -1,6 +1,6 @@
 """The test suite: fast, isolated, deterministic."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 DEBUG = False

@@ -137,9 +137,10 @@ def test_signup_with_an_email_already_in_use_says_so_and_creates_nothing(client)
     response = signup(client, email="TAKEN@example.org")
 
     assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.context[
-        "form"
-    ].errors["email"][0]
+    assert (
+        "A user is already registered with this email address."
+        in response.context["form"].errors["email"][0]
+    )
     assert list(User.objects.values_list("pk", flat=True)) == [existing.pk]
 
 

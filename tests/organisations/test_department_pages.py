@@ -34,7 +34,9 @@ def test_lead_department_counts_include_sub_departments(client, department_lead,
     make_person(department=unit, job_role=JobRoleFactory(name="Policy officer"))
     client.force_login(department_lead)
 
-    rows = {r.job_role: r.people for r in client.get(reverse("my_department")).context["role_counts"]}
+    rows = {
+        r.job_role: r.people for r in client.get(reverse("my_department")).context["role_counts"]
+    }
 
     assert rows == {"Citizen service officer": 1, "Policy officer": 1}
 
@@ -79,7 +81,9 @@ def test_departments_overview_makes_the_same_queries_whatever_the_size(client, c
 
 
 @pytest.mark.django_db
-def test_my_department_makes_the_same_queries_whatever_the_size(client, department_lead, department):
+def test_my_department_makes_the_same_queries_whatever_the_size(
+    client, department_lead, department
+):
     client.force_login(department_lead)
 
     def count_queries():

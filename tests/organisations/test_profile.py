@@ -15,7 +15,7 @@ def test_profile_shows_email_department_role_and_line_manager(client, learner, d
 
     assert learner.email in html
     assert str(department_lead) in html
-    assert 'selected>Civil Registration and Citizen Services (CRS)</option>' in html
+    assert "selected>Civil Registration and Citizen Services (CRS)</option>" in html
     assert "selected>Citizen service officer</option>" in html
 
 

@@ -1,0 +1,161 @@
+"""Every page of the service passes axe-core (WCAG 2.2 A and AA) with no violations, reflows at
+320 px without sideways scrolling, and shows its content with JavaScript off."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from tests.browser.axe import axe_violations, horizontal_overflow
+from tests.factories import PASSWORD, make_person
+from tests.mfa import activate_totp
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Path, and the status of the page the browser ends on (the CMS login redirects to ours).
+ANONYMOUS_PAGES = {
+    "/": 200,
+    "/accounts/login/": 200,
+    "/accounts/signup/": 200,
+    "/accounts/password/reset/": 200,
+    "/accounts/confirm-email/": 200,
+    "/accessibility/": 200,
+    "/privacy/": 200,
+    "/cms/login/": 200,
+    "/no-such-page/": 404,
+}
+
+SIGNED_IN_PAGES = [
+    "/",
+    "/profile/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/department/",
+    "/departments/",
+    "/privacy/",
+]
+
+
+def check_page(page, path, *, expect_status=None):
+    response = page.goto(path)
+    if expect_status is not None:
+        assert response.status == expect_status
+    expect(page.locator("h1")).to_have_count(1)
+    assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize(("path", "status"), ANONYMOUS_PAGES.items())
+def test_anonymous_pages_pass_axe_and_reflow_at_320px(new_page, path, status):
+    wide = new_page(width=1280)
+    check_page(wide, path, expect_status=status)
+    narrow = new_page(width=320)
+    check_page(narrow, path, expect_status=status)
+    assert horizontal_overflow(narrow) == 0, path
+
+
+@pytest.mark.parametrize(("path", "status"), ANONYMOUS_PAGES.items())
+def test_anonymous_pages_show_their_content_without_javascript(new_page, path, status):
+    page = new_page(javascript=False)
+    assert page.goto(path).status == status
+
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#navigation")).to_be_visible()  # the menu is a plain list without JS
+    assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_signed_in_pages_pass_axe_and_reflow_at_320px(new_page, sign_in_as, path):
+    # A lead who is also CTO office and administrator can open every page in the list.
+    person = make_person(
+        roles=[Role.LEARNER, Role.DEPARTMENT_LEAD, Role.CTO_OFFICE, Role.ADMINISTRATOR],
+        email="all.roles.with.a.long.address@city-government.example.org",
+    )
+    activate_totp(person)
+    for width in (1280, 320):
+        page = new_page(width=width)
+        sign_in_as(page, person)
+        check_page(page, path, expect_status=200)
+        assert horizontal_overflow(page) == 0, (path, width)
+
+
+def test_forms_with_errors_pass_axe(page):
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_profile_with_errors_passes_axe(page, sign_in_as):
+    sign_in_as(page, make_person())
+    page.goto("/profile/")
+    page.get_by_label("Given name").fill("")
+    page.get_by_role("button", name="Save your details").click()
+
+    expect(page.get_by_text("Enter your given name").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_password_reset_and_verification_pages_pass_axe(page):
+    make_person(email="amina@example.org")
+    page.goto("/accounts/password/reset/")
+    page.get_by_label("Email").fill("amina@example.org")
+    page.get_by_role("button", name=re.compile("Reset")).click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/done/$"))
+    assert axe_violations(page) == []
+
+    link = re.search(r"http://[^/]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)[1]
+    page.goto(link)
+    expect(page.locator("h1")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_email_verification_pages_pass_axe(page):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Given name").fill("Noor")
+    page.get_by_label("Work email address").fill("noor@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm\-email/$"))
+    assert axe_violations(page) == []
+
+    key_path = re.search(r"http://[^/]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
+    page.goto(key_path)
+    assert axe_violations(page) == []
+    page.goto("/accounts/confirm-email/not-a-real-key/")
+    assert axe_violations(page) == []
+
+
+def test_mfa_set_up_and_sign_in_pages_pass_axe(page, sign_in_as):
+    make_person(email="amina@example.org")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("amina@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto("/accounts/2fa/totp/activate/")
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    assert axe_violations(page) == []
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    assert axe_violations(page) == []
+
+    page.get_by_label("Authenticator code").fill("000000")
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_text("Incorrect code.").first).to_be_visible()
+    assert axe_violations(page) == []

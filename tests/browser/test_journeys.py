@@ -1,0 +1,131 @@
+"""Whole journeys in a real browser, on a phone-sized screen with JavaScript off."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+import content_fixtures
+from accounts.models import User
+from organisations.models import Membership
+from tests.browser.axe import axe_violations
+from tests.factories import DepartmentFactory, JobRoleFactory
+from tests.mfa import current_code
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSPHRASE = "a-long-and-unusual-passphrase"
+
+
+def sign_in(page, email, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_page):
+    DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
+    JobRoleFactory(code="citizen-service-officer", name="Citizen service officer")
+    page = new_page(width=320, javascript=False)
+
+    page.goto("/")
+    page.get_by_role("link", name="Create an account").first.click()
+    page.get_by_label("Given name").fill("Noor")
+    page.get_by_label("Family name").fill("Haddad")
+    page.get_by_label("Work email address").fill("noor.haddad@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSPHRASE)
+    page.get_by_label("Confirm password").fill(PASSPHRASE)
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Verify Your Email Address"
+
+    link = re.search(r"http://[^/]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert "noor.haddad@example.org" in page.locator("main").inner_text()
+
+    page.locator("#navigation").get_by_role("link", name="Your profile").click()
+    page.get_by_label("Department").select_option(
+        label="Civil Registration and Citizen Services (CRS)"
+    )
+    page.get_by_label("Job role").select_option(label="Citizen service officer")
+    page.get_by_role("button", name="Save your details").click()
+    expect(page.get_by_text("Your details have been saved.")).to_be_visible()
+    membership = Membership.objects.get(user__email="noor.haddad@example.org")
+    assert membership.department.code == "CRS"
+
+    page.goto("/accounts/2fa/totp/activate/")
+    page.get_by_label("Password").fill(PASSPHRASE)
+    page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").inner_text().strip()
+    page.get_by_label("Authenticator code").fill(current_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery\-codes/"))
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "noor.haddad@example.org", PASSPHRASE)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    assert axe_violations(page) == []
+    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.locator("#navigation").get_by_role("link", name="Your profile")).to_be_visible()
+    assert User.objects.get(email="noor.haddad@example.org").last_login is not None
+
+
+@pytest.mark.parametrize(
+    ("email", "menu"),
+    [
+        ("learner@example.org", ["Home", "Your profile", "Account security"]),
+        (
+            "training.lead@example.org",
+            ["Home", "Your profile", "Account security", "Content management"],
+        ),
+        (
+            "department.lead@example.org",
+            ["Home", "Your profile", "Your department", "Account security"],
+        ),
+        ("cto.office@example.org", ["Home", "Your profile", "Departments", "Account security"]),
+        (
+            "admin@example.org",
+            [
+                "Home",
+                "Your profile",
+                "Your department",
+                "Departments",
+                "Account security",
+                "Content management",
+            ],
+        ),
+    ],
+)
+def test_each_demo_persona_signs_in_and_sees_their_menu(new_page, email, menu):
+    call_command("seed_demo", stdout=StringIO())
+    page = new_page(width=1024)
+
+    sign_in(page, email, content_fixtures.read("users")["password"])
+
+    links = page.locator("#navigation a").all_inner_texts()
+    assert [text.strip() for text in links] == menu
+    assert axe_violations(page) == []
+
+
+def test_training_lead_reaches_the_cms_through_the_sites_own_sign_in(new_page):
+    call_command("seed_demo", stdout=StringIO())
+    page = new_page(width=1280)
+
+    page.goto("/cms/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Email address").fill("training.lead@example.org")
+    page.get_by_label("Password").fill(content_fixtures.read("users")["password"])
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/cms/$"))
+    assert "Dashboard" in page.title()

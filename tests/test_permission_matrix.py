@@ -1,0 +1,90 @@
+"""Who can reach which page: one row per page, one column per persona.
+
+Every page a person can open is listed here. A number is the status code expected; a path is
+where the page redirects to (the start of the address). `LOGIN` is the sign-in page with a
+`next` parameter; `HOME` is where allauth sends people already signed in; `CMS` is Wagtail's
+dashboard, where Wagtail sends people who lack a model permission inside the CMS (its data is
+never shown). Later features add their pages to PAGES.
+"""
+
+from urllib.parse import unquote
+
+import pytest
+
+LOGIN, HOME, CMS = "/accounts/login/?next=", "/", "/cms/"
+PERSONAS = [
+    "anonymous",
+    "learner",
+    "training_lead",
+    "department_lead",
+    "cto_office",
+    "administrator",
+]
+
+
+def row(anonymous, learner, training_lead, department_lead, cto_office, administrator):
+    return dict(
+        zip(
+            PERSONAS,
+            [anonymous, learner, training_lead, department_lead, cto_office, administrator],
+            strict=True,
+        )
+    )
+
+
+EVERYONE = row(200, 200, 200, 200, 200, 200)
+SIGNED_IN = row(LOGIN, 200, 200, 200, 200, 200)
+ANONYMOUS_ONLY = row(200, HOME, HOME, HOME, HOME, HOME)
+
+PAGES = {
+    "/": EVERYONE,
+    "/accessibility/": EVERYONE,
+    "/privacy/": EVERYONE,
+    "/accounts/login/": ANONYMOUS_ONLY,
+    "/accounts/signup/": ANONYMOUS_ONLY,
+    "/accounts/password/reset/": EVERYONE,
+    "/accounts/email/": SIGNED_IN,
+    "/accounts/password/change/": SIGNED_IN,
+    "/accounts/2fa/": SIGNED_IN,
+    "/profile/": SIGNED_IN,
+    "/department/": row(LOGIN, 403, 403, 200, 403, 200),
+    "/departments/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/cms/": row(LOGIN, 403, 200, 403, 403, 200),
+    "/cms/login/": row("/accounts/login/", 403, "/accounts/login/", 403, 403, "/accounts/login/"),
+    "/cms/pages/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/organisations/department/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/organisations/jobrole/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/organisations/membership/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/settings/accounts/securitypolicy/1/": row(LOGIN, 403, CMS, 403, 403, 200),
+}
+
+CASES = [
+    (path, persona, expected)
+    for path, expected_by in PAGES.items()
+    for persona, expected in expected_by.items()
+]
+
+
+@pytest.mark.parametrize(("path", "persona", "expected"), CASES)
+@pytest.mark.django_db
+def test_permission_matrix(client, people, path, persona, expected):
+    if people[persona] is not None:
+        client.force_login(people[persona])
+
+    response = client.get(path)
+
+    if isinstance(expected, str):
+        assert response.status_code == 302
+        if expected == LOGIN:
+            assert unquote(response.url) == f"{LOGIN}{path}"
+        else:
+            assert response.url == expected
+    else:
+        assert response.status_code == expected
+
+
+def test_every_persona_is_in_every_row():
+    for path, expected_by in PAGES.items():
+        assert list(expected_by) == PERSONAS, path
