@@ -11,6 +11,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from accounts.models import SecurityPolicy
+
 LOGIN, HOME, CMS = "/accounts/login/?next=", "/", "/cms/"
 PERSONAS = [
     "anonymous",
@@ -57,7 +59,7 @@ PAGES = {
     "/cms/snippets/organisations/membership/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
-    "/cms/settings/accounts/securitypolicy/1/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),
 }
 
 CASES = [
@@ -73,6 +75,7 @@ def test_permission_matrix(client, people, path, persona, expected):
     if people[persona] is not None:
         client.force_login(people[persona])
 
+    path = path.format(security_policy=SecurityPolicy.load().pk)
     response = client.get(path)
 
     if isinstance(expected, str):
