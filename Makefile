@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
 .PHONY: run test install install-dev assets migrate seed serve lint format bench clean
 
