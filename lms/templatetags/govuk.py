@@ -31,6 +31,8 @@ _WIDGET_CLASS = {"input": "govuk-input", "select": "govuk-select", "textarea": "
 @register.inclusion_tag("govuk/field.html")
 def govuk_field(field: BoundField, width: str = "") -> dict:
     kind = _kind(field)
+    # Placeholders vanish as people type and are often mistaken for filled-in values.
+    field.field.widget.attrs.pop("placeholder", None)
     hint_id = f"{field.auto_id}-hint" if field.help_text else ""
     error_id = f"{field.auto_id}-error" if field.errors else ""
     described_by = " ".join(filter(None, [hint_id, error_id]))
