@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("xapi/", include("xapi.urls")),
     path("", include("organisations.urls")),
     path(
         "accessibility/",

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override allauth's and Wagtail's.
     "accounts",
     "organisations",
+    "xapi",
     "courses",
     "lms",
     "wagtail.contrib.forms",
@@ -215,6 +216,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# The LRS refuses larger request bodies (statements with attachments) before parsing them.
+XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,18 @@
+"""App configuration for the LRS."""
+
+from django.apps import AppConfig
+
+
+class XapiConfig(AppConfig):
+    name = "xapi"
+    verbose_name = "Learning records (xAPI)"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    role_permissions = {
+        "Administrator": [
+            f"xapi.{action}_{model}"
+            for model in ("lrsclient", "forwardingendpoint")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["xapi.view_outboxentry", "xapi.change_outboxentry"],
+    }

@@ -1,0 +1,1 @@
+"""The LRS's HTTP interface: request handling shared by every resource, and the resources."""

@@ -1,0 +1,13 @@
+"""Errors the LRS answers with: a status code and a JSON body saying what was wrong."""
+
+
+class XapiHttpError(Exception):
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None):
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        super().__init__(message)
+
+
+def bad_request(message: str) -> XapiHttpError:
+    return XapiHttpError(400, message)

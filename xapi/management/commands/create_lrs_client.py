@@ -1,0 +1,32 @@
+"""Create (or update) Basic-auth LRS credentials: create_lrs_client NAME --key K --secret S."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from xapi.models.clients import SCOPE_NAMES
+from xapi.services import lrs_client_upsert
+
+
+class Command(BaseCommand):
+    help = "Create or update an LRS client with a Basic-auth key and secret (idempotent on NAME)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--key", required=True)
+        parser.add_argument("--secret", required=True)
+        parser.add_argument(
+            "--scopes",
+            nargs="+",
+            default=["all"],
+            help=f"One or more of: {', '.join(sorted(SCOPE_NAMES))}",
+        )
+
+    def handle(self, *args, name, key, secret, scopes, **options):
+        scopes = [s for scope in scopes for s in scope.split(",") if s]
+        unknown = set(scopes) - SCOPE_NAMES
+        if unknown:
+            raise CommandError(f"Unknown scopes: {', '.join(sorted(unknown))}")
+        client, created = lrs_client_upsert(name=name, key=key, secret=secret, scopes=scopes)
+        verb = "Created" if created else "Updated"
+        self.stdout.write(
+            f"{verb} LRS client {client.name!r} (key {client.key}, scopes {', '.join(client.scopes)})."
+        )

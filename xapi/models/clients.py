@@ -1,0 +1,52 @@
+"""LRS clients: Basic-auth key and secret (stored hashed) with scopes."""
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models
+
+SCOPES = (
+    ("all", "Everything"),
+    ("all/read", "Read everything"),
+    ("statements/write", "Write statements"),
+    ("statements/read", "Read all statements"),
+    ("statements/read/mine", "Read the statements this client wrote"),
+    ("state", "Read and write state documents"),
+    ("define", "Define activities"),
+    ("profile", "Read and write profile documents"),
+)
+SCOPE_NAMES = {name for name, _ in SCOPES}
+
+
+class LrsClient(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100, unique=True, help_text="The Basic-auth user name.")
+    secret_hash = models.CharField(max_length=256, editable=False)
+    scopes = models.JSONField(default=list, help_text="Scope names, e.g. all or statements/write.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "LRS client"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_hash = make_password(secret)
+
+    def check_secret(self, secret: str) -> bool:
+        return check_password(secret, self.secret_hash)
+
+    @property
+    def authority(self) -> dict:
+        """The Agent recorded as the authority of every statement this client sends."""
+        return {
+            "objectType": "Agent",
+            "name": self.name,
+            "account": {"homePage": settings.SITE_URL, "name": f"lrs-client/{self.key}"},
+        }
+
+    def allows(self, *scopes: str) -> bool:
+        held = set(self.scopes)
+        return "all" in held or bool(held & set(scopes))

@@ -1,0 +1,68 @@
+"""Forwarding to other LRSs through a durable outbox, and resumable pulls from them."""
+
+from django.db import models
+
+
+class ForwardingEndpoint(models.Model):
+    class Version(models.TextChoices):
+        V1_0_3 = "1.0.3", "xAPI 1.0.3"
+        V2_0_0 = "2.0.0", "xAPI 2.0.0"
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(
+        max_length=500, help_text="The LRS base address, e.g. https://lrs.example.gov/xapi/"
+    )
+    version = models.CharField(max_length=5, choices=Version.choices, default=Version.V1_0_3)
+    username = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=500, blank=True)
+    enabled = models.BooleanField(default=True)
+    batch_size = models.PositiveIntegerField(default=100)
+    timeout_seconds = models.PositiveIntegerField(default=10)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutboxEntry(models.Model):
+    """One statement waiting to reach (or sent to) one endpoint; written with the statement."""
+
+    endpoint = models.ForeignKey(
+        ForwardingEndpoint, on_delete=models.CASCADE, related_name="outbox"
+    )
+    statement = models.ForeignKey("xapi.Statement", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "outbox entries"
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "statement"], name="xapi_outbox_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["endpoint", "next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="xapi_outbox_due",
+            )
+        ]
+
+
+class PullCursor(models.Model):
+    """Where a pull from another LRS stopped, so the next run resumes there."""
+
+    endpoint = models.OneToOneField(
+        ForwardingEndpoint, on_delete=models.CASCADE, related_name="pull_cursor"
+    )
+    more_url = models.TextField(blank=True)
+    since = models.CharField(max_length=40, blank=True)
+    pulled = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

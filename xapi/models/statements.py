@@ -1,0 +1,82 @@
+"""Statements, stored whole as JSON, with indexed columns and side tables for every filter."""
+
+from django.db import models
+
+
+class Statement(models.Model):
+    # A sequence gives a total order for paging ("more" links) that never skips a statement.
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField(help_text="The statement as stored, with id, stored and authority.")
+    verb_id = models.TextField()
+    # The statement a StatementRef object points at (voiding, and references between statements).
+    object_statement_id = models.UUIDField(null=True, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    timestamp = models.DateTimeField()
+    stored = models.DateTimeField()
+    voided = models.BooleanField(default=False)
+    client = models.ForeignKey(
+        "xapi.LrsClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["verb_id", "seq"], name="xapi_stmt_verb_seq"),
+            models.Index(fields=["registration", "seq"], name="xapi_stmt_registration_seq"),
+            models.Index(fields=["stored", "seq"], name="xapi_stmt_stored_seq"),
+            models.Index(fields=["object_statement_id"], name="xapi_stmt_object_stmt"),
+            models.Index(fields=["client", "seq"], name="xapi_stmt_client_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementAgent(models.Model):
+    """An agent a statement names. `principal`: the actor or object (the `agent` filter);
+    otherwise only related (authority, instructor, team, sub-statement: `related_agents`)."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="agent_refs", db_index=False
+    )
+    agent_key = models.TextField()
+    principal = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["agent_key", "principal", "statement"], name="xapi_agentref_lookup"
+            ),
+            models.Index(fields=["statement"], name="xapi_agentref_statement"),
+        ]
+
+
+class StatementActivity(models.Model):
+    """An activity a statement names. `principal`: the object (the `activity` filter);
+    otherwise only related (context activities, sub-statement: `related_activities`)."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="activity_refs", db_index=False
+    )
+    activity_id = models.TextField()
+    principal = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["activity_id", "principal", "statement"], name="xapi_activityref_lookup"
+            ),
+            models.Index(fields=["statement"], name="xapi_activityref_statement"),
+        ]
+
+
+class Attachment(models.Model):
+    """Attachment content, stored once per SHA-256 and shared by every statement naming it."""
+
+    sha2 = models.CharField(max_length=128, unique=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+    length = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return self.sha2
