@@ -1,5 +1,7 @@
 """Factories for test data: real rows, built through the apps' services where one exists."""
 
+import uuid
+
 import factory
 
 from accounts.roles import Role
@@ -58,3 +60,46 @@ def make_person(
             user=user, department=department, job_role=job_role, line_manager=line_manager
         )
     return user
+
+
+class ForwardingEndpointFactory(factory.django.DjangoModelFactory):
+    """Another LRS that statements are forwarded to (and pulled from)."""
+
+    class Meta:
+        model = "xapi.ForwardingEndpoint"
+        skip_postgeneration_save = True  # the password hook saves what it changes
+
+    name = factory.Sequence(lambda n: f"Peer LRS {n}")
+    url = "http://127.0.0.1:9/xAPI/"
+    username = "peer-key"
+    batch_size = 10
+    timeout_seconds = 5
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password("peer-secret" if extracted is None else extracted)
+        if create:
+            self.save(update_fields=["password_encrypted"])
+
+
+def statement_data(**overrides) -> dict:
+    """A valid xAPI statement with a fresh id and an opaque actor, as the LMS records them."""
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": "http://127.0.0.1:8000", "name": str(uuid.uuid4())},
+        },
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/experienced",
+            "display": {"en": "experienced"},
+        },
+        "object": {
+            "objectType": "Activity",
+            "id": f"http://127.0.0.1:8000/xapi/activities/{uuid.uuid4()}",
+            "definition": {"type": "http://adlnet.gov/expapi/activities/lesson"},
+        },
+        "timestamp": "2026-03-02T10:15:00.000Z",
+    }
+    statement.update(overrides)
+    return statement

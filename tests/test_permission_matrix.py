@@ -57,6 +57,13 @@ PAGES = {
     "/cms/snippets/organisations/department/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/organisations/jobrole/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/organisations/membership/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/xapi/lrsclient/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/xapi/lrsclient/add/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/xapi/forwardingendpoint/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/xapi/forwardingendpoint/add/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/xapi/outboxentry/": row(LOGIN, 403, CMS, 403, 403, 200),
+    # Entries are written with their statements only, never by hand.
+    "/cms/snippets/xapi/outboxentry/add/": row(LOGIN, 403, CMS, 403, 403, CMS),
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),

@@ -4,6 +4,7 @@ Used when a statement id arrives again (same content: accepted, else 409) and to
 signature's payload is the statement it is attached to.
 """
 
+import re
 from typing import Any
 
 from xapi.validation.errors import XapiValidationError
@@ -11,6 +12,7 @@ from xapi.validation.primitives import parse_timestamp
 
 # Set or changed by the LRS on storage, so never part of the comparison.
 LRS_PROPERTIES = ("authority", "stored", "version")
+_HUNDREDTHS = re.compile(r"(\d+[.,])(\d+)(?=S)")
 
 
 def statements_equivalent(stored: dict, incoming: dict, *, ignore: tuple[str, ...] = ()) -> bool:
@@ -40,6 +42,9 @@ def _normalise(value: Any, key: str = "") -> Any:
         return result
     if isinstance(value, list):
         return [_normalise(item, key) for item in value]
+    if key == "duration" and isinstance(value, str):
+        # Precision beyond hundredths of a second is not significant (xAPI 2.0, 4.2.7).
+        return _HUNDREDTHS.sub(lambda m: m.group(1) + m.group(2)[:2], value)
     if key in ("timestamp",) and isinstance(value, str):
         try:
             return parse_timestamp(value, key)

@@ -23,9 +23,7 @@ def as_ids(statement: dict) -> dict:
         return reduced
 
     def activity(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {"objectType": "Activity", "id": value["id"]}
-        return value
+        return {"id": value["id"]} if isinstance(value, dict) else value
 
     def visit(node: dict) -> None:
         node["actor"] = agent(node["actor"])

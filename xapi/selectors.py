@@ -3,9 +3,16 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from xapi.models import Activity, Attachment, Statement, StatementActivity, StatementAgent
+from xapi.models import (
+    Activity,
+    Attachment,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    StatementTargetMatch,
+)
 
 MAX_PAGE = 500
 
@@ -50,9 +57,15 @@ def statements_matching(query: StatementQuery) -> QuerySet[Statement]:
             refs = refs.filter(principal=True)
         statements = statements.filter(seq__in=refs.values("statement_id"))
     if query.verb_id:
-        statements = statements.filter(verb_id=query.verb_id)
+        inherited = StatementTargetMatch.objects.filter(verb_id=query.verb_id)
+        statements = statements.filter(
+            Q(verb_id=query.verb_id) | Q(seq__in=inherited.values("statement_id"))
+        )
     if query.registration:
-        statements = statements.filter(registration=query.registration)
+        inherited = StatementTargetMatch.objects.filter(registration=query.registration)
+        statements = statements.filter(
+            Q(registration=query.registration) | Q(seq__in=inherited.values("statement_id"))
+        )
     if query.since:
         statements = statements.filter(stored__gt=query.since)
     if query.until:

@@ -22,6 +22,7 @@ from xapi.models import (
     StatementAgent,
 )
 from xapi.signatures import SIGNATURE_USAGE, check_signature
+from xapi.targeting import inherit_target_matches
 from xapi.validation import XapiValidationError, validate_statement
 from xapi.validation.primitives import parse_timestamp
 from xapi.validation.statement import VOIDED_VERB
@@ -97,7 +98,7 @@ def statements_store(
 def _prepared(
     statement: dict, statement_id: str, stored_at: datetime, authority: dict | None, version: str
 ) -> dict:
-    prepared = dict(statement)
+    prepared = _context_activities_as_lists(dict(statement))
     prepared["id"] = statement_id
     prepared["stored"] = _iso(stored_at)
     prepared.setdefault("timestamp", prepared["stored"])
@@ -105,6 +106,21 @@ def _prepared(
         prepared["authority"] = authority
     prepared.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
     return prepared
+
+
+def _context_activities_as_lists(statement: dict) -> dict:
+    """Store every contextActivities value as an array, as the LRS must return them."""
+    for node in (statement, statement.get("object", {})):
+        context = node.get("context")
+        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+            activities = context["contextActivities"]
+            node["context"] = {
+                **context,
+                "contextActivities": {
+                    k: v if isinstance(v, list) else [v] for k, v in activities.items()
+                },
+            }
+    return statement
 
 
 def _iso(moment: datetime) -> str:
@@ -149,6 +165,7 @@ def _insert(
     StatementAgent.objects.bulk_create(agent_rows)
     StatementActivity.objects.bulk_create(activity_rows)
     _apply_voiding(rows)
+    inherit_target_matches(rows)
     _store_attachments(attachments)
     _update_activity_definitions(prepared)
     _enqueue(rows, skip_endpoint_id=skip_endpoint_id)
@@ -242,10 +259,9 @@ def _merge_definition(into: dict, definition: dict) -> None:
             into[key] = value
 
 
-def _enqueue(rows: list[Statement]) -> None:
-    endpoint_ids = list(
-        ForwardingEndpoint.objects.filter(enabled=True).values_list("pk", flat=True)
-    )
+def _enqueue(rows: list[Statement], *, skip_endpoint_id: int | None) -> None:
+    endpoints = ForwardingEndpoint.objects.filter(enabled=True).exclude(pk=skip_endpoint_id)
+    endpoint_ids = list(endpoints.values_list("pk", flat=True))
     if not endpoint_ids:
         return
     now = timezone.now()

@@ -2,10 +2,19 @@
 
 
 class XapiHttpError(Exception):
-    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        version: str | None = None,
+    ):
         self.status = status
         self.message = message
         self.headers = headers or {}
+        # The xAPI version to answer in, when the request did not establish one.
+        self.version = version
         super().__init__(message)
 
 

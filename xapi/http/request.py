@@ -3,6 +3,7 @@ alternate request syntax, and JSON error responses."""
 
 import base64
 import binascii
+import contextlib
 import functools
 import hashlib
 import json
@@ -64,9 +65,13 @@ def negotiate_version(value: str | None) -> str:
     if not value:
         raise bad_request("The X-Experience-API-Version header is required.")
     parts = value.strip().split(".")
-    if len(parts) in (2, 3) and ".".join(parts[:2]) in SUPPORTED_VERSIONS:
-        if len(parts) == 2 or parts[2].isdigit():
-            return SUPPORTED_VERSIONS[".".join(parts[:2])]
+    major_minor = ".".join(parts[:2])
+    if (
+        len(parts) in (2, 3)
+        and major_minor in SUPPORTED_VERSIONS
+        and (len(parts) == 2 or parts[2].isdigit())
+    ):
+        return SUPPORTED_VERSIONS[major_minor]
     raise bad_request(
         f"xAPI version {value!r} is not supported; use 1.0.x or 2.0.x in X-Experience-API-Version."
     )
@@ -167,7 +172,10 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
         except UnicodeDecodeError:
             raise bad_request("The form body is not UTF-8.") from None
         params = QueryDict(mutable=True)
-        headers = {}
+        # Form fields named like the listed headers stand in for them; the request's own
+        # Content-Type described the form, so the content's type comes only from the form.
+        headers.pop("content-type", None)
+        headers.pop("content-length", None)
         body = b""
         for name, values in form.items():
             lowered = name.lower()
@@ -181,10 +189,21 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
         alternate = True
     else:
         alternate = False
-    version = negotiate_version(headers.get("x-experience-api-version"))
+    try:
+        version = negotiate_version(headers.get("x-experience-api-version"))
+    except XapiHttpError as error:
+        # Answer in the version this client last spoke, if it can be identified.
+        with contextlib.suppress(XapiHttpError):
+            error.version = authenticate(headers.get("authorization")).last_version
+        raise
     if alternate and (not allow_alternate or version.startswith("2.")):
-        raise bad_request("xAPI 2.0 does not allow the alternate request syntax.")
+        raise XapiHttpError(
+            400, "xAPI 2.0 does not allow the alternate request syntax.", version=version
+        )
     client = authenticate(headers.get("authorization"))
+    if client.last_version != version:
+        LrsClient.objects.filter(pk=client.pk).update(last_version=version)
+        client.last_version = version
     content_type, content_params = _parse_content_type(headers.get("content-type", ""))
     return LrsRequest(
         method=method,
@@ -214,7 +233,7 @@ def lrs_view(handler: Callable[[LrsRequest], HttpResponse], *, methods: set[str]
     @csrf_exempt
     @functools.wraps(handler)
     def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        version = "1.0.3"
+        version = "2.0.0"
         try:
             lrs_request = build_lrs_request(request)
             version = lrs_request.version
@@ -227,6 +246,7 @@ def lrs_view(handler: Callable[[LrsRequest], HttpResponse], *, methods: set[str]
                 response.content = b""
         except XapiHttpError as error:
             response = error_response(error.status, error.message, error.headers)
+            version = error.version or version
         except XapiValidationError as error:
             response = error_response(400, str(error))
         except DatabaseError:

@@ -4,7 +4,13 @@ from xapi.models.clients import LrsClient
 from xapi.models.documents import Activity, Document
 from xapi.models.forwarding import ForwardingEndpoint, OutboxEntry, PullCursor
 from xapi.models.identity import LearnerIdentity
-from xapi.models.statements import Attachment, Statement, StatementActivity, StatementAgent
+from xapi.models.statements import (
+    Attachment,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    StatementTargetMatch,
+)
 
 __all__ = [
     "Activity",
@@ -18,4 +24,5 @@ __all__ = [
     "Statement",
     "StatementActivity",
     "StatementAgent",
+    "StatementTargetMatch",
 ]

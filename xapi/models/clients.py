@@ -23,6 +23,13 @@ class LrsClient(models.Model):
     secret_hash = models.CharField(max_length=256, editable=False)
     scopes = models.JSONField(default=list, help_text="Scope names, e.g. all or statements/write.")
     is_active = models.BooleanField(default=True)
+    last_version = models.CharField(
+        max_length=5,
+        default="2.0.0",
+        editable=False,
+        help_text="The xAPI version this client last used; errors to requests that name no "
+        "version are answered in it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

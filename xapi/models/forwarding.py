@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from xapi.credentials import password_decrypt, password_encrypt
+
 
 class ForwardingEndpoint(models.Model):
     class Version(models.TextChoices):
@@ -14,7 +16,8 @@ class ForwardingEndpoint(models.Model):
     )
     version = models.CharField(max_length=5, choices=Version.choices, default=Version.V1_0_3)
     username = models.CharField(max_length=200, blank=True)
-    password = models.CharField(max_length=500, blank=True)
+    # The worker must send the password, so it cannot be hashed: it is kept as a Fernet token.
+    password_encrypted = models.TextField(blank=True, editable=False)
     enabled = models.BooleanField(default=True)
     batch_size = models.PositiveIntegerField(default=100)
     timeout_seconds = models.PositiveIntegerField(default=10)
@@ -28,6 +31,12 @@ class ForwardingEndpoint(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def set_password(self, plain: str) -> None:
+        self.password_encrypted = password_encrypt(plain)
+
+    def get_password(self) -> str:
+        return password_decrypt(self.password_encrypted)
+
 
 class OutboxEntry(models.Model):
     """One statement waiting to reach (or sent to) one endpoint; written with the statement."""
@@ -38,8 +47,14 @@ class OutboxEntry(models.Model):
     statement = models.ForeignKey("xapi.Statement", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Refusals of the statement's content (a 4xx other than 401/403/408/429), counted apart from
+    # outages so that hours of a peer being down do not use up a statement's chances.
+    rejections = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the peer refused the statement's content too many times: it is no longer sent,
+    # and stays listed with its error until someone queues it again.
+    given_up_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
@@ -50,10 +65,13 @@ class OutboxEntry(models.Model):
         indexes = [
             models.Index(
                 fields=["endpoint", "next_attempt_at"],
-                condition=models.Q(sent_at__isnull=True),
+                condition=models.Q(sent_at__isnull=True, given_up_at__isnull=True),
                 name="xapi_outbox_due",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Outbox entry {self.pk}"
 
 
 class PullCursor(models.Model):
@@ -66,3 +84,6 @@ class PullCursor(models.Model):
     since = models.CharField(max_length=40, blank=True)
     pulled = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Pull from {self.endpoint}"

@@ -50,6 +50,9 @@ class StatementAgent(models.Model):
             models.Index(fields=["statement"], name="xapi_agentref_statement"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.agent_key}"
+
 
 class StatementActivity(models.Model):
     """An activity a statement names. `principal`: the object (the `activity` filter);
@@ -68,6 +71,34 @@ class StatementActivity(models.Model):
             ),
             models.Index(fields=["statement"], name="xapi_activityref_statement"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.activity_id}"
+
+
+class StatementTargetMatch(models.Model):
+    """A verb or registration a statement matches through the statement it targets.
+
+    xAPI lets a statement whose object is a StatementRef match a query when its target does
+    (recursively). The target's agents and activities are copied into the two tables above;
+    its verb and registration, single columns on Statement, are copied here.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="target_matches", db_index=False
+    )
+    verb_id = models.TextField()
+    registration = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["verb_id", "statement"], name="xapi_targetmatch_verb"),
+            models.Index(fields=["registration", "statement"], name="xapi_targetmatch_reg"),
+            models.Index(fields=["statement"], name="xapi_targetmatch_statement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} via {self.verb_id}"
 
 
 class Attachment(models.Model):

@@ -25,9 +25,11 @@ LANGUAGE_TAG_RE = re.compile(
     r"|[Ii]-[A-Za-z]{2,8}(?:-[A-Za-z]{2,8})?"
     r"|[A-Za-z]{2,3}-[A-Za-z]{3}(?:-[A-Za-z]{2})?)$"
 )
+# ISO 8601 durations: weeks alone (P4W), or years to seconds with at least one component.
 DURATION_RE = re.compile(
-    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
-    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
+    r"^P(?:\d+(?:[.,]\d+)?W"
+    r"|(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$"
 )
 # ISO 8601 extended or basic date-time with an optional offset (Z, +hh:mm, +hhmm or +hh).
 TIMESTAMP_RE = re.compile(

@@ -313,7 +313,9 @@ class StatementValidator:
         if "extensions" in data:
             check_extensions(data["extensions"], f"{path}.extensions")
         interaction = data.get("interactionType")
-        if interaction is not None and interaction not in INTERACTION_TYPES:
+        if interaction is not None and (
+            not isinstance(interaction, str) or interaction not in INTERACTION_TYPES
+        ):
             raise XapiValidationError(
                 f"must be one of {', '.join(sorted(INTERACTION_TYPES))}", f"{path}.interactionType"
             )
@@ -399,7 +401,7 @@ class StatementValidator:
             self.group(data["team"], f"{path}.team")
         if "contextActivities" in data:
             self.context_activities(data["contextActivities"], f"{path}.contextActivities")
-        if statement_object.get("objectType") in ("Agent", "Group"):
+        if statement_object.get("objectType", "Activity") != "Activity":
             for key in ("revision", "platform"):
                 if key in data:
                     raise XapiValidationError(

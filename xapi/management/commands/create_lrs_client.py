@@ -27,6 +27,5 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown scopes: {', '.join(sorted(unknown))}")
         client, created = lrs_client_upsert(name=name, key=key, secret=secret, scopes=scopes)
         verb = "Created" if created else "Updated"
-        self.stdout.write(
-            f"{verb} LRS client {client.name!r} (key {client.key}, scopes {', '.join(client.scopes)})."
-        )
+        scopes = ", ".join(client.scopes)
+        self.stdout.write(f"{verb} LRS client {client.name!r} (key {client.key}, scopes {scopes}).")

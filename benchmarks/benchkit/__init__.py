@@ -1,0 +1,1 @@
+"""Plumbing shared by the scripts in benchmarks/ (a package, so `make bench` does not run it)."""

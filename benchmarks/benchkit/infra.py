@@ -1,0 +1,219 @@
+"""Child processes, throwaway databases and servers for the benchmark scripts.
+
+Every script runs inside `cleanup_on_exit()`. Whatever it starts (a server, a database, a
+temporary directory) registers its undo there at once, so it is undone on success, on error,
+on Ctrl+C and on SIGTERM alike. Servers are started in their own session: a Ctrl+C in the
+terminal then reaches only the script, which stops them in order instead of leaving orphans.
+"""
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr: stdout carries only the JSON result."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def cleanup_on_exit():
+    """An ExitStack whose callbacks run however the script ends (SIGTERM/SIGHUP included)."""
+
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    stack = contextlib.ExitStack()
+    try:
+        yield stack
+    finally:
+        # A second Ctrl+C must not abandon the clean-up half way.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        try:
+            stack.close()
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = False) -> str:
+    """Run a command to completion from the project root; its output is progress (stderr)."""
+    result = subprocess.run(  # noqa: S603 (our own command lines)
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if not quiet or result.returncode:
+        sys.stderr.write(result.stdout)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... exited with {result.returncode}")
+    return result.stdout
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    return run([PYTHON, "manage.py", *args], env=env, quiet=True)
+
+
+def stop_process_group(pid: int, popen: subprocess.Popen | None = None) -> None:
+    """SIGTERM the process group led by pid (falling back to the process), then SIGKILL."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if _gone(pid, popen):
+            return
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _gone(pid, popen):
+            time.sleep(0.1)
+
+
+def _gone(pid: int, popen: subprocess.Popen | None) -> bool:
+    if popen is not None:
+        return popen.poll() is not None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+class Child:
+    """A process we started, stopped exactly once: early by the script or at clean-up."""
+
+    def __init__(self, pid: int, popen: subprocess.Popen | None = None):
+        self.pid, self.popen, self.stopped = pid, popen, False
+
+    def stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            stop_process_group(self.pid, self.popen)
+
+
+def start_server(stack, cmd: list[str], env: dict[str, str], log_path: Path) -> Child:
+    """Start a long-running child in its own session; it is stopped when the stack closes."""
+    with open(log_path, "ab") as output:
+        popen = subprocess.Popen(  # noqa: S603 (our own command lines)
+            cmd, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    child = Child(popen.pid, popen)
+    stack.callback(child.stop)
+    return child
+
+
+def wait_until_answers(url: str, popen: subprocess.Popen | None, log_path: Path, timeout=90.0):
+    """Poll until GET url answers 200 (an xAPI resource: the version header is sent)."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"X-Experience-API-Version": "1.0.3"})
+    while time.monotonic() < deadline:
+        if popen is not None and popen.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    raise RuntimeError(f"{url} did not answer 200 within {timeout:.0f} s; log tail:\n{tail}")
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _admin():
+    import psycopg
+
+    return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
+
+
+def _checked(name: str) -> str:
+    # Only ever create or drop our own throwaway databases.
+    if not name.startswith("lms_bench_") or not name.replace("_", "").isalnum():
+        raise ValueError(f"refusing to manage database {name!r}: not an lms_bench_* name")
+    return name
+
+
+def database_exists(name: str) -> bool:
+    with _admin() as conn:
+        return conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [_checked(name)]
+        ).fetchone() is not None
+
+
+def drop_database(name: str) -> None:
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{_checked(name)}" WITH (FORCE)')
+
+
+def create_database(name: str) -> str:
+    """A new, empty database (any old one of that name is dropped); returns its URL."""
+    drop_database(name)
+    with _admin() as conn:
+        conn.execute(f'CREATE DATABASE "{_checked(name)}"')
+    return database_url(name)
+
+
+def database_url(name: str) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{_checked(name)}"
+
+
+# -- The project's server -------------------------------------------------------------------
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """What `lms.settings.production` needs, for plain HTTP on loopback."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+    )
+    return env
+
+
+def default_workers() -> int:
+    """Sync gunicorn workers for this machine, leaving room for PostgreSQL and the clients.
+
+    A request is mostly Python (parsing, validating, serialising) with short waits on
+    PostgreSQL, so one worker per core keeps the CPUs busy and one more covers the waits;
+    the textbook 2 x cores + 1 would only make the workers, the database and the load
+    generator fight over the same two cores.
+    """
+    return (os.cpu_count() or 1) + 1
+
+
+def start_gunicorn(stack, env: dict[str, str], port: int, workers: int, log_path: Path) -> Child:
+    cmd = [
+        str(VENV_BIN / "gunicorn"), "lms.wsgi",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        "--timeout", "120", "--graceful-timeout", "5",
+    ]
+    child = start_server(stack, cmd, env, log_path)
+    wait_until_answers(f"http://127.0.0.1:{port}/xapi/about", child.popen, log_path)
+    return child

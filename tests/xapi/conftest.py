@@ -1,0 +1,55 @@
+"""Fixtures for forwarding and pulling: a real Ralph LRS as the organisation's own LRS."""
+
+import pytest
+
+from tests.factories import ForwardingEndpointFactory
+from tests.xapi.peers import start_ralph
+
+
+@pytest.fixture(scope="session")
+def ralph(tmp_path_factory):
+    """One Ralph for the session; tests tell their statements apart by id."""
+    peer = start_ralph(tmp_path_factory.mktemp("ralph")).start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def fresh_ralph(tmp_path):
+    """A Ralph of this test's own, empty, for tests that read everything it holds."""
+    peer = start_ralph(tmp_path / "ralph").start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def ralph_endpoint(db, ralph):
+    return ForwardingEndpointFactory(
+        name="City LRS", url=ralph.url, username=ralph.key, password=ralph.secret, batch_size=2
+    )
+
+
+@pytest.fixture
+def lrs_client(transactional_db):
+    from xapi.services import lrs_client_upsert
+
+    client, _ = lrs_client_upsert(
+        name="Test client", key="test-key", secret="test-secret-123", scopes=["all"]
+    )
+    return client
+
+
+@pytest.fixture
+def lrs(live_server, lrs_client):
+    """The LRS under test, over real HTTP, speaking xAPI 1.0.3."""
+    from tests.xapi.lrs import Lrs
+
+    return Lrs(f"{live_server.url}/xapi", "test-key", "test-secret-123")
+
+
+@pytest.fixture
+def lrs2(live_server, lrs_client):
+    """The same LRS, speaking xAPI 2.0.0."""
+    from tests.xapi.lrs import Lrs
+
+    return Lrs(f"{live_server.url}/xapi", "test-key", "test-secret-123", version="2.0.0")

@@ -1,0 +1,54 @@
+"""Who statements are about: a person's pseudonymous Agent, its reverse lookup and its erasure."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from tincan import Agent, AgentAccount
+
+from xapi.models import LearnerIdentity
+
+# The account name the LMS signs its own statements with (LRS clients use "lrs-client/<key>").
+SITE_AUTHORITY_NAME = "lms"
+
+
+def learner_agent(*, user: AbstractBaseUser) -> Agent:
+    """The Agent a person appears as in statements: an opaque account on the site, never a
+    name or an email. Creates the person's pseudonym the first time it is needed."""
+    # get_or_create retries the read when a concurrent request inserted the row first.
+    identity, _ = LearnerIdentity.objects.get_or_create(user=user)
+    return Agent(
+        object_type="Agent",
+        account=AgentAccount(home_page=settings.SITE_URL, name=str(identity.account_name)),
+    )
+
+
+def learner_identity_user(*, account_name: str | uuid.UUID) -> AbstractBaseUser | None:
+    """The person behind an account name, or None once the mapping is erased (or never was)."""
+    try:
+        name = account_name if isinstance(account_name, uuid.UUID) else uuid.UUID(account_name)
+    except ValueError:
+        # Names other systems wrote into the LRS need not be UUIDs; none of them is a learner.
+        return None
+    identity = LearnerIdentity.objects.filter(account_name=name).select_related("user").first()
+    return identity.user if identity else None
+
+
+@transaction.atomic
+def learner_identity_erase(*, user: AbstractBaseUser) -> bool:
+    """Forget which account name was this person's; returns whether there was one.
+
+    Statements are immutable and stay as they are, but nothing links them to the person any
+    more. Should the person learn again, they get a new, unrelated pseudonym.
+    """
+    deleted, _ = LearnerIdentity.objects.filter(user=user).delete()
+    return deleted > 0
+
+
+def site_authority() -> dict:
+    """The authority on statements the LMS records itself (xAPI 1.0.3 section 2.4.9)."""
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.SITE_URL, "name": SITE_AUTHORITY_NAME},
+    }

@@ -1,0 +1,156 @@
+"""CMS screens under "Learning records": LRS clients, forwarding endpoints and their outbox."""
+
+import django_filters
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.text import Truncator
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from xapi.forms import ForwardingEndpointForm, LrsClientForm, OutboxEntryForm
+from xapi.models import ForwardingEndpoint, LrsClient, OutboxEntry
+
+
+class ShortTextColumn(Column):
+    """Errors can be long; the list shows their start, the inspect and edit views the rest."""
+
+    def get_value(self, instance):
+        return Truncator(super().get_value(instance) or "").chars(120)
+
+
+def _count(entries) -> Coalesce:
+    """A per-endpoint count as a subquery, so the list costs the same for any number of rows."""
+    counted = entries.filter(endpoint=OuterRef("pk")).order_by().values("endpoint")
+    counted = counted.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class LrsClientViewSet(SnippetViewSet):
+    model = LrsClient
+    icon = "key"
+    menu_label = "LRS clients"
+    list_display = [
+        "name",
+        "key",
+        Column("scopes", label="Scopes", accessor=lambda client: ", ".join(client.scopes)),
+        BooleanColumn("is_active", label="Active"),
+        DateColumn("created_at", label="Created"),
+    ]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("key"),
+            FieldPanel("secret"),
+            FieldPanel("scopes"),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=LrsClientForm,
+    )
+
+
+class ForwardingEndpointViewSet(SnippetViewSet):
+    model = ForwardingEndpoint
+    icon = "redirect"
+    menu_label = "Forwarding endpoints"
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "url",
+        BooleanColumn("enabled"),
+        Column("backlog", label="Waiting", sort_key="backlog"),
+        Column("given_up", label="Given up", sort_key="given_up"),
+        DateColumn("last_success_at", label="Last success"),
+        DateColumn("last_error_at", label="Last error at"),
+        ShortTextColumn("last_error", label="Last error"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("url"),
+            FieldPanel("version"),
+            FieldPanel("username"),
+            FieldPanel("password"),
+            FieldPanel("enabled"),
+            FieldPanel("batch_size"),
+            FieldPanel("timeout_seconds"),
+        ],
+        base_form_class=ForwardingEndpointForm,
+    )
+
+    def get_queryset(self, request):
+        return ForwardingEndpoint.objects.annotate(
+            backlog=_count(OutboxEntry.objects.filter(sent_at=None, given_up_at=None)),
+            given_up=_count(OutboxEntry.objects.filter(given_up_at__isnull=False)),
+        )
+
+
+class OutboxFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(
+        label="State",
+        empty_label="Any",
+        choices=[("waiting", "Waiting"), ("given_up", "Given up"), ("sent", "Sent")],
+        method="filter_state",
+    )
+
+    class Meta:
+        model = OutboxEntry
+        fields = ["endpoint"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(
+            {
+                "waiting": Q(sent_at=None, given_up_at=None),
+                "given_up": Q(given_up_at__isnull=False),
+                "sent": Q(sent_at__isnull=False),
+            }[value]
+        )
+
+
+class OutboxEntryViewSet(SnippetViewSet):
+    model = OutboxEntry
+    icon = "list-ul"
+    menu_label = "Outbox"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    filterset_class = OutboxFilterSet
+    ordering = ["-pk"]
+    list_per_page = 50
+    list_display = [
+        Column("statement_uuid", label="Statement", accessor="statement.statement_id"),
+        Column("endpoint"),
+        Column("attempts"),
+        Column("rejections", label="Refused"),
+        DateColumn("next_attempt_at", label="Next attempt"),
+        DateColumn("sent_at", label="Sent"),
+        DateColumn("given_up_at", label="Given up"),
+        ShortTextColumn("last_error", label="Last error"),
+    ]
+    inspect_view_fields = [
+        "endpoint",
+        "statement",
+        "created_at",
+        "attempts",
+        "rejections",
+        "next_attempt_at",
+        "sent_at",
+        "given_up_at",
+        "last_error",
+    ]
+    edit_handler = ObjectList([FieldPanel("requeue")], base_form_class=OutboxEntryForm)
+
+    def get_queryset(self, request):
+        # The statement's JSON is not shown here; leave it in the database.
+        return OutboxEntry.objects.select_related("endpoint", "statement").defer("statement__data")
+
+
+class LearningRecordsViewSetGroup(SnippetViewSetGroup):
+    items = (LrsClientViewSet, ForwardingEndpointViewSet, OutboxEntryViewSet)
+    menu_label = "Learning records"
+    menu_icon = "clipboard-list"
+
+
+register_snippet(LearningRecordsViewSetGroup)
