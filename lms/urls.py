@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("xapi/", include("xapi.urls")),
     path("", include("organisations.urls")),
+    path("", include("competencies.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility_statement.html"),

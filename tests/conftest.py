@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import cache
 
 from accounts.roles import Role
+from competencies.services import framework_load, role_requirements_load
 from tests.browser.chromium import CHROMIUM
+from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 from tests.mfa import activate_totp
 
@@ -97,3 +99,29 @@ def people(learner, training_lead, department_lead, cto_office, administrator):
         "cto_office": cto_office,
         "administrator": administrator,
     }
+
+
+@pytest.fixture
+def framework(db, settings):
+    settings.COMPETENCY_PRIMARY_FRAMEWORK = "mini"
+    framework_load(DIGCOMP_MINI)
+    return framework_load(framework_data())
+
+
+@pytest.fixture
+def requirements(framework, job_role, department):
+    return role_requirements_load(
+        {
+            "framework": "mini",
+            "profiles": {job_role.code: {"DA": 2, "SP": 1}},
+            "competency_overrides": {job_role.code: {"DA.2": 1}},
+            "department_overrides": [
+                {
+                    "department": department.code,
+                    "job_role": job_role.code,
+                    "competency": "SP.1",
+                    "level": 3,
+                }
+            ],
+        }
+    )

@@ -49,6 +49,17 @@ PAGES = {
     "/accounts/password/change/": SIGNED_IN,
     "/accounts/2fa/": SIGNED_IN,
     "/profile/": SIGNED_IN,
+    "/frameworks/": EVERYONE,
+    "/frameworks/mini/": EVERYONE,
+    "/frameworks/mini/DA.1/": EVERYONE,
+    "/self-assessment/": SIGNED_IN,
+    "/self-assessment/DA/": SIGNED_IN,
+    "/self-assessment/results/": SIGNED_IN,
+    "/team/": SIGNED_IN,
+    # Only the learner's line manager (the department lead here) sees a report's page; for
+    # anyone else it does not exist, so the page does not reveal who reports to whom.
+    "/team/{learner}/": row(LOGIN, 404, 404, 200, 404, 404),
+    "/team/{learner}/DA.1/": row(LOGIN, 404, 404, 200, 404, 404),
     "/department/": row(LOGIN, 403, 403, 200, 403, 200),
     "/departments/": row(LOGIN, 403, 403, 403, 200, 200),
     "/cms/": row(LOGIN, 403, 200, 403, 403, 200),
@@ -78,11 +89,11 @@ CASES = [
 
 @pytest.mark.parametrize(("path", "persona", "expected"), CASES)
 @pytest.mark.django_db
-def test_permission_matrix(client, people, path, persona, expected):
+def test_permission_matrix(client, people, framework, path, persona, expected):
     if people[persona] is not None:
         client.force_login(people[persona])
 
-    path = path.format(security_policy=SecurityPolicy.load().pk)
+    path = path.format(security_policy=SecurityPolicy.load().pk, learner=people["learner"].pk)
     response = client.get(path)
 
     if isinstance(expected, str):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "xapi",
+    "competencies",
     "courses",
     "lms",
     "wagtail.contrib.forms",
@@ -216,6 +217,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# The framework people assess themselves against and reports are drawn from (latest published).
+COMPETENCY_PRIMARY_FRAMEWORK = os.environ.get("COMPETENCY_PRIMARY_FRAMEWORK", "pcdcf")
 
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))

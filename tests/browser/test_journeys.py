@@ -83,24 +83,42 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
 @pytest.mark.parametrize(
     ("email", "menu"),
     [
-        ("learner@example.org", ["Home", "Your profile", "Account security"]),
+        ("learner@example.org", ["Home", "Assess your skills", "Frameworks", "Your profile"]),
         (
             "training.lead@example.org",
-            ["Home", "Your profile", "Account security", "Content management"],
+            ["Home", "Assess your skills", "Frameworks", "Your profile", "Content management"],
         ),
         (
             "department.lead@example.org",
-            ["Home", "Your profile", "Your department", "Account security"],
+            [
+                "Home",
+                "Assess your skills",
+                "Your team",
+                "Your department",
+                "Frameworks",
+                "Your profile",
+            ],
         ),
-        ("cto.office@example.org", ["Home", "Your profile", "Departments", "Account security"]),
+        (
+            "cto.office@example.org",
+            [
+                "Home",
+                "Assess your skills",
+                "Your team",
+                "Departments",
+                "Frameworks",
+                "Your profile",
+            ],
+        ),
         (
             "admin@example.org",
             [
                 "Home",
-                "Your profile",
+                "Assess your skills",
                 "Your department",
                 "Departments",
-                "Account security",
+                "Frameworks",
+                "Your profile",
                 "Content management",
             ],
         ),

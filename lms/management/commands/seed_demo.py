@@ -6,12 +6,16 @@ from django.db import transaction
 import content_fixtures
 from accounts.roles import Role
 from accounts.services import security_policy_update, user_upsert
+from competencies.services import framework_load, role_requirements_load
 from organisations.models import Department, JobRole
 from organisations.services import membership_set, organisation_load
 
 
 class Command(BaseCommand):
-    help = "Seed the demo: departments, job roles and a demo account for each persona."
+    help = (
+        "Seed the demo: departments, job roles, competency frameworks, role requirements and a "
+        "demo account for each persona."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,6 +31,12 @@ class Command(BaseCommand):
         counts = organisation_load(
             departments=organisation["departments"], job_roles=organisation["job_roles"]
         )
+        # DigComp first, so the other framework's crosswalk links find their targets.
+        frameworks = [
+            framework_load(content_fixtures.read(f"frameworks/{name}"))
+            for name in ("digcomp-2-2", "people-centred-digital-capacity")
+        ]
+        requirements = role_requirements_load(content_fixtures.read("frameworks/role-requirements"))
         people = content_fixtures.read("users")
         users = {}
         for person in people["users"]:
@@ -51,7 +61,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
-                f"roles, {len(users)} demo accounts."
+                f"roles, {len(frameworks)} competency frameworks, {requirements} role "
+                f"requirements, {len(users)} demo accounts."
             )
         )
         self.stdout.write(f"\nDemo sign-ins (password for every account: {people['password']}):")

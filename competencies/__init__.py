@@ -1,0 +1,2 @@
+"""Competency frameworks: areas, competencies, level descriptors, crosswalks, role requirements,
+self-assessment and manager validation."""

@@ -1,0 +1,292 @@
+"""Writes for competencies: loading frameworks and role requirements from declarative data,
+new framework versions, self-assessment and manager validation."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competencies.models import (
+    Area,
+    Competency,
+    CrosswalkLink,
+    Framework,
+    LevelDescriptor,
+    ManagerValidation,
+    ProficiencyLevel,
+    RoleRequirement,
+    SelfAssessment,
+)
+from competencies.xapi import manager_validation_statement, self_assessment_statement
+from organisations.models import Department, JobRole, Membership
+
+# Which framework a crosswalk scheme name points at, when that framework is held here.
+SCHEME_FRAMEWORKS = {"DigComp 2.2": "digcomp22"}
+
+
+@transaction.atomic
+def framework_load(data: Mapping[str, Any]) -> Framework:
+    """Create or update a framework (by slug and version) with its scale, areas, competencies,
+    descriptors and crosswalk from plain data. Idempotent; anything not in the data is removed."""
+    framework = Framework.objects.filter(slug=data["slug"], version=data["version"]).first()
+    framework = framework or Framework(slug=data["slug"], version=data["version"])
+    for field in ("name", "publisher", "source", "licence", "description", "status"):
+        setattr(framework, field, data.get(field, getattr(framework, field)))
+    framework.full_clean()
+    framework.save()
+    levels = [
+        ProficiencyLevel(
+            framework=framework,
+            number=item["number"],
+            name=item["name"],
+            description=item.get("description", ""),
+        )
+        for item in data["levels"]
+    ]
+    ProficiencyLevel.objects.filter(framework=framework).delete()
+    ProficiencyLevel.objects.bulk_create(levels)
+    level_numbers = {level.number for level in levels}
+    kept_codes = []
+    for area_order, area_data in enumerate(data["areas"]):
+        area, _ = Area.objects.update_or_create(
+            framework=framework,
+            code=area_data["code"],
+            defaults={
+                "title": area_data["title"],
+                "description": area_data.get("description", ""),
+                "sort_order": area_order,
+            },
+        )
+        for order, item in enumerate(area_data["competencies"]):
+            competency, _ = Competency.objects.update_or_create(
+                framework=framework,
+                code=item["code"],
+                defaults={
+                    "area": area,
+                    "title": item["title"],
+                    "description": item.get("description", ""),
+                    "sort_order": area_order * 100 + order,
+                },
+            )
+            kept_codes.append(item["code"])
+            _replace_descriptors(competency, item.get("descriptors", {}), level_numbers)
+            _replace_crosswalk(competency, item.get("crosswalk", []))
+    Competency.objects.filter(framework=framework).exclude(code__in=kept_codes).delete()
+    Area.objects.filter(framework=framework).exclude(
+        code__in=[a["code"] for a in data["areas"]]
+    ).delete()
+    crosswalk_resolve()
+    return framework
+
+
+def _replace_descriptors(competency: Competency, descriptors: Mapping[str, str], levels) -> None:
+    for level in descriptors:
+        if int(level) not in levels:
+            raise ValidationError(
+                f"{competency.code}: descriptor for level {level}, which the scale lacks"
+            )
+    LevelDescriptor.objects.filter(competency=competency).delete()
+    LevelDescriptor.objects.bulk_create(
+        LevelDescriptor(competency=competency, level=int(level), text=text)
+        for level, text in descriptors.items()
+        if text.strip()
+    )
+
+
+def _replace_crosswalk(competency: Competency, links) -> None:
+    CrosswalkLink.objects.filter(competency=competency).delete()
+    CrosswalkLink.objects.bulk_create(
+        CrosswalkLink(
+            competency=competency,
+            scheme=link["scheme"],
+            code=link["code"],
+            verified=link.get("verified", True),
+        )
+        for link in links
+    )
+
+
+def crosswalk_resolve() -> int:
+    """Point crosswalk links at the competencies they name when that framework is held here
+    (the latest published version of it). Returns how many links now have a target."""
+    resolved = 0
+    for scheme, slug in SCHEME_FRAMEWORKS.items():
+        framework = (
+            Framework.objects.filter(slug=slug, status=Framework.Status.PUBLISHED)
+            .order_by("-updated_at")
+            .first()
+        )
+        if framework is None:
+            continue
+        by_code = dict(Competency.objects.filter(framework=framework).values_list("code", "pk"))
+        for link in CrosswalkLink.objects.filter(scheme=scheme):
+            target = by_code.get(link.code)
+            if link.target_id != target:
+                link.target_id = target
+                link.save(update_fields=["target"])
+            resolved += target is not None
+    return resolved
+
+
+@transaction.atomic
+def role_requirements_load(data: Mapping[str, Any]) -> int:
+    """Role requirements from area-level profiles, competency overrides, the "basic for all"
+    minimum and department overrides. Replaces the framework's requirements; returns a count."""
+    framework = Framework.objects.filter(slug=data["framework"]).order_by("-updated_at").first()
+    if framework is None:
+        raise ValidationError(f"No framework {data['framework']!r} is loaded.")
+    competencies = list(Competency.objects.filter(framework=framework).select_related("area"))
+    by_code = {c.code: c for c in competencies}
+    roles = {r.code: r for r in JobRole.objects.all()}
+    departments = {d.code: d for d in Department.objects.all()}
+    basic = data.get("basic_for_all", {})
+    rows = []
+    for role_code, area_levels in data["profiles"].items():
+        role = roles.get(role_code)
+        if role is None:
+            raise ValidationError(f"Unknown job role {role_code!r} in the role profiles.")
+        overrides = data.get("competency_overrides", {}).get(role_code, {})
+        for competency in competencies:
+            level = overrides.get(competency.code, area_levels.get(competency.area.code, 0))
+            if competency.code in basic.get("competencies", []):
+                level = max(level, basic.get("minimum", 0))
+            if level > 0:
+                rows.append(RoleRequirement(job_role=role, competency=competency, level=level))
+    for item in data.get("department_overrides", []):
+        if item["department"] not in departments or item["competency"] not in by_code:
+            raise ValidationError(f"Unknown department or competency in override {item}.")
+        rows.append(
+            RoleRequirement(
+                job_role=roles[item["job_role"]],
+                competency=by_code[item["competency"]],
+                department=departments[item["department"]],
+                level=item["level"],
+            )
+        )
+    RoleRequirement.objects.filter(competency__framework=framework).delete()
+    RoleRequirement.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def framework_new_version(*, framework: Framework, version: str) -> Framework:
+    """Copy a framework as a new draft version. Its competencies are new (new IRIs), linked to
+    the old ones, so evidence recorded against the old version is never rewritten."""
+    if Framework.objects.filter(slug=framework.slug, version=version).exists():
+        raise ValidationError(f"{framework.name} already has a version {version}.")
+    copy = Framework.objects.create(
+        slug=framework.slug,
+        name=framework.name,
+        version=version,
+        publisher=framework.publisher,
+        source=framework.source,
+        licence=framework.licence,
+        description=framework.description,
+        status=Framework.Status.DRAFT,
+    )
+    ProficiencyLevel.objects.bulk_create(
+        ProficiencyLevel(
+            framework=copy, number=level.number, name=level.name, description=level.description
+        )
+        for level in framework.levels.all()
+    )
+    areas = {}
+    for area in framework.areas.all():
+        areas[area.pk] = Area.objects.create(
+            framework=copy,
+            code=area.code,
+            title=area.title,
+            description=area.description,
+            sort_order=area.sort_order,
+        )
+    for competency in framework.competencies.prefetch_related("descriptors", "crosswalk"):
+        new = Competency.objects.create(
+            framework=copy,
+            area=areas[competency.area_id],
+            code=competency.code,
+            title=competency.title,
+            description=competency.description,
+            sort_order=competency.sort_order,
+            supersedes=competency,
+        )
+        LevelDescriptor.objects.bulk_create(
+            LevelDescriptor(competency=new, level=d.level, text=d.text)
+            for d in competency.descriptors.all()
+        )
+        CrosswalkLink.objects.bulk_create(
+            CrosswalkLink(
+                competency=new,
+                scheme=link.scheme,
+                code=link.code,
+                target=link.target,
+                verified=link.verified,
+            )
+            for link in competency.crosswalk.all()
+        )
+    return copy
+
+
+@transaction.atomic
+def self_assessment_save(*, user: User, answers: Mapping[Competency, int | None]) -> int:
+    """Store a person's answers for some competencies and record each change as a statement.
+
+    `None` means "I don't know", which is kept apart from level 0. Unchanged answers record
+    nothing. Returns how many answers changed.
+    """
+    current = {
+        sa.competency_id: sa
+        for sa in SelfAssessment.objects.filter(user=user, competency__in=list(answers))
+    }
+    changed = 0
+    now = timezone.now()
+    for competency, level in answers.items():
+        _check_level(competency, level, allow_unknown=True)
+        existing = current.get(competency.pk)
+        if existing is not None and existing.level == level:
+            continue
+        statement_id = self_assessment_statement(
+            user=user, competency=competency, level=level, when=now
+        )
+        SelfAssessment.objects.update_or_create(
+            user=user,
+            competency=competency,
+            defaults={"level": level, "statement_id": statement_id},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def manager_validation_record(
+    *, manager: User, learner: User, competency: Competency, level: int, comment: str = ""
+) -> ManagerValidation:
+    """A line manager confirms or adjusts a direct report's level."""
+    is_manager = Membership.objects.filter(user=learner, line_manager=manager).exists()
+    if not is_manager:
+        raise PermissionDenied("Only a person's line manager can validate their level.")
+    _check_level(competency, level, allow_unknown=False)
+    now = timezone.now()
+    statement_id = manager_validation_statement(
+        learner=learner, manager=manager, competency=competency, level=level, when=now
+    )
+    return ManagerValidation.objects.create(
+        learner=learner,
+        manager=manager,
+        competency=competency,
+        level=level,
+        comment=comment.strip(),
+        statement_id=statement_id,
+    )
+
+
+def _check_level(competency: Competency, level: int | None, *, allow_unknown: bool) -> None:
+    if level is None:
+        if not allow_unknown:
+            raise ValidationError("Choose a level.")
+        return
+    numbers = set(competency.framework.levels.values_list("number", flat=True))
+    if level not in numbers:
+        raise ValidationError(f"{level} is not a level of {competency.framework.name}.")

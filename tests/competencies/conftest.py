@@ -1,0 +1,1 @@
+"""Fixtures for competency tests live in tests/conftest.py (the permission matrix needs them)."""

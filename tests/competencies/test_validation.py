@@ -1,0 +1,106 @@
+"""Manager validation: only a person's line manager confirms or adjusts their level."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from competencies.models import Competency, ManagerValidation
+from competencies.services import manager_validation_record
+from tests.factories import make_person
+from xapi.models import Statement
+from xapi.vocab import extension_level_claimed, verb_validated
+
+
+@pytest.mark.django_db
+def test_manager_sees_their_team_and_a_report_profile(client, department_lead, learner, framework):
+    client.force_login(department_lead)
+
+    team = client.get(reverse("team")).content.decode()
+    member = client.get(reverse("team_member", args=[learner.pk]))
+
+    assert str(learner) in team
+    assert member.status_code == 200
+
+
+@pytest.mark.django_db
+def test_manager_confirms_a_level_with_a_comment_kept_out_of_the_record(
+    client, department_lead, learner, framework
+):
+    client.force_login(department_lead)
+
+    response = client.post(
+        reverse("validate", args=[learner.pk, "DA.1"]),
+        {"level": "3", "comment": "Saw her build the permits dashboard"},
+    )
+
+    assert response.status_code == 302
+    validation = ManagerValidation.objects.get()
+    assert (validation.learner, validation.manager, validation.level) == (
+        learner,
+        department_lead,
+        3,
+    )
+    statement = Statement.objects.get().data
+    assert statement["verb"]["id"] == verb_validated()
+    assert statement["result"]["extensions"][extension_level_claimed()] == 3
+    assert "dashboard" not in str(statement)
+    assert learner.email not in str(statement)
+
+
+@pytest.mark.django_db
+def test_only_the_line_manager_can_open_or_validate(client, learner, framework):
+    stranger = make_person()
+    client.force_login(stranger)
+
+    assert client.get(reverse("team_member", args=[learner.pk])).status_code == 404
+    assert (
+        client.post(reverse("validate", args=[learner.pk, "DA.1"]), {"level": "3"}).status_code
+        == 404
+    )
+    assert ManagerValidation.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        manager_validation_record(
+            manager=stranger,
+            learner=learner,
+            competency=Competency.objects.get(code="DA.1"),
+            level=2,
+        )
+
+
+@pytest.mark.django_db
+def test_validation_needs_a_level(client, department_lead, learner, framework):
+    client.force_login(department_lead)
+
+    response = client.post(reverse("validate", args=[learner.pk, "DA.1"]), {"level": "12"})
+
+    assert response.status_code == 200
+    assert "level" in response.context["form"].errors
+    assert ManagerValidation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_validated_level_counts_before_self_assessment_in_results(
+    client, department_lead, learner, framework, requirements
+):
+    client.force_login(learner)
+    client.post(
+        reverse("self_assessment_area", args=["DA"]),
+        {
+            f"competency_{Competency.objects.get(code='DA.1').pk}": "1",
+            f"competency_{Competency.objects.get(code='DA.2').pk}": "1",
+        },
+    )
+    manager_validation_record(
+        manager=department_lead,
+        learner=learner,
+        competency=Competency.objects.get(code="DA.1"),
+        level=2,
+    )
+
+    rows = {
+        row.competency.code: row
+        for _, area in client.get(reverse("self_assessment_results")).context["profile"]
+        for row in area
+    }
+
+    assert (rows["DA.1"].self_assessed, rows["DA.1"].validated, rows["DA.1"].gap) == (1, 2, 0)
