@@ -33,8 +33,10 @@ install-dev: $(VENV)/.installed-dev
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-static/dist/main.css: node_modules/.package-lock.json $(wildcard static/src/*)
+static/dist/main.css: node_modules/.package-lock.json $(wildcard static/src/*) | $(VENV)/.installed
 	npm run --silent build
+	# Pre-compressed copies: WhiteNoise sends them to browsers that accept gzip.
+	$(BIN)/python -m whitenoise.compress --quiet static/dist
 
 assets: static/dist/main.css ## Compile the front-end (GOV.UK Frontend with our brand)
 

@@ -27,7 +27,7 @@ def framework_by_slug(slug: str, version: str | None = None) -> Framework | None
     frameworks = published_frameworks().filter(slug=slug)
     if version:
         return frameworks.filter(version=version).first()
-    return frameworks.order_by("-updated_at").first()
+    return frameworks.order_by("-pk").first()
 
 
 def primary_framework() -> Framework | None:

@@ -116,7 +116,7 @@ def crosswalk_resolve() -> int:
     for scheme, slug in SCHEME_FRAMEWORKS.items():
         framework = (
             Framework.objects.filter(slug=slug, status=Framework.Status.PUBLISHED)
-            .order_by("-updated_at")
+            .order_by("-pk")
             .first()
         )
         if framework is None:
@@ -135,7 +135,7 @@ def crosswalk_resolve() -> int:
 def role_requirements_load(data: Mapping[str, Any]) -> int:
     """Role requirements from area-level profiles, competency overrides, the "basic for all"
     minimum and department overrides. Replaces the framework's requirements; returns a count."""
-    framework = Framework.objects.filter(slug=data["framework"]).order_by("-updated_at").first()
+    framework = Framework.objects.filter(slug=data["framework"]).order_by("-pk").first()
     if framework is None:
         raise ValidationError(f"No framework {data['framework']!r} is loaded.")
     competencies = list(Competency.objects.filter(framework=framework).select_related("area"))

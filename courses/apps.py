@@ -20,6 +20,13 @@ ROOT_PAGE_PERMISSIONS = {
     ],
 }
 
+# Granted on the course catalogue: training leads write courses, modules and lessons there but
+# hold no publish permission, so Wagtail offers them "Submit to Course review" instead of
+# "Publish", and a second training lead approves (see courses.authoring).
+CATALOGUE_PAGE_PERMISSIONS = {
+    "Training lead": ["add_page", "change_page"],
+}
+
 
 class CoursesConfig(AppConfig):
     name = "courses"
@@ -32,6 +39,9 @@ class CoursesConfig(AppConfig):
     }
 
     def grant_role_object_permissions(self, *, using: str = "default") -> None:
+        from courses.authoring import catalogue_page_permissions_grant, course_review_ensure
         from courses.services import root_page_permissions_grant
 
         root_page_permissions_grant(ROOT_PAGE_PERMISSIONS, using=using)
+        catalogue_page_permissions_grant(CATALOGUE_PAGE_PERMISSIONS, using=using)
+        course_review_ensure(using=using)

@@ -1,16 +1,36 @@
-"""Writes for courses."""
+"""Writes for courses: enrolling, reading lessons, knowledge checks, completion, certificates,
+learning plans; and the page permissions each role holds in the tree."""
 
 from collections.abc import Mapping, Sequence
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page
+
+from accounts.models import User
+from courses import xapi as course_xapi
+from courses.marking import Marking, mark, questions_of
+from courses.models import (
+    Certificate,
+    CoursePage,
+    Enrolment,
+    KnowledgeCheckAttempt,
+    LearningPlanItem,
+    LessonCompletion,
+    LessonPage,
+    LessonVisit,
+)
+from courses.selectors import course_lessons, is_line_manager
+
+
+class LearningError(Exception):
+    """Something a learner tried that cannot happen; the message is shown to them."""
 
 
 @transaction.atomic
-def root_page_permissions_grant(
-    grants: Mapping[str, Sequence[str]], *, using: str = "default"
-) -> None:
+def root_page_permissions_grant(grants, *, using: str = "default") -> None:
     """Grant page permissions on the tree's root to role groups (idempotent)."""
     root = Page.objects.using(using).filter(depth=1).first()
     if root is None:  # the page tree is created by Wagtail's own migrations
@@ -24,3 +44,172 @@ def root_page_permissions_grant(
             GroupPagePermission.objects.using(using).get_or_create(
                 group=group, page=root, permission=permission
             )
+
+
+def _check_live(course: CoursePage, lesson: LessonPage | None = None) -> None:
+    course.refresh_from_db(fields=["live"])
+    if not course.live:
+        raise LearningError("This course is no longer published, so nothing can be recorded.")
+    if lesson is not None and (not lesson.live or not lesson.is_descendant_of(course)):
+        raise LearningError("This lesson is not part of the published course.")
+
+
+@transaction.atomic
+def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
+    """Enrol a person (idempotent: enrolling twice returns the first enrolment)."""
+    _check_live(course)
+    enrolment, created = Enrolment.objects.get_or_create(user=user, course=course)
+    if created:
+        course_xapi.registered(enrolment, enrolment.enrolled_at)
+    return enrolment
+
+
+def enrolment_for(*, user: User, course: CoursePage) -> Enrolment:
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if enrolment is None:
+        raise LearningError("Enrol on the course first.")
+    return enrolment
+
+
+@transaction.atomic
+def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
+    """Remember where the learner is, and record the first time they open each lesson."""
+    if enrolment.last_lesson_id != lesson.pk:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+        enrolment.last_lesson = lesson
+    visit, first_time = LessonVisit.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    if first_time:
+        course_xapi.experienced(enrolment, lesson, visit.first_visited_at)
+
+
+def next_attempt_number(enrolment: Enrolment, lesson: LessonPage) -> int:
+    latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).aggregate(
+        latest=Max("number")
+    )["latest"]
+    return (latest or 0) + 1
+
+
+@transaction.atomic
+def knowledge_check_submit(
+    *,
+    enrolment: Enrolment,
+    lesson: LessonPage,
+    answers: Mapping[str, Sequence[str]],
+    attempt_number: int,
+) -> tuple[KnowledgeCheckAttempt, Marking]:
+    """Mark a knowledge check on the server and record the attempt.
+
+    `attempt_number` is the attempt the learner's form was for: a form sent twice (a double
+    click, a second tab) finds its number taken and changes nothing.
+    """
+    _check_live(enrolment.course, lesson)
+    # Serialise submissions of one enrolment, so two tabs cannot both pass the same lesson.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    check = lesson.knowledge_check()
+    if check is None:
+        raise LearningError("This lesson has no knowledge check.")
+    if attempt_number != next_attempt_number(enrolment, lesson):
+        raise LearningError("This check was already submitted. Your latest result is below.")
+    if LessonCompletion.objects.filter(enrolment=enrolment, lesson=lesson).exists():
+        raise LearningError("You have already completed this lesson.")
+    marking = mark(questions_of(check.value), answers, check.value["pass_mark"])
+    try:
+        attempt = KnowledgeCheckAttempt.objects.create(
+            enrolment=enrolment,
+            lesson=lesson,
+            number=attempt_number,
+            answers={q.id: q.chosen for q in marking.questions},
+            correct=marking.correct,
+            total=marking.total,
+            passed=marking.passed,
+        )
+    except IntegrityError:
+        raise LearningError("This check was already submitted.") from None
+    now = timezone.now()
+    course_xapi.check_marked(enrolment, lesson, check, marking, attempt_number, now)
+    if marking.passed:
+        lessons = [lesson]
+        if lesson.placement:
+            module = lesson.get_parent()
+            lessons = [
+                each for each in course_lessons(enrolment.course) if each.is_descendant_of(module)
+            ]
+        _complete(enrolment, lessons, via="placement" if lesson.placement else "check")
+    return attempt, marking
+
+
+@transaction.atomic
+def lesson_mark_complete(*, enrolment: Enrolment, lesson: LessonPage) -> None:
+    """Complete a lesson that has no knowledge check, by reading it."""
+    _check_live(enrolment.course, lesson)
+    if lesson.knowledge_check() is not None:
+        raise LearningError("Pass the knowledge check to complete this lesson.")
+    _complete(enrolment, [lesson], via="read")
+
+
+def _complete(enrolment: Enrolment, lessons: list[LessonPage], *, via: str) -> None:
+    done = set(
+        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+    )
+    new = [lesson for lesson in lessons if lesson.pk not in done]
+    if not new:
+        return
+    LessonCompletion.objects.bulk_create(
+        LessonCompletion(enrolment=enrolment, lesson=lesson, via=via) for lesson in new
+    )
+    now = timezone.now()
+    course_xapi.lesson_completed(enrolment, new, now)
+    all_lessons = course_lessons(enrolment.course)
+    completed = len(done) + len(new)
+    percent = round(100 * completed / len(all_lessons)) if all_lessons else 100
+    course_xapi.progressed(enrolment, percent, now)
+    if completed >= len(all_lessons) and enrolment.completed_at is None:
+        enrolment.completed_at = now
+        enrolment.save(update_fields=["completed_at"])
+        Certificate.objects.get_or_create(enrolment=enrolment)
+        targets = {
+            t.competency: t.level
+            for t in enrolment.course.competency_targets.select_related("competency")
+        }
+        course_xapi.course_completed(enrolment, targets, now)
+
+
+@transaction.atomic
+def plan_add(*, user: User, course: CoursePage, added_by: User) -> LearningPlanItem:
+    """Add a course to a learning plan: by the learner, or by their line manager."""
+    if added_by != user and not is_line_manager(manager=added_by, learner=user):
+        raise LearningError("Only you or your line manager can change your learning plan.")
+    existing = LearningPlanItem.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    position = (
+        LearningPlanItem.objects.filter(user=user).aggregate(last=Max("position"))["last"] or 0
+    )
+    return LearningPlanItem.objects.create(
+        user=user, course=course, position=position + 1, added_by=added_by
+    )
+
+
+@transaction.atomic
+def plan_move(*, user: User, item_id: int, offset: int) -> None:
+    """Move a plan item up (-1) or down (+1) by swapping it with its neighbour."""
+    items = list(
+        LearningPlanItem.objects.select_for_update().filter(user=user).order_by("position")
+    )
+    index = next((i for i, item in enumerate(items) if item.pk == item_id), None)
+    if index is None:
+        raise LearningError("That course is not in your learning plan.")
+    other = index + offset
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            LearningPlanItem.objects.filter(pk=item.pk).update(position=position)
+
+
+@transaction.atomic
+def plan_remove(*, user: User, item_id: int) -> None:
+    deleted, _ = LearningPlanItem.objects.filter(user=user, pk=item_id).delete()
+    if not deleted:
+        raise LearningError("That course is not in your learning plan.")

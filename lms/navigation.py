@@ -24,21 +24,31 @@ def _always(user) -> bool:
     return True
 
 
+def _leads_a_department_only(user) -> bool:
+    # People who see every department reach any department from "Skills reports".
+    return user.has_perm("analytics.view_department_report") and not user.has_perm(
+        "analytics.view_all_reports"
+    )
+
+
 def _manages_someone(user) -> bool:
     return Membership.objects.filter(line_manager=user).exists()
 
 
 # (label, url name, who sees it) for signed-in people, in menu order.
 SIGNED_IN_ITEMS = [
+    ("Your learning", "dashboard", _always),
+    ("Courses", "catalogue", _always),
     ("Assess your skills", "self_assessment", _always),
     ("Your team", "team", _manages_someone),
     ("Your department", "my_department", _has_permission("organisations.view_own_department")),
     ("Departments", "departments_overview", _has_permission("organisations.view_all_departments")),
-    ("Frameworks", "frameworks", _always),
+    ("Skills reports", "organisation_report", _has_permission("analytics.view_all_reports")),
+    ("Department skills", "my_department_report", _leads_a_department_only),
     ("Your profile", "profile", _always),
     ("Content management", "wagtailadmin_home", _has_permission("wagtailadmin.access_admin")),
 ]
-ANONYMOUS_ITEMS = [("Frameworks", "frameworks")]
+ANONYMOUS_ITEMS = [("Courses", "catalogue"), ("Frameworks", "frameworks")]
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:

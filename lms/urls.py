@@ -20,6 +20,8 @@ urlpatterns = [
     path("xapi/", include("xapi.urls")),
     path("", include("organisations.urls")),
     path("", include("competencies.urls")),
+    path("", include("courses.urls")),
+    path("", include("analytics.urls")),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility_statement.html"),

@@ -43,6 +43,23 @@ def _clear_cache():
     cache.clear()
 
 
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but with static files served by WhiteNoise (compressed), as
+    in production, so that what browser tests measure is what people download."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
@@ -125,3 +142,11 @@ def requirements(framework, job_role, department):
             ],
         }
     )
+
+
+@pytest.fixture
+def course(framework, training_lead):
+    from courses.loading import course_load
+    from tests.courses.data import course_data
+
+    return course_load(course_data(), owner=training_lead)

@@ -21,6 +21,7 @@ from xapi.models import (
     StatementActivity,
     StatementAgent,
 )
+from xapi.signals import statements_stored
 from xapi.signatures import SIGNATURE_USAGE, check_signature
 from xapi.targeting import inherit_target_matches
 from xapi.validation import XapiValidationError, validate_statement
@@ -169,6 +170,9 @@ def _insert(
     _store_attachments(attachments)
     _update_activity_definitions(prepared)
     _enqueue(rows, skip_endpoint_id=skip_endpoint_id)
+    # Listeners (the reporting projection) run inside this transaction: a statement and what
+    # is derived from it are stored together, or not at all.
+    statements_stored.send(sender=Statement, rows=rows)
 
 
 def _apply_voiding(rows: list[Statement]) -> None:
@@ -216,17 +220,24 @@ def _update_activity_definitions(prepared: list[dict]) -> None:
             _merge_definition(merged, activity["definition"])
     if not definitions:
         return
-    current = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(definitions))}
-    for activity_id, definition in definitions.items():
-        activity = current.get(activity_id)
-        if activity is None:
-            Activity.objects.create(activity_id=activity_id, definition=definition)
-        else:
-            merged = dict(activity.definition)
-            _merge_definition(merged, definition)
-            if merged != activity.definition:
-                activity.definition = merged
-                activity.save(update_fields=["definition", "updated"])
+    ids = sorted(definitions)
+    # Two requests may define the same new activity at once: create what is missing without
+    # failing on the other's row, then merge under row locks taken in a fixed order (so
+    # concurrent merges cannot deadlock).
+    known = set(Activity.objects.filter(activity_id__in=ids).values_list("activity_id", flat=True))
+    Activity.objects.bulk_create(
+        [Activity(activity_id=i, definition=definitions[i]) for i in ids if i not in known],
+        ignore_conflicts=True,
+    )
+    if not known:
+        return
+    locked = Activity.objects.select_for_update().filter(activity_id__in=sorted(known))
+    for activity in locked.order_by("activity_id"):
+        merged = dict(activity.definition)
+        _merge_definition(merged, definitions[activity.activity_id])
+        if merged != activity.definition:
+            activity.definition = merged
+            activity.save(update_fields=["definition", "updated"])
 
 
 def _activities_with_definitions(data: dict):

@@ -84,6 +84,12 @@ def extension_level_claimed() -> str:
     return site_iri("xapi/extensions/result/level")
 
 
+def extension_levels_claimed() -> str:
+    """Result extension: several levels at once, an object of competency IRI -> integer level
+    (a completed course that builds more than one competency)."""
+    return site_iri("xapi/extensions/result/levels")
+
+
 def extension_progress() -> str:
     """Result extension: progress through an activity, an integer percentage from 0 to 100."""
     return site_iri("xapi/extensions/result/progress")

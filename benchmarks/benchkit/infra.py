@@ -37,6 +37,8 @@ def cleanup_on_exit():
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # Even when started in the background (where SIGINT starts out ignored), kill -INT stops us.
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     stack = contextlib.ExitStack()
     try:
         yield stack
@@ -47,7 +49,6 @@ def cleanup_on_exit():
         try:
             stack.close()
         finally:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
@@ -115,8 +116,13 @@ def start_server(stack, cmd: list[str], env: dict[str, str], log_path: Path) -> 
     """Start a long-running child in its own session; it is stopped when the stack closes."""
     with open(log_path, "ab") as output:
         popen = subprocess.Popen(  # noqa: S603 (our own command lines)
-            cmd, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     child = Child(popen.pid, popen)
     stack.callback(child.stop)
@@ -126,12 +132,14 @@ def start_server(stack, cmd: list[str], env: dict[str, str], log_path: Path) -> 
 def wait_until_answers(url: str, popen: subprocess.Popen | None, log_path: Path, timeout=90.0):
     """Poll until GET url answers 200 (an xAPI resource: the version header is sent)."""
     deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"X-Experience-API-Version": "1.0.3"})
+    request = urllib.request.Request(  # noqa: S310 (our own http://127.0.0.1 URL)
+        url, headers={"X-Experience-API-Version": "1.0.3"}
+    )
     while time.monotonic() < deadline:
         if popen is not None and popen.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -144,13 +152,13 @@ def wait_until_answers(url: str, popen: subprocess.Popen | None, log_path: Path,
 # -- PostgreSQL -------------------------------------------------------------------------------
 
 
-def _admin():
+def admin_connection():
     import psycopg
 
     return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
 
 
-def _checked(name: str) -> str:
+def checked_name(name: str) -> str:
     # Only ever create or drop our own throwaway databases.
     if not name.startswith("lms_bench_") or not name.replace("_", "").isalnum():
         raise ValueError(f"refusing to manage database {name!r}: not an lms_bench_* name")
@@ -158,27 +166,30 @@ def _checked(name: str) -> str:
 
 
 def database_exists(name: str) -> bool:
-    with _admin() as conn:
-        return conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [_checked(name)]
-        ).fetchone() is not None
+    with admin_connection() as conn:
+        return (
+            conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [checked_name(name)]
+            ).fetchone()
+            is not None
+        )
 
 
 def drop_database(name: str) -> None:
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{_checked(name)}" WITH (FORCE)')
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{checked_name(name)}" WITH (FORCE)')
 
 
 def create_database(name: str) -> str:
     """A new, empty database (any old one of that name is dropped); returns its URL."""
     drop_database(name)
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{_checked(name)}"')
+    with admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{checked_name(name)}"')
     return database_url(name)
 
 
 def database_url(name: str) -> str:
-    return f"postgres://postgres@127.0.0.1:5432/{_checked(name)}"
+    return f"postgres://postgres@127.0.0.1:5432/{checked_name(name)}"
 
 
 # -- The project's server -------------------------------------------------------------------
@@ -210,10 +221,26 @@ def default_workers() -> int:
 
 def start_gunicorn(stack, env: dict[str, str], port: int, workers: int, log_path: Path) -> Child:
     cmd = [
-        str(VENV_BIN / "gunicorn"), "lms.wsgi",
-        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-        "--timeout", "120", "--graceful-timeout", "5",
+        str(VENV_BIN / "gunicorn"),
+        "lms.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "5",
     ]
     child = start_server(stack, cmd, env, log_path)
     wait_until_answers(f"http://127.0.0.1:{port}/xapi/about", child.popen, log_path)
     return child
+
+
+def run_main(main) -> None:
+    """Run a script's main; an interrupt (already cleaned up) ends it quietly with 130."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        log("interrupted: servers stopped and throwaway databases dropped")
+        sys.exit(130)

@@ -1,5 +1,36 @@
 """Page types and records of the courses app."""
 
 from courses.models.home import AudienceBlock, HomePage
+from courses.models.pages import (
+    CourseCompetencyTarget,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+)
+from courses.models.records import (
+    Certificate,
+    Enrolment,
+    KnowledgeCheckAttempt,
+    LearningPlanItem,
+    LessonCompletion,
+    LessonVisit,
+)
+from courses.models.workflows import CourseReviewTask
 
-__all__ = ["AudienceBlock", "HomePage"]
+__all__ = [
+    "AudienceBlock",
+    "Certificate",
+    "CourseCompetencyTarget",
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseReviewTask",
+    "Enrolment",
+    "HomePage",
+    "KnowledgeCheckAttempt",
+    "LearningPlanItem",
+    "LessonCompletion",
+    "LessonPage",
+    "LessonVisit",
+    "ModulePage",
+]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xapi",
     "competencies",
     "courses",
+    "analytics",
     "lms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -216,10 +217,18 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
+# Approving a page's last review task publishes it. The task decides who may approve (for
+# courses, a training lead other than the author), so approvers need no publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflow_actions.publish_approved"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # The framework people assess themselves against and reports are drawn from (latest published).
 COMPETENCY_PRIMARY_FRAMEWORK = os.environ.get("COMPETENCY_PRIMARY_FRAMEWORK", "pcdcf")
+
+# Skill-gap reports: groups smaller than this are never shown, and evidence older than this
+# many days is flagged as stale.
+ANALYTICS_MIN_GROUP_SIZE = int(os.environ.get("ANALYTICS_MIN_GROUP_SIZE", "5"))
+ANALYTICS_STALE_AFTER_DAYS = int(os.environ.get("ANALYTICS_STALE_AFTER_DAYS", "730"))
 
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))
@@ -233,5 +242,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail runs its index updates as tasks; each one logging at INFO drowns real output.
         "django_tasks": {"level": "WARNING"},
+        # Wagtail logs every page edit and publish at INFO; seeding the demo makes hundreds.
+        "wagtail": {"level": "WARNING"},
     },
 }

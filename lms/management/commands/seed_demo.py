@@ -7,6 +7,7 @@ import content_fixtures
 from accounts.roles import Role
 from accounts.services import security_policy_update, user_upsert
 from competencies.services import framework_load, role_requirements_load
+from courses.loading import course_load
 from organisations.models import Department, JobRole
 from organisations.services import membership_set, organisation_load
 
@@ -56,13 +57,18 @@ class Command(BaseCommand):
                 job_role=job_roles[person["job_role"]],
                 line_manager=users.get(person["line_manager"]),
             )
+        author = users.get(people.get("course_author", "training.lead@example.org"))
+        courses = [
+            course_load(content_fixtures.read(name), owner=author)
+            for name in content_fixtures.names("courses")
+        ]
         if not keep_mfa_policy:
             security_policy_update(require_mfa_for_administrators=False)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
                 f"roles, {len(frameworks)} competency frameworks, {requirements} role "
-                f"requirements, {len(users)} demo accounts."
+                f"requirements, {len(courses)} courses, {len(users)} demo accounts."
             )
         )
         self.stdout.write(f"\nDemo sign-ins (password for every account: {people['password']}):")

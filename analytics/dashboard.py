@@ -1,0 +1,283 @@
+"""What the report pages and the report pack show, shaped from a (suppressed) Report as plain
+dataclasses: the grid with its heatmap, the top gaps, the data-quality notes, the trend.
+
+Nothing here reads the database: links are made by callables the views pass in, so the same
+shapes serve the pages, the PDF and the tests.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.conf import settings
+
+from analytics import charts
+from analytics.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
+from analytics.reports import Report
+
+SOURCE_ORDER = ["knowledge check", "manager validation", "course completion", "self-assessment"]
+UrlFor = Callable[..., str | None]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One group's figures; every field None when the group is hidden."""
+
+    people: int | None = None
+    known: int | None = None
+    unknown: int | None = None
+    pct_unknown: float | None = None
+    meeting: int | None = None
+    pct_meeting: float | None = None
+    below: int | None = None
+    mean_gap: float | None = None
+    priority: float | None = None
+    stale: int | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: str  # charts.SHOWN, HIDDEN, NO_DATA or NOT_NEEDED
+    figures: Figures
+    url: str | None = None
+
+    @property
+    def band(self) -> str:
+        return charts.band(self.figures.pct_meeting)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    code: str
+    title: str
+    area: str
+    cells: list[Cell]
+    total: Cell
+    # Seen through another framework: the primary competencies (code, link) counted here.
+    made_of: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    name: str
+    url: str | None = None
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[GridRow]
+    svg: str = ""
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _count(value) -> int | None:
+    number = _number(value)
+    return None if number is None else int(round(number))
+
+
+def figures_of(row: pd.Series | dict | None) -> Figures:
+    if row is None:
+        return Figures()
+    return Figures(
+        people=_count(row.get("people")),
+        known=_count(row.get("known")),
+        unknown=_count(row.get("unknown")),
+        pct_unknown=_number(row.get("pct_unknown")),
+        meeting=_count(row.get("meeting")),
+        pct_meeting=_number(row.get("pct_meeting")),
+        below=_count(row.get("below")),
+        mean_gap=_number(row.get("mean_gap")),
+        priority=_number(row.get("priority")),
+        stale=_count(row.get("stale")),
+    )
+
+
+def cell_of(row: pd.Series | None, url: str | None = None) -> Cell:
+    """A group's cell: hidden when suppressed, "no data" when nobody's level is known."""
+    if row is None:
+        return Cell(NOT_NEEDED, Figures())  # nobody here is required to have it: no link
+    if bool(row["suppressed"]):
+        return Cell(HIDDEN, Figures(), url)
+    figures = figures_of(row)
+    return Cell(SHOWN if figures.known else NO_DATA, figures, url)
+
+
+def grid_of(
+    report: Report,
+    *,
+    grid: pd.DataFrame | None = None,
+    totals: pd.DataFrame | None = None,
+    titles: dict[str, str] | None = None,
+    column_url: UrlFor = lambda code: None,
+    cell_url: UrlFor = lambda column, competency: None,
+    total_url: UrlFor = lambda competency: None,
+    with_svg: bool = True,
+    svg_id: str = "heatmap",
+) -> Grid:
+    """Competencies down, departments (or job roles) across, with a total column per
+    competency. `grid`, `totals` and `titles` replace the report's own (the crosswalk view)."""
+    grid = report.grid if grid is None else grid
+    totals = report.totals if totals is None else totals
+    label = report.rows_label
+    present = set(grid[label]) if not grid.empty else set()
+    columns = [
+        Column(code, name, column_url(code)) for code, name in report.names.items() if code in present
+    ]
+    if titles is None:
+        competencies = report.competencies.sort_values(["order", "competency"])
+        titles = dict(zip(competencies["competency"], competencies["title"], strict=True))
+        areas = dict(zip(competencies["competency"], competencies["area"], strict=True))
+    else:
+        areas = {}
+    by_cell = {(r[label], r["competency"]): r for _, r in grid.iterrows()}
+    by_total = {r["competency"]: r for _, r in totals.iterrows()}
+    rows = []
+    for code, title in titles.items():
+        if code not in by_total and not any((c.code, code) in by_cell for c in columns):
+            continue  # no role needs it: leave it out rather than show an empty row
+        cells = [
+            cell_of(by_cell.get((column.code, code)), cell_url(column.code, code))
+            for column in columns
+        ]
+        rows.append(
+            GridRow(code, title, areas.get(code, ""), cells, cell_of(by_total.get(code), total_url(code)))
+        )
+    result = Grid(columns, rows)
+    if with_svg and rows and columns:
+        result.svg = heatmap_for(result, label=label, id_prefix=svg_id)
+    return result
+
+
+def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
+    what = "department" if label == "department" else "job role"
+    return charts.heatmap_svg(
+        rows=[row.code for row in grid.rows],
+        columns=[column.code for column in grid.columns],
+        cells=[[HeatCell(c.state, c.figures.pct_meeting) for c in row.cells] for row in grid.rows],
+        title=f"Percentage meeting target by competency and {what}",
+        description=(
+            f"Heatmap: one row per competency, one column per {what}. Each cell gives the "
+            "percentage of people with a known level who meet their target, and a band (low "
+            "under 50%, mid 50 to 79%, high 80% or more); hatched cells are hidden because the "
+            "group is small. The same figures are in the table that follows."
+        ),
+        id_prefix=id_prefix,
+    )
+
+
+@dataclass(frozen=True)
+class TopGap:
+    rank: int
+    code: str
+    title: str
+    figures: Figures
+    url: str | None = None
+
+
+def top_gaps_of(report: Report, *, url: UrlFor = lambda competency: None, limit: int = 10) -> list[
+    TopGap
+]:
+    """The report's top gaps (already free of hidden groups), largest priority first."""
+    rows = report.top_gaps.head(limit)
+    return [
+        TopGap(rank, row["competency"], row.get("title", ""), figures_of(row), url(row["competency"]))
+        for rank, (_, row) in enumerate(rows.iterrows(), start=1)
+        if _number(row.get("priority"))
+    ]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    threshold: int
+    stale_after_days: int
+    people_in_scope: int
+    people_with_evidence: int | None
+    pct_unknown: float | None
+    pct_stale: float | None
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    suppressed_cells: int = 0
+
+    @property
+    def pct_with_evidence(self) -> float | None:
+        if self.people_with_evidence is None or not self.people_in_scope:
+            return None
+        return 100 * self.people_with_evidence / self.people_in_scope
+
+
+def coverage_of(report: Report) -> Coverage:
+    coverage = report.coverage
+    sources = coverage.get("sources") or {}
+    ordered = sorted(
+        sources.items(),
+        key=lambda item: SOURCE_ORDER.index(item[0]) if item[0] in SOURCE_ORDER else 99,
+    )
+    return Coverage(
+        threshold=report.threshold,
+        stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
+        people_in_scope=int(coverage.get("people_in_scope") or 0),
+        people_with_evidence=coverage.get("people_with_evidence"),
+        pct_unknown=coverage.get("pct_unknown"),
+        pct_stale=coverage.get("pct_stale"),
+        sources=[(source, int(count)) for source, count in ordered],
+        suppressed_cells=int(coverage.get("suppressed_cells") or 0),
+    )
+
+
+def method_notes(threshold: int, stale_after_days: int) -> list[str]:
+    """How every figure is made, in plain words: on the pages, the PDF and the XLSX."""
+    return [
+        "Each person's target comes from their job role in the competency framework; a "
+        "department may set its own target for a role. Competencies a role does not need "
+        "(target 0) are left out.",
+        "A person's level comes from the strongest evidence they have: a passed knowledge "
+        "check or their line manager's confirmation, then a completed course, then their own "
+        "self-assessment.",
+        "Gap = target minus level, never below 0, only where the level is known. Nobody is "
+        "counted as level 0 for want of evidence: unknown levels are counted apart, and "
+        "'% meeting target' is a share of the people whose level is known.",
+        f"Groups of fewer than {threshold} people are hidden, with every figure about them. "
+        "Where a total over several groups is published, more groups are hidden until the "
+        f"hidden ones hold at least {threshold} people together, so no hidden group can be "
+        "worked out by subtraction.",
+        "Priority = mean gap x people below target x number of job roles that need the "
+        "competency: large gaps, felt by many, in many roles, come first.",
+        f"A level is stale when its evidence is more than {stale_after_days} days old.",
+        "Figures are recomputed when new evidence arrives, at most once a minute.",
+    ]
+
+
+@dataclass(frozen=True)
+class Trend:
+    points: list[tuple[str, float | None]]
+    svg: str
+
+
+def trend_of(report: Report, *, id_prefix: str = "trend") -> Trend | None:
+    """The overall % meeting target by month, once the report carries a `trend` frame (columns
+    `period` and `pct_meeting`, from the monthly snapshots); None until then."""
+    trend = getattr(report, "trend", None)
+    if trend is None or len(trend) < 2:
+        return None
+    points = [(str(r["period"]), _number(r["pct_meeting"])) for _, r in trend.iterrows()]
+    return Trend(
+        points,
+        charts.trend_svg(
+            points=points,
+            title="Percentage meeting target over time",
+            description=(
+                "Line chart of the percentage of people with a known level who meet their "
+                "target, one point per month: "
+                + "; ".join(f"{p}: {'hidden' if v is None else f'{v:.0f}%'}" for p, v in points)
+                + "."
+            ),
+            id_prefix=id_prefix,
+        ),
+    )

@@ -1,0 +1,100 @@
+"""The evidence behind one figure: how the levels of one group in one competency are spread,
+where they come from and how old they are (pure: the report inputs in, plain data out)."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics import frames
+from analytics.dashboard import SOURCE_ORDER
+
+
+@dataclass(frozen=True)
+class Distribution:
+    visible: bool
+    people: int | None = None
+    known: int | None = None
+    unknown: int | None = None
+    meeting: int | None = None
+    below: int | None = None
+    stale: int | None = None
+    total_gap: int | None = None
+    levels: list[tuple[int, str, int]] = field(default_factory=list)  # (level, name, people)
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    # (job role name, target levels): one level, or several where departments override it
+    targets: list[tuple[str, list[int]]] = field(default_factory=list)
+
+    @property
+    def pct_meeting(self) -> float | None:
+        return 100 * self.meeting / self.known if self.visible and self.known else None
+
+    @property
+    def pct_unknown(self) -> float | None:
+        return 100 * self.unknown / self.people if self.visible and self.people else None
+
+    @property
+    def pct_stale(self) -> float | None:
+        return 100 * self.stale / self.known if self.visible and self.known else None
+
+    @property
+    def mean_gap(self) -> float | None:
+        return self.total_gap / self.known if self.visible and self.known else None
+
+
+def distribution(
+    inputs: dict,
+    *,
+    competency: str,
+    level_names: dict[int, str],
+    threshold: int,
+    visible: bool,
+    department: str | None = None,
+    job_role: str | None = None,
+) -> Distribution:
+    """Levels 0-4 and unknown for everyone in scope who needs `competency`.
+
+    `visible` is whether the report shows this group's figures: a group the report hides
+    (small, or hidden to protect another) is hidden here too, whatever its size, or the
+    drill-down would undo the report's protection.
+    """
+    people = inputs["people"]
+    if department:
+        people = people[people["department"] == department]
+    if job_role:
+        people = people[people["job_role"] == job_role]
+    gaps = frames.learner_gaps(people, inputs["targets"], inputs["proficiency"])
+    gaps = gaps[gaps["competency"] == competency]
+    size = int(gaps["person"].nunique()) if not gaps.empty else 0
+    if not visible or size < threshold:
+        return Distribution(visible=False)
+    known = gaps[gaps["known"]]
+    counts = known["level"].astype(int).value_counts()
+    levels = [(number, name, int(counts.get(number, 0))) for number, name in sorted(level_names.items())]
+    sources = known["source"].value_counts()
+    roles = inputs["job_roles"]
+    targets = gaps.groupby("job_role")["target"].apply(lambda t: sorted({int(x) for x in t}))
+    return Distribution(
+        visible=True,
+        people=size,
+        known=len(known),
+        unknown=int((~gaps["known"]).sum()),
+        meeting=int(gaps["meets"].sum()),
+        below=int((gaps["known"] & ~gaps["meets"]).sum()),
+        stale=int(known["stale"].sum()),
+        total_gap=int(known["gap"].sum()),
+        levels=levels,
+        sources=sorted(
+            ((str(s), int(n)) for s, n in sources.items()),
+            key=lambda item: SOURCE_ORDER.index(item[0]) if item[0] in SOURCE_ORDER else 99,
+        ),
+        targets=sorted((roles.get(code, code), levels) for code, levels in targets.items()),
+    )
+
+
+def group_exists(inputs: dict, *, competency: str, department: str | None = None) -> bool:
+    """Whether anyone in scope needs the competency (else the page has nothing to explain)."""
+    people: pd.DataFrame = inputs["people"]
+    if department:
+        people = people[people["department"] == department]
+    targets = frames.resolve_targets(people, inputs["targets"])
+    return bool((targets["competency"] == competency).any())

@@ -1,0 +1,233 @@
+"""The report pack as files: CSV (the grid, long format), XLSX (summary, data, method) and
+PDF (summary, heatmap, top gaps, recommendations, method). A Report in, bytes out.
+
+Exports are built from the suppressed frames only: a hidden group's row keeps its labels and
+says `suppressed`, with every figure blank.
+"""
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from analytics import dashboard
+from analytics.reports import Report
+
+METRICS = [
+    "people",
+    "known",
+    "unknown",
+    "pct_unknown",
+    "meeting",
+    "pct_meeting",
+    "below",
+    "mean_gap",
+    "priority",
+    "stale",
+]
+# Decimal places per metric; counts are whole numbers.
+DECIMALS = {"pct_unknown": 1, "pct_meeting": 1, "mean_gap": 2, "priority": 2}
+FORMATS = ("csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    title: str
+    url: str
+    targets: list[tuple[str, int]]  # (competency code, level the course builds it to)
+
+
+def header(report: Report) -> list[str]:
+    if report.rows_label == "department":
+        labels = ["department", "department_name"]
+    else:
+        labels = ["department", "job_role", "job_role_name"]
+    return [*labels, "competency", "competency_title", "area", *METRICS, "suppressed"]
+
+
+def _value(metric: str, value) -> float | int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if metric in DECIMALS:
+        return round(float(value), DECIMALS[metric])
+    return int(round(float(value)))
+
+
+def data_rows(report: Report) -> list[list]:
+    """One row per group of the grid, in name then framework order; figures rounded, and
+    None for every figure of a hidden group."""
+    label = report.rows_label
+    competencies = report.competencies.sort_values(["order", "competency"])
+    position = {code: index for index, code in enumerate(competencies["competency"])}
+    titles = dict(zip(competencies["competency"], competencies["title"], strict=True))
+    areas = dict(zip(competencies["competency"], competencies["area"], strict=True))
+    names = list(report.names)
+    rows = []
+    grid = report.grid.copy()
+    grid["_row"] = grid[label].map(lambda c: names.index(c) if c in names else len(names))
+    grid["_col"] = grid["competency"].map(lambda c: position.get(c, len(position)))
+    for _, row in grid.sort_values(["_row", "_col", label, "competency"]).iterrows():
+        suppressed = bool(row["suppressed"])
+        labels = [row[label], report.names.get(row[label], row[label])]
+        if label != "department":
+            labels = [report.scope, *labels]
+        figures = [None if suppressed else _value(m, row.get(m)) for m in METRICS]
+        code = row["competency"]
+        rows.append(
+            [*labels, code, titles.get(code, ""), areas.get(code, ""), *figures,
+             "yes" if suppressed else "no"]
+        )
+    return rows
+
+
+def report_csv(report: Report) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header(report))
+    decimals = {index: DECIMALS.get(name) for index, name in enumerate(header(report))}
+    for row in data_rows(report):
+        writer.writerow(
+            [
+                "" if v is None else (f"{v:.{decimals[i]}f}" if decimals[i] else str(v))
+                for i, v in enumerate(row)
+            ]
+        )
+    # A byte-order mark so spreadsheet programs read the names as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _generated(report: Report) -> str:
+    return datetime.fromtimestamp(report.computed_at, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def report_xlsx(
+    report: Report, *, scope_name: str, recommendations: Sequence[Recommendation] = ()
+) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    coverage = dashboard.coverage_of(report)
+    lines = [
+        ("Skill-gap report", scope_name),
+        ("Framework", report.framework.get("name", "")),
+        ("Figures computed", _generated(report)),
+        ("People in scope", coverage.people_in_scope),
+        ("People with any evidence", coverage.people_with_evidence),
+        ("% of requirements with unknown level", _value("pct_unknown", coverage.pct_unknown)),
+        ("% of requirements with stale evidence", _value("pct_unknown", coverage.pct_stale)),
+        ("Hidden cells (small groups)", coverage.suppressed_cells),
+        ("Smallest group shown", report.threshold),
+    ]
+    lines += [(f"Levels from {source}", count) for source, count in coverage.sources]
+    for name, value in lines:
+        summary.append([name, value])
+        summary.cell(summary.max_row, 1).font = bold
+    summary.append([])
+    summary.append(["Top gaps"])
+    summary.cell(summary.max_row, 1).font = bold
+    summary.append(
+        ["Rank", "Competency", "Title", "Priority", "Mean gap", "% meeting", "% unknown",
+         "People below"]
+    )
+    for gap in dashboard.top_gaps_of(report):
+        f = gap.figures
+        summary.append(
+            [gap.rank, gap.code, gap.title, _value("priority", f.priority),
+             _value("mean_gap", f.mean_gap), _value("pct_meeting", f.pct_meeting),
+             _value("pct_unknown", f.pct_unknown), f.below]
+        )
+    if recommendations:
+        summary.append([])
+        summary.append(["Recommended courses"])
+        summary.cell(summary.max_row, 1).font = bold
+        for course in recommendations:
+            builds = ", ".join(f"{code} to {level}" for code, level in course.targets)
+            summary.append([course.title, builds, course.url])
+    summary.column_dimensions["A"].width = 40
+    summary.column_dimensions["C"].width = 40
+
+    data = book.create_sheet("Data")
+    data.append(header(report))
+    for cell in data[1]:
+        cell.font = bold
+    for row in data_rows(report):
+        data.append(row)
+    data.freeze_panes = "A2"
+
+    method = book.create_sheet("Method")
+    method.append(["How the figures are made"])
+    method.cell(1, 1).font = bold
+    for note in dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS):
+        method.append([note])
+    method.column_dimensions["A"].width = 120
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def report_pdf(
+    report: Report, *, scope_name: str, recommendations: Sequence[Recommendation] = ()
+) -> bytes:
+    from weasyprint import HTML  # imported here: it loads native libraries, only needed now
+
+    grid = dashboard.grid_of(report, svg_id="pack-heatmap")
+    html = render_to_string(
+        "analytics/report_pack.html",
+        {
+            "report": report,
+            "scope_name": scope_name,
+            "generated": _generated(report),
+            "grid": grid,
+            "heatmap": _data_uri(grid.svg) if grid.svg else "",
+            "top_gaps": dashboard.top_gaps_of(report),
+            "coverage": dashboard.coverage_of(report),
+            "recommendations": recommendations,
+            "method": dashboard.method_notes(
+                report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS
+            ),
+            "service_name": settings.SERVICE_NAME,
+        },
+    )
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+def _data_uri(svg: str) -> str:
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def report_file(
+    report: Report,
+    extension: str,
+    *,
+    scope_name: str,
+    recommendations: Sequence[Recommendation] = (),
+) -> bytes:
+    if extension == "csv":
+        return report_csv(report)
+    if extension == "xlsx":
+        return report_xlsx(report, scope_name=scope_name, recommendations=recommendations)
+    if extension == "pdf":
+        return report_pdf(report, scope_name=scope_name, recommendations=recommendations)
+    raise ValueError(f"Unknown export format {extension!r}: use one of {', '.join(FORMATS)}.")
+
+
+def filename(report: Report, extension: str) -> str:
+    scope = report.scope.lower() if report.scope else "organisation"
+    return f"skill-gaps-{scope}.{extension}"

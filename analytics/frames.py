@@ -1,0 +1,169 @@
+"""Skill gaps as pandas frames: frames in, frames out; no ORM, no request.
+
+Columns used throughout:
+  people:      person, department, job_role
+  targets:     job_role, competency, department (None: every department), target
+  proficiency: person, competency, level (NaN: unknown), source, stale
+  competencies: competency, code, area, title
+Unknown levels stay NaN from end to end: they are counted as unknown, never as 0.
+"""
+
+import numpy as np
+import pandas as pd
+
+GROUP_METRICS = [
+    "people",
+    "known",
+    "unknown",
+    "pct_unknown",
+    "meeting",
+    "pct_meeting",
+    "below",
+    "mean_gap",
+    "priority",
+]
+
+
+def resolve_targets(people: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Each person's target per competency: their job role's, or their department's override."""
+    defaults = targets[targets["department"].isna()].drop(columns="department")
+    overrides = targets[targets["department"].notna()]
+    resolved = people.merge(defaults, on="job_role", how="inner")
+    if not overrides.empty:
+        resolved = resolved.merge(
+            overrides.rename(columns={"target": "override"}),
+            on=["job_role", "department", "competency"],
+            how="left",
+        )
+        override_only = people.merge(overrides, on=["job_role", "department"], how="inner")
+        resolved["target"] = resolved["override"].fillna(resolved["target"])
+        resolved = resolved.drop(columns="override")
+        missing = override_only.merge(
+            resolved[["person", "competency"]],
+            on=["person", "competency"],
+            how="left",
+            indicator=True,
+        )
+        missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
+        resolved = pd.concat([resolved, missing], ignore_index=True)
+    resolved["target"] = resolved["target"].astype(float)
+    return resolved[resolved["target"] > 0].reset_index(drop=True)
+
+
+def learner_gaps(
+    people: pd.DataFrame, targets: pd.DataFrame, proficiency: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per person and required competency: target, level, gap (NaN when unknown)."""
+    gaps = resolve_targets(people, targets).merge(
+        proficiency, on=["person", "competency"], how="left"
+    )
+    gaps["level"] = gaps["level"].astype(float)
+    gaps["known"] = gaps["level"].notna()
+    gaps["gap"] = (gaps["target"] - gaps["level"]).clip(lower=0)
+    gaps["meets"] = gaps["known"] & (gaps["gap"] == 0)
+    gaps["stale"] = gaps.get("stale", pd.Series(False, index=gaps.index)).fillna(False).astype(bool)
+    return gaps
+
+
+def group_summary(
+    gaps: pd.DataFrame, by: list[str], roles_needing: pd.Series | None = None
+) -> pd.DataFrame:
+    """Per group: people in scope, how many are known, meeting target, below it, mean gap, and
+    a priority score = mean gap x people below x roles needing the competency.
+
+    Percentages of meeting are of the people whose level is known; the share unknown is
+    reported beside them, so the two are never mixed.
+    """
+    if gaps.empty:
+        return pd.DataFrame(columns=[*by, *GROUP_METRICS, "stale"])
+    grouped = gaps.groupby(by, dropna=False, observed=True)
+    summary = pd.DataFrame(
+        {
+            "people": grouped["person"].nunique(),
+            "known": grouped["known"].sum(),
+            "meeting": grouped["meets"].sum(),
+            "below": grouped.apply(
+                lambda g: int((g["known"] & ~g["meets"]).sum()), include_groups=False
+            ),
+            "mean_gap": grouped["gap"].mean(),
+            "stale": grouped["stale"].sum(),
+        }
+    ).reset_index()
+    rows = grouped.size().reset_index(name="requirements")["requirements"].to_numpy()
+    summary["unknown"] = rows - summary["known"]
+    summary["pct_unknown"] = 100 * summary["unknown"] / rows
+    summary["pct_meeting"] = 100 * summary["meeting"] / summary["known"].where(summary["known"] > 0)
+    needing = 1
+    if roles_needing is not None and "competency" in by:
+        needing = summary["competency"].map(roles_needing).fillna(1)
+    summary["priority"] = summary["mean_gap"].fillna(0) * summary["below"] * needing
+    return summary
+
+
+def suppress(
+    summary: pd.DataFrame, threshold: int, totals_along: list[list[str]] = ()
+) -> pd.DataFrame:
+    """Hide every figure of a group smaller than `threshold` people (primary suppression),
+    then protect against differencing (secondary suppression).
+
+    `totals_along` names the groupings over which a total is published from the same people:
+    e.g. [["competency"]] when a row for all departments is shown per competency. Within each
+    such grouping, the hidden rows must together hold at least `threshold` people, or the
+    total minus the visible rows would reveal them; the smallest visible rows are hidden until
+    that holds, along every grouping, until nothing changes.
+    """
+    result = summary.copy()
+    people = result["people"].astype(float)
+    hidden = people < threshold
+    changed = True
+    while changed:
+        changed = False
+        for within in totals_along:
+            keys = list(within)
+            grouping = result.groupby(keys[0] if len(keys) == 1 else keys, dropna=False)
+            for index in grouping.indices.values():
+                index = result.index[index]
+                while True:
+                    hidden_people = people[index][hidden[index]].sum()
+                    visible = people[index][~hidden[index]]
+                    if hidden_people == 0 or hidden_people >= threshold or visible.empty:
+                        break
+                    hidden[visible.idxmin()] = True
+                    changed = True
+    result["suppressed"] = hidden
+    metrics = [c for c in [*GROUP_METRICS, "stale"] if c in result]
+    result[metrics] = result[metrics].astype(float)
+    result.loc[hidden, metrics] = np.nan
+    return result
+
+
+def visible_total(summary: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Totals computed only from the rows left visible, for axes where the same people appear
+    in several rows (a department across competencies), so no hidden row can be derived."""
+    shown = summary[~summary["suppressed"]]
+    grouped = shown.groupby(by, dropna=False)
+    total = pd.DataFrame(
+        {
+            "known": grouped["known"].sum(),
+            "meeting": grouped["meeting"].sum(),
+            "unknown": grouped["unknown"].sum(),
+            "below": grouped["below"].sum(),
+        }
+    ).reset_index()
+    total["pct_meeting"] = 100 * total["meeting"] / total["known"].where(total["known"] > 0)
+    total["pct_unknown"] = 100 * total["unknown"] / (total["known"] + total["unknown"])
+    return total
+
+
+def roles_needing(targets: pd.DataFrame) -> pd.Series:
+    """How many job roles need each competency (at any level above 0)."""
+    needed = targets[(targets["target"] > 0) & targets["department"].isna()]
+    return needed.groupby("competency")["job_role"].nunique()
+
+
+def crosswalk_summary(gaps: pd.DataFrame, crosswalk: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The same gaps seen through another framework: each requirement counts towards every
+    competency of the other framework it is linked to (`crosswalk`: competency, other)."""
+    mapped = gaps.merge(crosswalk, on="competency", how="inner")
+    mapped = mapped.drop(columns="competency").rename(columns={"other": "competency"})
+    return group_summary(mapped, by)

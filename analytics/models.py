@@ -1,0 +1,62 @@
+"""The reporting store: evidence projected from statements, and each person's current level."""
+
+from django.db import models
+
+from competencies.proficiency import Source
+
+
+class Evidence(models.Model):
+    """One piece of evidence of a person's level in a competency, from one statement."""
+
+    learner = models.ForeignKey(
+        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="evidence"
+    )
+    competency = models.ForeignKey(
+        "competencies.Competency", on_delete=models.CASCADE, related_name="evidence"
+    )
+    # None only for a self-assessment answered "I don't know".
+    level = models.PositiveSmallIntegerField(null=True)
+    source = models.CharField(max_length=30, choices=[(s.value, s.value) for s in Source])
+    occurred_at = models.DateTimeField()
+    statement_id = models.UUIDField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["learner", "competency"], name="evidence_learner_comp"),
+            models.Index(fields=["statement_id"], name="evidence_statement"),
+        ]
+        permissions = [
+            ("view_department_report", "Can see skill-gap reports for their own department"),
+            ("view_all_reports", "Can see skill-gap reports for every department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.competency_id} {self.source} {self.level}"
+
+
+class Proficiency(models.Model):
+    """A person's levels in one competency by source, and the one reports use."""
+
+    learner = models.ForeignKey(
+        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="proficiencies"
+    )
+    competency = models.ForeignKey(
+        "competencies.Competency", on_delete=models.CASCADE, related_name="proficiencies"
+    )
+    assessed_level = models.PositiveSmallIntegerField(null=True)
+    completion_level = models.PositiveSmallIntegerField(null=True)
+    self_level = models.PositiveSmallIntegerField(null=True)
+    level = models.PositiveSmallIntegerField(null=True)
+    source = models.CharField(max_length=30, blank=True)
+    # When the evidence behind `level` was recorded: older than ANALYTICS_STALE_AFTER_DAYS
+    # makes it stale in reports.
+    evidence_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "competency"], name="proficiency_once")
+        ]
+        indexes = [models.Index(fields=["competency", "level"], name="proficiency_comp_level")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.competency_id} = {self.level}"

@@ -1,0 +1,100 @@
+"""Reads the report pages need besides the gap frames: courses, a person's own evidence, the
+names of another framework's competencies. Each is a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch
+
+from analytics.models import Evidence, Proficiency
+from competencies.models import Competency, Framework
+from courses.models import CoursePage, CourseCompetencyTarget
+from xapi.models import LearnerIdentity
+
+
+@dataclass(frozen=True)
+class CourseForGaps:
+    course: CoursePage
+    targets: list[tuple[str, int]]  # (competency code, level the course builds it to)
+    score: float  # sum of the priority scores of the gaps it addresses
+
+
+def courses_for_gaps(framework_pk: int, priorities: dict[str, float], limit: int = 5) -> list[
+    CourseForGaps
+]:
+    """Live courses that build any of the given competencies, those closing the largest
+    priority first. `priorities` maps competency code to its priority score."""
+    if not priorities:
+        return []
+    wanted = CourseCompetencyTarget.objects.filter(
+        competency__framework_id=framework_pk, competency__code__in=list(priorities)
+    ).select_related("competency")
+    courses = (
+        CoursePage.objects.live()
+        .filter(
+            competency_targets__competency__framework_id=framework_pk,
+            competency_targets__competency__code__in=list(priorities),
+        )
+        .distinct()
+        .prefetch_related(Prefetch("competency_targets", queryset=wanted, to_attr="gap_targets"))
+    )
+    found = []
+    for course in courses:
+        targets = sorted((t.competency.code, t.level) for t in course.gap_targets)
+        score = sum(priorities[code] for code, _ in targets)
+        found.append(CourseForGaps(course=course, targets=targets, score=score))
+    found.sort(key=lambda c: (-c.score, c.course.title))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    source: str
+    level: int | None  # None: the person answered "I don't know"
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class OwnLevel:
+    level: int | None
+    source: str
+    evidence_at: datetime | None
+
+
+def own_levels(user, framework: Framework) -> tuple[dict[int, OwnLevel], dict[int, list]]:
+    """A person's reported level per competency id, and the evidence behind each (newest
+    first), from the reporting store."""
+    identity = LearnerIdentity.objects.filter(user=user).values_list("pk", flat=True).first()
+    if identity is None:
+        return {}, {}
+    levels = {
+        competency: OwnLevel(level, source, at)
+        for competency, level, source, at in Proficiency.objects.filter(
+            learner_id=identity, competency__framework=framework
+        ).values_list("competency_id", "level", "source", "evidence_at")
+    }
+    evidence: dict[int, list[EvidenceItem]] = defaultdict(list)
+    for competency, source, level, at in (
+        Evidence.objects.filter(learner_id=identity, competency__framework=framework)
+        .order_by("-occurred_at", "-pk")
+        .values_list("competency_id", "source", "level", "occurred_at")
+    ):
+        evidence[competency].append(EvidenceItem(source, level, at))
+    return levels, dict(evidence)
+
+
+def competency_titles(slug: str) -> dict[str, str]:
+    """Code -> title for the latest published version of another framework (e.g. DigComp)."""
+    framework = (
+        Framework.objects.filter(slug=slug, status=Framework.Status.PUBLISHED)
+        .order_by("-pk")
+        .first()
+    )
+    if framework is None:
+        return {}
+    return dict(
+        Competency.objects.filter(framework=framework)
+        .order_by("sort_order", "code")
+        .values_list("code", "title")
+    )

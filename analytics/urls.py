@@ -1,0 +1,40 @@
+"""URLs for the skill-gap reports and their exports."""
+
+from django.urls import path
+
+from analytics.views import department, learner, organisation
+
+urlpatterns = [
+    path("reports/", organisation.OrganisationReportView.as_view(), name="organisation_report"),
+    path(
+        "reports/export.<str:extension>",
+        organisation.OrganisationExportView.as_view(),
+        name="organisation_export",
+    ),
+    path(
+        "reports/competencies/<str:competency>/",
+        organisation.OrganisationCompetencyView.as_view(),
+        name="organisation_competency",
+    ),
+    path("reports/me/", learner.MyReportView.as_view(), name="my_report"),
+    path(
+        "reports/department/",
+        department.MyDepartmentReportView.as_view(),
+        name="my_department_report",
+    ),
+    path(
+        "reports/departments/<str:code>/",
+        department.DepartmentReportView.as_view(),
+        name="department_report",
+    ),
+    path(
+        "reports/departments/<str:code>/export.<str:extension>",
+        department.DepartmentExportView.as_view(),
+        name="department_export",
+    ),
+    path(
+        "reports/departments/<str:code>/competencies/<str:competency>/",
+        department.DepartmentCompetencyView.as_view(),
+        name="department_competency",
+    ),
+]

@@ -1,0 +1,66 @@
+"""What every report page shares: recommended courses, export links, download responses."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from analytics import exports
+from analytics.page_selectors import courses_for_gaps
+from analytics.reports import Report
+from competencies.selectors import level_names, primary_framework
+
+EXPORT_LABELS = [
+    ("csv", "Data (CSV)"),
+    ("xlsx", "Spreadsheet with summary and method (XLSX)"),
+    ("pdf", "Report pack (PDF)"),
+]
+# How many of the worst gaps recommended courses are chosen for.
+GAPS_FOR_COURSES = 5
+
+
+def recommendations(report: Report, request: HttpRequest) -> list[exports.Recommendation]:
+    """Live courses that build the competencies of the report's worst (visible) gaps."""
+    top = report.top_gaps.head(GAPS_FOR_COURSES)
+    priorities = {
+        row["competency"]: float(row["priority"])
+        for _, row in top.iterrows()
+        if row["priority"] and row["priority"] > 0
+    }
+    return [
+        exports.Recommendation(
+            title=found.course.title,
+            url=request.build_absolute_uri(found.course.get_url(request=request) or "/"),
+            targets=found.targets,
+        )
+        for found in courses_for_gaps(report.framework["pk"], priorities)
+    ]
+
+
+def download(
+    report: Report, extension: str, *, scope_name: str, request: HttpRequest
+) -> HttpResponse:
+    if extension not in exports.FORMATS:
+        raise Http404("No such export format.")
+    body = exports.report_file(
+        report,
+        extension,
+        scope_name=scope_name,
+        recommendations=recommendations(report, request) if extension != "csv" else (),
+    )
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[extension])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(report, extension)}"'
+    )
+    return response
+
+
+def competency_row(inputs: dict, code: str) -> dict:
+    """The competency's code, title and area from the report inputs, or 404."""
+    competencies = inputs["competencies"]
+    found = competencies[competencies["competency"] == code]
+    if found.empty:
+        raise Http404("No such competency.")
+    return found.iloc[0].to_dict()
+
+
+def framework_level_names() -> dict[int, str]:
+    framework = primary_framework()
+    return level_names(framework) if framework else {}

@@ -1,0 +1,177 @@
+"""One department: job role x competency, its top gaps, one competency's evidence, and (for
+the department's own lead only) their direct reports by name."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from analytics import access, dashboard, drilldown, protection, selectors
+from analytics.reports import Report, skill_gap_report
+from analytics.team import direct_report_gaps
+from analytics.views.common import (
+    EXPORT_LABELS,
+    competency_row,
+    download,
+    framework_level_names,
+    recommendations,
+)
+from organisations.selectors import direct_reports
+
+
+def protected_report(code: str) -> Report | None:
+    """The department's report, hiding whatever the organisation's grid hides about it."""
+    organisation = skill_gap_report()
+    report = skill_gap_report(department=code)
+    if organisation is None or report is None:
+        return None
+    return protection.department_report_protected(report, organisation)
+
+
+class DepartmentAccessMixin(LoginRequiredMixin):
+    """A department lead reaches only their own department (any other is refused, whether it
+    exists or not); holders of view_all_reports reach every department."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not access.may_view_department(user, kwargs["code"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def department(self) -> tuple[str, str, dict, Report]:
+        code = self.kwargs["code"]
+        inputs = selectors.report_inputs()
+        report = protected_report(code) if inputs is not None else None
+        if inputs is None or report is None:
+            raise Http404("No competency framework has been published yet.")
+        if code not in inputs["departments"]:
+            raise Http404("No such department.")
+        return code, inputs["departments"][code], inputs, report
+
+
+class MyDepartmentReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """/reports/department/: a lead's own department; the whole organisation for people who
+    see every department and belong to none."""
+
+    permission_required = access.VIEW_DEPARTMENT
+    template_name = "analytics/no_department.html"
+
+    def get(self, request, *args, **kwargs):
+        code = access.own_department(request.user)
+        if code:
+            return redirect("department_report", code=code)
+        if access.may_view_all(request.user):
+            return redirect("organisation_report")
+        return super().get(request, *args, **kwargs)
+
+
+class DepartmentReportView(DepartmentAccessMixin, TemplateView):
+    template_name = "analytics/department.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        code, name, inputs, report = self.department()
+
+        def cell_url(job_role: str, competency: str) -> str:
+            url = reverse("department_competency", args=[code, competency])
+            return f"{url}?{urlencode({'job_role': job_role})}"
+
+        def total_url(competency: str) -> str:
+            return reverse("department_competency", args=[code, competency])
+
+        leads = access.leads_department(self.request.user, code)
+        team = []
+        if leads:
+            memberships = direct_reports(self.request.user)
+            team = direct_report_gaps(
+                [(m.user_id, str(m.user), str(m.job_role or "No job role")) for m in memberships],
+                inputs,
+            )
+        context.update(
+            code=code,
+            name=name,
+            report=report,
+            grid=dashboard.grid_of(
+                report, cell_url=cell_url, total_url=total_url, svg_id="department-heatmap"
+            ),
+            top_gaps=dashboard.top_gaps_of(report, url=total_url),
+            courses=recommendations(report, self.request),
+            coverage=dashboard.coverage_of(report),
+            trend=dashboard.trend_of(report),
+            method=dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
+            leads=leads,
+            team=team,
+            sees_all=access.may_view_all(self.request.user),
+            exports=[
+                (label, reverse("department_export", args=[code, extension]))
+                for extension, label in EXPORT_LABELS
+            ],
+        )
+        return context
+
+
+class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
+    """The evidence behind one competency's figures in a department, or in one of its job
+    roles (?job_role=CODE)."""
+
+    template_name = "analytics/competency.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        code, name, inputs, report = self.department()
+        competency = self.kwargs["competency"]
+        if not drilldown.group_exists(inputs, competency=competency, department=code):
+            raise Http404("Nobody in this department needs this competency.")
+        job_role = self.request.GET.get("job_role") or None
+        department_url = reverse("department_competency", args=[code, competency])
+        if job_role is not None:
+            if job_role not in inputs["job_roles"]:
+                raise Http404("No such job role.")
+            cells = report.grid[
+                (report.grid["job_role"] == job_role) & (report.grid["competency"] == competency)
+            ]
+            visible = not cells.empty and not bool(cells.iloc[0]["suppressed"])
+            scope = f"{inputs['job_roles'][job_role]}, {name}"
+            breakdown, back = [], (department_url, f"Back to {competency} in {name}")
+        else:
+            totals = report.totals[report.totals["competency"] == competency]
+            visible = not totals.empty and not bool(totals.iloc[0]["suppressed"])
+            scope = name
+            grid = dashboard.grid_of(
+                report,
+                cell_url=lambda role, c: f"{department_url}?{urlencode({'job_role': role})}",
+                with_svg=False,
+            )
+            row = next((r for r in grid.rows if r.code == competency), None)
+            breakdown = list(zip(grid.columns, row.cells, strict=True)) if row else []
+            back = (reverse("department_report", args=[code]), f"Back to {name}")
+        context.update(
+            report=report,
+            competency=competency_row(inputs, competency),
+            scope_name=scope,
+            distribution=drilldown.distribution(
+                inputs,
+                competency=competency,
+                level_names=framework_level_names(),
+                threshold=report.threshold,
+                visible=visible,
+                department=code,
+                job_role=job_role,
+            ),
+            breakdown=breakdown,
+            stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
+            breakdown_label="Job role",
+            back=back,
+        )
+        return context
+
+
+class DepartmentExportView(DepartmentAccessMixin, View):
+    def get(self, request: HttpRequest, code: str, extension: str) -> HttpResponse:
+        code, name, _, report = self.department()
+        return download(report, extension, scope_name=name, request=request)

@@ -1,0 +1,136 @@
+"""The CTO office's view: every department, aggregated, and one competency across them."""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from analytics import access, dashboard, drilldown, selectors
+from analytics.crosswalk import OTHER_FRAMEWORKS, crosswalk_report
+from analytics.reports import skill_gap_report
+from analytics.views.common import (
+    EXPORT_LABELS,
+    competency_row,
+    download,
+    framework_level_names,
+    recommendations,
+)
+
+
+def department_url(code: str) -> str:
+    return reverse("department_report", args=[code])
+
+
+def department_cell_url(department: str, competency: str) -> str:
+    return reverse("department_competency", args=[department, competency])
+
+
+def competency_url(competency: str) -> str:
+    return reverse("organisation_competency", args=[competency])
+
+
+class AllReportsMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = access.VIEW_ALL
+
+
+class OrganisationReportView(AllReportsMixin, TemplateView):
+    """Department x competency: the heatmap, its table, top gaps, courses, data quality."""
+
+    template_name = "analytics/organisation.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        report = skill_gap_report()
+        context["report"] = report
+        if report is None:
+            return context
+        other = self.request.GET.get("framework", "")
+        crosswalk = crosswalk_report(other) if other in OTHER_FRAMEWORKS else None
+        if crosswalk is not None:
+            grid = dashboard.grid_of(
+                report,
+                grid=crosswalk.grid,
+                totals=crosswalk.totals,
+                titles=crosswalk.titles,
+                column_url=department_url,
+            )
+            grid.rows = [
+                replace(
+                    row,
+                    made_of=[(c, competency_url(c)) for c in crosswalk.links.get(row.code, [])],
+                )
+                for row in grid.rows
+            ]
+            context["crosswalk"] = crosswalk
+        else:
+            grid = dashboard.grid_of(
+                report,
+                column_url=department_url,
+                cell_url=department_cell_url,
+                total_url=competency_url,
+            )
+        context.update(
+            grid=grid,
+            other=other if crosswalk is not None else "",
+            frameworks=OTHER_FRAMEWORKS,
+            top_gaps=dashboard.top_gaps_of(report, url=competency_url),
+            courses=recommendations(report, self.request),
+            coverage=dashboard.coverage_of(report),
+            trend=dashboard.trend_of(report),
+            method=dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
+            exports=[
+                (label, reverse("organisation_export", args=[extension]))
+                for extension, label in EXPORT_LABELS
+            ],
+        )
+        return context
+
+
+class OrganisationCompetencyView(AllReportsMixin, TemplateView):
+    """One competency across the organisation: its level distribution and each department."""
+
+    template_name = "analytics/competency.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        report = skill_gap_report()
+        inputs = selectors.report_inputs()
+        code = self.kwargs["competency"]
+        if report is None or inputs is None:
+            raise Http404("No competency framework has been published yet.")
+        if not drilldown.group_exists(inputs, competency=code):
+            raise Http404("No job role needs this competency.")
+        totals = report.totals.set_index("competency")
+        visible = code in totals.index and not bool(totals.loc[code, "suppressed"])
+        column = dashboard.grid_of(
+            report, column_url=department_url, cell_url=department_cell_url, with_svg=False
+        )
+        row = next(r for r in column.rows if r.code == code)
+        context.update(
+            report=report,
+            competency=competency_row(inputs, code),
+            scope_name="All departments",
+            distribution=drilldown.distribution(
+                inputs,
+                competency=code,
+                level_names=framework_level_names(),
+                threshold=report.threshold,
+                visible=visible,
+            ),
+            breakdown=[(c, cell) for c, cell in zip(column.columns, row.cells, strict=True)],
+            stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
+            breakdown_label="Department",
+            back=(reverse("organisation_report"), "Back to all departments"),
+        )
+        return context
+
+
+class OrganisationExportView(AllReportsMixin, View):
+    def get(self, request: HttpRequest, extension: str) -> HttpResponse:
+        report = skill_gap_report()
+        if report is None:
+            raise Http404("No competency framework has been published yet.")
+        return download(report, extension, scope_name="All departments", request=request)

@@ -1,0 +1,158 @@
+"""Reading a CASE CFPackage back into framework data; `case.py` describes the mapping."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.utils.text import slugify
+
+from competencies.exchange.case import LEVEL_KEYWORD, STATUSES
+from competencies.exchange.case_read import Package, read_hierarchy, read_items, read_rubrics
+from competencies.exchange.data import FrameworkData, Held
+from competencies.exchange.errors import ImportRefused, RowError
+from competencies.models import Framework, ProficiencyLevel
+
+_STATUSES = {label.casefold(): value for value, label in STATUSES.items()}
+_STATUSES["private draft"] = "draft"
+_LARGEST_LEVEL = 32767  # what a PositiveSmallIntegerField holds
+
+
+def case_parse(
+    content: bytes | str | dict, *, held: Held, name: str | None = None, version: str | None = None
+) -> FrameworkData:
+    """Read and check a whole CFPackage; raise ImportRefused listing every fault by JSON path."""
+    package = _load(content)
+    check = Package()
+    root = check.obj(package, "(package)")
+    if "CFDocument" not in root:
+        raise ImportRefused([RowError(None, "CFDocument", "is required")])
+    definitions = check.obj(root.get("CFDefinitions", {}), "CFDefinitions")
+    licences = {
+        str(licence.get("identifier")): licence
+        for licence in check.array(definitions, "CFLicenses", "CFDefinitions.")
+        if isinstance(licence, dict)
+    }
+    document = check.obj(root["CFDocument"], "CFDocument")
+    data = _document(check, document, licences, name=name, version=version)
+    item_types = {
+        check.identifier(t, "identifier", f"CFDefinitions.CFItemTypes[{i}]."): t.get("title")
+        for i, t in enumerate(check.array(definitions, "CFItemTypes", "CFDefinitions."))
+        if isinstance(t, dict)
+    }
+    scale = _scale(check, definitions)
+    items = read_items(check, root, item_types)
+    areas, competencies = read_hierarchy(check, root, data, items, definitions)
+    descriptors = read_rubrics(check, root, items, competencies, scale)
+    for identifier, competency in competencies.items():
+        competency["descriptors"] = descriptors.get(identifier, {})
+    data["levels"] = [
+        {"number": n, "name": level[0], "description": level[1]}
+        for n, level in sorted(scale.items())
+    ]
+    data["areas"] = areas
+    data["requirements"] = []
+    if (data["slug"], data["version"]) in held.frameworks:
+        check.fault(
+            "CFDocument.version",
+            f"{data['name']} version {data['version']} is already held here; "
+            "import it under another version",
+        )
+    if check.errors:
+        raise ImportRefused(check.errors)
+    return data
+
+
+def _load(content: bytes | str | dict) -> Any:
+    if isinstance(content, dict):
+        return content
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = content.count(b"\n", 0, error.start) + 1
+            raise ImportRefused([RowError(line, "(file)", "is not UTF-8 text")]) from None
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            [RowError(error.lineno, f"(JSON, column {error.colno})", error.msg)]
+        ) from None
+
+
+def _document(
+    check: Package, document: dict, licences: dict, *, name: str | None, version: str | None
+) -> FrameworkData:
+    path = "CFDocument."
+    data: FrameworkData = {"notes": [], "uuid": check.identifier(document, "identifier", path)}
+    data["name"] = name or check.text(
+        document, "title", path, required=True, model=Framework, field="name"
+    )
+    check.require(document, ("uri", "creator", "lastChangeDateTime"), path)
+    data["version"] = version or check.text(
+        document, "version", path, required=True, model=Framework, field="version"
+    )
+    data["publisher"] = check.text(
+        document,
+        "publisher" if "publisher" in document else "creator",
+        path,
+        model=Framework,
+        field="publisher",
+    )
+    data["description"] = check.text(document, "description", path)
+    data["source"] = check.text(document, "officialSourceURL", path) or check.text(
+        document, "notes", path
+    )
+    status = check.text(document, "adoptionStatus", path) or "Draft"
+    if status.casefold() not in _STATUSES:
+        check.fault(f"{path}adoptionStatus", f"{status!r} is not one of: Draft, Adopted")
+    data["status"] = _STATUSES.get(status.casefold(), "draft")
+    data["last_change"] = _datetime(check, document, path)
+    extensions = document.get("extensions") if isinstance(document.get("extensions"), dict) else {}
+    data["slug"] = extensions.get("slug") or slugify(data["name"])[:60].strip("-")
+    if not isinstance(data["slug"], str) or data["slug"] != slugify(data["slug"]):
+        check.fault(f"{path}extensions.slug", "use only lower-case letters, digits and hyphens")
+    data["licence"] = ""
+    if "licenseURI" in document:
+        licence = check.obj(document["licenseURI"], f"{path}licenseURI")
+        licence = licences.get(str(licence.get("identifier")), licence)
+        data["licence"] = check.text(
+            licence, "title", f"{path}licenseURI.", required=True, model=Framework, field="licence"
+        )
+    return data
+
+
+def _datetime(check: Package, parent: dict, path: str) -> datetime | None:
+    value = check.text(parent, "lastChangeDateTime", path)
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        check.fault(f"{path}lastChangeDateTime", f"{value!r} is not a date and time")
+        return None
+    if when.tzinfo is None:
+        check.fault(f"{path}lastChangeDateTime", f"{value!r} has no time zone")
+        return None
+    return when
+
+
+def _scale(check: Package, definitions: dict) -> dict[int, tuple[str, str]]:
+    scale: dict[int, tuple[str, str]] = {}
+    for index, concept in enumerate(check.array(definitions, "CFConcepts", "CFDefinitions.")):
+        path = f"CFDefinitions.CFConcepts[{index}]."
+        concept = check.obj(concept, path.rstrip("."))
+        if LEVEL_KEYWORD not in str(concept.get("keywords", "")).casefold():
+            continue
+        code = check.text(concept, "hierarchyCode", path, required=True)
+        title = check.text(
+            concept, "title", path, required=True, model=ProficiencyLevel, field="name"
+        )
+        if code and not code.isdigit():
+            check.fault(f"{path}hierarchyCode", f"{code!r} is not a whole number (the level)")
+        elif code and int(code) > _LARGEST_LEVEL:
+            check.fault(f"{path}hierarchyCode", f"{code} is larger than {_LARGEST_LEVEL}")
+        elif code and int(code) in scale:
+            check.fault(f"{path}hierarchyCode", f"level {code} is defined twice")
+        elif code:
+            scale[int(code)] = (title, check.text(concept, "description", path))
+    return scale

@@ -1,0 +1,60 @@
+"""Import a framework from a CSV (UK layout) or CASE JSON file; the file is refused whole if
+anything in it is wrong."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from competencies.exchange.errors import ImportRefused
+from competencies.exchange.files import FORMATS, format_for, framework_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a competency framework from a CSV file in the UK layout or a 1EdTech CASE JSON "
+        "package. Every problem is listed and nothing is imported when there is one."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # --version names the framework's version here, not Django's.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV or CASE JSON file.")
+        parser.add_argument(
+            "--format", choices=sorted(FORMATS), help="csv or case (default: from the extension)."
+        )
+        parser.add_argument("--name", help="The framework's name (overrides the file's).")
+        parser.add_argument(
+            "--version", dest="framework_version", help="The version to import it as."
+        )
+        parser.add_argument(
+            "--draft", action="store_true", help="Import it as a draft, whatever the file says."
+        )
+
+    def handle(
+        self, *args, file, format=None, name=None, framework_version=None, draft=False, **options
+    ):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file.")
+        file_format = format or format_for(path.name)
+        if file_format is None:
+            raise CommandError(f"{file}: say --format csv or --format case.")
+        try:
+            imported = framework_import(
+                path.read_bytes(),
+                file_format=file_format,
+                name=name,
+                version=framework_version,
+                draft=draft,
+            )
+        except ImportRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(f"{path.name}: {error}")
+            raise CommandError(
+                f"{path.name} was refused ({len(refused.errors)} problem(s)); nothing was imported."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(imported.summary()))
+        for note in imported.notes:
+            self.stdout.write(f"Note: {note}")

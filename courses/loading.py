@@ -1,0 +1,148 @@
+"""Building courses in the page tree from declarative data (the seed files in
+content_fixtures/courses/), idempotently: loading again updates the pages in place."""
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.models import Page
+
+from accounts.models import User
+from competencies.models import Competency
+from competencies.selectors import primary_framework
+from courses.models import (
+    CourseCompetencyTarget,
+    CourseIndexPage,
+    CoursePage,
+    HomePage,
+    LessonPage,
+    ModulePage,
+)
+
+# Seeded pages get identities derived from their slugs, so that every install of the demo
+# names the same course with the same activity IRI and the same question ids.
+SEED_NAMESPACE = uuid.UUID("0f3b8a52-6c1e-4d7a-9b2f-5e8c1a7d3b90")
+
+
+def _stable(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(SEED_NAMESPACE, "/".join(parts))
+
+
+@transaction.atomic
+def course_index_ensure(*, title: str = "Courses", intro: str = "") -> CourseIndexPage:
+    index = CourseIndexPage.objects.first()
+    if index is not None:
+        return index
+    home = HomePage.objects.first() or Page.get_first_root_node()
+    index = CourseIndexPage(title=title, slug="courses", intro=intro)
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def _child(parent: Page, model, slug: str):
+    return model.objects.child_of(parent).filter(slug=slug).first()
+
+
+def _publish(parent: Page, page: Page, *, created: bool, owner: User | None) -> Page:
+    if created:
+        page.owner = owner
+        parent.add_child(instance=page)
+    # Seeding publishes on the author's behalf; people go through the review workflow.
+    page.save_revision(user=owner).publish(user=owner, skip_permission_checks=True)
+    return page
+
+
+@transaction.atomic
+def course_load(data: Mapping[str, Any], *, owner: User | None = None) -> CoursePage:
+    """Create or update one course with its modules, lessons and knowledge checks."""
+    index = course_index_ensure()
+    framework = primary_framework()
+    competencies = {c.code: c for c in Competency.objects.filter(framework=framework)}
+    slug = data["slug"]
+    course = _child(index, CoursePage, slug)
+    created = course is None
+    course = course or CoursePage(slug=slug, activity_uuid=_stable("course", slug))
+    course.title = data["title"]
+    for field in (
+        "summary",
+        "audience",
+        "duration_minutes",
+        "format",
+        "level",
+        "prerequisites",
+        "description",
+    ):
+        setattr(course, field, data.get(field, getattr(course, field)))
+    course.competency_targets = [
+        CourseCompetencyTarget(competency=competencies[t["code"]], level=t["level"])
+        for t in data["competency_targets"]
+    ]
+    _publish(index, course, created=created, owner=owner)
+    for module_position, module_data in enumerate(data["modules"], start=1):
+        module_slug = f"{module_position:02d}-{slugify(module_data['title'])[:40]}"
+        module = _child(course, ModulePage, module_slug)
+        module_created = module is None
+        module = module or ModulePage(slug=module_slug)
+        module.title, module.summary = module_data["title"], module_data.get("summary", "")
+        _publish(course, module, created=module_created, owner=owner)
+        for lesson_position, lesson_data in enumerate(module_data["lessons"], start=1):
+            lesson_slug = f"{lesson_position:02d}-{slugify(lesson_data['title'])[:40]}"
+            key = f"{slug}/{module_slug}/{lesson_slug}"
+            lesson = _child(module, LessonPage, lesson_slug)
+            lesson_created = lesson is None
+            lesson = lesson or LessonPage(slug=lesson_slug, activity_uuid=_stable("lesson", key))
+            lesson.title = lesson_data["title"]
+            lesson.summary = lesson_data.get("summary", "")
+            lesson.duration_minutes = lesson_data.get("duration_minutes", 15)
+            lesson.placement = lesson_data.get("placement", False)
+            lesson.body = _stream(lesson_data["body"], key, competencies)
+            _publish(module, lesson, created=lesson_created, owner=owner)
+    return course
+
+
+def _stream(blocks, key: str, competencies: dict[str, Competency]) -> list[dict]:
+    """Raw StreamField data with stable ids for every block, question and option."""
+    raw = []
+    for position, block in enumerate(blocks):
+        block_key = f"{key}/{position}"
+        value = block["value"]
+        if block["type"] == "knowledge_check":
+            value = _check(value, block_key, competencies)
+        raw.append({"type": block["type"], "value": value, "id": str(_stable(block_key))})
+    return raw
+
+
+def _check(value: Mapping[str, Any], key: str, competencies: dict[str, Competency]) -> dict:
+    competency = competencies.get(value.get("competency", ""))
+    questions = []
+    for q_position, question in enumerate(value["questions"]):
+        q_key = f"{key}/q{q_position}"
+        options = [
+            {
+                "type": "item",
+                "id": str(_stable(f"{q_key}/o{o_position}")),
+                "value": {
+                    "text": option["text"],
+                    "correct": option["correct"],
+                    "feedback": option["feedback"],
+                },
+            }
+            for o_position, option in enumerate(question["options"])
+        ]
+        questions.append(
+            {
+                "type": "item",
+                "id": str(_stable(q_key)),
+                "value": {"kind": question["kind"], "text": question["text"], "options": options},
+            }
+        )
+    return {
+        "title": value.get("title", "Check your understanding"),
+        "pass_mark": value.get("pass_mark", 70),
+        "competency": competency.pk if competency else None,
+        "evidences_level": value.get("evidences_level") if competency else None,
+        "questions": questions,
+    }

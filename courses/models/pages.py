@@ -1,0 +1,172 @@
+"""The course page tree: CourseIndexPage > CoursePage > ModulePage > LessonPage."""
+
+import uuid
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.models.blocks import LessonStreamBlock
+from xapi.vocab import activity_iri
+
+
+class CourseIndexPage(Page):
+    intro = RichTextField(features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "course catalogue"
+
+    def serve(self, request, *args, **kwargs):
+        # The catalogue is a Django view with search and filters; this page only anchors the
+        # tree (and its URL) for authors.
+        from django.shortcuts import redirect
+
+        return redirect("catalogue")
+
+
+class CoursePage(Page):
+    class Format(models.TextChoices):
+        SELF_PACED = "self-paced", "Self-paced"
+        COHORT = "cohort", "Cohort"
+        BLENDED = "blended", "Blended"
+
+    class Level(models.TextChoices):
+        FOUNDATION = "foundation", "Foundation"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    summary = models.TextField(max_length=400, help_text="One or two sentences for the catalogue.")
+    audience = models.CharField(max_length=300)
+    duration_minutes = models.PositiveIntegerField(help_text="Total learning time in minutes.")
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.SELF_PACED)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.FOUNDATION)
+    prerequisites = models.CharField(max_length=300, blank=True)
+    description = RichTextField(features=["bold", "italic", "ul", "ol", "link"], blank=True)
+    # Learning records name the course by this, never by its slug (editors rename slugs).
+    activity_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldRowPanel(
+                    [FieldPanel("duration_minutes"), FieldPanel("format"), FieldPanel("level")]
+                ),
+                FieldPanel("prerequisites"),
+            ],
+            heading="About the course",
+        ),
+        InlinePanel(
+            "competency_targets",
+            heading="Competency targets",
+            label="Target",
+            help_text="The competencies this course builds, and the level it builds them to.",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("audience"),
+        index.FilterField("format"),
+        index.FilterField("level"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = "course"
+
+    @property
+    def iri(self) -> str:
+        return activity_iri("course", self.activity_uuid)
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views.learning import course_outline
+
+        return course_outline(request, self)
+
+
+class CourseCompetencyTarget(Orderable):
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="competency_targets")
+    competency = models.ForeignKey(
+        "competencies.Competency", on_delete=models.CASCADE, related_name="course_targets"
+    )
+    level = models.PositiveSmallIntegerField()
+
+    panels = [FieldPanel("competency"), FieldPanel("level")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["course", "competency"], name="course_target_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code} to {self.level}"
+
+
+class ModulePage(Page):
+    summary = models.CharField(max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = "module"
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        return redirect(self.get_parent().url + f"#module-{self.pk}")
+
+
+class LessonPage(Page):
+    summary = models.CharField(max_length=300, blank=True)
+    duration_minutes = models.PositiveIntegerField(default=15)
+    placement = models.BooleanField(
+        default=False,
+        help_text="A placement check: passing it completes the rest of this module.",
+    )
+    body = StreamField(LessonStreamBlock())
+    activity_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("placement")]),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "lesson"
+
+    @property
+    def iri(self) -> str:
+        return activity_iri("lesson", self.activity_uuid)
+
+    def knowledge_check(self):
+        """The lesson's knowledge check as a bound block (with its id), or None."""
+        for block in self.body:
+            if block.block_type == "knowledge_check":
+                return block
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views.learning import lesson_page
+
+        return lesson_page(request, self)

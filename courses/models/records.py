@@ -1,0 +1,122 @@
+"""What learners do: enrolments, lesson completions, knowledge-check attempts, certificates and
+learning plans."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="enrolments"
+    )
+    # xAPI context.registration: ties every statement of this enrolment together.
+    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrol_once")]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_id}"
+
+
+class LessonVisit(models.Model):
+    """The first time a learner opened a lesson (recorded once as "experienced")."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="visits")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    first_visited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="visit_lesson_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.lesson_id}"
+
+
+class LessonCompletion(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+    # How it was completed: by passing its check, by a placement check, or by reading it.
+    via = models.CharField(max_length=20, default="check")
+
+    class Meta:
+        # Two tabs completing the same lesson at once still make one completion.
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="complete_lesson_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.lesson_id}"
+
+
+class KnowledgeCheckAttempt(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(help_text="Question id -> chosen option ids.")
+    correct = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    passed = models.BooleanField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson", "number"], name="attempt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.lesson_id} #{self.number}"
+
+    @property
+    def score_percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+def _certificate_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Certificate(models.Model):
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="certificate"
+    )
+    code = models.CharField(max_length=32, unique=True, default=_certificate_code, editable=False)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LearningPlanItem(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_items"
+    )
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "position"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="plan_course_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.course_id} at {self.position}"

@@ -1,0 +1,275 @@
+"""Reads for courses: the course tree, progress, the catalogue and recommendations."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from competencies import selectors as competency_selectors
+from competencies.models import ManagerValidation, SelfAssessment
+from competencies.proficiency import Evidence, Reported, Source, gap, reported_level
+from courses.models import (
+    CourseCompetencyTarget,
+    CoursePage,
+    Enrolment,
+    KnowledgeCheckAttempt,
+    LearningPlanItem,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+)
+from organisations.models import Membership
+
+DURATIONS = {
+    "short": ("Under 1 hour", Q(duration_minutes__lt=60)),
+    "medium": ("1 to 3 hours", Q(duration_minutes__gte=60, duration_minutes__lte=180)),
+    "long": ("Over 3 hours", Q(duration_minutes__gt=180)),
+}
+
+
+def is_line_manager(*, manager: User, learner: User) -> bool:
+    return Membership.objects.filter(user=learner, line_manager=manager).exists()
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The course's live lessons in reading order (module order, then lesson order)."""
+    return list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+
+
+@dataclass
+class ModuleOutline:
+    module: ModulePage
+    lessons: list[LessonPage] = field(default_factory=list)
+
+
+def course_outline(course: CoursePage) -> list[ModuleOutline]:
+    """Modules with their lessons, in two queries whatever the course's size."""
+    modules = {
+        m.path: ModuleOutline(m)
+        for m in ModulePage.objects.live().child_of(course).order_by("path")
+    }
+    for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
+        outline = modules.get(lesson.path[: -lesson.steplen])
+        if outline is not None:
+            outline.lessons.append(lesson)
+    return list(modules.values())
+
+
+def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
+    if enrolment is None:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+    )
+
+
+def enrolment_of(user: User, course: CoursePage) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).first()
+
+
+def course_targets(course: CoursePage) -> list[CourseCompetencyTarget]:
+    return list(course.competency_targets.select_related("competency__area"))
+
+
+def catalogue(
+    *,
+    query: str = "",
+    competency: str = "",
+    area: str = "",
+    level: str = "",
+    course_format: str = "",
+    duration: str = "",
+) -> QuerySet[CoursePage]:
+    courses = CoursePage.objects.live().order_by("title")
+    if query:
+        words = query.split()
+        for word in words:
+            courses = courses.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(audience__icontains=word)
+                | Q(competency_targets__competency__title__icontains=word)
+            )
+    if competency:
+        courses = courses.filter(competency_targets__competency__code=competency)
+    if area:
+        courses = courses.filter(competency_targets__competency__area__code=area)
+    if level:
+        courses = courses.filter(level=level)
+    if course_format:
+        courses = courses.filter(format=course_format)
+    if duration in DURATIONS:
+        courses = courses.filter(DURATIONS[duration][1])
+    targets = CourseCompetencyTarget.objects.select_related("competency").order_by("sort_order")
+    return courses.distinct().prefetch_related(Prefetch("competency_targets", queryset=targets))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    course: CoursePage
+    closes: list[tuple[str, int, int | None]]  # (competency code, target, current level)
+
+    @property
+    def score(self) -> int:
+        return sum(target - (current or 0) for _, target, current in self.closes)
+
+
+def recommendations(user: User, *, limit: int = 5) -> list[Recommendation]:
+    """Courses that build competencies where the person is below what their role needs.
+
+    A competency with no evidence counts as a gap for recommending (the course will tell),
+    though reports keep unknown apart from 0.
+    """
+    framework = competency_selectors.primary_framework()
+    if framework is None:
+        return []
+    targets = competency_selectors.role_targets(user, framework)
+    if not targets:
+        return []
+    answers = competency_selectors.self_assessments_of(user, framework)
+    validations = competency_selectors.latest_validations(user, framework)
+    current = {
+        competency_id: validations[competency_id].level
+        if competency_id in validations
+        else answers.get(competency_id)
+        for competency_id in targets
+    }
+    completed = set(
+        Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
+    found = []
+    for course in catalogue():
+        if course.pk in completed:
+            continue
+        closes = []
+        for target in course.competency_targets.all():
+            needed = targets.get(target.competency_id)
+            level = current.get(target.competency_id)
+            if needed and (level is None or level < min(needed, target.level)):
+                closes.append((target.competency.code, min(needed, target.level), level))
+        if closes:
+            found.append(Recommendation(course=course, closes=closes))
+    found.sort(key=lambda r: (-r.score, r.course.title))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    enrolment: Enrolment
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def learner_enrolments(user: User) -> list[EnrolmentProgress]:
+    enrolments = list(
+        Enrolment.objects.filter(user=user)
+        .select_related("course", "last_lesson", "certificate")
+        .annotate(done=Count("completions", distinct=True))
+        .order_by("completed_at", "-enrolled_at")
+    )
+    totals = lesson_counts([e.course for e in enrolments])
+    return [EnrolmentProgress(e, e.done, totals.get(e.course_id, 0)) for e in enrolments]
+
+
+def lesson_counts(courses: list[CoursePage]) -> dict[int, int]:
+    """Live lessons per course, in one query."""
+    if not courses:
+        return {}
+    by_path = {course.path: course.pk for course in courses}
+    counts: dict[int, int] = defaultdict(int)
+    condition = Q()
+    for path in by_path:
+        condition |= Q(path__startswith=path)
+    # Every course sits at the same depth (the page-type rules fix it), so a lesson's course is
+    # the prefix of its path of that length.
+    course_path_length = len(next(iter(by_path)))
+    for path in LessonPage.objects.live().filter(condition).values_list("path", flat=True):
+        course_path = path[:course_path_length]
+        if course_path in by_path:
+            counts[by_path[course_path]] += 1
+    return counts
+
+
+def learning_plan(user: User) -> list[LearningPlanItem]:
+    return list(
+        LearningPlanItem.objects.filter(user=user)
+        .select_related("course", "added_by")
+        .order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    competency: object
+    reported: Reported
+    target: int | None
+
+    @property
+    def gap(self) -> int | None:
+        return gap(self.target, self.reported.level)
+
+
+def learner_evidence(user: User, framework) -> dict[int, list[Evidence]]:
+    """Every piece of evidence of a person's level, by competency id, from their own records:
+    knowledge checks passed, courses completed, validations and self-assessment."""
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for competency_id, level, at in SelfAssessment.objects.filter(
+        user=user, competency__framework=framework
+    ).values_list("competency_id", "level", "updated_at"):
+        evidence[competency_id].append(Evidence(Source.SELF, level, at))
+    for competency_id, level, at in ManagerValidation.objects.filter(
+        learner=user, competency__framework=framework
+    ).values_list("competency_id", "level", "created_at"):
+        evidence[competency_id].append(Evidence(Source.VALIDATION, level, at))
+    passes = list(
+        KnowledgeCheckAttempt.objects.filter(enrolment__user=user, passed=True).values_list(
+            "lesson_id", "submitted_at"
+        )
+    )
+    if passes:
+        lessons = {
+            lesson.pk: lesson
+            for lesson in LessonPage.objects.filter(pk__in={lesson_id for lesson_id, _ in passes})
+        }
+        for lesson_id, at in passes:
+            check = lessons[lesson_id].knowledge_check() if lesson_id in lessons else None
+            competency = check.value.get("competency") if check else None
+            if competency is not None and competency.framework_id == framework.pk:
+                evidence[competency.pk].append(
+                    Evidence(Source.CHECK, check.value["evidences_level"], at)
+                )
+    for competency_id, level, at in CourseCompetencyTarget.objects.filter(
+        course__enrolments__user=user,
+        course__enrolments__completed_at__isnull=False,
+        competency__framework=framework,
+    ).values_list("competency_id", "level", "course__enrolments__completed_at"):
+        evidence[competency_id].append(Evidence(Source.COMPLETION, level, at))
+    return evidence
+
+
+def learner_skills(user: User):
+    """The person's reported level for every competency of the primary framework, by area."""
+    framework = competency_selectors.primary_framework()
+    if framework is None:
+        return []
+    evidence = learner_evidence(user, framework)
+    targets = competency_selectors.role_targets(user, framework)
+    return [
+        (
+            area,
+            [
+                SkillRow(c, reported_level(evidence.get(c.pk, [])), targets.get(c.pk))
+                for c in area.competencies.all()
+            ],
+        )
+        for area in competency_selectors.areas_with_competencies(framework)
+    ]

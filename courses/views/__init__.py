@@ -1,0 +1,1 @@
+"""Views of the courses app, by part of the learner's journey."""

@@ -1,0 +1,69 @@
+"""The catalogue: search, filters, and courses recommended from the person's gaps."""
+
+from django import forms
+from django.views.generic import TemplateView
+
+from competencies.selectors import areas_with_competencies, primary_framework
+from courses import selectors
+from courses.models import CoursePage
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label="Search courses", required=False, max_length=100)
+    area = forms.ChoiceField(label="Skill area", required=False)
+    competency = forms.ChoiceField(label="Competency", required=False)
+    level = forms.ChoiceField(
+        label="Level", required=False, choices=[("", "Any level"), *CoursePage.Level.choices]
+    )
+    format = forms.ChoiceField(
+        label="Format", required=False, choices=[("", "Any format"), *CoursePage.Format.choices]
+    )
+    duration = forms.ChoiceField(
+        label="Length",
+        required=False,
+        choices=[("", "Any length")]
+        + [(key, label) for key, (label, _) in selectors.DURATIONS.items()],
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area")] + [
+            (area.code, f"{area.code} {area.title}") for area in areas
+        ]
+        self.fields["competency"].choices = [("", "Any competency")] + [
+            (c.code, f"{c.code} {c.title}") for area in areas for c in area.competencies.all()
+        ]
+
+
+class CatalogueView(TemplateView):
+    template_name = "courses/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        framework = primary_framework()
+        areas = areas_with_competencies(framework) if framework else []
+        form = CatalogueFilterForm(self.request.GET or None, areas=areas)
+        filters = {}
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = {
+                "query": data["q"],
+                "competency": data["competency"],
+                "area": data["area"],
+                "level": data["level"],
+                "course_format": data["format"],
+                "duration": data["duration"],
+            }
+        courses = list(selectors.catalogue(**filters))
+        recommended = (
+            selectors.recommendations(self.request.user)
+            if self.request.user.is_authenticated and not any(filters.values())
+            else []
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "courses": courses,
+            "recommended": recommended,
+            "filtered": any(filters.values()),
+            "invalid": form.is_bound and not form.is_valid(),
+        }

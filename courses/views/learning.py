@@ -1,0 +1,168 @@
+"""The course outline and lesson pages (served through Wagtail), and the forms they post to."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from courses import selectors
+from courses.marking import InvalidAnswers, questions_of
+from courses.models import CoursePage, KnowledgeCheckAttempt, LessonPage
+from courses.services import (
+    LearningError,
+    enrolment_create,
+    enrolment_for,
+    knowledge_check_submit,
+    lesson_mark_complete,
+    lesson_visit,
+    next_attempt_number,
+)
+
+
+def course_outline(request: HttpRequest, course: CoursePage) -> HttpResponse:
+    enrolment = selectors.enrolment_of(request.user, course)
+    outline = selectors.course_outline(course)
+    completed = selectors.completed_lesson_ids(enrolment)
+    total = sum(len(m.lessons) for m in outline)
+    next_lesson = None
+    if enrolment is not None:
+        next_lesson = next(
+            (lesson for m in outline for lesson in m.lessons if lesson.pk not in completed), None
+        )
+    return TemplateResponse(
+        request,
+        "courses/course_page.html",
+        {
+            "page": course,
+            "course": course,
+            "outline": outline,
+            "enrolment": enrolment,
+            "completed": completed,
+            "completed_count": len(completed),
+            "total": total,
+            "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
+            "next_lesson": next_lesson,
+            "targets": selectors.course_targets(course),
+        },
+    )
+
+
+def lesson_page(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
+    course = lesson.get_parent().get_parent().specific
+    preview = getattr(request, "is_preview", False)
+    enrolment = None
+    if not preview:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        enrolment = selectors.enrolment_of(request.user, course)
+        if enrolment is None:
+            messages.info(request, "Enrol on the course to start its lessons.")
+            return redirect(course.url)
+        lesson_visit(enrolment=enrolment, lesson=lesson)
+    outline = selectors.course_outline(course)
+    lessons = [each for module in outline for each in module.lessons]
+    index = next((i for i, each in enumerate(lessons) if each.pk == lesson.pk), 0)
+    check = lesson.knowledge_check()
+    completed = selectors.completed_lesson_ids(enrolment)
+    latest = None
+    if enrolment is not None and check is not None:
+        latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    return TemplateResponse(
+        request,
+        "courses/lesson_page.html",
+        {
+            "page": lesson,
+            "lesson": lesson,
+            "course": course,
+            "outline": outline,
+            "enrolment": enrolment,
+            "completed": completed,
+            "is_complete": lesson.pk in completed,
+            "previous_lesson": lessons[index - 1] if index > 0 else None,
+            "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+            "position": index + 1,
+            "lesson_count": len(lessons),
+            "check": check,
+            "questions": questions_of(check.value) if check is not None else [],
+            "latest": latest,
+            "feedback": _feedback(check, latest) if latest is not None else None,
+            "attempt_number": next_attempt_number(enrolment, lesson) if enrolment and check else 1,
+        },
+    )
+
+
+def _feedback(check, attempt: KnowledgeCheckAttempt):
+    """Per question: the options the learner chose, whether each was right, and why."""
+    results = []
+    for question in questions_of(check.value):
+        chosen = attempt.answers.get(question.id, [])
+        by_id = {option.id: option for option in question.options}
+        right = set(chosen) == set(question.correct_ids)
+        results.append((question, right, [by_id[i] for i in chosen if i in by_id]))
+    return results
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment_create(user=request.user, course=course)
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    lessons = selectors.course_lessons(course)
+    messages.success(request, f"You are enrolled on {course.title}.")
+    return redirect(lessons[0].url if lessons else course.url)
+
+
+@login_required
+@require_POST
+def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    course = lesson.get_parent().get_parent().specific
+    back = lesson.url or course.url or "/"
+    try:
+        enrolment = enrolment_for(user=request.user, course=course)
+        number = int(request.POST.get("attempt", "0"))
+        check = lesson.knowledge_check()
+        question_ids = [q.id for q in questions_of(check.value)] if check is not None else []
+        answers = {qid: request.POST.getlist(f"q-{qid}") for qid in question_ids}
+        answers = {qid: chosen for qid, chosen in answers.items() if chosen}
+        extra = {key[2:] for key in request.POST if key.startswith("q-")} - set(question_ids)
+        if extra:
+            raise InvalidAnswers("The answers name questions this check does not have.")
+        _attempt, marking = knowledge_check_submit(
+            enrolment=enrolment, lesson=lesson, answers=answers, attempt_number=number
+        )
+    except (LearningError, InvalidAnswers, ValueError) as error:
+        messages.error(request, str(error) or "Your answers could not be read. Try again.")
+        return redirect(f"{back}#knowledge-check")
+    if marking.passed:
+        messages.success(
+            request, f"You passed: {marking.correct} of {marking.total} right ({marking.percent}%)."
+        )
+    else:
+        messages.warning(
+            request,
+            f"Not passed this time: {marking.correct} of {marking.total} right "
+            f"({marking.percent}%; {check.value['pass_mark']}% needed). "
+            "Read the feedback and try again.",
+        )
+    return redirect(f"{back}#check-result")
+
+
+@login_required
+@require_POST
+def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    course = lesson.get_parent().get_parent().specific
+    try:
+        enrolment = enrolment_for(user=request.user, course=course)
+        lesson_mark_complete(enrolment=enrolment, lesson=lesson)
+    except LearningError as error:
+        messages.error(request, str(error))
+    return redirect(lesson.url or course.url)

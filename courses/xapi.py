@@ -1,0 +1,216 @@
+"""The only place that turns a course event into xAPI statement inputs (ARCHITECTURE.md)."""
+
+from datetime import datetime
+
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    Context,
+    ContextActivities,
+    InteractionComponent,
+    InteractionComponentList,
+    Result,
+    Score,
+    Statement,
+)
+
+from courses.models import CoursePage, Enrolment, LessonPage
+from xapi.client import statements_record, verb
+from xapi.identity import learner_agent
+from xapi.vocab import (
+    ACTIVITY_TYPE_ASSESSMENT,
+    ACTIVITY_TYPE_COURSE,
+    ACTIVITY_TYPE_INTERACTION,
+    ACTIVITY_TYPE_LESSON,
+    LANGUAGE,
+    VERB_ANSWERED,
+    VERB_COMPLETED,
+    VERB_EXPERIENCED,
+    VERB_FAILED,
+    VERB_PASSED,
+    VERB_PROGRESSED,
+    VERB_REGISTERED,
+    activity_iri,
+    extension_level_claimed,
+    extension_levels_claimed,
+    extension_progress,
+)
+
+
+def course_activity(course: CoursePage) -> Activity:
+    return Activity(
+        id=course.iri,
+        definition=ActivityDefinition(name={LANGUAGE: course.title}, type=ACTIVITY_TYPE_COURSE),
+    )
+
+
+def lesson_activity(lesson: LessonPage) -> Activity:
+    return Activity(
+        id=lesson.iri,
+        definition=ActivityDefinition(name={LANGUAGE: lesson.title}, type=ACTIVITY_TYPE_LESSON),
+    )
+
+
+def assessment_activity(lesson: LessonPage, check) -> Activity:
+    return Activity(
+        id=activity_iri("assessment", check.id),
+        definition=ActivityDefinition(
+            name={LANGUAGE: f"{lesson.title}: {check.value['title']}"},
+            type=ACTIVITY_TYPE_ASSESSMENT,
+        ),
+    )
+
+
+def _context(enrolment: Enrolment, *parents: Activity, competency=None) -> Context:
+    others = [Activity(id=competency.iri)] if competency is not None else None
+    return Context(
+        registration=str(enrolment.registration),
+        context_activities=ContextActivities(parent=list(parents) or None, other=others),
+    )
+
+
+def _statement(enrolment: Enrolment, verb_id: str, target: Activity, when: datetime, **parts):
+    return Statement(
+        actor=learner_agent(user=enrolment.user),
+        verb=verb(verb_id),
+        object=target,
+        timestamp=when,
+        **parts,
+    )
+
+
+def registered(enrolment: Enrolment, when: datetime) -> list[str]:
+    statement = _statement(
+        enrolment,
+        VERB_REGISTERED,
+        course_activity(enrolment.course),
+        when,
+        context=_context(enrolment),
+    )
+    return statements_record([statement], attempts=[str(enrolment.registration)])
+
+
+def experienced(enrolment: Enrolment, lesson: LessonPage, when: datetime) -> list[str]:
+    statement = _statement(
+        enrolment,
+        VERB_EXPERIENCED,
+        lesson_activity(lesson),
+        when,
+        context=_context(enrolment, course_activity(enrolment.course)),
+    )
+    # One "experienced" per lesson per enrolment: re-reading is not a new learning event.
+    return statements_record([statement], attempts=[str(enrolment.registration)])
+
+
+def check_marked(
+    enrolment: Enrolment, lesson: LessonPage, check, marking, attempt_number: int, when: datetime
+) -> list[str]:
+    """answered per question (cmi.interaction), then passed or failed with the scaled score."""
+    course = course_activity(enrolment.course)
+    assessment = assessment_activity(lesson, check)
+    attempt = f"{enrolment.registration}/{attempt_number}"
+    statements, attempts = [], []
+    for question in marking.questions:
+        statements.append(
+            _statement(
+                enrolment,
+                VERB_ANSWERED,
+                _interaction(question),
+                when,
+                result=Result(response="[,]".join(question.chosen), success=question.correct),
+                context=_context(enrolment, assessment, course),
+            )
+        )
+        attempts.append(attempt)
+    competency = check.value.get("competency")
+    result = Result(
+        score=Score(scaled=round(marking.scaled, 4), raw=marking.correct, min=0, max=marking.total),
+        success=marking.passed,
+    )
+    if marking.passed and competency is not None:
+        result.extensions = {extension_level_claimed(): check.value["evidences_level"]}
+    statements.append(
+        _statement(
+            enrolment,
+            VERB_PASSED if marking.passed else VERB_FAILED,
+            assessment,
+            when,
+            result=result,
+            context=_context(enrolment, lesson_activity(lesson), course, competency=competency),
+        )
+    )
+    attempts.append(attempt)
+    return statements_record(statements, attempts=attempts)
+
+
+def _interaction(question) -> Activity:
+    interaction_type = "true-false" if question.kind == "true_false" else "choice"
+    if interaction_type == "true-false":
+        correct = ["true" if question.correct_ids[0] == question.option_ids[0] else "false"]
+        choices = None
+    else:
+        correct = ["[,]".join(question.correct_ids)]
+        choices = InteractionComponentList(
+            [
+                InteractionComponent(id=option_id, description={LANGUAGE: text})
+                for option_id, text in zip(question.option_ids, question.option_texts, strict=True)
+            ]
+        )
+    definition = ActivityDefinition(
+        name={LANGUAGE: question.text[:200]},
+        type=ACTIVITY_TYPE_INTERACTION,
+        interaction_type=interaction_type,
+        correct_responses_pattern=correct,
+    )
+    if choices is not None:
+        definition.choices = choices
+    return Activity(id=activity_iri("question", question.id), definition=definition)
+
+
+def lesson_completed(enrolment: Enrolment, lessons: list[LessonPage], when: datetime) -> list[str]:
+    course = course_activity(enrolment.course)
+    statements = [
+        _statement(
+            enrolment,
+            VERB_COMPLETED,
+            lesson_activity(lesson),
+            when,
+            result=Result(completion=True),
+            context=_context(enrolment, course),
+        )
+        for lesson in lessons
+    ]
+    return statements_record(statements, attempts=[str(enrolment.registration)] * len(statements))
+
+
+def progressed(enrolment: Enrolment, percent: int, when: datetime) -> list[str]:
+    statement = _statement(
+        enrolment,
+        VERB_PROGRESSED,
+        course_activity(enrolment.course),
+        when,
+        result=Result(extensions={extension_progress(): percent}),
+        context=_context(enrolment),
+    )
+    return statements_record([statement], attempts=[f"{enrolment.registration}/{percent}"])
+
+
+def course_completed(enrolment: Enrolment, targets: dict, when: datetime) -> list[str]:
+    """Completion of a course, with the competencies it builds and the level it builds each to
+    (`targets`: Competency -> level), as evidence for the skill-gap reports."""
+    result = Result(completion=True)
+    context = _context(enrolment)
+    if targets:
+        result.extensions = {
+            extension_levels_claimed(): {c.iri: level for c, level in targets.items()}
+        }
+        context.context_activities.other = [Activity(id=c.iri) for c in targets]
+    statement = _statement(
+        enrolment,
+        VERB_COMPLETED,
+        course_activity(enrolment.course),
+        when,
+        result=result,
+        context=context,
+    )
+    return statements_record([statement], attempts=[str(enrolment.registration)])

@@ -1,0 +1,25 @@
+"""Helpers for course tests: finding lessons and answering their checks."""
+
+from courses.marking import questions_of
+from courses.models import LessonPage
+
+
+def lessons():
+    return list(LessonPage.objects.live().order_by("path"))
+
+
+def right_answers(lesson: LessonPage) -> dict[str, list[str]]:
+    return {q.id: q.correct_ids for q in questions_of(lesson.knowledge_check().value)}
+
+
+def wrong_answers(lesson: LessonPage) -> dict[str, list[str]]:
+    return {
+        q.id: [next(o.id for o in q.options if not o.correct)]
+        for q in questions_of(lesson.knowledge_check().value)
+    }
+
+
+def form(answers: dict[str, list[str]], attempt: int = 1) -> dict:
+    data = {f"q-{qid}": ids for qid, ids in answers.items()}
+    data["attempt"] = str(attempt)
+    return data

@@ -1,0 +1,155 @@
+"""The catalogue, recommendations, the dashboard and the learning plan."""
+
+import pytest
+from django.urls import reverse
+
+from competencies.models import Competency
+from competencies.services import self_assessment_save
+from courses.loading import course_load
+from courses.models import LearningPlanItem
+from courses.selectors import recommendations
+from tests.courses.data import course_data
+from tests.factories import make_person
+
+
+@pytest.fixture
+def courses(course, training_lead):
+    security = course_data(
+        slug="security-habits",
+        title="Security habits",
+        summary="Stay safe online.",
+        level="intermediate",
+        format="cohort",
+        duration_minutes=240,
+        competency_targets=[{"code": "SP.1", "level": 2}],
+    )
+    return {"data": course, "security": course_load(security, owner=training_lead)}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["Data basics", "Security habits"]),
+        ({"q": "safe"}, ["Security habits"]),
+        ({"q": "data kanban"}, []),
+        ({"competency": "DA.1"}, ["Data basics"]),
+        ({"area": "SP"}, ["Data basics", "Security habits"]),
+        ({"level": "intermediate"}, ["Security habits"]),
+        ({"format": "self-paced"}, ["Data basics"]),
+        ({"duration": "short"}, ["Data basics"]),
+        ({"duration": "long"}, ["Security habits"]),
+    ],
+)
+@pytest.mark.django_db
+def test_catalogue_search_and_filters(client, courses, params, expected):
+    response = client.get(reverse("catalogue"), params)
+
+    assert [c.title for c in response.context["courses"]] == expected
+
+
+@pytest.mark.django_db
+def test_unknown_filter_values_show_everything_with_a_message(client, courses):
+    response = client.get(reverse("catalogue"), {"level": "wizard"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_recommendations_follow_the_gaps_against_the_role(learner, courses, requirements):
+    self_assessment_save(
+        user=learner,
+        answers={Competency.objects.get(code="DA.1"): 2, Competency.objects.get(code="SP.1"): 0},
+    )
+
+    found = {r.course.title: r.closes for r in recommendations(learner)}
+
+    # SP.1: the department override asks 3 and the learner is at 0; DA.1 already meets 2.
+    assert found == {"Data basics": [("SP.1", 1, 0)], "Security habits": [("SP.1", 2, 0)]}
+
+
+@pytest.mark.django_db
+def test_no_recommendations_without_a_job_role(courses):
+    assert recommendations(make_person()) == []
+
+
+@pytest.mark.django_db
+def test_plan_add_reorder_and_remove(client, learner, courses):
+    client.force_login(learner)
+    for course in (courses["data"], courses["security"]):
+        client.post(reverse("plan_add"), {"course": course.pk})
+    first, second = LearningPlanItem.objects.order_by("position")
+
+    client.post(reverse("plan_move", args=[second.pk]), {"direction": "up"})
+    assert list(
+        LearningPlanItem.objects.order_by("position").values_list("course__title", flat=True)
+    ) == ["Security habits", "Data basics"]
+    client.post(reverse("plan_remove", args=[first.pk]))
+
+    assert list(LearningPlanItem.objects.values_list("course__title", flat=True)) == [
+        "Security habits"
+    ]
+    assert "Security habits" in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+def test_adding_the_same_course_twice_keeps_one_item(client, learner, courses):
+    client.force_login(learner)
+
+    for _ in range(2):
+        client.post(reverse("plan_add"), {"course": courses["data"].pk})
+
+    assert LearningPlanItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_line_manager_adds_to_a_reports_plan_and_others_cannot(
+    client, learner, department_lead, courses
+):
+    client.force_login(department_lead)
+    client.post(reverse("plan_add"), {"course": courses["data"].pk, "for": learner.pk})
+    item = LearningPlanItem.objects.get(user=learner)
+    assert item.added_by == department_lead
+
+    stranger = make_person()
+    client.force_login(stranger)
+    response = client.post(
+        reverse("plan_add"), {"course": courses["security"].pk, "for": learner.pk}
+    )
+
+    assert response.status_code == 404
+    assert LearningPlanItem.objects.filter(user=learner).count() == 1
+
+
+@pytest.mark.django_db
+def test_people_cannot_touch_someone_elses_plan_items(client, learner, courses):
+    client.force_login(learner)
+    client.post(reverse("plan_add"), {"course": courses["data"].pk})
+    item = LearningPlanItem.objects.get()
+    client.force_login(make_person())
+
+    client.post(reverse("plan_remove", args=[item.pk]))
+    client.post(reverse("plan_move", args=[item.pk]), {"direction": "down"})
+
+    assert LearningPlanItem.objects.get().position == item.position
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_progress_and_query_count_is_flat(
+    client, learner, courses, django_assert_max_num_queries
+):
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[courses["data"].pk]))
+    client.get(reverse("dashboard"))
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("enrol", args=[courses["security"].pk]))
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("dashboard"))
+
+    assert "0 of 4 lessons complete (0%)" in html
+    assert len(two) == len(one)

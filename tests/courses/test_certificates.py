@@ -1,0 +1,47 @@
+"""Certificates: a PDF for the learner only, and a public verification page."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Certificate, Enrolment
+from tests.factories import make_person
+
+
+@pytest.fixture
+def certificate(learner, course):
+    from django.utils import timezone
+
+    enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
+    return Certificate.objects.create(enrolment=enrolment)
+
+
+@pytest.mark.django_db
+def test_learner_downloads_their_certificate_as_pdf(client, learner, certificate):
+    client.force_login(learner)
+
+    response = client.get(reverse("certificate_download", args=[certificate.code]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_nobody_else_downloads_it(client, certificate):
+    client.force_login(make_person())
+
+    assert client.get(reverse("certificate_download", args=[certificate.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anyone_can_verify_a_certificate(client, learner, certificate):
+    html = client.get(reverse("certificate_verify", args=[certificate.code])).content.decode()
+
+    assert "Certificate is valid" in html
+    assert learner.get_full_name() in html
+    assert "Data basics" in html
+
+
+@pytest.mark.django_db
+def test_unknown_certificate_is_404(client):
+    assert client.get(reverse("certificate_verify", args=["made-up"])).status_code == 404
