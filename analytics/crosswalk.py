@@ -40,9 +40,7 @@ def crosswalk_report(other: str = DIGCOMP) -> CrosswalkReport | None:
     if framework is None or inputs is None:
         return None
     crosswalk = selectors.crosswalk_frame(framework, other)
-    report = crosswalk_compute(
-        inputs, crosswalk, settings.ANALYTICS_MIN_GROUP_SIZE, other=other
-    )
+    report = crosswalk_compute(inputs, crosswalk, settings.ANALYTICS_MIN_GROUP_SIZE, other=other)
     report.titles = competency_titles(other)
     cache.set(key, report, timeout=3600)
     return report

@@ -1,21 +1,28 @@
 """What the report pages and the report pack show, shaped from a (suppressed) Report as plain
 dataclasses: the grid with its heatmap, the top gaps, the data-quality notes, the trend.
 
-Nothing here reads the database: links are made by callables the views pass in, so the same
-shapes serve the pages, the PDF and the tests.
+Nothing here queries the models: links are made by callables the views pass in, so the same
+shapes serve the pages, the PDF and the tests. Charts are kept in the cache, keyed by their
+figures.
 """
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 from django.conf import settings
+from django.core.cache import cache
 
 from analytics import charts
 from analytics.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
 from analytics.reports import Report
 
+# Part of the key of every cached chart: raise it when the drawing code changes, so no process
+# serves a chart drawn by the previous release.
+CHART_VERSION = 1
 SOURCE_ORDER = ["knowledge check", "manager validation", "course completion", "self-assessment"]
 UrlFor = Callable[..., str | None]
 
@@ -80,7 +87,7 @@ def _number(value) -> float | None:
 
 def _count(value) -> int | None:
     number = _number(value)
-    return None if number is None else int(round(number))
+    return None if number is None else round(number)
 
 
 def figures_of(row: pd.Series | dict | None) -> Figures:
@@ -100,7 +107,7 @@ def figures_of(row: pd.Series | dict | None) -> Figures:
     )
 
 
-def cell_of(row: pd.Series | None, url: str | None = None) -> Cell:
+def cell_of(row: pd.Series | dict | None, url: str | None = None) -> Cell:
     """A group's cell: hidden when suppressed, "no data" when nobody's level is known."""
     if row is None:
         return Cell(NOT_NEEDED, Figures())  # nobody here is required to have it: no link
@@ -129,7 +136,9 @@ def grid_of(
     label = report.rows_label
     present = set(grid[label]) if not grid.empty else set()
     columns = [
-        Column(code, name, column_url(code)) for code, name in report.names.items() if code in present
+        Column(code, name, column_url(code))
+        for code, name in report.names.items()
+        if code in present
     ]
     if titles is None:
         competencies = report.competencies.sort_values(["order", "competency"])
@@ -137,8 +146,9 @@ def grid_of(
         areas = dict(zip(competencies["competency"], competencies["area"], strict=True))
     else:
         areas = {}
-    by_cell = {(r[label], r["competency"]): r for _, r in grid.iterrows()}
-    by_total = {r["competency"]: r for _, r in totals.iterrows()}
+    # Plain dicts, not iterrows(): a pandas row per cell costs more than the rest of the page.
+    by_cell = {(r[label], r["competency"]): r for r in grid.to_dict("records")}
+    by_total = {r["competency"]: r for r in totals.to_dict("records")}
     rows = []
     for code, title in titles.items():
         if code not in by_total and not any((c.code, code) in by_cell for c in columns):
@@ -148,7 +158,13 @@ def grid_of(
             for column in columns
         ]
         rows.append(
-            GridRow(code, title, areas.get(code, ""), cells, cell_of(by_total.get(code), total_url(code)))
+            GridRow(
+                code,
+                title,
+                areas.get(code, ""),
+                cells,
+                cell_of(by_total.get(code), total_url(code)),
+            )
         )
     result = Grid(columns, rows)
     if with_svg and rows and columns:
@@ -157,11 +173,26 @@ def grid_of(
 
 
 def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
-    what = "department" if label == "department" else "job role"
+    # Department codes are short and known; job role codes are slugs, so roles go by name.
+    short = all(len(column.code) <= 6 for column in grid.columns)
+    return _heatmap(
+        tuple(row.code for row in grid.rows),
+        tuple(column.code if short else column.name for column in grid.columns),
+        tuple(
+            tuple(HeatCell(c.state, c.figures.pct_meeting) for c in row.cells) for row in grid.rows
+        ),
+        "department" if label == "department" else "job role",
+        id_prefix,
+    )
+
+
+# The same figures give the same SVG: a process writes each heatmap once, not on every visit.
+@lru_cache(maxsize=64)
+def _heatmap(rows: tuple, columns: tuple, cells: tuple, what: str, id_prefix: str) -> str:
     return charts.heatmap_svg(
-        rows=[row.code for row in grid.rows],
-        columns=[column.code for column in grid.columns],
-        cells=[[HeatCell(c.state, c.figures.pct_meeting) for c in row.cells] for row in grid.rows],
+        rows=list(rows),
+        columns=list(columns),
+        cells=[list(row) for row in cells],
         title=f"Percentage meeting target by competency and {what}",
         description=(
             f"Heatmap: one row per competency, one column per {what}. Each cell gives the "
@@ -182,13 +213,15 @@ class TopGap:
     url: str | None = None
 
 
-def top_gaps_of(report: Report, *, url: UrlFor = lambda competency: None, limit: int = 10) -> list[
-    TopGap
-]:
+def top_gaps_of(
+    report: Report, *, url: UrlFor = lambda competency: None, limit: int = 10
+) -> list[TopGap]:
     """The report's top gaps (already free of hidden groups), largest priority first."""
     rows = report.top_gaps.head(limit)
     return [
-        TopGap(rank, row["competency"], row.get("title", ""), figures_of(row), url(row["competency"]))
+        TopGap(
+            rank, row["competency"], row.get("title", ""), figures_of(row), url(row["competency"])
+        )
         for rank, (_, row) in enumerate(rows.iterrows(), start=1)
         if _number(row.get("priority"))
     ]
@@ -260,24 +293,31 @@ class Trend:
     svg: str
 
 
-def trend_of(report: Report, *, id_prefix: str = "trend") -> Trend | None:
-    """The overall % meeting target by month, once the report carries a `trend` frame (columns
-    `period` and `pct_meeting`, from the monthly snapshots); None until then."""
-    trend = getattr(report, "trend", None)
-    if trend is None or len(trend) < 2:
+def trend_of(points: list[tuple[str, float | None]], *, id_prefix: str = "trend") -> Trend | None:
+    """The % meeting target by month (label, value; None where the group was too small), or
+    None until there are two months to draw a line between."""
+    if len(points) < 2:
         return None
-    points = [(str(r["period"]), _number(r["pct_meeting"])) for _, r in trend.iterrows()]
-    return Trend(
-        points,
-        charts.trend_svg(
-            points=points,
+    return Trend(points, _trend(tuple(points), id_prefix))
+
+
+# matplotlib takes about 100 ms to draw the trend, and the snapshots behind it change once a
+# month: each process keeps the charts it drew, and the processes share them through the cache,
+# keyed by the figures drawn, so a new month's figures are drawn afresh.
+@lru_cache(maxsize=64)
+def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str) -> str:
+    def draw() -> str:
+        return charts.trend_svg(
+            points=list(points),
             title="Percentage meeting target over time",
             description=(
                 "Line chart of the percentage of people with a known level who meet their "
                 "target, one point per month: "
-                + "; ".join(f"{p}: {'hidden' if v is None else f'{v:.0f}%'}" for p, v in points)
-                + "."
+                + "; ".join(f"{p}: {'no figure' if v is None else f'{v:.0f}%'}" for p, v in points)
+                + ". The same figures are in the table that follows."
             ),
             id_prefix=id_prefix,
-        ),
-    )
+        )
+
+    digest = hashlib.sha256(repr((CHART_VERSION, points, id_prefix)).encode()).hexdigest()
+    return cache.get_or_set(f"analytics:trend-svg:{digest}", draw, timeout=24 * 3600)

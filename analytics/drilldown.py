@@ -3,8 +3,6 @@ where they come from and how old they are (pure: the report inputs in, plain dat
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from analytics import frames
 from analytics.dashboard import SOURCE_ORDER
 
@@ -69,7 +67,9 @@ def distribution(
         return Distribution(visible=False)
     known = gaps[gaps["known"]]
     counts = known["level"].astype(int).value_counts()
-    levels = [(number, name, int(counts.get(number, 0))) for number, name in sorted(level_names.items())]
+    levels = [
+        (number, name, int(counts.get(number, 0))) for number, name in sorted(level_names.items())
+    ]
     sources = known["source"].value_counts()
     roles = inputs["job_roles"]
     targets = gaps.groupby("job_role")["target"].apply(lambda t: sorted({int(x) for x in t}))
@@ -89,12 +89,3 @@ def distribution(
         ),
         targets=sorted((roles.get(code, code), levels) for code, levels in targets.items()),
     )
-
-
-def group_exists(inputs: dict, *, competency: str, department: str | None = None) -> bool:
-    """Whether anyone in scope needs the competency (else the page has nothing to explain)."""
-    people: pd.DataFrame = inputs["people"]
-    if department:
-        people = people[people["department"] == department]
-    targets = frames.resolve_targets(people, inputs["targets"])
-    return bool((targets["competency"] == competency).any())

@@ -60,7 +60,7 @@ def _value(metric: str, value) -> float | int | None:
         return None
     if metric in DECIMALS:
         return round(float(value), DECIMALS[metric])
-    return int(round(float(value)))
+    return round(float(value))
 
 
 def data_rows(report: Report) -> list[list]:
@@ -84,8 +84,14 @@ def data_rows(report: Report) -> list[list]:
         figures = [None if suppressed else _value(m, row.get(m)) for m in METRICS]
         code = row["competency"]
         rows.append(
-            [*labels, code, titles.get(code, ""), areas.get(code, ""), *figures,
-             "yes" if suppressed else "no"]
+            [
+                *labels,
+                code,
+                titles.get(code, ""),
+                areas.get(code, ""),
+                *figures,
+                "yes" if suppressed else "no",
+            ]
         )
     return rows
 
@@ -140,15 +146,30 @@ def report_xlsx(
     summary.append(["Top gaps"])
     summary.cell(summary.max_row, 1).font = bold
     summary.append(
-        ["Rank", "Competency", "Title", "Priority", "Mean gap", "% meeting", "% unknown",
-         "People below"]
+        [
+            "Rank",
+            "Competency",
+            "Title",
+            "Priority",
+            "Mean gap",
+            "% meeting",
+            "% unknown",
+            "People below",
+        ]
     )
     for gap in dashboard.top_gaps_of(report):
         f = gap.figures
         summary.append(
-            [gap.rank, gap.code, gap.title, _value("priority", f.priority),
-             _value("mean_gap", f.mean_gap), _value("pct_meeting", f.pct_meeting),
-             _value("pct_unknown", f.pct_unknown), f.below]
+            [
+                gap.rank,
+                gap.code,
+                gap.title,
+                _value("priority", f.priority),
+                _value("mean_gap", f.mean_gap),
+                _value("pct_meeting", f.pct_meeting),
+                _value("pct_unknown", f.pct_unknown),
+                f.below,
+            ]
         )
     if recommendations:
         summary.append([])
@@ -197,9 +218,7 @@ def report_pdf(
             "top_gaps": dashboard.top_gaps_of(report),
             "coverage": dashboard.coverage_of(report),
             "recommendations": recommendations,
-            "method": dashboard.method_notes(
-                report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS
-            ),
+            "method": dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
             "service_name": settings.SERVICE_NAME,
         },
     )

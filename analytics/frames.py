@@ -167,3 +167,48 @@ def crosswalk_summary(gaps: pd.DataFrame, crosswalk: pd.DataFrame, by: list[str]
     mapped = gaps.merge(crosswalk, on="competency", how="inner")
     mapped = mapped.drop(columns="competency").rename(columns={"other": "competency"})
     return group_summary(mapped, by)
+
+
+def proficiency_from_evidence(
+    evidence: pd.DataFrame, cutoff: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """The reported level of every (person, competency) from raw evidence, optionally as it
+    stood at `cutoff` — the vectorised form of competencies.proficiency.reported_level, used
+    for monthly trends (tests check that both forms agree).
+
+    `evidence`: person, competency, level (NaN for "I don't know"), source, at.
+    """
+    if cutoff is not None:
+        evidence = evidence[evidence["at"] <= cutoff]
+    keys = ["person", "competency"]
+    if evidence.empty:
+        return pd.DataFrame(columns=[*keys, "level", "source"])
+    ordered = evidence.sort_values("at", kind="stable")
+
+    def latest(source: str) -> pd.DataFrame:
+        rows = ordered[ordered["source"] == source]
+        return rows.groupby(keys).tail(1).set_index(keys)
+
+    def best(source: str) -> pd.DataFrame:
+        rows = ordered[(ordered["source"] == source) & ordered["level"].notna()]
+        return rows.groupby(keys).agg(level=("level", "max"), at=("at", "max"))
+
+    checks, completions = best("knowledge check"), best("course completion")
+    validations = latest("manager validation")
+    selves = latest("self-assessment")
+    frame = pd.DataFrame(index=pd.MultiIndex.from_frame(evidence[keys].drop_duplicates()))
+    frame["check"], frame["check_at"] = checks["level"], checks["at"]
+    frame["validation"], frame["validation_at"] = validations["level"], validations["at"]
+    frame["completion"], frame["self"] = completions["level"], selves["level"]
+    use_validation = frame["validation"].notna() & (
+        frame["check_at"].isna() | (frame["validation_at"] >= frame["check_at"])
+    )
+    frame["assessed"] = frame["validation"].where(use_validation, frame["check"])
+    assessed_source = np.where(use_validation, "manager validation", "knowledge check")
+    frame["level"] = frame["assessed"].fillna(frame["completion"]).fillna(frame["self"])
+    frame["source"] = np.select(
+        [frame["assessed"].notna(), frame["completion"].notna(), frame["self"].notna()],
+        [assessed_source, "course completion", "self-assessment"],
+        default="",
+    )
+    return frame[["level", "source"]].reset_index()

@@ -60,3 +60,27 @@ class Proficiency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.competency_id} = {self.level}"
+
+
+class GapSnapshot(models.Model):
+    """Department x competency figures as they stood at the end of a month, for trends."""
+
+    month = models.DateField(help_text="The first day of the month the figures close.")
+    department = models.CharField(max_length=20)
+    competency = models.CharField(max_length=20)
+    people = models.PositiveIntegerField()
+    known = models.PositiveIntegerField()
+    meeting = models.PositiveIntegerField()
+    below = models.PositiveIntegerField()
+    gap_total = models.FloatField(help_text="Sum of the known gaps, for mean gaps over groups.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department", "competency"], name="snapshot_once"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "month"], name="snapshot_department")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department} {self.competency}"

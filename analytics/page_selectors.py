@@ -9,7 +9,8 @@ from django.db.models import Prefetch
 
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency, Framework
-from courses.models import CoursePage, CourseCompetencyTarget
+from courses.models import CourseCompetencyTarget, CoursePage
+from organisations.models import Department
 from xapi.models import LearnerIdentity
 
 
@@ -20,9 +21,9 @@ class CourseForGaps:
     score: float  # sum of the priority scores of the gaps it addresses
 
 
-def courses_for_gaps(framework_pk: int, priorities: dict[str, float], limit: int = 5) -> list[
-    CourseForGaps
-]:
+def courses_for_gaps(
+    framework_pk: int, priorities: dict[str, float], limit: int = 5
+) -> list[CourseForGaps]:
     """Live courses that build any of the given competencies, those closing the largest
     priority first. `priorities` maps competency code to its priority score."""
     if not priorities:
@@ -98,3 +99,9 @@ def competency_titles(slug: str) -> dict[str, str]:
         .order_by("sort_order", "code")
         .values_list("code", "title")
     )
+
+
+def department_name(code: str) -> str | None:
+    # Read live rather than from the cached report inputs, so a department added a moment ago
+    # has its page (with nothing to show yet) instead of a 404 until the cache expires.
+    return Department.objects.filter(code=code).values_list("name", flat=True).first()

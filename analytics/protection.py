@@ -42,8 +42,9 @@ def department_report_protected(report: Report, organisation: Report) -> Report:
         coverage={
             **report.coverage,
             "suppressed_cells": int(
-                (report.grid["suppressed"].astype(bool) | report.grid["competency"].isin(hidden))
-                .sum()
+                (
+                    report.grid["suppressed"].astype(bool) | report.grid["competency"].isin(hidden)
+                ).sum()
             ),
         },
     )

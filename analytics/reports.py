@@ -8,7 +8,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 
-from analytics import frames, selectors
+from analytics import frames, selectors, trends
 
 # A report is recomputed at most this often, however fast evidence arrives: at national scale
 # a report costs seconds, and figures a minute old are fresh enough to decide investments.
@@ -31,6 +31,7 @@ class Report:
     coverage: dict = field(default_factory=dict)
     competencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict = field(default_factory=dict)
+    trend: list = field(default_factory=list)  # analytics.trends.TrendPoint, month by month
 
 
 def skill_gap_report(department: str | None = None) -> Report | None:
@@ -46,6 +47,7 @@ def skill_gap_report(department: str | None = None) -> Report | None:
     if inputs is None:
         return None
     report = compute_report(inputs, department, settings.ANALYTICS_MIN_GROUP_SIZE, version)
+    report.trend = trends.trend_series(department, settings.ANALYTICS_MIN_GROUP_SIZE)
     cache.set(key, report, timeout=24 * 3600)
     return report
 

@@ -1,10 +1,10 @@
 """A synthetic organisation for demos and benchmarks: staff across the departments and job
 roles, with learning records stored as real xAPI statements through the LRS's own write path.
 
-Levels follow DOMAIN.md: a person's true level is their role's target minus one, spread by
-about one level and clipped to 0-4; some departments are a level stronger or weaker in some
-areas; about 30% of staff were never assessed. Everything is drawn from one seeded random
-generator, so a seed always gives the same organisation.
+Levels follow the demo organisation's design: a person's true level is their role's target
+minus one, spread by about one level and clipped to 0-4; some departments are a level stronger
+or weaker in some areas; about 30% of staff were never assessed. Everything is drawn from one
+seeded random generator, so a seed always gives the same organisation.
 """
 
 import random
@@ -38,7 +38,7 @@ from xapi.vocab import (
 )
 
 EMAIL_DOMAIN = "synthetic.example.org"
-# Staff numbers from DOMAIN.md, used as weights when spreading people across departments.
+# The demo departments' staff numbers, used as weights when spreading people across departments.
 DEPARTMENT_WEIGHTS = {
     "CTO": 60,
     "FIN": 180,
@@ -64,7 +64,7 @@ ROLE_WEIGHTS = {
     "training-lead": 2,
     "chief-technology-officer": 1,
 }
-# Department strengths (+1) and weaknesses (-1) by area code or competency code (DOMAIN.md).
+# Department strengths (+1) and weaknesses (-1) by area code or competency code.
 DEPARTMENT_SHIFTS = {
     "CTO": {"TI": 1, "DA": 1, "AD": 1},
     "FIN": {"DA.1": 1, "UC": -1, "AD": -1},
@@ -133,7 +133,6 @@ def synthesize_org(
     *, learners: int, seed: int, months: int = 12, batch: int = 5000, progress=None
 ) -> Plan:
     """Create `learners` synthetic staff and their learning records; returns the counts."""
-    rng = random.Random(seed)  # noqa: S311 (synthetic data must be reproducible, not secret)
     framework = primary_framework()
     if framework is None:
         raise ValueError("Load a competency framework before synthesising an organisation.")
@@ -152,6 +151,9 @@ def synthesize_org(
     courses = list(CoursePage.objects.live().prefetch_related("competency_targets"))
     now = datetime.now(UTC)
     start = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
+    # Reproducible, not secret. Seeded with where this run starts too, so running again adds
+    # new people instead of drawing the same pseudonyms and statement ids a second time.
+    rng = random.Random(f"{seed}/{start}")  # noqa: S311
     plan = Plan()
     people = _create_people(rng, learners, start, departments, roles)
     plan.users = len(people)

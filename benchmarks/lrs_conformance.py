@@ -9,7 +9,10 @@ version the script serves the LRS the way `make run` does (`manage.py runserver`
 lms.settings.dev) on a fresh SQLite database in a temporary directory, because the suite
 leaves everything it writes behind and would trip over its own earlier statements; it waits
 until GET /xapi/about answers (the suite gives up on an endpoint that is not listening yet),
-runs the suite through ../shared/tools/lrs-conformance/run and reads its summary line.
+runs the suite through the runner script named by --runner (or LRS_CONFORMANCE_RUNNER) and
+reads its summary line. The runner is called as `RUNNER SUITE ENDPOINT KEY SECRET VERSION
+TIME_LIMIT GREP`, writes the suite's logs under $CONFORMANCE_OUT and prints
+"conformance VERSION: passed N of M, failed F".
 Prints one JSON object on stdout; the suite's progress goes to stderr, and its per-test
 logs stay in the directory named in the output.
 """
@@ -30,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import infra
 
-RUNNER = infra.ROOT.parent / "shared" / "tools" / "lrs-conformance" / "run"
 SUMMARY = re.compile(r"conformance (\S+): passed (\d+) of (\d+), failed (\d+)")
 VERSIONS = ("1.0.3", "2.0.0")
 
@@ -41,6 +43,11 @@ def parse_args() -> argparse.Namespace:
         "--suite",
         default=os.environ.get("LRS_CONFORMANCE_SUITE"),
         help="the suite's checkout or bare git dir (or LRS_CONFORMANCE_SUITE)",
+    )
+    parser.add_argument(
+        "--runner",
+        default=os.environ.get("LRS_CONFORMANCE_RUNNER"),
+        help="the script that runs the suite against an endpoint (or LRS_CONFORMANCE_RUNNER)",
     )
     parser.add_argument("--port", type=int, default=None, help="default: a free port")
     parser.add_argument("--versions", nargs="+", choices=VERSIONS, default=list(VERSIONS))
@@ -61,8 +68,12 @@ def parse_args() -> argparse.Namespace:
                 "github.com/adlnet/lrs-conformance-test-suite or its bare git directory.\n"
             ),
         )
-    if not RUNNER.exists():
-        parser.exit(2, f"lrs_conformance: the suite runner is missing: {RUNNER}\n")
+    if not args.runner or not Path(args.runner).is_file():
+        parser.exit(
+            2,
+            "lrs_conformance: pass --runner PATH (or set LRS_CONFORMANCE_RUNNER) to the script "
+            f"that runs the suite; got {args.runner!r}\n",
+        )
     args.suite = str(suite.resolve())
     return args
 
@@ -101,7 +112,7 @@ def run_suite(stack, args, version: str, port: int, key: str, secret: str, out: 
     """Run the suite for one version, echoing its output to stderr; parse its summary."""
     env = {**os.environ, "CONFORMANCE_OUT": str(out)}
     cmd = [
-        str(RUNNER),
+        args.runner,
         args.suite,
         f"http://127.0.0.1:{port}/xapi",
         key,

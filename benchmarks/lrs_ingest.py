@@ -8,8 +8,8 @@ posting batches of --batch pre-built statements (fresh ids per batch) as fast as
 come back, for --warmup seconds (not counted) and then --seconds. Only statements in a 200
 answer count. Ours runs under gunicorn with production settings on a throwaway PostgreSQL
 database (lms_bench_ingest), so full validation, the side tables and the outbox check all
-run as they would in production; Ralph runs on its filesystem backend, as
-../shared/tools/ralph-peer/start serves it (one uvicorn process).
+run as they would in production; Ralph runs on its filesystem backend (one uvicorn process),
+started as the forwarding tests start it (tests/peers/ralph_peer.py).
 
 Afterwards the statements each LRS holds are counted and must equal those acknowledged.
 Prints one JSON object on stdout; progress goes to stderr.
@@ -32,9 +32,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import infra
+
+sys.path.insert(0, str(infra.ROOT))
 from benchkit.xapi_load import StatementMaker, World, XapiClient, ms, percentile
 
-RALPH_START = infra.ROOT.parent / "shared" / "tools" / "ralph-peer" / "start"
+from tests.peers import ralph_peer
+
 TEMPLATES = 5_000  # distinct pre-built statements the batches are drawn from
 TIMELINE_SLICES = 6
 
@@ -212,15 +215,12 @@ def measure_ours(stack, work: Path, templates, args) -> dict:
 
 
 def measure_ralph(stack, work: Path, templates, args) -> dict:
-    if not RALPH_START.exists():
-        raise SystemExit(f"Ralph's start script is missing: {RALPH_START}")
     key, secret = "bench-ingest", secrets.token_urlsafe(24)
     data = work / "ralph"
     data.mkdir()
     port = infra.free_port()
     infra.log("Ralph: starting (the first start installs it into /tmp/ralph-venv)")
-    output = infra.run([str(RALPH_START), str(port), str(data), key, secret], quiet=True)
-    ralph = infra.Child(int(output.strip().splitlines()[-1]))
+    ralph = infra.Child(ralph_peer.start(port, data, key, secret))
     stack.callback(ralph.stop)
     target = ("127.0.0.1", port, "/xAPI/statements", key, secret)
     checked = check_one_batch(target, templates, args.batch)

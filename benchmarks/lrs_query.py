@@ -5,10 +5,13 @@
 With --statements statements in a throwaway PostgreSQL database (lms_bench_query), it times
 GET /xapi/statements against gunicorn (production settings) filtered
   (a) by agent, (b) by verb and activity, (c) by activity with related_activities=true,
-each for a value that fills a page and for rare values. Beside each, it times the SQL the
-ORM generates for that page (`statements_page`'s query: `statements_matching` plus the
-consistency ceiling, limited to page size + 1) run directly with psycopg, and shows
-EXPLAIN (ANALYZE, BUFFERS) of it, flagging any plan that scans a statement table.
+each for a value that fills a page and for rare values. Beside each, it times the SQL that
+`xapi.selectors.statements_page(StatementQuery(...), raw=True)` really executes for that page
+(what the view runs for the default exact format: for these filters the walk of a side table
+in statement order, `_page_seqs`, then the fetch of those statements as text, plus the
+StatementTargetMatch look-up a verb filter makes), captured with `connection.execute_wrapper`
+and replayed statement by statement with psycopg, their times summed. It shows EXPLAIN
+(ANALYZE, BUFFERS) of each statement, flagging any plan that scans a statement table.
 
 Seeding is slow, so the database is kept between runs and reused when it holds exactly
 --statements statements from this generator; --reseed rebuilds it and --drop removes it at
@@ -27,7 +30,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,24 +130,6 @@ class Dataset:
             maker.statement(verb=verb_for[a.kind], activity=a) for a in self.world.all_activities()
         ]
         return planted + catalogue
-
-
-def database_note(database: str) -> dict | None:
-    with infra.admin_connection() as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [database],
-        ).fetchone()
-    try:
-        return json.loads(row[0]) if row and row[0] else None
-    except ValueError:
-        return None
-
-
-def write_database_note(database: str, note: dict) -> None:
-    with infra.admin_connection() as conn:
-        text = json.dumps(note).replace("'", "''")
-        conn.execute(f"COMMENT ON DATABASE {infra.checked_name(database)} IS '{text}'")
 
 
 def seed(args, data: Dataset, psql_url: str) -> dict:
@@ -377,14 +361,18 @@ def url_for(case: dict, limit: int) -> str:
     return "/xapi/statements?" + urllib.parse.urlencode(params)
 
 
-def page_sql(case: dict, limit: int) -> tuple[str, int, int]:
-    """The SQL statements_page runs for the first page (literal, as Django sends it: Django
-    binds parameters on the client), the page size, and how many statements match."""
+def page_sql(case: dict, limit: int) -> tuple[list[str], int, int]:
+    """The SQL statements `statements_page(query, raw=True)` executes for the first page, as
+    the view builds the query for this request (literal, as Django sends them: Django binds
+    parameters on the client), the page size, and how many statements match.
+
+    They are captured from a real call in this process, so whatever the LRS's selectors do
+    (a side-table walk in statement order and then a fetch of those statements, a
+    StatementTargetMatch look-up for a verb, ...) is what gets timed directly."""
     from django.db import connection
 
     from xapi.agents import agent_key
-    from xapi.models import Statement
-    from xapi.selectors import StatementQuery, statements_matching
+    from xapi.selectors import StatementQuery, statements_matching, statements_page
 
     query = StatementQuery(
         agent_key=agent_key(case["agent"]) if "agent" in case else None,
@@ -394,11 +382,17 @@ def page_sql(case: dict, limit: int) -> tuple[str, int, int]:
         limit=limit,
     )
     matching = statements_matching(query).count()
-    latest = Statement.objects.order_by("-seq").values_list("seq", flat=True).first()
-    query = replace(query, ceiling_seq=latest or 0)
-    page = statements_matching(query).only("seq", "data")[: query.page_size + 1]
-    sql, params = page.query.sql_with_params()
-    return connection.ops.compose_sql(sql, params), query.page_size, matching
+    captured: list[str] = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append(connection.ops.compose_sql(sql, params) if params else sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        rows, _following = statements_page(query, raw=True)
+    if len(rows) != min(matching, query.page_size):
+        raise RuntimeError(f"statements_page returned {len(rows)} rows for {case['name']}")
+    return captured, query.page_size, matching
 
 
 def time_http(client: XapiClient, path: str, warmup: int, samples: int, expect: int) -> list:
@@ -416,15 +410,22 @@ def time_http(client: XapiClient, path: str, warmup: int, samples: int, expect: 
     return timings
 
 
-def time_direct(conn, sql: str, warmup: int, samples: int) -> list:
-    timings = []
+def time_direct(conn, statements: list[str], warmup: int, samples: int) -> tuple[list, list]:
+    """Each sample runs the page's statements one after the other, as statements_page does,
+    fetching every row; returns the summed time per sample and each statement's times."""
+    timings, each = [], [[] for _ in statements]
     for n in range(warmup + samples):
-        began = time.perf_counter()
-        conn.execute(sql).fetchall()
-        took = time.perf_counter() - began
+        total = 0.0
+        for index, sql in enumerate(statements):
+            began = time.perf_counter()
+            conn.execute(sql).fetchall()
+            took = time.perf_counter() - began
+            total += took
+            if n >= warmup:
+                each[index].append(took)
         if n >= warmup:
-            timings.append(took)
-    return timings
+            timings.append(total)
+    return timings, each
 
 
 def explain(conn, sql: str, tables: dict[str, int]) -> dict:
@@ -464,13 +465,40 @@ def explain(conn, sql: str, tables: dict[str, int]) -> dict:
     }
 
 
+def explain_all(conn, statements: list[str], tables: dict[str, int]) -> tuple[dict, list]:
+    """EXPLAIN each statement; the summary has the same keys as one plan's, over them all."""
+    plans = [explain(conn, sql, tables) for sql in statements]
+    rows_read: dict[str, int] = {}
+    for plan in plans:
+        for table, n in plan["rows_read"].items():
+            rows_read[table] = rows_read.get(table, 0) + n
+    summary = {
+        "seq_scan_on_statement_tables": sorted(
+            {t for p in plans for t in p["seq_scan_on_statement_tables"]}
+        ),
+        "reads_half_a_statement_table_or_more": sorted(
+            {t for p in plans for t in p["reads_half_a_statement_table_or_more"]}
+        ),
+        "scans_table": any(p["scans_table"] for p in plans),
+        "rows_read": dict(sorted(rows_read.items())),
+        "shared_buffers": {
+            kind: sum(p["shared_buffers"][kind] or 0 for p in plans) for kind in ("hit", "read")
+        },
+        "execution_ms": round(sum(p["execution_ms"] for p in plans), 2),
+        "plan": "\n\n".join(
+            f"-- statement {n + 1} of {len(plans)}\n{p['plan']}" for n, p in enumerate(plans)
+        ),
+    }
+    return summary, plans
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
 def prepare_database(args, data: Dataset, env: dict) -> dict:
     """Reuse the seeded database if it matches, else build it; returns how it was seeded."""
     database = args.database
-    note = database_note(database) if infra.database_exists(database) else None
+    note = infra.database_note(database) if infra.database_exists(database) else None
     wanted = {"statements": args.statements, "learners": args.learners, "generator": GENERATOR}
     if note and not args.reseed and all(note.get(k) == v for k, v in wanted.items()):
         infra.manage("migrate", "--noinput", env=env)  # picks up new migrations (indexes)
@@ -504,7 +532,7 @@ def prepare_database(args, data: Dataset, env: dict) -> dict:
         if stored != args.statements:
             raise RuntimeError(f"seeded {stored} statements, not {args.statements}")
         note = {**wanted, **how, "seeded_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        write_database_note(database, note)
+        infra.write_database_note(database, note)
         return {**note, "reused": False}
     except BaseException:
         from django.db import connections
@@ -575,13 +603,16 @@ def main() -> None:
         report["table_rows"] = tables
         results = []
         for case in query_cases(data):
-            sql, page_size, matching = page_sql(case, args.limit)
+            statements, page_size, matching = page_sql(case, args.limit)
             path = url_for(case, args.limit)
-            infra.log(f"{case['name']}: {matching} matching; timing HTTP and SQL")
+            infra.log(
+                f"{case['name']}: {matching} matching, {len(statements)} SQL statements "
+                "per page; timing HTTP and SQL"
+            )
             http = time_http(client, path, args.warmup, args.samples, min(matching, page_size))
-            sql_times = time_direct(direct, sql, args.warmup, args.samples)
-            plan_summary = explain(direct, sql, tables)
-            infra.log(f"plan for {case['name']}:\n{plan_summary['plan']}")
+            sql_times, each = time_direct(direct, statements, args.warmup, args.samples)
+            plan_summary, plans = explain_all(direct, statements, tables)
+            infra.log(f"plans for {case['name']}:\n{plan_summary['plan']}")
             h50, h95 = percentile(http, 0.5), percentile(http, 0.95)
             d50, d95 = percentile(sql_times, 0.5), percentile(sql_times, 0.95)
             results.append(
@@ -599,7 +630,19 @@ def main() -> None:
                     # for small pages it dwarfs the query, so the ratio alone misleads.
                     "http_overhead_ms_p50": ms(h50 - d50),
                     "explain": plan_summary,
-                    "sql": sql,
+                    # All the statements of the page, in the order statements_page runs them.
+                    "sql": ";\n".join(statements),
+                    "sql_statements": [
+                        {
+                            "sql": sql,
+                            "ms": {
+                                "p50": ms(percentile(times, 0.5)),
+                                "p95": ms(percentile(times, 0.95)),
+                            },
+                            "explain": {k: v for k, v in plan.items() if k != "plan"},
+                        }
+                        for sql, times, plan in zip(statements, each, plans, strict=True)
+                    ],
                 }
             )
         connection.close()

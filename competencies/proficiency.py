@@ -1,6 +1,6 @@
 """The rule that turns evidence into the level a report uses (pure: data in, data out).
 
-Sources, strongest first (DOMAIN.md "Evidence and gaps"):
+Sources, strongest first:
 1. assessed: a passed knowledge check evidencing a level, or a line manager's validation.
    A validation newer than every check pass wins (a manager may lower a level); otherwise
    the highest level passed counts.

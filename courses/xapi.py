@@ -1,4 +1,4 @@
-"""The only place that turns a course event into xAPI statement inputs (ARCHITECTURE.md)."""
+"""The only place that turns a course event into xAPI statement inputs."""
 
 from datetime import datetime
 

@@ -68,6 +68,24 @@ PAGES = {
     "/team/{learner}/DA.1/": row(LOGIN, 404, 404, 200, 404, 404),
     "/department/": row(LOGIN, 403, 403, 200, 403, 200),
     "/departments/": row(LOGIN, 403, 403, 403, 200, 200),
+    # Skill-gap reports: every department for the CTO office and administrators; a department
+    # lead only their own (CRS), refused any other whether it exists or not; your own for all.
+    "/reports/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/?framework=digcomp22": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/export.csv": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/export.xlsx": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/export.pdf": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/competencies/DA.1/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/me/": SIGNED_IN,
+    # People who see every department and belong to none are sent to all departments.
+    "/reports/department/": row(LOGIN, 403, 403, "/reports/departments/CRS/", *["/reports/"] * 2),
+    "/reports/departments/CRS/": row(LOGIN, 403, 403, 200, 200, 200),
+    "/reports/departments/CRS/competencies/DA.1/": row(LOGIN, 403, 403, 200, 200, 200),
+    "/reports/departments/CRS/export.csv": row(LOGIN, 403, 403, 200, 200, 200),
+    "/reports/departments/FIN/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/departments/FIN/competencies/DA.1/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/departments/FIN/export.xlsx": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/departments/NOPE/": row(LOGIN, 403, 403, 403, 404, 404),
     "/cms/": row(LOGIN, 403, 200, 403, 403, 200),
     "/cms/login/": row("/accounts/login/", 403, "/accounts/login/", 403, 403, "/accounts/login/"),
     # Training leads hold page permissions on the course catalogue only, so Wagtail opens the
@@ -115,6 +133,9 @@ def test_permission_matrix(request, client, people, path, persona, expected):
     framework = request.getfixturevalue("framework")
     if path.startswith(("/courses/", "/certificates/")):
         request.getfixturevalue("course")
+    if path.startswith("/reports/"):
+        request.getfixturevalue("requirements")
+        request.getfixturevalue("other_department")
     if people[persona] is not None:
         client.force_login(people[persona])
 

@@ -154,7 +154,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _check_pseudonymous(data: Any, path: str = "statement") -> None:
-    """Refuse statements naming a person by name, email or OpenID (XAPI.md identity rules).
+    """Refuse statements naming a person by name, email or OpenID: statements are pseudonymous.
 
     Personal data written into an immutable record cannot be erased later, so it must never
     get in. Extensions are left alone: their content is the vocabulary's business.

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from xapi.models import (
     Activity,
@@ -128,8 +129,20 @@ def _page_seqs(query: StatementQuery, size: int) -> list[int]:
     )
 
 
-def statements_page(query: StatementQuery) -> tuple[list[Statement], StatementQuery | None]:
-    """One page of results, and the query for the next page (None when this is the last)."""
+def statements_page(
+    query: StatementQuery, *, raw: bool = False
+) -> tuple[list[Statement], StatementQuery | None]:
+    """One page of results, and the query for the next page (None when this is the last).
+
+    With `raw`, each statement's JSON comes back as text in `.raw` and is not decoded: a page
+    returned exactly as stored need not be parsed and encoded again.
+    """
+
+    def columns(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+        if raw:
+            return statements.annotate(raw=Cast("data", TextField())).only("seq")
+        return statements.only("seq", "data")
+
     if query.ascending and query.ceiling_seq is None:
         # Newer statements would otherwise appear on later pages of an ascending query.
         # (Descending pages move away from new statements, so they need no ceiling.)
@@ -138,12 +151,10 @@ def statements_page(query: StatementQuery) -> tuple[list[Statement], StatementQu
     size = query.page_size + 1
     if query.agent_key or query.activity_id:
         seqs = _page_seqs(query, size)
-        by_seq = {
-            row.seq: row for row in Statement.objects.filter(seq__in=seqs).only("seq", "data")
-        }
+        by_seq = {row.seq: row for row in columns(Statement.objects.filter(seq__in=seqs))}
         rows = [by_seq[seq] for seq in seqs if seq in by_seq]
     else:
-        rows = list(statements_matching(query).only("seq", "data")[:size])
+        rows = list(columns(statements_matching(query))[:size])
     if len(rows) <= query.page_size:
         return rows, None
     rows = rows[: query.page_size]

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from analytics import exports
 from analytics.page_selectors import courses_for_gaps
 from analytics.reports import Report
+from analytics.trends import trend_series
 from competencies.selectors import level_names, primary_framework
 
 EXPORT_LABELS = [
@@ -64,3 +65,12 @@ def competency_row(inputs: dict, code: str) -> dict:
 def framework_level_names() -> dict[int, str]:
     framework = primary_framework()
     return level_names(framework) if framework else {}
+
+
+def trend_points(department: str | None, threshold: int) -> list[tuple[str, float | None]]:
+    """The monthly snapshots as (month, % meeting target); only percentages are shown, never
+    the counts behind them, and months with a group under the threshold are blank."""
+    return [
+        (point.month.strftime("%b %Y"), point.pct_meeting)
+        for point in trend_series(department, threshold)
+    ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from analytics import access, dashboard, drilldown, protection, selectors
+from analytics.page_selectors import department_name
 from analytics.reports import Report, skill_gap_report
 from analytics.team import direct_report_gaps
 from analytics.views.common import (
@@ -20,6 +21,7 @@ from analytics.views.common import (
     download,
     framework_level_names,
     recommendations,
+    trend_points,
 )
 from organisations.selectors import direct_reports
 
@@ -43,15 +45,25 @@ class DepartmentAccessMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def department(self) -> tuple[str, str, dict, Report]:
+    def department(self) -> tuple[str, str, Report]:
         code = self.kwargs["code"]
-        inputs = selectors.report_inputs()
-        report = protected_report(code) if inputs is not None else None
-        if inputs is None or report is None:
-            raise Http404("No competency framework has been published yet.")
-        if code not in inputs["departments"]:
+        name = department_name(code)
+        if name is None:
             raise Http404("No such department.")
-        return code, inputs["departments"][code], inputs, report
+        report = protected_report(code)
+        if report is None:
+            raise Http404("No competency framework has been published yet.")
+        return code, name, report
+
+
+def report_inputs() -> dict:
+    """The frames the report is computed from, for the pages that need people's own rows.
+    They grow with the number of people (tens of megabytes at national scale), so the
+    department's page reads them only to list a lead's direct reports."""
+    inputs = selectors.report_inputs()
+    if inputs is None:
+        raise Http404("No competency framework has been published yet.")
+    return inputs
 
 
 class MyDepartmentReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -75,7 +87,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        code, name, inputs, report = self.department()
+        code, name, report = self.department()
 
         def cell_url(job_role: str, competency: str) -> str:
             url = reverse("department_competency", args=[code, competency])
@@ -90,7 +102,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
             memberships = direct_reports(self.request.user)
             team = direct_report_gaps(
                 [(m.user_id, str(m.user), str(m.job_role or "No job role")) for m in memberships],
-                inputs,
+                report_inputs(),
             )
         context.update(
             code=code,
@@ -102,7 +114,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
             top_gaps=dashboard.top_gaps_of(report, url=total_url),
             courses=recommendations(report, self.request),
             coverage=dashboard.coverage_of(report),
-            trend=dashboard.trend_of(report),
+            trend=dashboard.trend_of(trend_points(code, report.threshold)),
             method=dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
             leads=leads,
             team=team,
@@ -123,10 +135,9 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        code, name, inputs, report = self.department()
+        code, name, report = self.department()
+        inputs = report_inputs()
         competency = self.kwargs["competency"]
-        if not drilldown.group_exists(inputs, competency=competency, department=code):
-            raise Http404("Nobody in this department needs this competency.")
         job_role = self.request.GET.get("job_role") or None
         department_url = reverse("department_competency", args=[code, competency])
         if job_role is not None:
@@ -173,5 +184,5 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
 
 class DepartmentExportView(DepartmentAccessMixin, View):
     def get(self, request: HttpRequest, code: str, extension: str) -> HttpResponse:
-        code, name, _, report = self.department()
+        _, name, report = self.department()
         return download(report, extension, scope_name=name, request=request)

@@ -17,6 +17,7 @@ from analytics.views.common import (
     download,
     framework_level_names,
     recommendations,
+    trend_points,
 )
 
 
@@ -79,7 +80,7 @@ class OrganisationReportView(AllReportsMixin, TemplateView):
             top_gaps=dashboard.top_gaps_of(report, url=competency_url),
             courses=recommendations(report, self.request),
             coverage=dashboard.coverage_of(report),
-            trend=dashboard.trend_of(report),
+            trend=dashboard.trend_of(trend_points(None, report.threshold)),
             method=dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
             exports=[
                 (label, reverse("organisation_export", args=[extension]))
@@ -101,17 +102,16 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
         code = self.kwargs["competency"]
         if report is None or inputs is None:
             raise Http404("No competency framework has been published yet.")
-        if not drilldown.group_exists(inputs, competency=code):
-            raise Http404("No job role needs this competency.")
         totals = report.totals.set_index("competency")
         visible = code in totals.index and not bool(totals.loc[code, "suppressed"])
         column = dashboard.grid_of(
             report, column_url=department_url, cell_url=department_cell_url, with_svg=False
         )
-        row = next(r for r in column.rows if r.code == code)
+        competency = competency_row(inputs, code)  # 404 for a code not in the framework
+        row = next((r for r in column.rows if r.code == code), None)
         context.update(
             report=report,
-            competency=competency_row(inputs, code),
+            competency=competency,
             scope_name="All departments",
             distribution=drilldown.distribution(
                 inputs,
@@ -120,7 +120,7 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
                 threshold=report.threshold,
                 visible=visible,
             ),
-            breakdown=[(c, cell) for c, cell in zip(column.columns, row.cells, strict=True)],
+            breakdown=list(zip(column.columns, row.cells, strict=True)) if row else [],
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
             breakdown_label="Department",
             back=(reverse("organisation_report"), "Back to all departments"),

@@ -7,6 +7,7 @@ terminal then reaches only the script, which stops them in order instead of leav
 """
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -73,6 +74,49 @@ def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = False) 
 
 def manage(*args: str, env: dict[str, str]) -> str:
     return run([PYTHON, "manage.py", *args], env=env, quiet=True)
+
+
+def run_measured(cmd: list[str], env: dict[str, str], log_path: Path | None = None) -> dict:
+    """Run a command to completion; returns its wall time, peak RSS and output.
+
+    The peak RSS is that of this one child (os.wait4 gives its own rusage, unlike
+    RUSAGE_CHILDREN, which is the largest of every child this process ever waited for).
+    stdout is returned; stderr (progress) goes to log_path, or to ours.
+    """
+    errors = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed below)
+    try:
+        began = time.monotonic()
+        popen = subprocess.Popen(  # noqa: S603 (our own command lines)
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors or sys.stderr,
+            stdin=subprocess.DEVNULL,
+        )
+        child = Child(popen.pid, popen)
+        try:
+            output = popen.stdout.read().decode(errors="replace")
+            _pid, status, usage = os.wait4(popen.pid, 0)
+        except BaseException:
+            child.stop()
+            raise
+        seconds = time.monotonic() - began
+        popen.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if errors:
+            errors.close()
+    if popen.returncode:
+        tail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
+        raise RuntimeError(
+            f"{' '.join(cmd[:4])} ... exited with {popen.returncode}\n{output[-2000:]}{tail}"
+        )
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # ru_maxrss is in KiB on Linux
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "output": output,
+    }
 
 
 def stop_process_group(pid: int, popen: subprocess.Popen | None = None) -> None:
@@ -192,6 +236,37 @@ def database_url(name: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{checked_name(name)}"
 
 
+def copy_database(source: str, name: str) -> str:
+    """A new database `name` that is a file copy of `source` (no one may be connected to
+    `source`); any old `name` is dropped first. Returns its URL."""
+    drop_database(name)
+    with admin_connection() as conn:
+        conn.execute(
+            f'CREATE DATABASE "{checked_name(name)}" TEMPLATE "{checked_name(source)}" '
+            "STRATEGY FILE_COPY"
+        )
+    return database_url(name)
+
+
+def database_note(name: str) -> dict | None:
+    """The JSON a script left in the database's comment (what it holds), or None."""
+    with admin_connection() as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [checked_name(name)],
+        ).fetchone()
+    try:
+        return json.loads(row[0]) if row and row[0] else None
+    except ValueError:
+        return None
+
+
+def write_database_note(name: str, note: dict) -> None:
+    with admin_connection() as conn:
+        text = json.dumps(note).replace("'", "''")
+        conn.execute(f"COMMENT ON DATABASE {checked_name(name)} IS '{text}'")
+
+
 # -- The project's server -------------------------------------------------------------------
 
 
@@ -219,7 +294,16 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def start_gunicorn(stack, env: dict[str, str], port: int, workers: int, log_path: Path) -> Child:
+def start_gunicorn(
+    stack,
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    log_path: Path,
+    extra: list[str] | None = None,
+) -> Child:
+    # Production serves hashed, compressed static files from STATIC_ROOT, as after a deploy.
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     cmd = [
         str(VENV_BIN / "gunicorn"),
         "lms.wsgi",
@@ -231,6 +315,7 @@ def start_gunicorn(stack, env: dict[str, str], port: int, workers: int, log_path
         "120",
         "--graceful-timeout",
         "5",
+        *(extra or []),
     ]
     child = start_server(stack, cmd, env, log_path)
     wait_until_answers(f"http://127.0.0.1:{port}/xapi/about", child.popen, log_path)
@@ -244,3 +329,38 @@ def run_main(main) -> None:
     except KeyboardInterrupt:
         log("interrupted: servers stopped and throwaway databases dropped")
         sys.exit(130)
+
+
+def gunicorn_workers_memory(master_pid: int) -> dict:
+    """Peak and current resident memory (VmHWM, VmRSS) of gunicorn's workers, in MB."""
+    workers = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip() or 0) != master_pid:
+            continue
+        workers[int(entry.name)] = {
+            name: round(int(fields[key].split()[0]) / 1024, 1)
+            for name, key in (("peak_mb", "VmHWM"), ("now_mb", "VmRSS"))
+            if key in fields
+        }
+    return {
+        "workers": len(workers),
+        "peak_rss_mb_sum": round(sum(w.get("peak_mb", 0) for w in workers.values()), 1),
+        "peak_rss_mb_each": sorted(w.get("peak_mb", 0) for w in workers.values()),
+        "rss_mb_sum_now": round(sum(w.get("now_mb", 0) for w in workers.values()), 1),
+    }
+
+
+def machine_load() -> dict:
+    """How busy the machine was: its cores and load averages (other processes included)."""
+    one, five, fifteen = os.getloadavg()
+    return {
+        "cores": os.cpu_count(),
+        "loadavg_1_5_15": [round(one, 2), round(five, 2), round(fifteen, 2)],
+    }

@@ -1,6 +1,6 @@
 """Realistic LMS statements, a keep-alive xAPI client and latency arithmetic.
 
-The statements have the shape the LMS itself records (docs XAPI.md): an opaque account as
+The statements have the shape the LMS itself records: an opaque account as
 the actor, an ADL verb, an activity with a definition, a context with a registration and the
 course (or assessment) as contextActivities parent, and a result with a score where the
 event has one. Learners and courses are skewed, as real use is: a few learners and courses

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 
 from accounts.roles import Role
 from competencies.models import Competency
-from competencies.services import manager_validation_record, role_requirements_load
-from competencies.services import self_assessment_save
+from competencies.services import (
+    manager_validation_record,
+    role_requirements_load,
+    self_assessment_save,
+)
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 
 OFFICER, ANALYST = "officer", "analyst"

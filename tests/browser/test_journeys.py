@@ -90,17 +90,27 @@ LEARNING = ["Home", "Your learning", "Courses", "Assess your skills"]
         ("training.lead@example.org", [*LEARNING, "Your profile", "Content management"]),
         (
             "department.lead@example.org",
-            [*LEARNING, "Your team", "Your department", "Your profile"],
+            [*LEARNING, "Your team", "Your department", "Department skills", "Your profile"],
         ),
-        ("cto.office@example.org", [*LEARNING, "Your team", "Departments", "Your profile"]),
+        (
+            "cto.office@example.org",
+            [*LEARNING, "Your team", "Departments", "Skills reports", "Your profile"],
+        ),
         (
             "admin@example.org",
-            [*LEARNING, "Your department", "Departments", "Your profile", "Content management"],
+            [
+                *LEARNING,
+                "Your department",
+                "Departments",
+                "Skills reports",
+                "Your profile",
+                "Content management",
+            ],
         ),
     ],
 )
 def test_each_demo_persona_signs_in_and_sees_their_menu(new_page, email, menu):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
     page = new_page(width=1024)
 
     sign_in(page, email, content_fixtures.read("users")["password"])
@@ -111,7 +121,7 @@ def test_each_demo_persona_signs_in_and_sees_their_menu(new_page, email, menu):
 
 
 def test_training_lead_reaches_the_cms_through_the_sites_own_sign_in(new_page):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
     page = new_page(width=1280)
 
     page.goto("/cms/")

@@ -320,3 +320,13 @@ def test_the_skills_profile_moves_with_checks_and_completion(client, learner, co
         else:
             client.post(reverse("complete_lesson", args=[lesson.pk]))
     assert level("SP.1") == (1, "course completion")
+
+
+@pytest.mark.django_db
+def test_the_skills_profile_leads_to_the_evidence_in_the_skills_report(client, learner):
+    client.force_login(learner)
+
+    page = client.get(reverse("skills")).content.decode()
+
+    assert f'href="{reverse("my_report")}"' in page
+    assert client.get(reverse("my_report")).status_code == 200

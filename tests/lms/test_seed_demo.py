@@ -13,7 +13,7 @@ from organisations.models import Department, JobRole, Membership
 
 @pytest.mark.django_db
 def test_seed_demo_loads_the_domain_organisation_and_personas():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
 
     assert Department.objects.count() == 8
     assert JobRole.objects.count() == 12
@@ -43,7 +43,7 @@ def test_seed_demo_loads_the_domain_organisation_and_personas():
 
 @pytest.mark.django_db
 def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
     before = (
         list(Department.objects.values_list("pk", "code", "name", "parent_id")),
         list(JobRole.objects.values_list("pk", "code", "name")),
@@ -52,7 +52,7 @@ def test_seed_demo_twice_changes_nothing():
         EmailAddress.objects.count(),
     )
 
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
 
     after = (
         list(Department.objects.values_list("pk", "code", "name", "parent_id")),
@@ -66,15 +66,28 @@ def test_seed_demo_twice_changes_nothing():
 
 @pytest.mark.django_db
 def test_seed_demo_can_keep_a_stricter_mfa_policy():
-    call_command("seed_demo", "--keep-mfa-policy", stdout=StringIO())
+    call_command("seed_demo", "--keep-mfa-policy", "--synthetic-staff", "0", stdout=StringIO())
 
     assert SecurityPolicy.load().require_mfa_for_administrators is True
 
 
 @pytest.mark.django_db
 def test_seed_demo_prints_the_sign_ins(capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--synthetic-staff", "0")
 
     out = capsys.readouterr().out
     assert "learner@example.org" in out
     assert content_fixtures.read("users")["password"] in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_synthetic_staff_once_with_reports_data():
+    from analytics.models import GapSnapshot, Proficiency
+    from analytics.synthesis import EMAIL_DOMAIN
+
+    call_command("seed_demo", "--synthetic-staff", "40", stdout=StringIO())
+    call_command("seed_demo", "--synthetic-staff", "40", stdout=StringIO())
+
+    assert User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count() == 40
+    assert Proficiency.objects.exists()
+    assert GapSnapshot.objects.exists()

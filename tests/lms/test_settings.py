@@ -1,5 +1,6 @@
 """Production settings refuse to start half-configured and pass Django's deployment checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -75,3 +76,21 @@ def test_database_url_chooses_the_database(url, engine):
     )
 
     assert result.stdout.strip() == engine, result.stderr
+
+
+def test_production_collects_and_fingerprints_every_static_file(tmp_path):
+    """A deploy runs collectstatic, which follows every url() in the CSS: a reference to a
+    file that is not there stops the deploy (and every page would then fail to render)."""
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="lms.example.gov",
+        STATIC_ROOT=str(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    for built in ("dist/main.css", "dist/init.js"):
+        assert (tmp_path / manifest[built]).is_file()
+        assert (tmp_path / f"{manifest[built]}.gz").is_file()

@@ -3,18 +3,14 @@
 import base64
 import http.client
 import json
-import os
-import signal
 import socket
-import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-RALPH_START = REPO_ROOT.parent / "shared" / "tools" / "ralph-peer" / "start"
+from tests.peers import ralph_peer
 
 
 def free_port() -> int:
@@ -30,7 +26,7 @@ def refused_url() -> str:
 
 @dataclass
 class RalphPeer:
-    """openfun's Ralph on its filesystem backend, started with the shared start script."""
+    """openfun's Ralph on its filesystem backend, in its own process."""
 
     port: int
     data_dir: Path
@@ -43,24 +39,12 @@ class RalphPeer:
         return f"http://127.0.0.1:{self.port}/xAPI/"
 
     def start(self) -> "RalphPeer":
-        if not RALPH_START.exists():
-            raise RuntimeError(f"The Ralph start script is missing: {RALPH_START}")
-        # The first run installs Ralph into /tmp/ralph-venv, which takes a minute or two.
-        done = subprocess.run(
-            [str(RALPH_START), str(self.port), str(self.data_dir), self.key, self.secret],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"Ralph did not start: {done.stderr[-2000:]}")
-        self.pid = int(done.stdout.split()[-1])
+        self.pid = ralph_peer.start(self.port, self.data_dir, self.key, self.secret)
         return self
 
     def stop(self) -> None:
         if self.pid:
-            os.kill(self.pid, signal.SIGTERM)
+            ralph_peer.stop(self.pid)
             self.pid = 0
 
     def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:

@@ -339,7 +339,7 @@ def test_a_statement_the_peer_refuses_is_given_up_visibly_without_blocking_other
 
 
 def test_retry_delay_doubles_with_jitter_up_to_the_cap():
-    rng = random.Random(7)  # noqa: S311 (jitter, not a secret)
+    rng = random.Random(7)
 
     delays = [retry_delay(attempts, rng=rng) for attempts in (1, 2, 3, 20)]
 

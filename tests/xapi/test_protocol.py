@@ -154,6 +154,20 @@ def test_create_lrs_client_refuses_unknown_scopes(transactional_db):
     assert LrsClient.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("key", "secret", "message"),
+    [("k:1", "s3cret-one", "no colon"), ("", "s3cret-one", "non-empty"), ("k", "short", "8")],
+)
+def test_create_lrs_client_refuses_bad_credentials_with_a_message(
+    transactional_db, key, secret, message
+):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("create_lrs_client", "Tool", "--key", key, "--secret", secret)
+    assert LrsClient.objects.count() == 0
+
+
 def alternate(lrs, method, form, *, version="1.0.3", query=None):
     return lrs.session.post(
         f"{lrs.base_url}/statements?" + urlencode(query or {"method": method}),

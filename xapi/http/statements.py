@@ -232,11 +232,23 @@ def _page(request: LrsRequest, query: dict, only_mine: bool) -> HttpResponse:
     for name in ("since", "until"):
         if query.get(name):
             query[name] = datetime.fromisoformat(query[name])
-    rows, following = selectors.statements_page(selectors.StatementQuery(**query))
+    exact = statement_format == "exact" and not with_attachments
+    rows, following = selectors.statements_page(selectors.StatementQuery(**query), raw=exact)
+    more = _more_link(request, following, statement_format, with_attachments) if following else ""
+    if exact:
+        # Statements go out exactly as stored: join their stored JSON text, decoding nothing.
+        encoded = b"".join(
+            [
+                b'{"statements":[',
+                ",".join(row.raw for row in rows).encode("utf-8"),
+                b'],"more":',
+                json.dumps(more).encode("utf-8"),
+                b"}",
+            ]
+        )
+        return HttpResponse(encoded, content_type="application/json; charset=utf-8")
     statements = [row.data for row in rows]
-    body = {"statements": _formatted(statements, statement_format, request), "more": ""}
-    if following is not None:
-        body["more"] = _more_link(request, following, statement_format, with_attachments)
+    body = {"statements": _formatted(statements, statement_format, request), "more": more}
     return _respond(body, statements, with_attachments)
 
 

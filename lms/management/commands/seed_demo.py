@@ -4,8 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import content_fixtures
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import security_policy_update, user_upsert
+from analytics.synthesis import EMAIL_DOMAIN, synthesize_org
+from analytics.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
 from courses.loading import course_load
 from organisations.models import Department, JobRole
@@ -20,6 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--synthetic-staff",
+            type=int,
+            default=2500,
+            help="Synthetic staff with learning records, so the skill-gap reports have data "
+            "(only added when there are none yet; 0 to skip).",
+        )
+        parser.add_argument(
             "--keep-mfa-policy",
             action="store_true",
             help="Leave the MFA policy as it is (by default the demo lets every persona in "
@@ -27,7 +37,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, keep_mfa_policy: bool = False, **options):
+    def handle(self, *args, keep_mfa_policy: bool = False, synthetic_staff: int = 2500, **options):
         organisation = content_fixtures.read("organisation")
         counts = organisation_load(
             departments=organisation["departments"], job_roles=organisation["job_roles"]
@@ -62,13 +72,18 @@ class Command(BaseCommand):
             course_load(content_fixtures.read(name), owner=author)
             for name in content_fixtures.names("courses")
         ]
+        synthetic = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
+        if synthetic_staff and not synthetic:
+            synthetic = synthesize_org(learners=synthetic_staff, seed=2026).users
+            snapshot_months(6)
         if not keep_mfa_policy:
             security_policy_update(require_mfa_for_administrators=False)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
                 f"roles, {len(frameworks)} competency frameworks, {requirements} role "
-                f"requirements, {len(courses)} courses, {len(users)} demo accounts."
+                f"requirements, {len(courses)} courses, {len(users)} demo accounts, "
+                f"{synthetic} synthetic staff."
             )
         )
         self.stdout.write(f"\nDemo sign-ins (password for every account: {people['password']}):")

@@ -25,7 +25,10 @@ class Command(BaseCommand):
         unknown = set(scopes) - SCOPE_NAMES
         if unknown:
             raise CommandError(f"Unknown scopes: {', '.join(sorted(unknown))}")
-        client, created = lrs_client_upsert(name=name, key=key, secret=secret, scopes=scopes)
+        try:
+            client, created = lrs_client_upsert(name=name, key=key, secret=secret, scopes=scopes)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         verb = "Created" if created else "Updated"
         scopes = ", ".join(client.scopes)
         self.stdout.write(f"{verb} LRS client {client.name!r} (key {client.key}, scopes {scopes}).")

@@ -1,0 +1,61 @@
+"""manage.py skill_gap_report --out FILE.{csv,xlsx,pdf} [--department CODE]: the report pack."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analytics import exports, protection, selectors
+from analytics.page_selectors import courses_for_gaps, department_name
+from analytics.reports import skill_gap_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the skill-gap report as CSV, XLSX or PDF (chosen by the file's extension), for "
+        "the whole organisation or one department. Small groups are hidden as on the pages."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--out", required=True, help="FILE.csv, FILE.xlsx or FILE.pdf")
+        parser.add_argument("--department", help="a department code, e.g. CRS")
+
+    def handle(self, *args, out: str, department: str | None = None, **options) -> None:
+        path = Path(out)
+        extension = path.suffix.lower().lstrip(".")
+        if extension not in exports.FORMATS:
+            raise CommandError(
+                f"Cannot tell the format of {out!r}: the file name must end in "
+                + ", ".join(f".{f}" for f in exports.FORMATS)
+                + "."
+            )
+        inputs = selectors.report_inputs()
+        organisation = skill_gap_report()
+        if inputs is None or organisation is None:
+            raise CommandError("No competency framework has been published yet.")
+        scope_name = "All departments"
+        report = organisation
+        if department is not None:
+            scope_name = department_name(department)
+            if scope_name is None:
+                known = ", ".join(sorted(selectors.departments())) or "none"
+                raise CommandError(f"No department with code {department!r}. Known: {known}.")
+            report = protection.department_report_protected(
+                skill_gap_report(department=department), organisation
+            )
+        body = exports.report_file(
+            report, extension, scope_name=scope_name, recommendations=_courses(report)
+        )
+        try:
+            path.write_bytes(body)
+        except OSError as error:
+            raise CommandError(f"Cannot write {out!r}: {error.strerror}.") from error
+        self.stdout.write(f"Wrote {scope_name} ({report.people} people) to {path}.")
+
+
+def _courses(report) -> list[exports.Recommendation]:
+    top = report.top_gaps.head(5)
+    priorities = {r["competency"]: float(r["priority"]) for _, r in top.iterrows() if r["priority"]}
+    return [
+        exports.Recommendation(found.course.title, found.course.full_url or "", found.targets)
+        for found in courses_for_gaps(report.framework["pk"], priorities)
+    ]

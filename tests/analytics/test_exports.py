@@ -1,0 +1,145 @@
+"""CSV, XLSX and PDF exports from the dashboard and from `manage.py skill_gap_report`."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from tests.analytics.scenario import build_organisation
+from tests.factories import make_person
+
+
+@pytest.fixture
+def cto(framework):
+    build_organisation()
+    return make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+
+
+def csv_rows(body: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.django_db
+def test_csv_rows_of_hidden_groups_are_blank_and_marked(client, cto):
+    client.force_login(cto)
+
+    response = client.get(reverse("organisation_export", args=["csv"]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="skill-gaps-organisation.csv"'
+    rows = {(r["department"], r["competency"]): r for r in csv_rows(response.content)}
+    hidden = rows[("FIN", "DA.2")]
+    assert hidden["suppressed"] == "yes"
+    assert [hidden[m] for m in ("people", "known", "meeting", "pct_meeting", "mean_gap")] == [
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    assert rows[("CRS", "DA.2")]["suppressed"] == "no"
+
+
+@pytest.mark.django_db
+def test_xlsx_has_summary_data_and_method_with_hidden_cells_empty(client, cto):
+    client.force_login(cto)
+
+    response = client.get(reverse("organisation_export", args=["xlsx"]))
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Summary", "Data", "Method"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["People in scope"] == 30
+    assert summary["Hidden cells (small groups)"] == 2
+    assert summary["Smallest group shown"] == 5
+    data = list(book["Data"].iter_rows(values_only=True))
+    header, rows = data[0], data[1:]
+    by_key = {(r[0], r[2]): dict(zip(header, r, strict=True)) for r in rows}
+    assert by_key[("TRN", "DA.2")]["suppressed"] == "yes"
+    assert all(by_key[("TRN", "DA.2")][m] is None for m in ("people", "known", "pct_meeting"))
+    assert by_key[("CRS", "DA.1")]["pct_meeting"] == 70
+    assert by_key[("CRS", "DA.1")]["people"] == 14
+    method = [row[0] for row in book["Method"].iter_rows(values_only=True)]
+    assert any("fewer than 5 people are hidden" in line for line in method)
+
+
+@pytest.mark.django_db
+def test_no_number_of_a_hidden_group_appears_in_any_export(client, framework):
+    # TRN has 3 officers and 3 analysts: every job-role group is under 5, so its department
+    # export may show no figure for any of them.
+    organisation = build_organisation()
+    small = organisation.departments["TRN"]
+    cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+    client.force_login(cto)
+
+    body = client.get(reverse("department_export", args=[small.code, "csv"])).content
+    assert {r["suppressed"] for r in csv_rows(body)} == {"yes"}
+    assert {r["people"] for r in csv_rows(body)} == {""}
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("department_export", args=[small.code, "xlsx"])).content)
+    )
+    data = list(book["Data"].iter_rows(values_only=True))
+    assert all(value is None for row in data[1:] for value in row[6:16])
+
+
+@pytest.mark.django_db
+def test_pdf_report_pack_is_a_pdf(client, cto):
+    client.force_login(cto)
+
+    response = client.get(reverse("organisation_export", args=["pdf"]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_unknown_export_format_is_not_found(client, cto):
+    client.force_login(cto)
+
+    assert client.get(reverse("organisation_export", args=["docx"])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extension", ["csv", "xlsx", "pdf"])
+def test_command_writes_each_format(tmp_path, cto, extension):
+    out = tmp_path / f"report.{extension}"
+
+    call_command("skill_gap_report", "--out", str(out))
+
+    body = out.read_bytes()
+    if extension == "csv":
+        assert len(csv_rows(body)) == 9
+    elif extension == "xlsx":
+        assert load_workbook(io.BytesIO(body)).sheetnames == ["Summary", "Data", "Method"]
+    else:
+        assert body.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_command_for_one_department(tmp_path, cto):
+    out = tmp_path / "crs.csv"
+
+    call_command("skill_gap_report", "--out", str(out), "--department", "CRS")
+
+    rows = csv_rows(out.read_bytes())
+    assert {r["department"] for r in rows} == {"CRS"}
+    assert {r["job_role"] for r in rows} == {"citizen-service-officer", "data-analyst"}
+
+
+@pytest.mark.django_db
+def test_command_refuses_an_unknown_extension(tmp_path, cto):
+    with pytest.raises(CommandError, match=r"must end in \.csv, \.xlsx, \.pdf"):
+        call_command("skill_gap_report", "--out", str(tmp_path / "report.docx"))
+
+
+@pytest.mark.django_db
+def test_command_refuses_an_unknown_department(tmp_path, cto):
+    with pytest.raises(
+        CommandError, match=r"No department with code 'NOPE'\. Known: CRS, FIN, TRN\."
+    ):
+        call_command("skill_gap_report", "--out", str(tmp_path / "r.csv"), "--department", "NOPE")
+    assert not (tmp_path / "r.csv").exists()

@@ -1,0 +1,288 @@
+"""Report pages per role: who sees what, hidden groups stay hidden, names only for the lead."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from analytics.trends import snapshot_months
+from tests.analytics.scenario import build_organisation
+from tests.factories import make_person
+
+
+@pytest.fixture
+def organisation(framework):
+    organisation = build_organisation()
+    organisation.cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+    return organisation
+
+
+def text(response) -> str:
+    """The page's visible words, tags removed, whitespace collapsed."""
+    body = response.content.decode()
+    body = re.sub(r"<svg.*?</svg>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.django_db
+def test_cto_office_sees_every_department_and_no_names(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("organisation_report"))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Civil Registration and Citizen Services" in page
+    assert "Transport and Mobility" in page
+    assert "70% meeting target: see the evidence (mid) 7 of 10 known; 4 unknown" in page
+    assert "Person" not in page  # nobody is named
+    assert 'role="img" aria-labelledby="heatmap-title heatmap-desc"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_hidden_groups_show_no_figure_on_the_cto_page(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("organisation_report"))
+
+    grid = response.context["grid"]
+    da2 = next(row for row in grid.rows if row.code == "DA.2")
+    states = {column.code: cell.state for column, cell in zip(grid.columns, da2.cells, strict=True)}
+    assert states == {"CRS": "shown", "FIN": "hidden", "TRN": "hidden"}
+    hidden = [cell for cell in da2.cells if cell.state == "hidden"]
+    assert all(cell.figures.people is None and cell.figures.pct_meeting is None for cell in hidden)
+    # The table row for DA.2 holds CRS's figures and two "Hidden" cells, nothing else.
+    row = re.search(r"DA\.2 Data ethics</th>(.*?)</tr>", response.content.decode(), re.S)[1]
+    assert text_of(row).count("Hidden small group") == 2
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+@pytest.mark.django_db
+def test_every_shown_figure_links_to_its_drill_down(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("organisation_report"))
+
+    grid = response.context["grid"]
+    for row in grid.rows:
+        for column, cell in zip(grid.columns, row.cells, strict=True):
+            if cell.state == "shown":
+                assert cell.url == f"/reports/departments/{column.code}/competencies/{row.code}/"
+        assert row.total.url == f"/reports/competencies/{row.code}/"
+    assert [gap.url for gap in response.context["top_gaps"]] == [
+        "/reports/competencies/SP.1/",
+        "/reports/competencies/DA.1/",
+        "/reports/competencies/DA.2/",
+    ]
+
+
+@pytest.mark.django_db
+def test_drill_down_explains_a_figure(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("department_competency", args=["CRS", "DA.1"]))
+
+    assert response.status_code == 200
+    d = response.context["distribution"]
+    # CRS DA.1 levels: 0 o3; 1 o2 o4 a3; 2 o1 o8 a2; 3 a1 a4; 4 a6; unknown o5 o6 o7 a5.
+    assert [(level, count) for level, _, count in d.levels] == [
+        (0, 1),
+        (1, 3),
+        (2, 3),
+        (3, 2),
+        (4, 1),
+    ]
+    assert (d.people, d.known, d.unknown, d.meeting, d.below, d.total_gap) == (14, 10, 4, 7, 3, 4)
+    assert d.sources == [("manager validation", 2), ("self-assessment", 8)]
+    assert d.targets == [("Citizen service officer", [1]), ("Data analyst", [3])]
+    assert "7 of the 10 people whose level is known meet their target" in text(response)
+
+
+@pytest.mark.django_db
+def test_drill_down_of_a_hidden_group_shows_nothing(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(
+        reverse("department_competency", args=["FIN", "DA.2"]) + "?job_role=data-analyst"
+    )
+
+    assert response.status_code == 200
+    assert not response.context["distribution"].visible
+    assert "People at each level" not in text(response)
+    assert "Hidden: fewer than 5 people" in text(response)
+
+
+@pytest.mark.django_db
+def test_department_lead_sees_own_department_and_direct_reports_by_name(client, organisation):
+    client.force_login(organisation.managers["CRS"])
+
+    response = client.get(reverse("department_report", args=["CRS"]))
+
+    assert response.status_code == 200
+    team = {person.name: person for person in response.context["team"]}
+    assert len(team) == 14
+    o4 = team["Person O4"]
+    assert [(r.code, r.level, r.source, r.target, r.gap) for r in o4.rows] == [
+        ("DA.1", 1, "manager validation", 1, 0),
+        ("SP.1", 3, "self-assessment", 2, 0),
+    ]
+    # o6 answered "I don't know" for DA.1: unknown, not 0.
+    assert team["Person O6"].rows[0].level is None
+    assert team["Person O6"].unknown == 1
+    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not known" in text(response)
+
+
+@pytest.mark.django_db
+def test_department_lead_is_refused_another_department(client, organisation):
+    client.force_login(organisation.managers["CRS"])
+
+    assert client.get(reverse("department_report", args=["FIN"])).status_code == 403
+    assert client.get(reverse("department_competency", args=["FIN", "DA.1"])).status_code == 403
+    assert client.get(reverse("department_export", args=["FIN", "csv"])).status_code == 403
+    # Even a department that does not exist: a lead learns nothing about other codes.
+    assert client.get(reverse("department_report", args=["NOPE"])).status_code == 403
+    assert client.get(reverse("organisation_report")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_cto_office_sees_a_department_without_its_names(client, organisation):
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("department_report", args=["CRS"]))
+
+    assert response.status_code == 200
+    assert response.context["team"] == []
+    assert "Person" not in text(response)
+
+
+@pytest.mark.django_db
+def test_my_department_sends_a_lead_to_their_department(client, organisation):
+    client.force_login(organisation.managers["FIN"])
+
+    response = client.get(reverse("my_department_report"))
+
+    assert response.status_code == 302
+    assert response.url == "/reports/departments/FIN/"
+
+
+@pytest.mark.django_db
+def test_a_lead_whose_own_figures_protect_another_department_sees_them_hidden(client, organisation):
+    # FIN's DA.2 group (2 analysts) is hidden in the organisation's grid; its department page
+    # must not show it either, even as the department's total.
+    client.force_login(organisation.managers["FIN"])
+
+    response = client.get(reverse("department_report", args=["FIN"]))
+
+    da2 = next(row for row in response.context["grid"].rows if row.code == "DA.2")
+    assert da2.total.state == "hidden"
+    assert "DA.2" not in [gap.code for gap in response.context["top_gaps"]]
+
+
+@pytest.mark.django_db
+def test_learner_sees_own_levels_with_evidence_and_unknown_apart_from_zero(client, organisation):
+    o6 = organisation.people["o6"]
+    client.force_login(o6)
+
+    response = client.get(reverse("my_report"))
+
+    assert response.status_code == 200
+    rows = {row.competency.code: row for _, rows in response.context["areas"] for row in rows}
+    # o6 answered "I don't know" for DA.1 and 1 for SP.1 (target 2).
+    assert rows["DA.1"].reported is None
+    assert rows["DA.1"].gap is None
+    assert [(e.source, e.level) for e in rows["DA.1"].evidence] == [("self-assessment", None)]
+    assert (rows["SP.1"].reported, rows["SP.1"].target, rows["SP.1"].gap) == (1, 2, 1)
+    assert (response.context["meeting"], response.context["below"]) == (0, 1)
+    assert response.context["unknown"] == 1
+    page = text(response)
+    assert 'Self-assessment: "I don\'t know"' in page
+    assert "Not known" in page
+
+
+@pytest.mark.django_db
+def test_learner_reaches_only_their_own_report(client, organisation):
+    client.force_login(organisation.people["o1"])
+
+    assert client.get(reverse("my_report")).status_code == 200
+    for url in [
+        reverse("organisation_report"),
+        reverse("organisation_export", args=["csv"]),
+        reverse("department_report", args=["CRS"]),
+        reverse("department_competency", args=["CRS", "DA.1"]),
+        reverse("my_department_report"),
+    ]:
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.django_db
+def test_digcomp_view_counts_each_requirement_towards_its_crosswalk_link(client, organisation):
+    # Only DA.1 is linked, to DigComp 1.1: the DigComp grid is the DA.1 grid, relabelled.
+    client.force_login(organisation.cto)
+
+    response = client.get(reverse("organisation_report") + "?framework=digcomp22")
+
+    grid = response.context["grid"]
+    assert [row.code for row in grid.rows] == ["1.1"]
+    assert grid.rows[0].made_of == [("DA.1", "/reports/competencies/DA.1/")]
+    assert [cell.figures.pct_meeting for cell in grid.rows[0].cells] == [70.0, 500 / 7, 50.0]
+    assert response.context["other"] == "digcomp22"
+
+
+@pytest.mark.django_db
+def test_navigation_offers_each_role_its_reports(client, organisation, administrator):
+    def menu(user):
+        client.force_login(user)
+        return [item.label for item in client.get("/reports/me/").context["navigation"]]
+
+    assert "Skills reports" in menu(organisation.cto)
+    assert "Department skills" not in menu(organisation.cto)
+    assert "Skills reports" in menu(administrator)
+    assert "Department skills" in menu(organisation.managers["CRS"])
+    assert "Skills reports" not in menu(organisation.managers["CRS"])
+    learner_menu = menu(organisation.people["o1"])
+    assert "Skills reports" not in learner_menu
+    assert "Department skills" not in learner_menu
+
+
+@pytest.mark.django_db
+def test_pages_say_so_when_no_framework_is_published(client, cto_office, settings):
+    settings.COMPETENCY_PRIMARY_FRAMEWORK = "none"
+    client.force_login(cto_office)
+
+    response = client.get(reverse("organisation_report"))
+
+    assert response.status_code == 200
+    assert "No competency framework has been published yet" in text(response)
+    assert client.get(reverse("organisation_export", args=["csv"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_trend_shows_once_two_months_are_recorded(client, organisation):
+    client.force_login(organisation.cto)
+    assert "No trend yet" in text(client.get(reverse("organisation_report")))
+
+    snapshot_months(2)  # last month (no evidence yet) and this one
+    response = client.get(reverse("organisation_report"))
+
+    trend = response.context["trend"]
+    # This month, every department x competency group counts (the organisation's total):
+    # known levels CRS 10 + 4 + 10, FIN 7 + 2 + 7, TRN 4 + 3 + 4 = 51; meeting target
+    # CRS 7 + 2 + 6, FIN 5 + 1 + 5, TRN 2 + 1 + 3 = 32. Last month nobody's level was known.
+    assert [value for _, value in trend.points] == [None, pytest.approx(100 * 32 / 51)]
+    assert 'aria-labelledby="trend-title trend-desc"' in response.content.decode()
+    assert "No trend yet" not in text(response)
+
+
+@pytest.mark.django_db
+def test_unknown_competency_or_department_is_not_found(client, organisation):
+    client.force_login(organisation.cto)
+
+    assert client.get(reverse("organisation_competency", args=["XX.9"])).status_code == 404
+    assert client.get(reverse("department_competency", args=["CRS", "XX.9"])).status_code == 404
+    assert client.get(reverse("department_report", args=["NOPE"])).status_code == 404
+    url = reverse("department_competency", args=["CRS", "DA.1"]) + "?job_role=nobody"
+    assert client.get(url).status_code == 404

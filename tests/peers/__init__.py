@@ -1,0 +1,1 @@
+"""Independent LRS processes the tests and benchmarks talk to."""
