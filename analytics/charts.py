@@ -73,14 +73,16 @@ def heatmap_svg(
     grid_w, grid_h = max(len(columns), 1) * CELL_W, max(len(rows), 1) * CELL_H
     width = LEFT + grid_w + SCALE_GAP + SCALE_W + SCALE_LABELS
     height = top + grid_h + BOTTOM
-    patches, numbers, words = [], defaultdict(list), defaultdict(list)
+    # Cells of one fill share one path, and texts of one size and ink one group: a page may
+    # carry several hundred cells, and each attribute written once saves a few kilobytes.
+    patches, numbers, words = defaultdict(list), defaultdict(list), defaultdict(list)
     for y, row in enumerate(cells):
         upper = top + y * CELL_H
         for x, cell in enumerate(row):
             left = LEFT + x * CELL_W
             fill, (number, word) = _cell_look(cell, id_prefix)
             ink = _ink_on(_plain_fill(cell))
-            patches.append(f'<path d="M{_n(left)} {_n(upper)}{CELL_PATH}" fill="{fill}"/>')
+            patches[fill].append(f"M{_n(left)} {_n(upper)}{CELL_PATH}")
             numbers[ink].append(_text(left + CELL_W / 2, upper + NUMBER_BASELINE, number))
             words[ink].append(_text(left + CELL_W / 2, upper + WORD_BASELINE, word))
     # Column labels are wrapped, their last line just above the first row.
@@ -98,7 +100,9 @@ def heatmap_svg(
         _definitions(id_prefix),
         f'<rect width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
         f'<g font-family="{FONT}" fill="{INK}">',
-        f'<g stroke="#ffffff" stroke-width="1.5">{"".join(patches)}</g>',
+        '<g stroke="#ffffff" stroke-width="1.5">',
+        *(f'<path d="{"".join(paths)}" fill="{fill}"/>' for fill, paths in patches.items()),
+        "</g>",
         *(
             f'<g font-size="13" font-weight="bold" text-anchor="middle" fill="{ink}">'
             f"{''.join(texts)}</g>"
@@ -119,8 +123,8 @@ def heatmap_svg(
 
 
 def _n(value: float) -> str:
-    """A coordinate with at most two decimals and no trailing zeros: the SVG stays small."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    """A coordinate to a tenth of a point, without trailing zeros: the SVG stays small."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _text(x: float, y: float, words: str) -> str:
@@ -261,11 +265,23 @@ def _svg(figure, *, title: str, description: str, id_prefix: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix}):
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": id_prefix,
+            # Written into every text's style: the fonts that matter, not matplotlib's ten.
+            "font.sans-serif": ["DejaVu Sans", "Arial"],
+        }
+    ):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    # The page carries the chart inline: no indentation, no ids on groups nothing refers to,
+    # no text rotated by nothing.
+    text = re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", " ", text))
+    text = re.sub(r'<g id="[^"]*">', "<g>", text)
+    text = re.sub(r' transform="rotate\(-0 [^)]*\)"', "", text)
     # Two charts on one page must not share ids (matplotlib numbers its groups from 1).
     text = re.sub(r'\bid="', f'id="{id_prefix}-', text)
     text = text.replace("url(#", f"url(#{id_prefix}-").replace('href="#', f'href="#{id_prefix}-')

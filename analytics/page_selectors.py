@@ -5,9 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 
-from analytics.models import Evidence, Proficiency
+from analytics.models import Evidence, GapSnapshot, Proficiency
 from competencies.models import Competency, Framework
 from courses.models import CourseCompetencyTarget, CoursePage
 from organisations.models import Department
@@ -105,3 +105,10 @@ def department_name(code: str) -> str | None:
     # Read live rather than from the cached report inputs, so a department added a moment ago
     # has its page (with nothing to show yet) instead of a 404 until the cache expires.
     return Department.objects.filter(code=code).values_list("name", flat=True).first()
+
+
+def snapshots_version() -> str:
+    """A token that changes whenever monthly snapshots are written or removed: rewriting a
+    month deletes its rows and adds new ones, with new ids."""
+    found = GapSnapshot.objects.aggregate(latest=Max("pk"), rows=Count("pk"))
+    return f"{found['latest'] or 0}.{found['rows']}"

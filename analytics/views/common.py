@@ -1,9 +1,13 @@
 """What every report page shares: recommended courses, export links, download responses."""
 
+from functools import lru_cache
+
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import get_script_prefix, reverse
 
 from analytics import exports
-from analytics.page_selectors import courses_for_gaps
+from analytics.page_selectors import courses_for_gaps, snapshots_version
 from analytics.reports import Report
 from analytics.trends import trend_series
 from competencies.selectors import level_names, primary_framework
@@ -69,8 +73,28 @@ def framework_level_names() -> dict[int, str]:
 
 def trend_points(department: str | None, threshold: int) -> list[tuple[str, float | None]]:
     """The monthly snapshots as (month, % meeting target); only percentages are shown, never
-    the counts behind them, and months with a group under the threshold are blank."""
-    return [
-        (point.month.strftime("%b %Y"), point.pct_meeting)
-        for point in trend_series(department, threshold)
-    ]
+    the counts behind them, and months with a group under the threshold are blank.
+
+    Kept in the cache until a snapshot is written or removed: the series is summed from every
+    month's rows, which costs more than the rest of the page, and changes once a month."""
+    key = f"analytics:trend:{department or '*'}:{threshold}:{snapshots_version()}"
+    points = cache.get(key)
+    if points is None:
+        points = [
+            (point.month.strftime("%b %Y"), point.pct_meeting)
+            for point in trend_series(department, threshold)
+        ]
+        cache.set(key, points, timeout=24 * 3600)
+    return points
+
+
+def report_url(name: str, *args: str) -> str:
+    """reverse(), remembered: a report page links each of its several hundred cells, and
+    reversing them one by one cost a third of the page's time. The same name and codes always
+    give the same path under one script prefix, so the prefix is part of the key."""
+    return _reverse(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=16384)
+def _reverse(prefix: str, name: str, args: tuple[str, ...]) -> str:
+    return reverse(name, args=args)

@@ -21,6 +21,7 @@ from analytics.views.common import (
     download,
     framework_level_names,
     recommendations,
+    report_url,
     trend_points,
 )
 from organisations.selectors import direct_reports
@@ -90,11 +91,11 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
         code, name, report = self.department()
 
         def cell_url(job_role: str, competency: str) -> str:
-            url = reverse("department_competency", args=[code, competency])
+            url = report_url("department_competency", code, competency)
             return f"{url}?{urlencode({'job_role': job_role})}"
 
         def total_url(competency: str) -> str:
-            return reverse("department_competency", args=[code, competency])
+            return report_url("department_competency", code, competency)
 
         leads = access.leads_department(self.request.user, code)
         team = []

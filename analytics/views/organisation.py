@@ -17,20 +17,21 @@ from analytics.views.common import (
     download,
     framework_level_names,
     recommendations,
+    report_url,
     trend_points,
 )
 
 
 def department_url(code: str) -> str:
-    return reverse("department_report", args=[code])
+    return report_url("department_report", code)
 
 
 def department_cell_url(department: str, competency: str) -> str:
-    return reverse("department_competency", args=[department, competency])
+    return report_url("department_competency", department, competency)
 
 
 def competency_url(competency: str) -> str:
-    return reverse("organisation_competency", args=[competency])
+    return report_url("organisation_competency", competency)
 
 
 class AllReportsMixin(LoginRequiredMixin, PermissionRequiredMixin):

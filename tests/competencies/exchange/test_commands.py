@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from competencies.exchange.files import framework_export
 from competencies.models import Framework
@@ -56,8 +57,11 @@ def test_import_framework_names_a_bare_uk_csv(job_role, tmp_path):
 
 
 def test_import_framework_prints_every_problem_and_exits_non_zero(
-    framework, requirements, tmp_path, capsys
+    framework, requirements, tmp_path, capsys, monkeypatch
 ):
+    # Run as from a shell (exit code and stderr), except that the command line's closing of
+    # database connections would also close the one this test's transaction runs on.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     text = framework_export(framework, file_format="csv").text
     text = edit_csv(edit_csv(text, 8, "Role", "Astronaut"), 12, "Level number", "x")
     path = tmp_path / "broken.csv"
