@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
@@ -107,14 +108,47 @@ def figures_of(row: pd.Series | dict | None) -> Figures:
     )
 
 
-def cell_of(row: pd.Series | dict | None, url: str | None = None) -> Cell:
-    """A group's cell: hidden when suppressed, "no data" when nobody's level is known."""
-    if row is None:
+COUNTS = ("people", "known", "unknown", "meeting", "below", "stale")
+SHARES = ("pct_unknown", "pct_meeting", "mean_gap", "priority")
+
+
+def _states_by(frame: pd.DataFrame, keys: list[str]) -> dict:
+    """Each group's state and figures (hidden when suppressed, "no data" when nobody's level is
+    known), keyed by its `keys` values (one value for one key, else a tuple).
+
+    Converted column by column: reading a grid of several hundred groups row by row through
+    pandas cost more than the rest of the page."""
+    if frame.empty:
+        return {}
+    values = {}
+    for name in (*COUNTS, *SHARES):
+        if name not in frame:
+            values[name] = [None] * len(frame)
+            continue
+        column = frame[name].to_numpy(dtype=float)
+        missing = np.isnan(column)
+        numbers = np.rint(np.where(missing, 0, column)).astype(int) if name in COUNTS else column
+        values[name] = [
+            None if gone else number
+            for gone, number in zip(missing.tolist(), numbers.tolist(), strict=True)
+        ]
+    hidden = frame["suppressed"].astype(bool).tolist()
+    found = {}
+    labels = zip(*(frame[key].tolist() for key in keys), strict=True)
+    for i, label in enumerate(labels):
+        key = label[0] if len(keys) == 1 else label
+        if hidden[i]:
+            found[key] = (HIDDEN, Figures())
+            continue
+        figures = Figures(**{name: column[i] for name, column in values.items()})
+        found[key] = (SHOWN if figures.known else NO_DATA, figures)
+    return found
+
+
+def _cell(state: tuple[str, Figures] | None, url: str | None) -> Cell:
+    if state is None:
         return Cell(NOT_NEEDED, Figures())  # nobody here is required to have it: no link
-    if bool(row["suppressed"]):
-        return Cell(HIDDEN, Figures(), url)
-    figures = figures_of(row)
-    return Cell(SHOWN if figures.known else NO_DATA, figures, url)
+    return Cell(*state, url)
 
 
 def grid_of(
@@ -146,26 +180,18 @@ def grid_of(
         areas = dict(zip(competencies["competency"], competencies["area"], strict=True))
     else:
         areas = {}
-    # Plain dicts, not iterrows(): a pandas row per cell costs more than the rest of the page.
-    by_cell = {(r[label], r["competency"]): r for r in grid.to_dict("records")}
-    by_total = {r["competency"]: r for r in totals.to_dict("records")}
+    by_cell = _states_by(grid, [label, "competency"])
+    by_total = _states_by(totals, ["competency"])
     rows = []
     for code, title in titles.items():
         if code not in by_total and not any((c.code, code) in by_cell for c in columns):
             continue  # no role needs it: leave it out rather than show an empty row
         cells = [
-            cell_of(by_cell.get((column.code, code)), cell_url(column.code, code))
+            _cell(by_cell.get((column.code, code)), cell_url(column.code, code))
             for column in columns
         ]
-        rows.append(
-            GridRow(
-                code,
-                title,
-                areas.get(code, ""),
-                cells,
-                cell_of(by_total.get(code), total_url(code)),
-            )
-        )
+        total = _cell(by_total.get(code), total_url(code))
+        rows.append(GridRow(code, title, areas.get(code, ""), cells, total))
     result = Grid(columns, rows)
     if with_svg and rows and columns:
         result.svg = heatmap_for(result, label=label, id_prefix=svg_id)
@@ -186,22 +212,33 @@ def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
     )
 
 
-# The same figures give the same SVG: a process writes each heatmap once, not on every visit.
+# Charts are drawn when their figures change, not on every visit: each process keeps the ones
+# it used, and the processes share them through the cache, keyed by the figures drawn, so
+# nothing needs invalidating. Drawing the trend takes matplotlib about 100 ms, and even the
+# heatmap's colours cost a fresh process half a second of importing it.
 @lru_cache(maxsize=64)
 def _heatmap(rows: tuple, columns: tuple, cells: tuple, what: str, id_prefix: str) -> str:
-    return charts.heatmap_svg(
-        rows=list(rows),
-        columns=list(columns),
-        cells=[list(row) for row in cells],
-        title=f"Percentage meeting target by competency and {what}",
-        description=(
-            f"Heatmap: one row per competency, one column per {what}. Each cell gives the "
-            "percentage of people with a known level who meet their target, and a band (low "
-            "under 50%, mid 50 to 79%, high 80% or more); hatched cells are hidden because the "
-            "group is small. The same figures are in the table that follows."
-        ),
-        id_prefix=id_prefix,
-    )
+    def draw() -> str:
+        return charts.heatmap_svg(
+            rows=list(rows),
+            columns=list(columns),
+            cells=[list(row) for row in cells],
+            title=f"Percentage meeting target by competency and {what}",
+            description=(
+                f"Heatmap: one row per competency, one column per {what}. Each cell gives the "
+                "percentage of people with a known level who meet their target, and a band "
+                "(low under 50%, mid 50 to 79%, high 80% or more); hatched cells are hidden "
+                "because the group is small. The same figures are in the table that follows."
+            ),
+            id_prefix=id_prefix,
+        )
+
+    return _shared("heatmap", (rows, columns, cells, what, id_prefix), draw)
+
+
+def _shared(kind: str, figures: tuple, draw: Callable[[], str]) -> str:
+    digest = hashlib.sha256(repr((CHART_VERSION, figures)).encode()).hexdigest()
+    return cache.get_or_set(f"analytics:{kind}-svg:{digest}", draw, timeout=24 * 3600)
 
 
 @dataclass(frozen=True)
@@ -301,9 +338,6 @@ def trend_of(points: list[tuple[str, float | None]], *, id_prefix: str = "trend"
     return Trend(points, _trend(tuple(points), id_prefix))
 
 
-# matplotlib takes about 100 ms to draw the trend, and the snapshots behind it change once a
-# month: each process keeps the charts it drew, and the processes share them through the cache,
-# keyed by the figures drawn, so a new month's figures are drawn afresh.
 @lru_cache(maxsize=64)
 def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str) -> str:
     def draw() -> str:
@@ -319,5 +353,4 @@ def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str) -> str:
             id_prefix=id_prefix,
         )
 
-    digest = hashlib.sha256(repr((CHART_VERSION, points, id_prefix)).encode()).hexdigest()
-    return cache.get_or_set(f"analytics:trend-svg:{digest}", draw, timeout=24 * 3600)
+    return _shared("trend", (points, id_prefix), draw)

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 
 from analytics.models import Evidence, GapSnapshot, Proficiency
 from competencies.models import Competency, Framework
@@ -25,28 +25,31 @@ def courses_for_gaps(
     framework_pk: int, priorities: dict[str, float], limit: int = 5
 ) -> list[CourseForGaps]:
     """Live courses that build any of the given competencies, those closing the largest
-    priority first. `priorities` maps competency code to its priority score."""
+    priority first. `priorities` maps competency code to its priority score.
+
+    Ranked from the targets alone, then only the courses shown are loaded: a course page
+    carries its whole body, and selecting every candidate with DISTINCT over those columns was
+    the slowest query on the report pages."""
     if not priorities:
         return []
-    wanted = CourseCompetencyTarget.objects.filter(
-        competency__framework_id=framework_pk, competency__code__in=list(priorities)
-    ).select_related("competency")
-    courses = (
-        CoursePage.objects.live()
-        .filter(
-            competency_targets__competency__framework_id=framework_pk,
-            competency_targets__competency__code__in=list(priorities),
-        )
-        .distinct()
-        .prefetch_related(Prefetch("competency_targets", queryset=wanted, to_attr="gap_targets"))
-    )
-    found = []
-    for course in courses:
-        targets = sorted((t.competency.code, t.level) for t in course.gap_targets)
-        score = sum(priorities[code] for code, _ in targets)
-        found.append(CourseForGaps(course=course, targets=targets, score=score))
-    found.sort(key=lambda c: (-c.score, c.course.title))
-    return found[:limit]
+    rows = CourseCompetencyTarget.objects.filter(
+        competency__framework_id=framework_pk,
+        competency__code__in=list(priorities),
+        course__live=True,
+    ).values_list("course_id", "course__title", "competency__code", "level")
+    targets: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    for course_id, title, code, level in rows:
+        targets[course_id].append((code, level))
+        titles[course_id] = title
+    scores = {pk: sum(priorities[code] for code, _ in found) for pk, found in targets.items()}
+    chosen = sorted(scores, key=lambda pk: (-scores[pk], titles[pk]))[:limit]
+    courses = CoursePage.objects.live().filter(pk__in=chosen).defer_streamfields().in_bulk()
+    return [
+        CourseForGaps(course=courses[pk], targets=sorted(targets[pk]), score=scores[pk])
+        for pk in chosen
+        if pk in courses
+    ]
 
 
 @dataclass(frozen=True)

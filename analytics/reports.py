@@ -13,6 +13,9 @@ from analytics import frames, selectors, trends
 # A report is recomputed at most this often, however fast evidence arrives: at national scale
 # a report costs seconds, and figures a minute old are fresh enough to decide investments.
 FRESH_SECONDS = 60
+# How long other processes wait for one that is recomputing a stale report before they try
+# themselves (it may have died).
+COMPUTE_SECONDS = 300
 
 
 @dataclass
@@ -34,22 +37,34 @@ class Report:
     trend: list = field(default_factory=list)  # analytics.trends.TrendPoint, month by month
 
 
-def skill_gap_report(department: str | None = None) -> Report | None:
-    """The cached report, recomputed when the evidence changed and the copy is a minute old."""
-    version = selectors.projection_version()
+def skill_gap_report(department: str | None = None, version: str | None = None) -> Report | None:
+    """The cached report, recomputed when the evidence changed and the copy is a minute old.
+    `version` is the evidence version when the caller already has it (a department's page
+    reads the organisation's report too)."""
+    version = version or selectors.projection_version()
     key = f"analytics:report:{department or '*'}"
     cached = cache.get(key)
     if cached is not None and (
         cached.version == version or time.time() - cached.computed_at < FRESH_SECONDS
     ):
         return cached
-    inputs = selectors.report_inputs()
-    if inputs is None:
-        return None
-    report = compute_report(inputs, department, settings.ANALYTICS_MIN_GROUP_SIZE, version)
-    report.trend = trends.trend_series(department, settings.ANALYTICS_MIN_GROUP_SIZE)
-    cache.set(key, report, timeout=24 * 3600)
-    return report
+    # While evidence keeps arriving the copy goes stale every minute. One process recomputes
+    # it; the others keep serving the stale copy meanwhile instead of all computing the same
+    # report at once, which at national scale held every worker for seconds.
+    computing = f"{key}:computing"
+    if cached is not None and not cache.add(computing, True, timeout=COMPUTE_SECONDS):
+        return cached
+    try:
+        inputs = selectors.report_inputs()
+        if inputs is None:
+            return None
+        report = compute_report(inputs, department, settings.ANALYTICS_MIN_GROUP_SIZE, version)
+        report.trend = trends.trend_series(department, settings.ANALYTICS_MIN_GROUP_SIZE)
+        cache.set(key, report, timeout=24 * 3600)
+        return report
+    finally:
+        if cached is not None:
+            cache.delete(computing)
 
 
 def compute_report(inputs: dict, department: str | None, threshold: int, version: str) -> Report:

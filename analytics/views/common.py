@@ -76,7 +76,7 @@ def trend_points(department: str | None, threshold: int) -> list[tuple[str, floa
     the counts behind them, and months with a group under the threshold are blank.
 
     Kept in the cache until a snapshot is written or removed: the series is summed from every
-    month's rows, which costs more than the rest of the page, and changes once a month."""
+    month's rows with pandas, a sizeable share of the page's time, and changes once a month."""
     key = f"analytics:trend:{department or '*'}:{threshold}:{snapshots_version()}"
     points = cache.get(key)
     if points is None:

@@ -1,6 +1,7 @@
 """One department: job role x competency, its top gaps, one competency's evidence, and (for
 the department's own lead only) their direct reports by name."""
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,8 +30,9 @@ from organisations.selectors import direct_reports
 
 def protected_report(code: str) -> Report | None:
     """The department's report, hiding whatever the organisation's grid hides about it."""
-    organisation = skill_gap_report()
-    report = skill_gap_report(department=code)
+    version = selectors.projection_version()
+    organisation = skill_gap_report(version=version)
+    report = skill_gap_report(department=code, version=version)
     if organisation is None or report is None:
         return None
     return protection.department_report_protected(report, organisation)
@@ -55,6 +57,12 @@ class DepartmentAccessMixin(LoginRequiredMixin):
         if report is None:
             raise Http404("No competency framework has been published yet.")
         return code, name, report
+
+
+@lru_cache(maxsize=4096)
+def job_role_query(job_role: str) -> str:
+    """The query string of a job role's cell: built once per role, not once per cell."""
+    return urlencode({"job_role": job_role})
 
 
 def report_inputs() -> dict:
@@ -92,7 +100,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
 
         def cell_url(job_role: str, competency: str) -> str:
             url = report_url("department_competency", code, competency)
-            return f"{url}?{urlencode({'job_role': job_role})}"
+            return f"{url}?{job_role_query(job_role)}"
 
         def total_url(competency: str) -> str:
             return report_url("department_competency", code, competency)

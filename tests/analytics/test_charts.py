@@ -2,6 +2,7 @@
 
 import re
 
+from analytics import charts, dashboard
 from analytics.charts import (
     HIDDEN,
     NO_DATA,
@@ -12,6 +13,7 @@ from analytics.charts import (
     heatmap_svg,
     trend_svg,
 )
+from analytics.dashboard import trend_of
 
 
 def test_bands_are_words_for_the_scale():
@@ -76,3 +78,47 @@ def test_trend_labels_each_point():
     assert "40%" in texts
     assert "55%" in texts
     assert "2026-02" in texts
+
+
+def test_a_department_heatmap_stays_small():
+    # 33 competencies by 12 job roles, as on a large department's page: matplotlib's markup
+    # for this grid was over 400 KB, carried by the page on every visit.
+    rows = [f"DF.{n}" for n in range(33)]
+    columns = [f"Job role with a long name {n}" for n in range(12)]
+    cells = [[HeatCell(SHOWN, float((x * 7 + y * 3) % 101)) for x in range(12)] for y in range(33)]
+    cells[0][0] = HeatCell(HIDDEN)
+
+    svg = heatmap(rows=rows, columns=columns, cells=cells)
+
+    assert len(svg) < 60_000
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert texts.count("hidden") == 1
+    shown = 33 * 12 - 1
+    assert len([t for t in texts if t.endswith("%")]) == shown + 1  # and the scale's "100%"
+
+
+def test_hidden_and_no_data_cells_are_patterned_not_only_coloured():
+    svg = heatmap()
+
+    assert 'fill="url(#heatmap-hidden)"' in svg
+    assert 'fill="url(#heatmap-nodata)"' in svg
+    assert '<pattern id="heatmap-hidden"' in svg
+
+
+def test_a_trend_is_drawn_once_for_the_same_figures(monkeypatch):
+    drawn = []
+
+    def draw(**options):
+        drawn.append(options["points"])
+        return "<svg/>"
+
+    monkeypatch.setattr(charts, "trend_svg", draw)
+    points = [("Jan 2026", 41.25), ("Feb 2026", 43.5)]  # figures no other test draws
+
+    first = trend_of(points)
+    dashboard._trend.cache_clear()  # another process: only the shared cache has the chart
+    second = trend_of(points)
+    third = trend_of([*points, ("Mar 2026", 44.0)])
+
+    assert first.svg == second.svg == third.svg == "<svg/>"
+    assert len(drawn) == 2

@@ -1,4 +1,5 @@
-"""Report pages cost the same number of queries however many people and departments there are."""
+"""Report pages cost the same number of queries however many people, departments and courses
+there are."""
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from competencies.models import Competency
 from competencies.services import role_requirements_load, self_assessment_save
+from courses.loading import course_load
+from tests.courses.data import course_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 
 CTO_PAGES = [
@@ -100,3 +103,24 @@ def test_a_cached_report_costs_fewer_queries(client, world):
         client.get("/reports/")
 
     assert len(warm.captured_queries) < len(cold.captured_queries)
+
+
+@pytest.mark.django_db
+def test_recommended_courses_cost_the_same_queries_however_many_there_are(
+    client, world, training_lead
+):
+    def load(n: int) -> None:
+        course_load(
+            course_data(slug=f"data-basics-{n}", title=f"Data basics {n}"), owner=training_lead
+        )
+
+    load(1)
+    before = queries(client, world["cto"], "/reports/")
+    client.force_login(world["cto"])
+    assert len(client.get("/reports/").context["courses"]) == 1
+
+    for n in (2, 3, 4):
+        load(n)
+
+    assert queries(client, world["cto"], "/reports/") == before
+    assert len(client.get("/reports/").context["courses"]) == 4

@@ -6,6 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from analytics import charts, selectors
+from analytics.dashboard import Cell, Figures
+from analytics.templatetags.analytics_format import gap_cell
 from analytics.trends import snapshot_months
 from tests.analytics.scenario import build_organisation
 from tests.factories import make_person
@@ -286,3 +289,72 @@ def test_unknown_competency_or_department_is_not_found(client, organisation):
     assert client.get(reverse("department_report", args=["NOPE"])).status_code == 404
     url = reverse("department_competency", args=["CRS", "DA.1"]) + "?job_role=nobody"
     assert client.get(url).status_code == 404
+
+
+def cell(state, url=None, **figures):
+    return Cell(state, Figures(**figures), url)
+
+
+def test_each_kind_of_cell_says_what_it_is_in_words():
+    shown = cell(
+        "shown", "/reports/x/?job_role=a&b", pct_meeting=70.0, meeting=7, known=10, unknown=4
+    )
+    assert gap_cell(shown) == (
+        '<a class="govuk-link" href="/reports/x/?job_role=a&amp;b">70%<span '
+        'class="govuk-visually-hidden"> meeting target: see the evidence</span></a> (mid)<br>'
+        '<span class="govuk-body-s">7 of 10 known; 4 unknown</span>'
+    )
+    assert gap_cell(cell("shown", pct_meeting=85.0, meeting=17, known=20, unknown=0)) == (
+        '85% (high)<br><span class="govuk-body-s">17 of 20 known; 0 unknown</span>'
+    )
+    assert text_of(gap_cell(cell("hidden", "/r/"))) == "Hidden small group"
+    assert "/r/" not in gap_cell(cell("hidden", "/r/"))  # a hidden group has no evidence link
+    assert gap_cell(cell("no data", "/r/", people=6, known=0)) == (
+        '<a class="govuk-link" href="/r/">No known levels</a><br>'
+        '<span class="govuk-body-s">6 people, all unknown</span>'
+    )
+    assert gap_cell(cell("not needed")) == (
+        '<span aria-hidden="true">\u2013</span>'
+        '<span class="govuk-visually-hidden">Not needed</span>'
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_visit_draws_no_chart(client, organisation, monkeypatch):
+    snapshot_months(2)
+    client.force_login(organisation.cto)
+    first = client.get(reverse("organisation_report"))
+    assert first.context["trend"] is not None
+    assert first.context["grid"].svg
+
+    drawn = []
+    for name in ("heatmap_svg", "trend_svg"):
+        monkeypatch.setattr(charts, name, lambda name=name, **_: drawn.append(name) or "<svg/>")
+    again = client.get(reverse("organisation_report"))
+
+    assert drawn == []
+    assert without_csrf_token(again) == without_csrf_token(first)
+
+
+def without_csrf_token(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_cto_office_sees_a_department_without_reading_everyones_rows(
+    client, organisation, monkeypatch
+):
+    # The frames of every person's levels grow with the organisation; a department's page
+    # needs them only for a lead's own direct reports.
+    client.force_login(organisation.cto)
+    url = reverse("department_report", args=["CRS"])
+    assert client.get(url).status_code == 200  # the reports are computed and cached
+
+    def refuse():
+        raise AssertionError("the report inputs were read")
+
+    monkeypatch.setattr(selectors, "report_inputs", refuse)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "70% meeting target: see the evidence" in text(response)
