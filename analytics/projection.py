@@ -313,11 +313,13 @@ def _statement_parts(statements):
     return statements.annotate(parts=F("data"))
 
 
+@transaction.atomic
 def rebuild(*, chunk: int = 20000) -> int:
-    """Empty the reporting store and replay every statement in the order it was stored."""
-    with transaction.atomic():
-        Proficiency.objects.all().delete()
-        Evidence.objects.all().delete()
+    """Empty the reporting store and replay every statement in the order it was stored.
+    One transaction: readers keep the old store until the new one is complete, and a rebuild
+    that fails part way leaves the old store as it was."""
+    Proficiency.objects.all().delete()
+    Evidence.objects.all().delete()
     verbs = evidence_verbs()
     resolver = Resolver()
     pairs: set[tuple[int, int]] = set()

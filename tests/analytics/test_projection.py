@@ -149,3 +149,19 @@ def test_rebuild_gives_the_same_result_as_incremental_updates(
     assert snapshot() == incremental
     assert Evidence.objects.count() == evidence_count
     assert projection_version() != version
+
+
+def test_a_rebuild_that_fails_part_way_leaves_the_store_as_it_was(learner, framework, monkeypatch):
+    da1 = Competency.objects.get(code="DA.1")
+    self_assessment_save(user=learner, answers={da1: 2})
+    before = snapshot()
+    assert before
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("analytics.projection.proficiency_refresh", broken)
+    with pytest.raises(RuntimeError):
+        rebuild()
+
+    assert snapshot() == before
