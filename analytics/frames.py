@@ -183,7 +183,8 @@ def proficiency_from_evidence(
     keys = ["person", "competency"]
     if evidence.empty:
         return pd.DataFrame(columns=[*keys, "level", "source"])
-    ordered = evidence.sort_values("at", kind="stable")
+    # At the same instant the higher level counts as the later, as in reported_level.
+    ordered = evidence.sort_values(["at", "level"], na_position="first", kind="stable")
 
     def latest(source: str) -> pd.DataFrame:
         rows = ordered[ordered["source"] == source]

@@ -8,7 +8,8 @@ Sources, strongest first:
 3. self: the person's own latest self-assessment (people correct themselves); a latest
    answer of "I don't know" leaves it unknown.
 The reported level comes from the strongest source that has a level. With no evidence the
-level is unknown (None), never 0.
+level is unknown (None), never 0. Two pieces of evidence of one source recorded at the same
+instant are ordered by level, so the higher one counts as the later.
 """
 
 from collections.abc import Iterable
@@ -42,7 +43,7 @@ class Reported:
 
 
 def reported_level(evidence: Iterable[Evidence]) -> Reported:
-    items = sorted(evidence, key=lambda e: e.at)
+    items = sorted(evidence, key=lambda e: (e.at, -1 if e.level is None else e.level))
     checks = [e for e in items if e.source == Source.CHECK and e.level is not None]
     validations = [e for e in items if e.source == Source.VALIDATION and e.level is not None]
     completions = [e for e in items if e.source == Source.COMPLETION and e.level is not None]

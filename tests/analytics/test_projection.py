@@ -160,7 +160,9 @@ def test_a_rebuild_that_fails_part_way_leaves_the_store_as_it_was(learner, frame
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("analytics.projection.proficiency_refresh", broken)
+    # The last step of a rebuild, after the evidence is written, on either database.
+    monkeypatch.setattr("analytics.projection_sql.refresh_proficiency", broken)
+    monkeypatch.setattr("analytics.projection.proficiency_refresh_in_python", broken)
     with pytest.raises(RuntimeError):
         rebuild()
 

@@ -1,0 +1,124 @@
+"""Which statements are evidence of a level, and of what (pure: a statement's JSON in, records
+out). analytics/projection_sql.py states the same rules in SQL; tests hold the two together.
+
+A statement counts only when it names a person of this platform (an account under SITE_URL
+whose name is a learner pseudonym in canonical UUID form) and a competency of this platform (its
+activity IRI, ending in the competency's canonical UUID). Anything else, however close, is not
+evidence: pseudonyms and IRIs are identifiers, compared as written.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from competencies.proficiency import Source
+from xapi.validation.primitives import parse_timestamp
+from xapi.vocab import (
+    VERB_ANSWERED,
+    VERB_COMPLETED,
+    VERB_PASSED,
+    category_self_assessment,
+    extension_level_claimed,
+    extension_levels_claimed,
+    site_iri,
+    verb_validated,
+)
+
+# A level is a step on a proficiency scale; the seeded scales have 4 and 8. A larger number is
+# a mistake in the sending system, not evidence (and would not fit the reporting store).
+LEVEL_LIMIT = 100
+CANONICAL_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_CANONICAL_UUID = re.compile(CANONICAL_UUID)
+
+
+@dataclass(frozen=True)
+class Record:
+    account_name: str
+    competency_uuid: str
+    level: int | None
+    source: Source
+    occurred_at: datetime
+    statement_id: str
+
+
+def evidence_verbs() -> list[str]:
+    return [VERB_ANSWERED, VERB_PASSED, VERB_COMPLETED, verb_validated()]
+
+
+def competency_iri_prefix() -> str:
+    return site_iri("xapi/activities/competency/")
+
+
+def competency_uuid(iri: object) -> str | None:
+    """The competency a site IRI names, as canonical UUID text; None for any other IRI."""
+    prefix = competency_iri_prefix()
+    if isinstance(iri, str) and iri.startswith(prefix):
+        tail = iri[len(prefix) :]
+        if _CANONICAL_UUID.fullmatch(tail):
+            return tail
+    return None
+
+
+def level_in(value: object) -> int | None:
+    """A claimed level: a whole number from 0 to LEVEL_LIMIT, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= LEVEL_LIMIT:
+        return value
+    return None
+
+
+def evidence_in(statement: dict) -> list[Record]:
+    """What one statement says about someone's level, if anything."""
+    account = (statement.get("actor") or {}).get("account") or {}
+    name = account.get("name")
+    if account.get("homePage") != settings.SITE_URL or not isinstance(name, str):
+        return []  # only people of this platform can be placed in its organisation
+    if not _CANONICAL_UUID.fullmatch(name):
+        return []
+    verb = statement["verb"]["id"]
+    result = statement.get("result") or {}
+    extensions = result.get("extensions") or {}
+    activities = (statement.get("context") or {}).get("contextActivities") or {}
+    target = competency_uuid((statement.get("object") or {}).get("id"))
+    level = level_in(extensions.get(extension_level_claimed()))
+
+    def record(competency: str, claimed: int | None, source: Source) -> Record:
+        return Record(
+            account_name=name,
+            competency_uuid=competency,
+            level=claimed,
+            source=source,
+            occurred_at=parse_timestamp(statement["timestamp"], "timestamp"),
+            statement_id=statement["id"],
+        )
+
+    if verb == VERB_ANSWERED and _has(activities.get("category"), category_self_assessment()):
+        # "I don't know" is evidence too: it replaces an earlier self-assessment.
+        return [record(target, level, Source.SELF)] if target else []
+    if verb == verb_validated():
+        return [record(target, level, Source.VALIDATION)] if target and level is not None else []
+    if verb == VERB_PASSED and result.get("success", True) and level is not None:
+        others = activities.get("other")
+        return [
+            record(competency, level, Source.CHECK)
+            for competency in (competency_uuid(a.get("id")) for a in _objects(others))
+            if competency
+        ]
+    if verb == VERB_COMPLETED:
+        levels = extensions.get(extension_levels_claimed())
+        if isinstance(levels, dict):
+            return [
+                record(competency, level_in(claimed), Source.COMPLETION)
+                for competency, claimed in ((competency_uuid(k), v) for k, v in levels.items())
+                if competency and level_in(claimed) is not None
+            ]
+    return []
+
+
+def _objects(value) -> list[dict]:
+    return [a for a in value if isinstance(a, dict)] if isinstance(value, list) else []
+
+
+def _has(activities, iri: str) -> bool:
+    return any(a.get("id") == iri for a in _objects(activities))
