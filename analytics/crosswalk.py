@@ -1,13 +1,12 @@
 """The organisation's gaps seen through another framework (DigComp 2.2) via the crosswalk,
-suppressed exactly as the primary report is, and cached on the evidence version."""
+suppressed exactly as the primary report is."""
 
 from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
-from django.core.cache import cache
 
-from analytics import frames, selectors
+from analytics import frames, freshness, selectors
 from analytics.page_selectors import competency_titles
 from competencies.selectors import primary_framework
 
@@ -26,24 +25,25 @@ class CrosswalkReport:
     links: dict  # other competency code -> primary competency codes counted towards it
 
 
-def crosswalk_report(other: str = DIGCOMP) -> CrosswalkReport | None:
-    """The department x DigComp competency grid, or None without a framework or crosswalk."""
+def crosswalk_report(other: str = DIGCOMP, *, force: bool = False) -> CrosswalkReport | None:
+    """The department x DigComp competency grid, or None without a framework or crosswalk;
+    cached as the reports are (analytics.freshness)."""
     if other not in OTHER_FRAMEWORKS:
         return None
     version = selectors.projection_version()
-    key = f"analytics:crosswalk:{other}:{version}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    framework = primary_framework()
-    inputs = selectors.report_inputs()
-    if framework is None or inputs is None:
-        return None
-    crosswalk = selectors.crosswalk_frame(framework, other)
-    report = crosswalk_compute(inputs, crosswalk, settings.ANALYTICS_MIN_GROUP_SIZE, other=other)
-    report.titles = competency_titles(other)
-    cache.set(key, report, timeout=3600)
-    return report
+
+    def compute() -> CrosswalkReport | None:
+        framework = primary_framework()
+        inputs = selectors.report_inputs(version)
+        if framework is None or inputs is None:
+            return None
+        crosswalk = selectors.crosswalk_frame(framework, other)
+        threshold = settings.ANALYTICS_MIN_GROUP_SIZE
+        report = crosswalk_compute(inputs, crosswalk, threshold, other=other)
+        report.titles = competency_titles(other)
+        return report
+
+    return freshness.cached(f"analytics:crosswalk:{other}", version, compute, force=force)
 
 
 def crosswalk_compute(

@@ -1,21 +1,13 @@
 """The skill-gap report for the whole organisation or one department, computed from the
-reporting store with the frame functions, suppressed, and cached briefly."""
+reporting store with the frame functions, suppressed, and cached (analytics.freshness)."""
 
 import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 from django.conf import settings
-from django.core.cache import cache
 
-from analytics import frames, selectors, trends
-
-# A report is recomputed at most this often, however fast evidence arrives: at national scale
-# a report costs seconds, and figures a minute old are fresh enough to decide investments.
-FRESH_SECONDS = 60
-# How long other processes wait for one that is recomputing a stale report before they try
-# themselves (it may have died).
-COMPUTE_SECONDS = 300
+from analytics import frames, freshness, selectors, trends
 
 
 @dataclass
@@ -37,34 +29,24 @@ class Report:
     trend: list = field(default_factory=list)  # analytics.trends.TrendPoint, month by month
 
 
-def skill_gap_report(department: str | None = None, version: str | None = None) -> Report | None:
-    """The cached report, recomputed when the evidence changed and the copy is a minute old.
-    `version` is the evidence version when the caller already has it (a department's page
-    reads the organisation's report too)."""
+def skill_gap_report(
+    department: str | None = None, version: str | None = None, *, force: bool = False
+) -> Report | None:
+    """The cached report, recomputed when the evidence changed and the copy is a minute old
+    (analytics.freshness); `force` recomputes it now. `version` is the evidence version when
+    the caller already has it (a department's page reads the organisation's report too)."""
     version = version or selectors.projection_version()
-    key = f"analytics:report:{department or '*'}"
-    cached = cache.get(key)
-    if cached is not None and (
-        cached.version == version or time.time() - cached.computed_at < FRESH_SECONDS
-    ):
-        return cached
-    # While evidence keeps arriving the copy goes stale every minute. One process recomputes
-    # it; the others keep serving the stale copy meanwhile instead of all computing the same
-    # report at once, which at national scale held every worker for seconds.
-    computing = f"{key}:computing"
-    if cached is not None and not cache.add(computing, True, timeout=COMPUTE_SECONDS):
-        return cached
-    try:
-        inputs = selectors.report_inputs()
+
+    def compute() -> Report | None:
+        inputs = selectors.report_inputs(version)
         if inputs is None:
             return None
         report = compute_report(inputs, department, settings.ANALYTICS_MIN_GROUP_SIZE, version)
         report.trend = trends.trend_series(department, settings.ANALYTICS_MIN_GROUP_SIZE)
-        cache.set(key, report, timeout=24 * 3600)
         return report
-    finally:
-        if cached is not None:
-            cache.delete(computing)
+
+    key = f"analytics:report:{department or '*'}"
+    return freshness.cached(key, version, compute, force=force)
 
 
 def compute_report(inputs: dict, department: str | None, threshold: int, version: str) -> Report:

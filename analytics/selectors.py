@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pandas as pd
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from analytics import freshness
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency, CrosswalkLink, Framework, RoleRequirement
 from competencies.selectors import primary_framework
@@ -91,15 +91,14 @@ def job_roles() -> dict[str, str]:
     return dict(JobRole.objects.order_by("name").values_list("code", "name"))
 
 
-def report_inputs() -> dict | None:
-    """Everything the gap reports are computed from, cached until the evidence changes."""
+def report_inputs(version: str | None = None, *, force: bool = False) -> dict | None:
+    """Everything the gap reports are computed from, cached as the reports are."""
     framework = primary_framework()
     if framework is None:
         return None
-    key = f"analytics:inputs:{framework.pk}:{projection_version()}"
-    inputs = cache.get(key)
-    if inputs is None:
-        inputs = {
+
+    def compute() -> dict:
+        return {
             "framework": {"pk": framework.pk, "name": framework.name, "slug": framework.slug},
             "people": people_frame(),
             "targets": targets_frame(framework),
@@ -108,5 +107,6 @@ def report_inputs() -> dict | None:
             "departments": departments(),
             "job_roles": job_roles(),
         }
-        cache.set(key, inputs, timeout=3600)
-    return inputs
+
+    key = f"analytics:inputs:{framework.pk}"
+    return freshness.cached(key, version or projection_version(), compute, force=force)

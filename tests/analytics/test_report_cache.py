@@ -1,12 +1,14 @@
-"""The cached report: fresh for a minute, and recomputed by one process at a time."""
-
-from types import SimpleNamespace
+"""Cached reports: fresh for a minute, recomputed by one process at a time, and kept computed
+ahead of readers by refresh_reports."""
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
-from analytics import reports, selectors
-from analytics.reports import FRESH_SECONDS, skill_gap_report
+from analytics import crosswalk, freshness, reports, selectors
+from analytics.freshness import FRESH_SECONDS
+from analytics.reports import skill_gap_report
+from organisations.models import Department
 from tests.analytics.scenario import build_organisation
 
 COMPUTING = "analytics:report:*:computing"
@@ -19,8 +21,17 @@ def stale(framework, monkeypatch):
     first = skill_gap_report()
     monkeypatch.setattr(selectors, "projection_version", lambda: "9.0")
     later = first.computed_at + FRESH_SECONDS + 1
-    monkeypatch.setattr(reports, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(freshness, "now", lambda: later)
     return first
+
+
+def refuse_to_compute(monkeypatch):
+    def computing(*args, **kwargs):
+        raise AssertionError("the report was computed on the reader's request")
+
+    monkeypatch.setattr(reports, "compute_report", computing)
+    monkeypatch.setattr(crosswalk, "crosswalk_compute", computing)
+    monkeypatch.setattr(selectors, "people_frame", computing)
 
 
 @pytest.mark.django_db
@@ -39,3 +50,70 @@ def test_a_stale_report_is_recomputed_by_the_first_process_to_ask(stale):
     assert report.version == "9.0"
     assert report.computed_at > stale.computed_at
     assert cache.get(COMPUTING) is None  # the next change can be picked up
+
+
+@pytest.mark.django_db
+def test_a_report_within_its_minute_is_served_even_if_evidence_changed(framework, monkeypatch):
+    build_organisation()
+    first = skill_gap_report()
+    monkeypatch.setattr(selectors, "projection_version", lambda: "9.0")
+    refuse_to_compute(monkeypatch)
+
+    assert skill_gap_report().computed_at == first.computed_at
+
+
+@pytest.mark.django_db
+def test_with_nothing_cached_a_reader_waits_for_the_process_computing_it(framework, monkeypatch):
+    build_organisation()
+    cache.add(COMPUTING, True)  # another process started on it
+    ready = freshness.Copy("the other process's report", "1.0", freshness.now())
+    monkeypatch.setattr(
+        freshness.time, "sleep", lambda seconds: cache.set("analytics:report:*", ready)
+    )
+    refuse_to_compute(monkeypatch)
+
+    assert skill_gap_report() == "the other process's report"
+
+
+@pytest.mark.django_db
+def test_refresh_reports_computes_every_report_ahead_of_readers(framework, monkeypatch, capsys):
+    build_organisation()
+
+    call_command("refresh_reports")
+
+    departments = Department.objects.count()
+    assert f"Computed {departments + 2} reports" in capsys.readouterr().out
+    refuse_to_compute(monkeypatch)
+    assert skill_gap_report().scope == ""
+    for code in Department.objects.values_list("code", flat=True):
+        assert skill_gap_report(code).scope == code
+    assert crosswalk.crosswalk_report().other == crosswalk.DIGCOMP
+
+
+@pytest.mark.django_db
+def test_refresh_reports_computes_again_only_when_evidence_changed(framework, monkeypatch):
+    from analytics.management.commands.refresh_reports import Command
+
+    build_organisation()
+    command = Command()
+    version = command._pass(None)
+    assert version == selectors.projection_version()
+    refuse_to_compute(monkeypatch)
+
+    assert command._pass(version) == version  # unchanged: nothing computed
+
+    monkeypatch.setattr(selectors, "projection_version", lambda: "9.0")
+    with pytest.raises(AssertionError, match="computed"):
+        command._pass(version)
+
+
+@pytest.mark.django_db
+def test_refresh_reports_before_any_framework_says_so(capsys):
+    call_command("refresh_reports")
+
+    assert "No competency framework is published yet" in capsys.readouterr().out
+
+
+def test_refresh_reports_refuses_a_period_that_is_not_positive():
+    with pytest.raises(CommandError, match="--every must be a positive number"):
+        call_command("refresh_reports", "--every", "0")
