@@ -29,8 +29,7 @@ from xapi.vocab import (
 # A level is a step on a proficiency scale; the seeded scales have 4 and 8. A larger number is
 # a mistake in the sending system, not evidence (and would not fit the reporting store).
 LEVEL_LIMIT = 100
-CANONICAL_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_CANONICAL_UUID = re.compile(CANONICAL_UUID)
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -68,14 +67,20 @@ def level_in(value: object) -> int | None:
     return None
 
 
-def evidence_in(statement: dict) -> list[Record]:
-    """What one statement says about someone's level, if anything."""
+def pseudonym_in(statement: dict) -> str | None:
+    """The actor's pseudonym if it is a person of this platform, else None."""
     account = (statement.get("actor") or {}).get("account") or {}
     name = account.get("name")
     if account.get("homePage") != settings.SITE_URL or not isinstance(name, str):
+        return None
+    return name if _CANONICAL_UUID.fullmatch(name) else None
+
+
+def evidence_in(statement: dict) -> list[Record]:
+    """What one statement says about someone's level, if anything."""
+    name = pseudonym_in(statement)
+    if name is None:
         return []  # only people of this platform can be placed in its organisation
-    if not _CANONICAL_UUID.fullmatch(name):
-        return []
     verb = statement["verb"]["id"]
     result = statement.get("result") or {}
     extensions = result.get("extensions") or {}

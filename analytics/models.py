@@ -8,8 +8,9 @@ from competencies.proficiency import Source
 class Evidence(models.Model):
     """One piece of evidence of a person's level in a competency, from one statement."""
 
+    # Indexed by evidence_learner_comp below, which starts with it.
     learner = models.ForeignKey(
-        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="evidence"
+        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="evidence", db_index=False
     )
     competency = models.ForeignKey(
         "competencies.Competency", on_delete=models.CASCADE, related_name="evidence"
@@ -37,11 +38,19 @@ class Evidence(models.Model):
 class Proficiency(models.Model):
     """A person's levels in one competency by source, and the one reports use."""
 
+    # Both keys are indexed by proficiency_once and proficiency_comp_level, which start with
+    # them; separate indexes would only slow every write.
     learner = models.ForeignKey(
-        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="proficiencies"
+        "xapi.LearnerIdentity",
+        on_delete=models.CASCADE,
+        related_name="proficiencies",
+        db_index=False,
     )
     competency = models.ForeignKey(
-        "competencies.Competency", on_delete=models.CASCADE, related_name="proficiencies"
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        related_name="proficiencies",
+        db_index=False,
     )
     assessed_level = models.PositiveSmallIntegerField(null=True)
     completion_level = models.PositiveSmallIntegerField(null=True)

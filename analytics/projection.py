@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 
 from analytics import projection_sql
-from analytics.evidence_rules import Record, evidence_in, evidence_verbs
+from analytics.evidence_rules import Record, evidence_in, evidence_verbs, pseudonym_in
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
@@ -46,7 +46,8 @@ def project(statements: Iterable[Statement]) -> int:
     verbs = set(evidence_verbs())
     candidates = [s for s in statements if s.verb_id in verbs]
     if _in_database():
-        return projection_sql.project(seqs=[s.pk for s in candidates], voided=voided)
+        names = sorted({name for s in candidates if (name := pseudonym_in(s.data))})
+        return projection_sql.project(seqs=[s.pk for s in candidates], names=names, voided=voided)
     return project_in_python(candidates, voided)
 
 
@@ -72,14 +73,11 @@ def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
 @transaction.atomic
 def rebuild(*, chunk: int = 20000) -> int:
     """Empty the reporting store and replay every statement; returns the evidence rows written.
-    One transaction: readers keep the old store until the new one is complete, and a rebuild
-    that fails part way leaves the old store as it was."""
+    One transaction: a rebuild that fails part way leaves the old store as it was."""
+    if _in_database():
+        return projection_sql.rebuild()
     Proficiency.objects.all().delete()
     Evidence.objects.all().delete()
-    if _in_database():
-        written = projection_sql.insert_evidence()
-        projection_sql.refresh_proficiency(None)
-        return written
     return rebuild_in_python(chunk=chunk)
 
 

@@ -3,10 +3,12 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from analytics.models import Evidence, Proficiency
 from analytics.projection import rebuild
+from analytics.projection_sql import STORE_TABLES
 from analytics.selectors import projection_version
 from competencies.models import Competency
 from competencies.services import manager_validation_record, self_assessment_save
@@ -167,3 +169,34 @@ def test_a_rebuild_that_fails_part_way_leaves_the_store_as_it_was(learner, frame
         rebuild()
 
     assert snapshot() == before
+
+
+def store_structure() -> list[tuple]:
+    """The reporting store's indexes and constraints, as PostgreSQL defines them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT 'index', indexrelid::regclass::text, pg_get_indexdef(indexrelid)
+            FROM pg_index WHERE indrelid = ANY(%s::regclass[])
+            UNION ALL
+            SELECT 'constraint', conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])
+            ORDER BY 1, 2
+            """,
+            [list(STORE_TABLES), list(STORE_TABLES)],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_a_rebuild_on_postgresql_puts_back_every_index_and_constraint(learner, framework):
+    da1 = Competency.objects.get(code="DA.1")
+    self_assessment_save(user=learner, answers={da1: 2})
+    before = store_structure()
+    assert any(kind == "constraint" and "FOREIGN KEY" in text for kind, _, text in before)
+
+    rebuild()
+
+    assert store_structure() == before
+    assert Proficiency.objects.get().level == 2
