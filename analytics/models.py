@@ -12,8 +12,11 @@ class Evidence(models.Model):
     learner = models.ForeignKey(
         "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="evidence", db_index=False
     )
+    # No index of its own: evidence is read by person, and deleting a competency (rare, and
+    # one statement for all its evidence) can afford a scan; every write of evidence could not
+    # afford the upkeep.
     competency = models.ForeignKey(
-        "competencies.Competency", on_delete=models.CASCADE, related_name="evidence"
+        "competencies.Competency", on_delete=models.CASCADE, related_name="evidence", db_index=False
     )
     # None only for a self-assessment answered "I don't know".
     level = models.PositiveSmallIntegerField(null=True)
