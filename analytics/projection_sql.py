@@ -197,7 +197,7 @@ def rebuild() -> int:
 
     Runs in the caller's transaction and locks both tables for its duration (statements
     stored meanwhile wait, then are projected once, after it). Loading into tables without
-    their secondary indexes and constraints, then building those in one sorted pass each, is
+    their indexes and constraints, then building those in one sorted pass each, is
     several times faster than maintaining them row by row; the store is emptied with TRUNCATE,
     which leaves no dead rows behind, and ids carry on from where they were, so readers see a
     new evidence version."""
@@ -214,7 +214,7 @@ def rebuild() -> int:
         )
         # JIT compiling these few large statements costs seconds and saved none (measured).
         cursor.execute("SELECT set_config('jit', 'off', true)")
-        recreate = _drop_secondary_structures(cursor)
+        recreate = _drop_indexes_and_constraints(cursor)
         cursor.execute(_CLAIMS.format(scope="TRUE", learners="TRUE"), _claim_parameters())
         written = cursor.rowcount
     refresh_proficiency(None)
@@ -225,14 +225,14 @@ def rebuild() -> int:
     return written
 
 
-def _drop_secondary_structures(cursor) -> list[str]:
-    """Drop the store's indexes and unique and foreign-key constraints (not primary keys);
+def _drop_indexes_and_constraints(cursor) -> list[str]:
+    """Drop the store's indexes and its primary-key, unique and foreign-key constraints;
     returns the statements that recreate them exactly as they were, names included."""
     cursor.execute(
         """
         SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
         FROM pg_constraint
-        WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f')
+        WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('p', 'u', 'f')
         ORDER BY contype DESC, conname
         """,
         [list(STORE_TABLES)],
@@ -242,8 +242,8 @@ def _drop_secondary_structures(cursor) -> list[str]:
         """
         SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
         FROM pg_index
-        WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary
-          AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype = 'u')
+        WHERE indrelid = ANY(%s::regclass[])
+          AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u'))
         ORDER BY 1
         """,
         [list(STORE_TABLES)],
@@ -253,8 +253,8 @@ def _drop_secondary_structures(cursor) -> list[str]:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {name}")
-    # Indexes first: a unique constraint builds its own, and foreign keys are checked last,
-    # each in one pass over the new rows.
+    # Indexes first: primary keys and unique constraints build their own, and foreign keys
+    # are checked last, each in one pass over the new rows.
     return [definition for _, definition in indexes] + [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for table, name, definition in sorted(constraints, key=lambda c: " FOREIGN" in c[2])
