@@ -411,6 +411,20 @@ def summary(client: list[float], server: list[float]) -> dict:
     }
 
 
+def one_request(port: int, cookie: str, path: str, log: AccessLog) -> tuple[int, dict]:
+    """One GET by a new connection: the page's size, and its server and client times."""
+    browser = Browser(port, cookie)
+    status, size, took = browser.get(path)
+    browser.close()
+    if status != 200:
+        raise RuntimeError(f"GET {path} as {CTO_OFFICE} answered {status}")
+    served = settle(log, 1)
+    return size, {
+        "server_ms": ms(served[0]["seconds"]) if served else None,
+        "client_ms": ms(took),
+    }
+
+
 def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> dict:
     signed_in = worker(env, "session", CTO_OFFICE, log_path=log_path)
     if "analytics.view_all_reports" not in signed_in["permissions"]:
@@ -440,21 +454,9 @@ def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> di
     for name, path in pages.items():
         # The first request after the cache is emptied computes everything the page needs.
         worker(env, "clear-cache", log_path=log_path)
-        browser = Browser(port, cookie)
-        status, size, took = browser.get(path)
-        browser.close()
-        if status != 200:
-            raise RuntimeError(f"GET {path} as {CTO_OFFICE} answered {status}")
-        cold = settle(log, 1)
-        infra.log(f"{path}: first request {took * 1000:.0f} ms ({size} bytes)")
-        result["pages"][name] = {
-            "path": path,
-            "bytes": size,
-            "first_request_cold_cache": {
-                "server_ms": ms(cold[0]["seconds"]) if cold else None,
-                "client_ms": ms(took),
-            },
-        }
+        size, cold = one_request(port, cookie, path, log)
+        infra.log(f"{path}: first request {cold['client_ms']:.0f} ms ({size} bytes)")
+        result["pages"][name] = {"path": path, "bytes": size, "first_request_cold_cache": cold}
     # In production refresh_reports keeps every report computed ahead of its readers: its
     # time and memory, then each page's first request after it.
     worker(env, "clear-cache", log_path=log_path)
@@ -468,17 +470,9 @@ def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> di
     }
     infra.log(f"  {refreshed['output'].strip()} (peak RSS {refreshed['peak_rss_mb']} MB)")
     for name, path in pages.items():
-        browser = Browser(port, cookie)
-        status, size, took = browser.get(path)
-        browser.close()
-        if status != 200:
-            raise RuntimeError(f"GET {path} as {CTO_OFFICE} answered {status}")
-        first = settle(log, 1)
-        infra.log(f"{path}: first request after refresh_reports {took * 1000:.0f} ms")
-        result["pages"][name]["first_request_after_refresh_reports"] = {
-            "server_ms": ms(first[0]["seconds"]) if first else None,
-            "client_ms": ms(took),
-        }
+        _, first = one_request(port, cookie, path, log)
+        infra.log(f"{path}: first request after refresh_reports {first['client_ms']:.0f} ms")
+        result["pages"][name]["first_request_after_refresh_reports"] = first
     # Every worker renders each page before the timed requests (compiled templates, warm
     # connections), so the figures are those of a server that has been up for a while.
     for path in pages.values():
