@@ -7,6 +7,8 @@ to Python and back, and an incremental update is the same statements limited to 
 tests/analytics/test_projection_rules.py runs both forms on the same statements.
 """
 
+import json
+
 from django.conf import settings
 from django.db import connection
 
@@ -80,7 +82,7 @@ JOIN competencies_competency c ON c.uuid::text = checked.competency
 WHERE {learners} AND (checked.level IS NOT NULL OR checked.source = %(self)s)
 """
 EVIDENCE_COLUMNS = "learner_id, competency_id, level, source, occurred_at, statement_id"
-_CLAIMS = f"INSERT INTO analytics_evidence ({EVIDENCE_COLUMNS}) {_EVIDENCE_SELECT}"
+_INSERT_EVIDENCE = f"INSERT INTO analytics_evidence ({EVIDENCE_COLUMNS}) {_EVIDENCE_SELECT}"
 
 # The reported level of each (learner, competency) in `{scope}`, by reported_level's rule:
 # the assessed level (the latest validation unless a check was passed after it, else the
@@ -145,7 +147,9 @@ PROFICIENCY_COLUMNS = (
     "learner_id, competency_id, assessed_level, completion_level, self_level, level, source, "
     "evidence_at"
 )
-_PROFICIENCY = f"INSERT INTO analytics_proficiency ({PROFICIENCY_COLUMNS}) {_PROFICIENCY_SELECT}"
+_INSERT_PROFICIENCY = (
+    f"INSERT INTO analytics_proficiency ({PROFICIENCY_COLUMNS}) {_PROFICIENCY_SELECT}"
+)
 
 _PAIRS = (
     "(learner_id, competency_id) IN "
@@ -174,15 +178,11 @@ def _claim_parameters() -> dict:
         "completed": VERB_COMPLETED,
         "level_key": extension_level_claimed(),
         "levels_key": extension_levels_claimed(),
-        "self_category": f'[{{"id": "{_json_string(category_self_assessment())}"}}]',
+        "self_category": json.dumps([{"id": category_self_assessment()}]),
         "level_limit": LEVEL_LIMIT,
         "prefix": prefix,
         "prefix_length": len(prefix),
     }
-
-
-def _json_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 STORE_TABLES = ("analytics_evidence", "analytics_proficiency")
@@ -215,7 +215,7 @@ def rebuild() -> int:
         # JIT compiling these few large statements costs seconds and saved none (measured).
         cursor.execute("SELECT set_config('jit', 'off', true)")
         recreate = _drop_indexes_and_constraints(cursor)
-        cursor.execute(_CLAIMS.format(scope="TRUE", learners="TRUE"), _claim_parameters())
+        cursor.execute(_INSERT_EVIDENCE.format(scope="TRUE", learners="TRUE"), _claim_parameters())
         written = cursor.rowcount
     refresh_proficiency(None)
     with connection.cursor() as cursor:
@@ -279,7 +279,7 @@ def project(*, seqs: list[int], names: list[str], voided: list[str]) -> int:
         if seqs and names:
             # The batch's people are looked up by index first: matching a handful of
             # statements must not read every pseudonym.
-            sql = _CLAIMS.format(
+            sql = _INSERT_EVIDENCE.format(
                 scope="s.seq = ANY(%(seqs)s)", learners="li.account_name = ANY(%(names)s::uuid[])"
             )
             cursor.execute(
@@ -299,7 +299,7 @@ def refresh_proficiency(pairs: set[tuple[int, int]] | None) -> None:
     means every pair, into a table a rebuild has just emptied."""
     with connection.cursor() as cursor:
         if pairs is None:
-            cursor.execute(_PROFICIENCY.format(scope="TRUE"), _sources())
+            cursor.execute(_INSERT_PROFICIENCY.format(scope="TRUE"), _sources())
             return
         ordered = sorted(pairs)
         keys = {
@@ -307,4 +307,4 @@ def refresh_proficiency(pairs: set[tuple[int, int]] | None) -> None:
             "competencies": [competency for _, competency in ordered],
         }
         cursor.execute(_DELETE_PAIRS, keys)
-        cursor.execute(_PROFICIENCY.format(scope=_PAIRS), {**_sources(), **keys})
+        cursor.execute(_INSERT_PROFICIENCY.format(scope=_PAIRS), {**_sources(), **keys})

@@ -149,8 +149,9 @@ def iris(framework):
 def test_only_this_sites_people_and_competencies_in_canonical_form_count(identities, iris):
     person = identities[0]
     upper = str(person.account_name).upper()
-    other_site = iris[0].replace("http", "https", 1) if iris[0].startswith("http:") else "x"
-    braced = iris[0].rsplit("/", 1)[0] + "/{" + iris[0].rsplit("/", 1)[1] + "}"
+    stable = iris[0].rsplit("/", 1)[1]
+    other_site = f"https://elsewhere.example/xapi/activities/competency/{stable}"
+    braced = iris[0].rsplit("/", 1)[0] + "/{" + stable + "}"
     statements_store(
         statements=[
             self_assessment(actor(person, upper), iris[0], 2),
