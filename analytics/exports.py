@@ -33,6 +33,9 @@ METRICS = [
 # Decimal places per metric; counts are whole numbers.
 DECIMALS = {"pct_unknown": 1, "pct_meeting": 1, "mean_gap": 2, "priority": 2}
 FORMATS = ("csv", "xlsx", "pdf")
+# Spreadsheet programs run a CSV cell starting with one of these as a formula. Names come from
+# administrators and imported frameworks, so a name must reach the reader as the text it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -102,14 +105,18 @@ def report_csv(report: Report) -> bytes:
     writer.writerow(header(report))
     decimals = {index: DECIMALS.get(name) for index, name in enumerate(header(report))}
     for row in data_rows(report):
-        writer.writerow(
-            [
-                "" if v is None else (f"{v:.{decimals[i]}f}" if decimals[i] else str(v))
-                for i, v in enumerate(row)
-            ]
-        )
+        writer.writerow([_csv_cell(v, decimals[i]) for i, v in enumerate(row)])
     # A byte-order mark so spreadsheet programs read the names as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value, decimals: int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        # A leading apostrophe is how spreadsheets mark a cell as text, and shows that it is.
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return f"{value:.{decimals}f}" if decimals else str(value)
 
 
 def _generated(report: Report) -> str:
@@ -196,9 +203,19 @@ def report_xlsx(
         method.append([note])
     method.column_dimensions["A"].width = 120
 
+    _as_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(book) -> None:
+    """openpyxl stores a string starting with "=" as a formula; every value here is data."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def report_pdf(

@@ -9,6 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from competencies.models import Competency
+from organisations.models import Department
 from tests.analytics.scenario import build_organisation
 from tests.factories import make_person
 
@@ -143,3 +145,29 @@ def test_command_refuses_an_unknown_department(tmp_path, cto):
     ):
         call_command("skill_gap_report", "--out", str(tmp_path / "r.csv"), "--department", "NOPE")
     assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.django_db
+def test_names_that_look_like_formulas_are_exported_as_text(client, cto):
+    trick = '=HYPERLINK("https://attacker.example/","Finance")'
+    Department.objects.filter(code="FIN").update(name=trick)
+    Competency.objects.filter(code="DA.1").update(title="@SUM(1+1)")
+    client.force_login(cto)
+
+    rows = csv_rows(client.get(reverse("organisation_export", args=["csv"])).content)
+    finance = next(r for r in rows if r["department"] == "FIN")
+    assert finance["department_name"] == "'" + trick
+    assert next(r for r in rows if r["competency"] == "DA.1")["competency_title"] == "'@SUM(1+1)"
+    # Figures are numbers, not names: they are written as they are.
+    assert all(not r["mean_gap"].startswith("'") for r in rows)
+
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("organisation_export", args=["xlsx"])).content)
+    )
+    cells = [cell for row in book["Data"].iter_rows() for cell in row]
+    named = [cell for cell in cells if cell.value == trick]
+    assert named, "the department's name is in the data sheet"
+    assert all(cell.data_type == "s" for cell in named)
+    assert not [
+        cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ]
