@@ -4,19 +4,34 @@ from django.db import models
 
 from competencies.proficiency import Source
 
+# The store's keys are not foreign-key constraints in the database (db_constraint=False). A
+# rebuild on PostgreSQL replaces the store's tables, and dropping a table with foreign keys
+# locks every table they refer to outright (its checking triggers go), which would stop every
+# read of learner identities and deadlock with statements being stored. The keys still hold:
+# the projection only writes evidence of people and competencies it has just joined against,
+# and deleting a person or a competency deletes their rows here (Django cascades it).
+
 
 class Evidence(models.Model):
     """One piece of evidence of a person's level in a competency, from one statement."""
 
     # Indexed by evidence_learner_comp below, which starts with it.
     learner = models.ForeignKey(
-        "xapi.LearnerIdentity", on_delete=models.CASCADE, related_name="evidence", db_index=False
+        "xapi.LearnerIdentity",
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        db_index=False,
+        db_constraint=False,
     )
     # No index of its own: evidence is read by person, and deleting a competency (rare, and
     # one statement for all its evidence) can afford a scan; every write of evidence could not
     # afford the upkeep.
     competency = models.ForeignKey(
-        "competencies.Competency", on_delete=models.CASCADE, related_name="evidence", db_index=False
+        "competencies.Competency",
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        db_index=False,
+        db_constraint=False,
     )
     # None only for a self-assessment answered "I don't know".
     level = models.PositiveSmallIntegerField(null=True)
@@ -48,12 +63,14 @@ class Proficiency(models.Model):
         on_delete=models.CASCADE,
         related_name="proficiencies",
         db_index=False,
+        db_constraint=False,
     )
     competency = models.ForeignKey(
         "competencies.Competency",
         on_delete=models.CASCADE,
         related_name="proficiencies",
         db_index=False,
+        db_constraint=False,
     )
     assessed_level = models.PositiveSmallIntegerField(null=True)
     completion_level = models.PositiveSmallIntegerField(null=True)

@@ -4,9 +4,9 @@
 `rebuild` replays the whole statement stream from nothing. Both apply the rules of
 analytics.evidence_rules and competencies.proficiency, so they give the same result.
 
-On PostgreSQL both run as SQL inside the database (analytics/projection_sql.py): a rebuild then
-never carries millions of statements through Python. Elsewhere (SQLite, the embedded default)
-the Python functions below do the same work.
+On PostgreSQL both run as SQL inside the database (analytics/projection_sql.py and
+analytics/rebuild_sql.py): a rebuild then never carries millions of statements through
+Python. Elsewhere (SQLite, the embedded default) the Python functions below do the same work.
 """
 
 import uuid
@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 
-from analytics import projection_sql
+from analytics import projection_sql, rebuild_sql
 from analytics.evidence_rules import Record, evidence_in, evidence_verbs, pseudonym_in
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
@@ -70,15 +70,15 @@ def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
     return len(rows) + len(voided)
 
 
-@transaction.atomic
 def rebuild(*, chunk: int = 20000) -> int:
     """Empty the reporting store and replay every statement; returns the evidence rows written.
-    One transaction: a rebuild that fails part way leaves the old store as it was."""
+    A rebuild that fails part way leaves the old store as it was."""
     if _in_database():
-        return projection_sql.rebuild()
-    Proficiency.objects.all().delete()
-    Evidence.objects.all().delete()
-    return rebuild_in_python(chunk=chunk)
+        return rebuild_sql.rebuild()
+    with transaction.atomic():
+        Proficiency.objects.all().delete()
+        Evidence.objects.all().delete()
+        return rebuild_in_python(chunk=chunk)
 
 
 def rebuild_in_python(*, chunk: int = 20000) -> int:

@@ -2,8 +2,9 @@
 
 The rules are those of analytics.evidence_rules (which statements are evidence of what) and
 competencies.proficiency.reported_level (which evidence sets the level), stated over the stored
-jsonb. A rebuild is then two INSERT ... SELECT statements instead of millions of rows carried
-to Python and back, and an incremental update is the same statements limited to a batch.
+jsonb. An incremental update is two INSERT ... SELECT statements limited to a batch, and a
+rebuild (analytics/rebuild_sql.py) runs the same statements over slices of the whole stream,
+instead of carrying millions of rows to Python and back.
 tests/analytics/test_projection_rules.py runs both forms on the same statements.
 """
 
@@ -82,7 +83,7 @@ JOIN competencies_competency c ON c.uuid::text = checked.competency
 WHERE {learners} AND (checked.level IS NOT NULL OR checked.source = %(self)s)
 """
 EVIDENCE_COLUMNS = "learner_id, competency_id, level, source, occurred_at, statement_id"
-_INSERT_EVIDENCE = f"INSERT INTO analytics_evidence ({EVIDENCE_COLUMNS}) {_EVIDENCE_SELECT}"
+_INSERT_EVIDENCE = "INSERT INTO {table} (" + EVIDENCE_COLUMNS + ") " + _EVIDENCE_SELECT
 
 # The reported level of each (learner, competency) in `{scope}`, by reported_level's rule:
 # the assessed level (the latest validation unless a check was passed after it, else the
@@ -105,7 +106,7 @@ WITH grouped AS (
     FROM (
         SELECT learner_id, competency_id, source, level::bigint AS level,
                (extract(epoch FROM occurred_at) * 1000000)::bigint AS micros
-        FROM analytics_evidence
+        FROM {evidence}
         WHERE {scope}
     ) AS evidence
     GROUP BY learner_id, competency_id
@@ -147,9 +148,7 @@ PROFICIENCY_COLUMNS = (
     "learner_id, competency_id, assessed_level, completion_level, self_level, level, source, "
     "evidence_at"
 )
-_INSERT_PROFICIENCY = (
-    f"INSERT INTO analytics_proficiency ({PROFICIENCY_COLUMNS}) {_PROFICIENCY_SELECT}"
-)
+_INSERT_PROFICIENCY = "INSERT INTO {table} (" + PROFICIENCY_COLUMNS + ") " + _PROFICIENCY_SELECT
 
 _PAIRS = (
     "(learner_id, competency_id) IN "
@@ -158,7 +157,7 @@ _PAIRS = (
 _DELETE_PAIRS = "DELETE FROM analytics_proficiency WHERE " + _PAIRS  # noqa: S608 (constants)
 
 
-def _sources() -> dict:
+def sources() -> dict:
     return {
         "self": Source.SELF.value,
         "validation": Source.VALIDATION.value,
@@ -167,10 +166,10 @@ def _sources() -> dict:
     }
 
 
-def _claim_parameters() -> dict:
+def claim_parameters() -> dict:
     prefix = competency_iri_prefix()
     return {
-        **_sources(),
+        **sources(),
         "home_page": settings.SITE_URL,
         "answered": VERB_ANSWERED,
         "validated": verb_validated(),
@@ -185,80 +184,20 @@ def _claim_parameters() -> dict:
     }
 
 
-STORE_TABLES = ("analytics_evidence", "analytics_proficiency")
-# Per-transaction memory for a rebuild's sorts, hashes and index builds: the defaults (4 MB,
-# 64 MB) spill millions of rows to disk. Server memory, released when the rebuild commits.
-REBUILD_WORK_MEM = "256MB"
-REBUILD_MAINTENANCE_WORK_MEM = "512MB"
+EVIDENCE_TABLE = "analytics_evidence"
+PROFICIENCY_TABLE = "analytics_proficiency"
 
 
-def rebuild() -> int:
-    """Refill the reporting store from every statement; returns the evidence rows written.
-
-    Runs in the caller's transaction and locks both tables for its duration (statements
-    stored meanwhile wait, then are projected once, after it). Loading into tables without
-    their indexes and constraints, then building those in one sorted pass each, is
-    several times faster than maintaining them row by row; the store is emptied with TRUNCATE,
-    which leaves no dead rows behind, and ids carry on from where they were, so readers see a
-    new evidence version."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {', '.join(STORE_TABLES)} IN ACCESS EXCLUSIVE MODE")
-        # TRUNCATE refuses while rows written earlier in this transaction still await their
-        # deferred foreign-key checks: run them now (Django makes every key deferrable,
-        # initially deferred, which is restored at the end).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"TRUNCATE {', '.join(STORE_TABLES)}")
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [REBUILD_WORK_MEM])
-        cursor.execute(
-            "SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_MAINTENANCE_WORK_MEM]
-        )
-        # JIT compiling these few large statements costs seconds and saved none (measured).
-        cursor.execute("SELECT set_config('jit', 'off', true)")
-        recreate = _drop_indexes_and_constraints(cursor)
-        cursor.execute(_INSERT_EVIDENCE.format(scope="TRUE", learners="TRUE"), _claim_parameters())
-        written = cursor.rowcount
-    refresh_proficiency(None)
-    with connection.cursor() as cursor:
-        for statement in recreate:
-            cursor.execute(statement)
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    return written
+def insert_evidence(table: str, scope: str) -> str:
+    """INSERT ... SELECT of the evidence in the statements `scope` selects (SQL over `s`, the
+    statement table) into `table`; parameters from claim_parameters()."""
+    return _INSERT_EVIDENCE.format(table=table, scope=scope, learners="TRUE")
 
 
-def _drop_indexes_and_constraints(cursor) -> list[str]:
-    """Drop the store's indexes and its primary-key, unique and foreign-key constraints;
-    returns the statements that recreate them exactly as they were, names included."""
-    cursor.execute(
-        """
-        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
-        FROM pg_constraint
-        WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('p', 'u', 'f')
-        ORDER BY contype DESC, conname
-        """,
-        [list(STORE_TABLES)],
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        """
-        SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
-        FROM pg_index
-        WHERE indrelid = ANY(%s::regclass[])
-          AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u'))
-        ORDER BY 1
-        """,
-        [list(STORE_TABLES)],
-    )
-    indexes = cursor.fetchall()
-    for table, name, _ in constraints:
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        cursor.execute(f"DROP INDEX {name}")
-    # Indexes first: primary keys and unique constraints build their own, and foreign keys
-    # are checked last, each in one pass over the new rows.
-    return [definition for _, definition in indexes] + [
-        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-        for table, name, definition in sorted(constraints, key=lambda c: " FOREIGN" in c[2])
-    ]
+def insert_proficiency(table: str, evidence: str, scope: str) -> str:
+    """INSERT ... SELECT of the levels of the pairs whose evidence in `evidence` matches
+    `scope`, into `table`; parameters from sources()."""
+    return _INSERT_PROFICIENCY.format(table=table, evidence=evidence, scope=scope)
 
 
 def project(*, seqs: list[int], names: list[str], voided: list[str]) -> int:
@@ -280,11 +219,13 @@ def project(*, seqs: list[int], names: list[str], voided: list[str]) -> int:
             # The batch's people are looked up by index first: matching a handful of
             # statements must not read every pseudonym.
             sql = _INSERT_EVIDENCE.format(
-                scope="s.seq = ANY(%(seqs)s)", learners="li.account_name = ANY(%(names)s::uuid[])"
+                table=EVIDENCE_TABLE,
+                scope="s.seq = ANY(%(seqs)s)",
+                learners="li.account_name = ANY(%(names)s::uuid[])",
             )
             cursor.execute(
                 sql + " RETURNING learner_id, competency_id",
-                {**_claim_parameters(), "seqs": seqs, "names": names},
+                {**claim_parameters(), "seqs": seqs, "names": names},
             )
             rows = cursor.fetchall()
             affected |= set(rows)
@@ -294,17 +235,15 @@ def project(*, seqs: list[int], names: list[str], voided: list[str]) -> int:
     return changed
 
 
-def refresh_proficiency(pairs: set[tuple[int, int]] | None) -> None:
-    """Recompute the levels of these (learner, competency) pairs from their evidence; None
-    means every pair, into a table a rebuild has just emptied."""
+def refresh_proficiency(pairs: set[tuple[int, int]]) -> None:
+    """Recompute the levels of these (learner, competency) pairs from their evidence."""
+    ordered = sorted(pairs)
+    keys = {
+        "learners": [learner for learner, _ in ordered],
+        "competencies": [competency for _, competency in ordered],
+    }
     with connection.cursor() as cursor:
-        if pairs is None:
-            cursor.execute(_INSERT_PROFICIENCY.format(scope="TRUE"), _sources())
-            return
-        ordered = sorted(pairs)
-        keys = {
-            "learners": [learner for learner, _ in ordered],
-            "competencies": [competency for _, competency in ordered],
-        }
         cursor.execute(_DELETE_PAIRS, keys)
-        cursor.execute(_INSERT_PROFICIENCY.format(scope=_PAIRS), {**_sources(), **keys})
+        cursor.execute(
+            insert_proficiency(PROFICIENCY_TABLE, EVIDENCE_TABLE, _PAIRS), {**sources(), **keys}
+        )

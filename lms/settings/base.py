@@ -229,6 +229,11 @@ COMPETENCY_PRIMARY_FRAMEWORK = os.environ.get("COMPETENCY_PRIMARY_FRAMEWORK", "p
 # many days is flagged as stale.
 ANALYTICS_MIN_GROUP_SIZE = int(os.environ.get("ANALYTICS_MIN_GROUP_SIZE", "5"))
 ANALYTICS_STALE_AFTER_DAYS = int(os.environ.get("ANALYTICS_STALE_AFTER_DAYS", "730"))
+# Connections a rebuild of the reporting store uses at once on PostgreSQL: each is a server
+# process busy on one core of the database server.
+ANALYTICS_REBUILD_WORKERS = int(
+    os.environ.get("ANALYTICS_REBUILD_WORKERS", str(min(4, os.cpu_count() or 1)))
+)
 
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))

@@ -1,19 +1,22 @@
 """The evidence projection follows the statement stream, incrementally and by rebuild."""
 
+import threading
+import time
 import uuid
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from analytics import rebuild_sql
 from analytics.models import Evidence, Proficiency
 from analytics.projection import rebuild
-from analytics.projection_sql import STORE_TABLES
+from analytics.rebuild_sql import STORE_TABLES, staging_name
 from analytics.selectors import projection_version
 from competencies.models import Competency
 from competencies.services import manager_validation_record, self_assessment_save
 from tests.courses.helpers import form, lessons, right_answers
-from xapi.identity import learner_agent
+from xapi.identity import learner_agent, learner_identity_erase
 from xapi.models import LearnerIdentity
 from xapi.services import statements_store
 from xapi.vocab import VERB_VOIDED, category_self_assessment, extension_level_claimed
@@ -162,8 +165,8 @@ def test_a_rebuild_that_fails_part_way_leaves_the_store_as_it_was(learner, frame
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    # The last step of a rebuild, after the evidence is written, on either database.
-    monkeypatch.setattr("analytics.projection_sql.refresh_proficiency", broken)
+    # The step of a rebuild after the evidence is written, on either database.
+    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", broken)
     monkeypatch.setattr("analytics.projection.proficiency_refresh_in_python", broken)
     with pytest.raises(RuntimeError):
         rebuild()
@@ -194,9 +197,161 @@ def test_a_rebuild_on_postgresql_puts_back_every_index_and_constraint(learner, f
     da1 = Competency.objects.get(code="DA.1")
     self_assessment_save(user=learner, answers={da1: 2})
     before = store_structure()
-    assert any(kind == "constraint" and "FOREIGN KEY" in text for kind, _, text in before)
+    assert any(kind == "constraint" and "PRIMARY KEY" in text for kind, _, text in before)
+    assert any(kind == "constraint" and "UNIQUE" in text for kind, _, text in before)
+    assert any(kind == "constraint" and "CHECK" in text for kind, _, text in before)
 
     rebuild()
 
     assert store_structure() == before
     assert Proficiency.objects.get().level == 2
+
+
+def evidence_rows() -> list[tuple]:
+    return sorted(
+        Evidence.objects.values_list(
+            "learner_id", "competency_id", "level", "source", "occurred_at", "statement_id"
+        )
+    )
+
+
+def copies_left() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s)",
+            [[staging_name(name) for name in STORE_TABLES]],
+        )
+        return cursor.fetchall()
+
+
+def store_some_evidence(learner, department_lead):
+    da1, sp1 = Competency.objects.get(code="DA.1"), Competency.objects.get(code="SP.1")
+    self_assessment_save(user=learner, answers={da1: 1, sp1: 3})
+    self_assessment_save(user=department_lead, answers={da1: None, sp1: 2})
+    manager_validation_record(manager=department_lead, learner=learner, competency=sp1, level=2)
+    self_assessment_save(user=learner, answers={da1: 2})
+
+
+# Committed statements, as in production: each connection of a rebuild then sees them.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_a_rebuild_on_several_connections_gives_the_same_store(
+    learner, department_lead, framework, settings
+):
+    settings.ANALYTICS_REBUILD_WORKERS = 3
+    store_some_evidence(learner, department_lead)
+    levels_before, evidence_before = snapshot(), evidence_rows()
+    structure, version = store_structure(), projection_version()
+
+    written = rebuild()
+
+    assert written == len(evidence_before) == 6
+    assert (snapshot(), evidence_rows()) == (levels_before, evidence_before)
+    assert store_structure() == structure
+    assert projection_version() != version
+    assert copies_left() == []
+    # The store takes new evidence as before.
+    self_assessment_save(user=learner, answers={Competency.objects.get(code="DA.2"): 3})
+    assert levels(learner)["DA.2"][0] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_a_rebuild_on_several_connections_that_fails_leaves_the_store_and_no_copies(
+    learner, department_lead, framework, settings, monkeypatch
+):
+    settings.ANALYTICS_REBUILD_WORKERS = 2
+    store_some_evidence(learner, department_lead)
+    before, structure = (snapshot(), evidence_rows()), store_structure()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", broken)
+    with pytest.raises(RuntimeError):
+        rebuild()
+
+    assert (snapshot(), evidence_rows()) == before
+    assert store_structure() == structure
+    assert copies_left() == []
+
+
+def on_another_connection(work) -> tuple[threading.Thread, dict]:
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # reported by the test's assertions
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def wait_for_a_blocked_writer(seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the other connection's write never waited for the rebuild")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_during_a_rebuild_readers_carry_on_and_new_statements_reach_the_new_store(
+    learner, department_lead, framework, settings, monkeypatch
+):
+    settings.ANALYTICS_REBUILD_WORKERS = 2
+    store_some_evidence(learner, department_lead)
+    rows_before = Evidence.objects.count()
+    da2 = Competency.objects.get(code="DA.2")
+    during: dict = {}
+    proficiency_steps = rebuild_sql._proficiency_steps
+
+    def midway(*args, **kwargs):
+        # The new evidence is written beside the old store, which is still in place.
+        def read():
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '5s'")
+            return Evidence.objects.count()
+
+        reader, during["read"] = on_another_connection(read)
+        reader.join(15)
+        during["writer"], during["write"] = on_another_connection(
+            lambda: self_assessment_save(user=learner, answers={da2: 3})
+        )
+        wait_for_a_blocked_writer()
+        return proficiency_steps(*args, **kwargs)
+
+    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", midway)
+    rebuild()
+    during["writer"].join(30)
+
+    assert during["read"] == {"value": rows_before}
+    assert "error" not in during["write"], during["write"]
+    assert Evidence.objects.count() == rows_before + 1
+    assert levels(learner)["DA.2"][0] == 3
+
+
+@pytest.mark.django_db
+def test_forgetting_a_person_removes_their_evidence_and_a_rebuild_does_not_bring_it_back(
+    learner, department_lead, framework
+):
+    store_some_evidence(learner, department_lead)
+    identity = LearnerIdentity.objects.get(user=learner)
+    assert Evidence.objects.filter(learner=identity).exists()
+
+    learner_identity_erase(user=learner)
+
+    assert not Evidence.objects.filter(learner_id=identity.pk).exists()
+    assert not Proficiency.objects.filter(learner_id=identity.pk).exists()
+    rebuild()
+    assert not Evidence.objects.filter(learner_id=identity.pk).exists()
+    assert Evidence.objects.filter(learner__user=department_lead).count() == 2

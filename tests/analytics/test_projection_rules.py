@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from accounts.models import User
 from analytics.evidence_rules import LEVEL_LIMIT
@@ -299,6 +300,22 @@ def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris
 
     assert rebuilt == incremental
     assert in_python == incremental
+
+
+# Committed statements and no transaction around the rebuild: PostgreSQL's rebuild then
+# projects slices of the stream on several connections at once.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_a_rebuild_on_several_connections_gives_the_incremental_store(identities, iris, settings):
+    settings.ANALYTICS_REBUILD_WORKERS = 3
+    for batch in random_stream(identities, iris, seed=4):
+        statements_store(statements=batch, client=None)
+    incremental = (evidence_rows(), proficiency_rows())
+    assert incremental[0], "the stream should leave evidence"
+
+    rebuild()
+
+    assert (evidence_rows(), proficiency_rows()) == incremental
 
 
 @pytest.mark.django_db
