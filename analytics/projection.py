@@ -70,11 +70,12 @@ def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
     return len(rows) + len(voided)
 
 
-def rebuild(*, chunk: int = 20000) -> int:
+def rebuild(*, chunk: int = 20000, report: rebuild_sql.Report | None = None) -> int:
     """Empty the reporting store and replay every statement; returns the evidence rows written.
-    A rebuild that fails part way leaves the old store as it was."""
+    A rebuild that fails part way leaves the old store as it was. On PostgreSQL, `report` is
+    told how long each stage took."""
     if _in_database():
-        return rebuild_sql.rebuild()
+        return rebuild_sql.rebuild(report=report)
     with transaction.atomic():
         Proficiency.objects.all().delete()
         Evidence.objects.all().delete()

@@ -19,8 +19,10 @@ and then go to the new store: PostgreSQL looks a waiting statement's table up ag
 """
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -248,16 +250,21 @@ def _in_one_transaction(steps: Sequence[Step], snapshot: str | None) -> int:
 # -- the rebuild ------------------------------------------------------------------------------
 
 
-def rebuild(*, workers: int | None = None) -> int:
+Report = Callable[[str, float], None]
+
+
+def rebuild(*, workers: int | None = None, report: Report | None = None) -> int:
     """Refill the reporting store from every statement; returns the evidence rows written.
-    A rebuild that fails leaves the old store as it was."""
+    A rebuild that fails leaves the old store as it was. `report` is told each stage's
+    seconds as it ends."""
     workers = workers or settings.ANALYTICS_REBUILD_WORKERS
+    report = report or (lambda stage, seconds: None)
     if connection.in_atomic_block or workers < 2:
         with transaction.atomic():
-            return _rebuild(OnThisConnection())
+            return _rebuild(OnThisConnection(), report)
     try:
         with transaction.atomic():
-            return _rebuild(SideBySide(workers))
+            return _rebuild(SideBySide(workers), report)
     finally:
         # After a failure the copies are left behind by their own connections' commits; after
         # a swap they no longer exist under these names.
@@ -266,8 +273,15 @@ def rebuild(*, workers: int | None = None) -> int:
         )
 
 
-def _rebuild(runner) -> int:
-    with connection.cursor() as cursor:
+@contextmanager
+def _stage(report: Report, name: str):
+    began = time.monotonic()
+    yield
+    report(name, time.monotonic() - began)
+
+
+def _rebuild(runner, report: Report) -> int:
+    with _stage(report, "lock the store and create its copies"), connection.cursor() as cursor:
         # Readers carry on; writers wait until the swap.
         cursor.execute(f"LOCK TABLE {', '.join(STORE_TABLES)} IN EXCLUSIVE MODE")
         tables = [describe(cursor, name) for name in STORE_TABLES]
@@ -278,12 +292,17 @@ def _rebuild(runner) -> int:
         first, last = cursor.fetchone()
 
     evidence, proficiency = tables
-    written = runner.run(_evidence_steps(evidence.staging, first, last, runner.slices), snapshot)
-    runner.run(_proficiency_steps(proficiency.staging, evidence.staging, runner.workers))
-    runner.run([(f"ANALYZE {table.staging}", None) for table in tables])
-    runner.run([(sql, None) for table in tables for sql in table.build_indexes()])
+    with _stage(report, "evidence"):
+        steps = _evidence_steps(evidence.staging, first, last, runner.slices)
+        written = runner.run(steps, snapshot)
+    with _stage(report, "levels"):
+        runner.run(_proficiency_steps(proficiency.staging, evidence.staging, runner.workers))
+    with _stage(report, "statistics"):
+        runner.run([(f"ANALYZE {table.staging}", None) for table in tables])
+    with _stage(report, "indexes"):
+        runner.run([(sql, None) for table in tables for sql in table.build_indexes()])
 
-    with connection.cursor() as cursor:
+    with _stage(report, "swap"), connection.cursor() as cursor:
         # Readers of the old store finish first; later ones read the new one.
         cursor.execute(f"DROP TABLE {', '.join(STORE_TABLES)}")
         sequences = [_identity(cursor, table.staging)[1] for table in tables]

@@ -1,10 +1,12 @@
 """The evidence projection follows the statement stream, incrementally and by rebuild."""
 
+import io
 import threading
 import time
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -355,3 +357,29 @@ def test_forgetting_a_person_removes_their_evidence_and_a_rebuild_does_not_bring
     rebuild()
     assert not Evidence.objects.filter(learner_id=identity.pk).exists()
     assert Evidence.objects.filter(learner__user=department_lead).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_says_what_it_wrote_and_with_more_detail_each_stages_time(
+    learner, department_lead, framework
+):
+    store_some_evidence(learner, department_lead)
+    out = io.StringIO()
+
+    call_command("rebuild_evidence", verbosity=2, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[-1].startswith("Rebuilt 6 evidence rows in ")
+    if connection.vendor == "postgresql":
+        stages = [line.strip().split(":")[0] for line in lines[:-1]]
+        assert stages == [
+            "lock the store and create its copies",
+            "evidence",
+            "levels",
+            "statistics",
+            "indexes",
+            "swap",
+        ]
+    quiet = io.StringIO()
+    call_command("rebuild_evidence", stdout=quiet)
+    assert len(quiet.getvalue().splitlines()) == 1
