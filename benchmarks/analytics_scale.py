@@ -11,9 +11,10 @@ reused while it holds the same learners and seed; --reseed rebuilds it, --drop r
 end. Every measurement then runs on a file copy of it (lms_bench_analytics_work, dropped at the
 end), so each run starts from the same state and the kept database never changes:
 
-  a. `rebuild_evidence` in a subprocess (wall time, peak RSS), beside the time PostgreSQL takes
-     to hand over the statement rows it projects (every non-voided statement of the evidence
-     verbs, paged by seq with psycopg, as a client reading them would);
+  a. `rebuild_evidence -v 2` in a subprocess (wall time, peak RSS, each stage's seconds and the
+     connections it used), beside the time PostgreSQL takes to hand over the statement rows it
+     projects (every non-voided statement of the evidence verbs, paged by seq with psycopg, as
+     a client reading them would);
   b. absorbing --new-statements new self-assessment and knowledge-check statements for existing
      synthetic staff, stored with xapi.services.statements_store in batches of --batch from a
      Django subprocess, so the projection runs through the statements_stored signal as in
@@ -235,17 +236,31 @@ def measure_rebuild(env: dict, verbs: list[str], log_path: Path) -> dict:
     before = read_rows(env["DATABASE_URL"], verbs, decode=False)
     infra.log(f"  {before['rows']} rows in {before['seconds']} s; now rebuild_evidence")
     load = infra.machine_load()
-    run = manage_measured(env, "rebuild_evidence", log_path=log_path)
-    infra.log(f"  {run['output'].strip()} (peak RSS {run['peak_rss_mb']} MB)")
+    run = manage_measured(env, "rebuild_evidence", "-v", "2", log_path=log_path)
+    *stage_lines, summary = run["output"].strip().splitlines()
+    stages = {
+        name.strip(): float(seconds.removesuffix(" s"))
+        for name, seconds in (line.rsplit(": ", 1) for line in stage_lines)
+    }
+    infra.log(f"  {summary} (peak RSS {run['peak_rss_mb']} MB) {stages}")
     after = read_rows(env["DATABASE_URL"], verbs, decode=False)
     decoded = read_rows(env["DATABASE_URL"], verbs, decode=True)
     read = min(before["seconds"], after["seconds"])
     return {
-        "command": "manage.py rebuild_evidence",
+        "command": "manage.py rebuild_evidence -v 2",
+        "connections": int(
+            infra.manage(
+                "shell",
+                "-c",
+                "from django.conf import settings; print(settings.ANALYTICS_REBUILD_WORKERS)",
+                env=env,
+            ).strip()
+        ),
         "seconds": round(run["seconds"], 2),
         "peak_rss_mb": run["peak_rss_mb"],
         "cpu_seconds": run["cpu_seconds"],
-        "its_own_report": run["output"].strip(),
+        "its_own_report": summary,
+        "stage_seconds": stages,
         "machine_before": load,
         "read_same_rows": {
             "method": "psycopg (client-side binding, as Django), the rows the rebuild projects, "
