@@ -182,12 +182,8 @@ class OnThisConnection:
         return None
 
     def run(self, steps: Sequence[Step], snapshot: str | None = None) -> int:
-        rows = 0
         with connection.cursor() as cursor:
-            for sql, params in steps:
-                cursor.execute(sql, params)
-                rows += max(cursor.rowcount, 0)
-        return rows
+            return _execute(cursor, steps)
 
 
 class SideBySide:
@@ -233,7 +229,6 @@ def _own_connection(work: Callable, *args):
 
 
 def _in_one_transaction(steps: Sequence[Step], snapshot: str | None) -> int:
-    rows = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if snapshot:
             # Every slice reads the statements as the rebuild's own transaction saw them.
@@ -241,9 +236,15 @@ def _in_one_transaction(steps: Sequence[Step], snapshot: str | None) -> int:
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
         for name, value in SIDE_BY_SIDE_SETTINGS.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        for sql, params in steps:
-            cursor.execute(sql, params)
-            rows += max(cursor.rowcount, 0)
+        return _execute(cursor, steps)
+
+
+def _execute(cursor, steps: Sequence[Step]) -> int:
+    """Run the steps; returns the rows they wrote."""
+    rows = 0
+    for sql, params in steps:
+        cursor.execute(sql, params)
+        rows += max(cursor.rowcount, 0)
     return rows
 
 
