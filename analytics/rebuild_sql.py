@@ -266,12 +266,14 @@ def rebuild(*, workers: int | None = None, report: Report | None = None) -> int:
     try:
         with transaction.atomic():
             return _rebuild(SideBySide(workers), report)
-    finally:
-        # After a failure the copies are left behind by their own connections' commits; after
-        # a swap they no longer exist under these names.
+    except BaseException:
+        # The copies were committed by their own connections: drop them, under the store's
+        # lock, so as not to take the copies of another rebuild that started meanwhile.
         SideBySide(1).setup(
-            [(f"DROP TABLE IF EXISTS {staging_name(name)}", None) for name in STORE_TABLES]
+            [(f"LOCK TABLE {', '.join(STORE_TABLES)} IN EXCLUSIVE MODE", None)]
+            + [(f"DROP TABLE IF EXISTS {staging_name(name)}", None) for name in STORE_TABLES]
         )
+        raise
 
 
 @contextmanager

@@ -383,3 +383,20 @@ def test_the_rebuild_command_says_what_it_wrote_and_with_more_detail_each_stages
     quiet = io.StringIO()
     call_command("rebuild_evidence", stdout=quiet)
     assert len(quiet.getvalue().splitlines()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+def test_two_rebuilds_at_once_take_turns(learner, department_lead, framework, settings):
+    settings.ANALYTICS_REBUILD_WORKERS = 2
+    store_some_evidence(learner, department_lead)
+    before, structure = (snapshot(), evidence_rows()), store_structure()
+
+    runs = [on_another_connection(rebuild) for _ in range(2)]
+    for thread, _ in runs:
+        thread.join(60)
+
+    assert [outcome for _, outcome in runs] == [{"value": 6}, {"value": 6}]
+    assert (snapshot(), evidence_rows()) == before
+    assert store_structure() == structure
+    assert copies_left() == []
