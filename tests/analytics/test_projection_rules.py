@@ -170,7 +170,8 @@ def test_only_this_sites_people_and_competencies_in_canonical_form_count(identit
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("level", [2.5, -1, LEVEL_LIMIT + 1, True, "2", None])
+# 2.0 and 1e2 arrive as floats (JSON "2.0", "1e2"): a level is written as a whole number.
+@pytest.mark.parametrize("level", [2.5, 2.0, 1e2, -1, LEVEL_LIMIT + 1, True, "2", None])
 def test_a_claimed_level_must_be_a_whole_number_in_range(identities, iris, level):
     person = actor(identities[0])
     statements_store(
