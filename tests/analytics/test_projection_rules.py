@@ -19,6 +19,7 @@ from analytics.projection import proficiency_refresh_in_python, rebuild, rebuild
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
+from tests.analytics.markers import committed
 from xapi.models import LearnerIdentity
 from xapi.services import statements_store
 from xapi.vocab import (
@@ -305,7 +306,7 @@ def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris
 
 # Committed statements and no transaction around the rebuild: PostgreSQL's rebuild then
 # projects slices of the stream on several connections at once.
-@pytest.mark.django_db(transaction=True)
+@committed
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
 def test_a_rebuild_on_several_connections_gives_the_incremental_store(identities, iris, settings):
     settings.ANALYTICS_REBUILD_WORKERS = 3
