@@ -251,6 +251,8 @@ def measure_rebuild(env: dict, verbs: list[str], log_path: Path) -> dict:
         "connections": int(
             infra.manage(
                 "shell",
+                "-v",
+                "0",
                 "-c",
                 "from django.conf import settings; print(settings.ANALYTICS_REBUILD_WORKERS)",
                 env=env,
