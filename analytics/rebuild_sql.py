@@ -40,7 +40,7 @@ SETTINGS = {
     # JIT compiling these few large statements costs seconds and saved none (measured).
     "jit": "off",
 }
-# Index builds run side by side already: PostgreSQL's own helpers for each would only
+# Index builds run side by side already: PostgreSQL's own parallel workers for each would only
 # compete with them for the same cores.
 SIDE_BY_SIDE_SETTINGS = {**SETTINGS, "max_parallel_maintenance_workers": "0"}
 # Slices of the statement stream per connection: enough that one slow slice does not leave
