@@ -17,7 +17,7 @@ from analytics.rebuild_sql import STORE_TABLES, staging_name
 from analytics.selectors import projection_version
 from competencies.models import Competency
 from competencies.services import manager_validation_record, self_assessment_save
-from tests.analytics.markers import committed
+from tests.analytics.markers import rebuild_on_several_connections
 from tests.courses.helpers import form, lessons, right_answers
 from xapi.identity import learner_agent, learner_identity_erase
 from xapi.models import LearnerIdentity
@@ -236,8 +236,7 @@ def store_some_evidence(learner, department_lead):
 
 
 # Committed statements, as in production: each connection of a rebuild then sees them.
-@committed
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+@rebuild_on_several_connections
 def test_a_rebuild_on_several_connections_gives_the_same_store(
     learner, department_lead, framework, settings
 ):
@@ -258,8 +257,7 @@ def test_a_rebuild_on_several_connections_gives_the_same_store(
     assert levels(learner)["DA.2"][0] == 3
 
 
-@committed
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+@rebuild_on_several_connections
 def test_a_rebuild_on_several_connections_that_fails_leaves_the_store_and_no_copies(
     learner, department_lead, framework, settings, monkeypatch
 ):
@@ -306,8 +304,7 @@ def wait_for_a_blocked_writer(seconds: float = 10) -> None:
     raise AssertionError("the other connection's write never waited for the rebuild")
 
 
-@committed
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+@rebuild_on_several_connections
 def test_during_a_rebuild_readers_carry_on_and_new_statements_reach_the_new_store(
     learner, department_lead, framework, settings, monkeypatch
 ):
@@ -386,8 +383,7 @@ def test_the_rebuild_command_says_what_it_wrote_and_with_more_detail_each_stages
     assert len(quiet.getvalue().splitlines()) == 1
 
 
-@committed
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+@rebuild_on_several_connections
 def test_two_rebuilds_at_once_take_turns(learner, department_lead, framework, settings):
     settings.ANALYTICS_REBUILD_WORKERS = 2
     store_some_evidence(learner, department_lead)

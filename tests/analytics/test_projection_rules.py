@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from analytics.evidence_rules import LEVEL_LIMIT
@@ -19,7 +18,7 @@ from analytics.projection import proficiency_refresh_in_python, rebuild, rebuild
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
-from tests.analytics.markers import committed
+from tests.analytics.markers import rebuild_on_several_connections
 from xapi.models import LearnerIdentity
 from xapi.services import statements_store
 from xapi.vocab import (
@@ -306,8 +305,7 @@ def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris
 
 # Committed statements and no transaction around the rebuild: PostgreSQL's rebuild then
 # projects slices of the stream on several connections at once.
-@committed
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rebuild only")
+@rebuild_on_several_connections
 def test_a_rebuild_on_several_connections_gives_the_incremental_store(identities, iris, settings):
     settings.ANALYTICS_REBUILD_WORKERS = 3
     for batch in random_stream(identities, iris, seed=4):
