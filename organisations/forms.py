@@ -1,4 +1,4 @@
-"""Forms for the organisation: a person correcting their own details."""
+"""Forms for the organisation: a person's own details, and deciding others' corrections."""
 
 from django import forms
 
@@ -31,4 +31,20 @@ class OwnDetailsForm(forms.Form):
         required=False,
         empty_label="Not set",
         error_messages={"invalid_choice": "Select a job role from the list"},
+    )
+    reason = forms.CharField(
+        label="Why should your department or job role change? (optional)",
+        help_text="For example: moved to this team on 1 March.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve"), ("reject", "Do not approve")],
+        error_messages={"required": "Choose whether to approve the correction"},
     )

@@ -86,6 +86,17 @@ class JobRole(index.Indexed, models.Model):
         return self.name
 
 
+class MembershipSource(models.TextChoices):
+    """Who last set a person's place. Every one of them is an authority: a person's own word
+    about themselves never changes it (see docs/decisions/0012-identity-and-membership.md)."""
+
+    ADMINISTRATOR = "administrator", "Administrator"
+    ROSTER = "roster", "HR roster"
+    IDENTITY_PROVIDER = "identity_provider", "Identity provider"
+    SCIM = "scim", "SCIM provisioning"
+    APPROVED_REQUEST = "approved_request", "Approved correction"
+
+
 class Membership(models.Model):
     """Where a person works: their department, job role and line manager."""
 
@@ -104,6 +115,19 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_memberships",
+    )
+    employee_number = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The person's number in the HR system; it links roster rows and SCIM records.",
+    )
+    leaving_date = models.DateField(
+        null=True, blank=True, help_text="The last working day the HR roster has recorded."
+    )
+    source = models.CharField(
+        max_length=20, choices=MembershipSource.choices, default=MembershipSource.ADMINISTRATOR
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,3 +158,74 @@ class Membership(models.Model):
                 .values_list("line_manager_id", flat=True)
                 .first()
             )
+
+
+class DepartmentLead(models.Model):
+    """The scope of a department lead: granted by an administrator, the HR roster or the
+    identity provider, never taken from the department a person belongs to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="led_departments"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="leads")
+    source = models.CharField(
+        max_length=20, choices=MembershipSource.choices, default=MembershipSource.ADMINISTRATOR
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("user"), FieldPanel("department")]
+
+    class Meta:
+        ordering = ["department__name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="one_lead_grant_per_pair")
+        ]
+        verbose_name = "department lead"
+
+    def __str__(self) -> str:
+        return f"{self.user} leads {self.department}"
+
+
+class MembershipRequest(models.Model):
+    """A person's own correction of their department or job role, waiting for an
+    administrator or their line manager to approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    job_role = models.ForeignKey(
+        JobRole, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_membership_requests",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_membership_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.department or 'no department'}, {self.job_role or 'no role'}"

@@ -1,15 +1,22 @@
-"""Pages about the organisation: your profile, your department, all departments."""
+"""Pages about the organisation: your profile, your department, all departments, and the
+corrections a line manager or administrator decides."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import transaction
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from accounts.services import user_name_update
 from organisations import selectors
-from organisations.forms import OwnDetailsForm
-from organisations.services import membership_correct_own
+from organisations.forms import MembershipDecisionForm, OwnDetailsForm
+from organisations.models import Department, MembershipRequest
+from organisations.services import (
+    may_decide_membership_request,
+    membership_request_create,
+    membership_request_decide,
+)
 
 
 class ProfileView(LoginRequiredMixin, FormView):
@@ -28,18 +35,31 @@ class ProfileView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["membership"] = selectors.membership_of(self.request.user)
+        context["pending_request"] = selectors.pending_membership_request_of(self.request.user)
         return context
 
     def form_valid(self, form: OwnDetailsForm):
         data = form.cleaned_data
+        user = self.request.user
+        membership = selectors.membership_of(user)
+        current = (membership.department, membership.job_role) if membership else (None, None)
+        wanted = (data["department"], data["job_role"])
         with transaction.atomic():
-            user_name_update(
-                user=self.request.user, first_name=data["first_name"], last_name=data["last_name"]
+            user_name_update(user=user, first_name=data["first_name"], last_name=data["last_name"])
+            # A person's own word never moves them: it becomes a request that their line
+            # manager or an administrator approves.
+            if wanted != current:
+                membership_request_create(
+                    user=user, department=wanted[0], job_role=wanted[1], reason=data["reason"]
+                )
+        if wanted != current:
+            messages.success(
+                self.request,
+                "Your name has been saved. Your line manager or an administrator will check "
+                "the change to your department and job role before it takes effect.",
             )
-            membership_correct_own(
-                user=self.request.user, department=data["department"], job_role=data["job_role"]
-            )
-        messages.success(self.request, "Your details have been saved.")
+        else:
+            messages.success(self.request, "Your details have been saved.")
         return redirect("profile")
 
 
@@ -51,11 +71,14 @@ class MyDepartmentView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        membership = selectors.membership_of(self.request.user)
-        department = membership.department if membership else None
-        context["department"] = department
-        context["role_counts"] = selectors.department_role_counts(department) if department else []
+        codes = selectors.led_department_codes(self.request.user)
+        departments = Department.objects.filter(code__in=codes).order_by("name")
+        context["departments"] = [
+            (department, selectors.department_role_counts(department, viewer=self.request.user))
+            for department in departments
+        ]
         context["direct_reports"] = selectors.direct_reports(self.request.user)
+        context["pending_requests"] = selectors.pending_membership_requests(self.request.user)
         return context
 
 
@@ -69,3 +92,59 @@ class DepartmentsOverviewView(LoginRequiredMixin, PermissionRequiredMixin, Templ
         context = super().get_context_data(**kwargs)
         context["departments"] = selectors.departments_overview()
         return context
+
+
+class MembershipRequestsView(LoginRequiredMixin, TemplateView):
+    """Corrections waiting for the viewer: their direct reports' (line manager) or everyone's
+    (administrator)."""
+
+    template_name = "organisations/membership_requests.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["pending_requests"] = selectors.pending_membership_requests(self.request.user)
+        return context
+
+
+class MembershipRequestDecisionView(LoginRequiredMixin, FormView):
+    template_name = "organisations/membership_request_decide.html"
+    form_class = MembershipDecisionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.membership_request = get_object_or_404(
+                MembershipRequest.objects.select_related(
+                    "user",
+                    "department",
+                    "job_role",
+                    "user__membership__department",
+                    "user__membership__job_role",
+                ),
+                pk=kwargs["pk"],
+                status=MembershipRequest.Status.PENDING,
+            )
+            if not may_decide_membership_request(
+                decider=request.user, request=self.membership_request
+            ):
+                raise Http404("No such request waiting for you.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["membership_request"] = self.membership_request
+        context["membership"] = getattr(self.membership_request.user, "membership", None)
+        return context
+
+    def form_valid(self, form: MembershipDecisionForm):
+        approve = form.cleaned_data["decision"] == "approve"
+        membership_request_decide(
+            request=self.membership_request, decider=self.request.user, approve=approve
+        )
+        person = self.membership_request.user
+        messages.success(
+            self.request,
+            f"{person}'s correction was approved and their details changed."
+            if approve
+            else f"{person}'s correction was not approved; nothing changed.",
+        )
+        return redirect("membership_requests")

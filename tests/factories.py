@@ -7,7 +7,7 @@ import factory
 from accounts.roles import Role
 from accounts.services import user_create
 from organisations.models import Department, JobRole
-from organisations.services import membership_set
+from organisations.services import department_lead_grant, membership_set
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -44,8 +44,12 @@ def make_person(
     verified: bool = True,
     first_name: str = "Test",
     last_name: str | None = None,
+    leads: Department | None = None,
 ):
-    """A person with a verified email, the given roles and (optionally) a place in a department."""
+    """A person with a verified email, the given roles and (optionally) a place in a department.
+
+    A department lead is granted the lead scope over `leads`, by default the department they
+    are placed in, as an administrator would."""
     n = next(_counter)
     user = user_create(
         email=email or f"person{n}@example.org",
@@ -59,6 +63,9 @@ def make_person(
         membership_set(
             user=user, department=department, job_role=job_role, line_manager=line_manager
         )
+    leads = leads or (department if Role.DEPARTMENT_LEAD in roles else None)
+    if leads is not None:
+        department_lead_grant(user=user, department=leads)
     return user
 
 

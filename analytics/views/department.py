@@ -82,10 +82,15 @@ class MyDepartmentReportView(LoginRequiredMixin, PermissionRequiredMixin, Templa
     permission_required = access.VIEW_DEPARTMENT
     template_name = "analytics/no_department.html"
 
+    def get_context_data(self, **kwargs) -> dict:
+        codes = access.led_departments(self.request.user)
+        departments = [(code, department_name(code)) for code in codes]
+        return {**super().get_context_data(**kwargs), "departments": departments}
+
     def get(self, request, *args, **kwargs):
-        code = access.own_department(request.user)
-        if code:
-            return redirect("department_report", code=code)
+        codes = access.led_departments(request.user)
+        if len(codes) == 1:
+            return redirect("department_report", code=codes[0])
         if access.may_view_all(request.user):
             return redirect("organisation_report")
         return super().get(request, *args, **kwargs)

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     # Project apps first so their templates override allauth's and Wagtail's.
     "accounts",
     "organisations",
+    "identity",
+    "provisioning",
     "xapi",
     "competencies",
     "courses",

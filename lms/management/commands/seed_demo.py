@@ -12,7 +12,7 @@ from analytics.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
 from courses.loading import course_load
 from organisations.models import Department, JobRole
-from organisations.services import membership_set, organisation_load
+from organisations.services import department_lead_grant, membership_set, organisation_load
 
 
 class Command(BaseCommand):
@@ -66,7 +66,12 @@ class Command(BaseCommand):
                 department=departments[person["department"]],
                 job_role=job_roles[person["job_role"]],
                 line_manager=users.get(person["line_manager"]),
+                via="Demo seed",
             )
+            for code in person.get("leads", []):
+                department_lead_grant(
+                    user=users[person["email"]], department=departments[code], via="Demo seed"
+                )
         author = users.get(people.get("course_author", "training.lead@example.org"))
         courses = [
             course_load(content_fixtures.read(name), owner=author)

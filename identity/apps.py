@@ -1,0 +1,15 @@
+"""App configuration: single sign-on through the organisation's identity providers."""
+
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "identity"
+    verbose_name = "Identity providers"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    role_permissions = {
+        "Administrator": [
+            f"identity.{action}_identityprovider" for action in ("add", "change", "delete", "view")
+        ],
+    }

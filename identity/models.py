@@ -1,0 +1,81 @@
+"""The organisation's identity providers (OpenID Connect or SAML 2.0) and what their claims mean."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+domain_list_validator = RegexValidator(
+    r"^\s*([a-z0-9-]+(\.[a-z0-9-]+)+)(\s*,\s*[a-z0-9-]+(\.[a-z0-9-]+)+)*\s*$",
+    "List email domains separated by commas, for example city.example.gov, parks.example.gov.",
+)
+
+
+class IdentityProvider(models.Model):
+    """One way to sign in that the organisation runs: its identity is the authority over who a
+    person is, where they work and (when it says so) whether they used a second factor."""
+
+    class Protocol(models.TextChoices):
+        OIDC = "openid_connect", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
+    slug = models.SlugField(
+        max_length=40, unique=True, help_text="Part of the sign-in addresses; keep it stable."
+    )
+    name = models.CharField(max_length=100, help_text="Shown on the sign-in button.")
+    protocol = models.CharField(max_length=20, choices=Protocol.choices)
+    enabled = models.BooleanField(default=True)
+
+    # OpenID Connect
+    issuer_url = models.URLField(
+        blank=True, help_text="OpenID Connect: the issuer; discovery is read from it."
+    )
+    client_id = models.CharField(max_length=255, blank=True)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+
+    # SAML 2.0
+    metadata_url = models.URLField(blank=True, help_text="SAML: the identity provider's metadata.")
+    entity_id = models.CharField(max_length=255, blank=True)
+    sso_url = models.URLField(blank=True, help_text="SAML: single sign-on address (no metadata).")
+    x509_certificate = models.TextField(
+        blank=True, help_text="SAML: the identity provider's signing certificate (no metadata)."
+    )
+
+    email_domains = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[domain_list_validator],
+        help_text="People with these email domains must sign in here and never get a password "
+        "of their own on this service.",
+    )
+
+    # Which claim (OIDC) or attribute (SAML) carries each fact.
+    email_claim = models.CharField(max_length=100, default="email")
+    given_name_claim = models.CharField(max_length=100, default="given_name")
+    family_name_claim = models.CharField(max_length=100, default="family_name")
+    department_claim = models.CharField(max_length=100, default="department", blank=True)
+    job_role_claim = models.CharField(max_length=100, default="job_role", blank=True)
+    line_manager_claim = models.CharField(
+        max_length=100,
+        default="manager_employee_number",
+        blank=True,
+        help_text="Carries the line manager's employee number.",
+    )
+    employee_number_claim = models.CharField(max_length=100, default="employee_number", blank=True)
+    trusted_mfa_values = models.CharField(
+        max_length=255,
+        blank=True,
+        default="mfa",
+        help_text="Comma-separated amr or acr values meaning the person used a second factor "
+        "at the identity provider; it then counts for the service's MFA policy.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_protocol_display()})"
+
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]

@@ -1,0 +1,9 @@
+"""App configuration: SCIM 2.0 provisioning of people and groups by the identity provider."""
+
+from django.apps import AppConfig
+
+
+class ProvisioningConfig(AppConfig):
+    name = "provisioning"
+    verbose_name = "Provisioning"
+    default_auto_field = "django.db.models.BigAutoField"
