@@ -62,9 +62,7 @@ def audit_snapshot(instance: models.Model | None, fields: Iterable[str]) -> dict
     snapshot: dict[str, Any] = {}
     for name in fields:
         value = getattr(instance, name)
-        if isinstance(value, models.Model):
-            value = str(value)
-        elif value is not None and not isinstance(value, bool | int | str):
+        if isinstance(value, models.Model) or (value is not None and not isinstance(value, bool | int | str)):
             value = str(value)
         snapshot[name] = value
     return snapshot
