@@ -62,8 +62,8 @@ def audit_snapshot(instance: models.Model | None, fields: Iterable[str]) -> dict
     snapshot: dict[str, Any] = {}
     for name in fields:
         value = getattr(instance, name)
-        if isinstance(value, models.Model) or (value is not None and not isinstance(value, bool | int | str)):
-            value = str(value)
+        if value is not None and not isinstance(value, bool | int | str):
+            value = str(value)  # models, dates: their text is what a reader of the trail needs
         snapshot[name] = value
     return snapshot
 
