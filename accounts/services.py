@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from accounts.audit import audit_record
 from accounts.models import SecurityPolicy, User
 from accounts.roles import Role
 
@@ -131,3 +132,42 @@ def security_policy_update(**flags: bool) -> SecurityPolicy:
         setattr(policy, name, value)
     policy.save()
     return policy
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None = None, via: str = "") -> bool:
+    """Close a person's account: they can no longer sign in, and every session they have ends
+    on its next request (Django refuses inactive users). Their learning records stay, under the
+    pseudonymous xAPI identity; erasing them is a separate, deliberate act. False when the
+    account was already closed."""
+    if not user.is_active:
+        return False
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(
+        instance=user,
+        action="lms.account.deactivate",
+        actor=actor,
+        before={"is_active": True},
+        after={"is_active": False},
+        via=via,
+    )
+    return True
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User | None = None, via: str = "") -> bool:
+    """Open a closed account again (a rehire, or a deprovisioning undone)."""
+    if user.is_active:
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(
+        instance=user,
+        action="lms.account.reactivate",
+        actor=actor,
+        before={"is_active": False},
+        after={"is_active": True},
+        via=via,
+    )
+    return True
