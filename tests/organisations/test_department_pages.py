@@ -7,13 +7,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
+from organisations.models import DepartmentLead
+from organisations.services import department_lead_grant, membership_set
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+
+
+def role_counts(response) -> dict[str, int | None]:
+    [(_, rows)] = response.context["departments"]
+    return {row.job_role: row.people for row in rows}
 
 
 @pytest.mark.django_db
 def test_lead_sees_counts_by_role_and_names_only_of_direct_reports(
-    client, department_lead, learner, department, job_role
+    client, settings, department_lead, learner, department, job_role
 ):
+    settings.ANALYTICS_MIN_GROUP_SIZE = 1
     analyst = JobRoleFactory(name="Data analyst")
     stranger = make_person(department=department, job_role=analyst, last_name="Stranger")
     client.force_login(department_lead)
@@ -21,34 +29,99 @@ def test_lead_sees_counts_by_role_and_names_only_of_direct_reports(
     response = client.get(reverse("my_department"))
 
     html = response.content.decode()
-    rows = {row.job_role: row.people for row in response.context["role_counts"]}
-    assert rows == {"Citizen service officer": 2, "Data analyst": 1}
+    assert role_counts(response) == {"Citizen service officer": 2, "Data analyst": 1}
     assert [m.user for m in response.context["direct_reports"]] == [learner]
     assert str(learner) in html
     assert str(stranger) not in html
 
 
 @pytest.mark.django_db
-def test_lead_department_counts_include_sub_departments(client, department_lead, department):
-    unit = DepartmentFactory(code="CRS-ID", name="Identity unit", parent=department)
-    make_person(department=unit, job_role=JobRoleFactory(name="Policy officer"))
+def test_headcounts_need_enough_people_other_than_the_viewer(
+    client, settings, department_lead, department, job_role
+):
+    # The lead is one of the citizen service officers: 3 people, but only 2 besides them.
+    settings.ANALYTICS_MIN_GROUP_SIZE = 3
+    for _ in range(2):
+        make_person(department=department, job_role=job_role)
+    analysts, planners = JobRoleFactory(name="Data analyst"), JobRoleFactory(name="Planner")
+    for _ in range(4):
+        make_person(department=department, job_role=analysts)
+    for _ in range(3):
+        make_person(department=department, job_role=planners)
     client.force_login(department_lead)
 
-    rows = {
-        r.job_role: r.people for r in client.get(reverse("my_department")).context["role_counts"]
-    }
+    response = client.get(reverse("my_department"))
 
-    assert rows == {"Citizen service officer": 1, "Policy officer": 1}
+    # Hiding only the lead's own group would let the department's headcount give it away, so
+    # the next smallest group is hidden with it.
+    assert role_counts(response) == {
+        "Citizen service officer": None,
+        "Data analyst": 4,
+        "Planner": None,
+    }
+    assert "Fewer than 3" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_lead_without_a_department_is_told_how_to_fix_it(client):
+def test_headcount_of_a_group_the_viewer_is_not_in_needs_only_the_threshold(
+    client, settings, department_lead, department
+):
+    settings.ANALYTICS_MIN_GROUP_SIZE = 3
+    analysts, planners = JobRoleFactory(name="Data analyst"), JobRoleFactory(name="Planner")
+    for role, people in ((analysts, 3), (planners, 4)):
+        for _ in range(people):
+            make_person(department=department, job_role=role)
+    client.force_login(department_lead)
+
+    response = client.get(reverse("my_department"))
+
+    assert role_counts(response) == {
+        "Citizen service officer": None,
+        "Data analyst": None,
+        "Planner": 4,
+    }
+
+
+@pytest.mark.django_db
+def test_lead_department_counts_include_sub_departments(
+    client, settings, department_lead, department
+):
+    settings.ANALYTICS_MIN_GROUP_SIZE = 1
+    unit = DepartmentFactory(code="CRS-ID", name="Identity unit", parent=department)
+    policy_officer = JobRoleFactory(name="Policy officer")
+    make_person(department=unit, job_role=policy_officer)
+    make_person(department=unit, job_role=policy_officer)
+    client.force_login(department_lead)
+
+    rows = role_counts(client.get(reverse("my_department")))
+
+    # The lead's own group holds nobody else, so it is hidden, and with it the next smallest.
+    assert rows == {"Citizen service officer": None, "Policy officer": None}
+
+
+@pytest.mark.django_db
+def test_lead_without_a_granted_department_sees_none_even_with_one_of_their_own(client, department):
     lead = make_person(roles=[Role.LEARNER, Role.DEPARTMENT_LEAD])
+    membership_set(user=lead, department=department, job_role=None)
+    DepartmentLead.objects.filter(user=lead).delete()
     client.force_login(lead)
 
-    html = client.get(reverse("my_department")).content.decode()
+    response = client.get(reverse("my_department"))
 
-    assert "Your profile does not say which department you lead." in html
+    assert response.context["departments"] == []
+    assert "You have not been given a department to lead." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_lead_with_two_granted_departments_sees_both(client, settings, department_lead):
+    settings.ANALYTICS_MIN_GROUP_SIZE = 1
+    finance = DepartmentFactory(code="FIN", name="Finance")
+    department_lead_grant(user=department_lead, department=finance)
+    client.force_login(department_lead)
+
+    response = client.get(reverse("my_department"))
+
+    assert [d.code for d, _ in response.context["departments"]] == ["CRS", "FIN"]
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from organisations.models import Membership
+from organisations.models import Membership, MembershipRequest
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 
 
@@ -20,7 +20,9 @@ def test_profile_shows_email_department_role_and_line_manager(client, learner, d
 
 
 @pytest.mark.django_db
-def test_person_corrects_their_department_role_and_name(client, learner, department_lead):
+def test_own_correction_waits_for_approval_and_the_name_is_saved(
+    client, learner, department, job_role, department_lead
+):
     finance = DepartmentFactory(code="FIN", name="Finance")
     analyst = JobRoleFactory(code="data-analyst", name="Data analyst")
     client.force_login(learner)
@@ -32,27 +34,67 @@ def test_person_corrects_their_department_role_and_name(client, learner, departm
             "last_name": "Okafor-Bello",
             "department": finance.pk,
             "job_role": analyst.pk,
+            "reason": "Moved on 1 March",
         },
     )
 
     assert response.status_code == 302
     membership = Membership.objects.get(user=learner)
-    assert (membership.department, membership.job_role) == (finance, analyst)
-    assert membership.line_manager == department_lead  # not theirs to change
+    assert (membership.department, membership.job_role) == (department, job_role)
+    assert membership.line_manager == department_lead
     learner.refresh_from_db()
     assert learner.get_full_name() == "Amina Okafor-Bello"
+    request = MembershipRequest.objects.get(user=learner)
+    assert (request.department, request.job_role, request.reason, request.status) == (
+        finance,
+        analyst,
+        "Moved on 1 March",
+        MembershipRequest.Status.PENDING,
+    )
+    html = client.get(reverse("profile")).content.decode()
+    assert "will check the change to your department and job role" in html
+    assert "You asked to change your department to <strong>Finance (FIN)</strong>" in html
+
+
+@pytest.mark.django_db
+def test_saving_the_same_place_asks_for_nothing(client, learner, department, job_role):
+    client.force_login(learner)
+
+    client.post(
+        reverse("profile"),
+        {"first_name": "Amina", "department": department.pk, "job_role": job_role.pk},
+    )
+
+    assert MembershipRequest.objects.filter(user=learner).count() == 0
     assert "Your details have been saved." in client.get(reverse("profile")).content.decode()
 
 
 @pytest.mark.django_db
-def test_person_without_a_membership_gets_one_when_they_save(client):
+def test_a_newer_correction_replaces_the_pending_one(client, learner):
+    first, second = JobRoleFactory(name="Planner"), JobRoleFactory(name="Data analyst")
+    client.force_login(learner)
+
+    for role in (first, second):
+        client.post(reverse("profile"), {"first_name": "Amina", "job_role": role.pk})
+
+    statuses = list(
+        MembershipRequest.objects.filter(user=learner)
+        .order_by("created_at", "pk")
+        .values_list("job_role__name", "status")
+    )
+    assert statuses == [("Planner", "withdrawn"), ("Data analyst", "pending")]
+
+
+@pytest.mark.django_db
+def test_person_without_a_membership_asks_for_one(client):
     person = make_person()
     role = JobRoleFactory()
     client.force_login(person)
 
     client.post(reverse("profile"), {"first_name": "Lars", "job_role": role.pk})
 
-    assert Membership.objects.get(user=person).job_role == role
+    assert not Membership.objects.filter(user=person).exists()
+    assert MembershipRequest.objects.get(user=person).job_role == role
 
 
 @pytest.mark.django_db
