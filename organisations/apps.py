@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 _MANAGE_ORGANISATION = [
     f"organisations.{action}_{model}"
-    for model in ("department", "jobrole", "membership")
+    for model in ("department", "jobrole", "membership", "departmentlead")
     for action in ("add", "change", "delete", "view")
 ]
 

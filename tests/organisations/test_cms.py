@@ -4,8 +4,9 @@ import pytest
 from wagtail.models import ModelLogEntry
 
 from accounts.models import SecurityPolicy
-from organisations.models import Department, Membership
-from tests.factories import make_person
+from accounts.roles import Role
+from organisations.models import Department, DepartmentLead, Membership
+from tests.factories import DepartmentFactory, make_person
 
 
 @pytest.mark.django_db
@@ -83,3 +84,96 @@ def test_administrator_requires_mfa_for_cto_office_in_the_cms(client, administra
     policy.refresh_from_db()
     assert policy.require_mfa_for_cto_office is True
     assert policy.require_mfa_for_department_leads is False
+
+
+def audit_rows(action: str) -> list[tuple[int | None, dict, dict, str]]:
+    return [
+        (entry.user_id, entry.data["before"], entry.data["after"], entry.data["via"])
+        for entry in ModelLogEntry.objects.filter(action=action).order_by("pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_membership_edited_in_the_cms_is_audited_with_before_and_after(
+    client, administrator, learner, department, job_role, department_lead
+):
+    finance = DepartmentFactory(code="FIN", name="Finance")
+    membership = Membership.objects.get(user=learner)
+    client.force_login(administrator)
+    ModelLogEntry.objects.filter(action="lms.membership.change").delete()
+
+    response = client.post(
+        f"/cms/snippets/organisations/membership/edit/{membership.pk}/",
+        {
+            "user": learner.pk,
+            "department": finance.pk,
+            "job_role": job_role.pk,
+            "line_manager": department_lead.pk,
+            "employee_number": "E-1001",
+            "leaving_date": "",
+        },
+    )
+
+    assert response.status_code == 302
+    unchanged = {"job_role": str(job_role), "line_manager": str(department_lead)}
+    assert audit_rows("lms.membership.change") == [
+        (
+            administrator.pk,
+            {
+                **unchanged,
+                "department": str(department),
+                "employee_number": None,
+                "leaving_date": None,
+            },
+            {
+                **unchanged,
+                "department": str(finance),
+                "employee_number": "E-1001",
+                "leaving_date": None,
+            },
+            "Content management",
+        )
+    ]
+    membership.refresh_from_db()
+    assert (membership.department, membership.source) == (finance, "administrator")
+
+
+@pytest.mark.django_db
+def test_lead_scope_granted_and_withdrawn_in_the_cms_is_audited(client, administrator, department):
+    lead = make_person(roles=[Role.LEARNER, Role.DEPARTMENT_LEAD])
+    client.force_login(administrator)
+
+    created = client.post(
+        "/cms/snippets/organisations/departmentlead/add/",
+        {"user": lead.pk, "department": department.pk},
+    )
+    grant = DepartmentLead.objects.get(user=lead)
+    deleted = client.post(f"/cms/snippets/organisations/departmentlead/delete/{grant.pk}/")
+
+    assert (created.status_code, deleted.status_code) == (302, 302)
+    assert not DepartmentLead.objects.filter(user=lead).exists()
+    scope = {"user": str(lead), "department": "CRS"}
+    assert audit_rows("lms.lead_scope.grant") == [
+        (administrator.pk, {}, scope, "Content management")
+    ]
+    assert audit_rows("lms.lead_scope.revoke") == [
+        (administrator.pk, scope, {}, "Content management")
+    ]
+
+
+@pytest.mark.django_db
+def test_cms_refuses_a_second_grant_of_the_same_department(
+    client, administrator, department_lead, department
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        "/cms/snippets/organisations/departmentlead/add/",
+        {"user": department_lead.pk, "department": department.pk},
+    )
+
+    assert response.status_code == 200
+    assert DepartmentLead.objects.filter(user=department_lead).count() == 1
+    assert not ModelLogEntry.objects.filter(
+        action="lms.lead_scope.grant", user=administrator
+    ).exists()
