@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,6 +167,23 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ALLOWED_SIGNUP_DOMAINS = env_list("ACCOUNT_ALLOWED_SIGNUP_DOMAINS")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
+# Single sign-on (docs/decisions/0013-single-sign-on.md). Identity providers are rows that
+# administrators keep in the CMS (or IDENTITY_PROVIDERS_JSON at start-up); the adapter turns
+# them into allauth apps and applies their claims to the account and its membership.
+SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The organisation's provider has verified the address it asserts.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# An existing local account is joined only by identity.claims' own rule (the provider answers
+# for the address's domain), never by allauth matching an email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# allauth's provider sign-in starts with a POST from the sign-in page's buttons.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Accounts refuse a local password for these addresses and point to the provider instead.
+ACCOUNT_PASSWORD_SIGN_IN_REFUSAL = "identity.domains.provider_sign_in_for_email"
+IDENTITY_PROVIDERS_JSON = os.environ.get("IDENTITY_PROVIDERS_JSON", "")
 
 # allauth keeps its rate-limit counters in the cache; every process must share one.
 CACHES = {

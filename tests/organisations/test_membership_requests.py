@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from accounts.roles import Role
-from organisations.models import DepartmentLead, Membership, MembershipRequest, MembershipSource
+from organisations.models import DepartmentLead, Membership, MembershipSource
 from organisations.services import membership_request_create
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 from tests.mfa import activate_totp

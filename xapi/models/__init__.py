@@ -9,6 +9,7 @@ from xapi.models.statements import (
     Statement,
     StatementActivity,
     StatementAgent,
+    StatementOrigin,
     StatementTargetMatch,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "Statement",
     "StatementActivity",
     "StatementAgent",
+    "StatementOrigin",
     "StatementTargetMatch",
 ]

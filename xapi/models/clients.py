@@ -1,4 +1,5 @@
-"""LRS clients: Basic-auth key and secret (stored hashed) with scopes."""
+"""LRS clients: Basic-auth key and secret (stored hashed) with scopes, and the evidence an
+administrator trusts them to send."""
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -16,12 +17,28 @@ SCOPES = (
 )
 SCOPE_NAMES = {name for name, _ in SCOPES}
 
+# Evidence that claims an authority the sender must hold: a line manager's validation, or an
+# assessor's judgement (a knowledge check passed at a level). The platform's own statements
+# carry both; a client carries only those an administrator trusts it with.
+TRUSTED_EVIDENCE = (
+    ("validation", "Manager validations"),
+    ("assessment", "Assessed levels (knowledge checks passed at a level)"),
+)
+TRUSTED_EVIDENCE_NAMES = frozenset(name for name, _ in TRUSTED_EVIDENCE)
+
 
 class LrsClient(models.Model):
     name = models.CharField(max_length=100, unique=True)
     key = models.CharField(max_length=100, unique=True, help_text="The Basic-auth user name.")
     secret_hash = models.CharField(max_length=256, editable=False)
     scopes = models.JSONField(default=list, help_text="Scope names, e.g. all or statements/write.")
+    trusted_evidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Kinds of evidence that claim authority which this client may send: "
+        "validation, assessment. Such statements from a client not trusted for them are stored "
+        "but are not evidence of a level.",
+    )
     is_active = models.BooleanField(default=True)
     last_version = models.CharField(
         max_length=5,

@@ -3,6 +3,14 @@
 from django.db import models
 
 
+class StatementOrigin(models.TextChoices):
+    """Who stored a statement: the platform itself, an LRS client, or a pull from another LRS."""
+
+    PLATFORM = "platform", "This platform"
+    CLIENT = "client", "LRS client"
+    PULLED = "pulled", "Pulled from another LRS"
+
+
 class Statement(models.Model):
     # A sequence gives a total order for paging ("more" links) that never skips a statement.
     seq = models.BigAutoField(primary_key=True)
@@ -18,6 +26,16 @@ class Statement(models.Model):
     client = models.ForeignKey(
         "xapi.LrsClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Recorded when stored, never read from the statement's own (client-written) JSON: the
+    # client column empties when a client is deleted, and a pulled statement names whatever
+    # authority the other LRS wrote.
+    origin = models.CharField(
+        max_length=10, choices=StatementOrigin.choices, default=StatementOrigin.PLATFORM
+    )
+    # The kinds of authority-claiming evidence (xapi.models.clients.TRUSTED_EVIDENCE) the
+    # client was trusted with when it stored this statement. Trust is judged once, at storing,
+    # so a statement's standing, and every report built on it, never changes afterwards.
+    trusted_evidence = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [
