@@ -13,6 +13,7 @@ import pytest
 
 from accounts.models import SecurityPolicy
 from courses.models import CourseIndexPage, HomePage
+from organisations.services import membership_request_create
 
 LOGIN, HOME, CMS = "/accounts/login/?next=", "/", "/cms/"
 PERSONAS = [
@@ -50,6 +51,11 @@ PAGES = {
     "/accounts/password/change/": SIGNED_IN,
     "/accounts/2fa/": SIGNED_IN,
     "/profile/": SIGNED_IN,
+    # Corrections to a person's department or job role: everyone has a (possibly empty) list;
+    # the learner's correction is decided only by their line manager (the department lead
+    # here) or an administrator; for anyone else it does not exist.
+    "/people/corrections/": SIGNED_IN,
+    "/people/corrections/{correction}/": row(LOGIN, 404, 404, 200, 404, 200),
     "/courses/": EVERYONE,
     "/courses/data-basics/": EVERYONE,
     # Lessons are for enrolled learners; others are sent to the course page to enrol.
@@ -107,6 +113,8 @@ PAGES = {
     "/cms/snippets/organisations/department/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/organisations/jobrole/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/organisations/membership/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/organisations/departmentlead/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/organisations/departmentlead/add/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/xapi/lrsclient/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/xapi/lrsclient/add/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/xapi/forwardingendpoint/": row(LOGIN, 403, CMS, 403, 403, 200),
@@ -136,6 +144,12 @@ def test_permission_matrix(request, client, people, path, persona, expected):
     if path.startswith("/reports/"):
         request.getfixturevalue("requirements")
         request.getfixturevalue("other_department")
+    if "{correction}" in path:
+        correction = membership_request_create(
+            user=people["learner"],
+            department=request.getfixturevalue("other_department"),
+            job_role=None,
+        )
     if people[persona] is not None:
         client.force_login(people[persona])
 
@@ -145,6 +159,7 @@ def test_permission_matrix(request, client, people, path, persona, expected):
         "framework": framework.pk,
         "catalogue": CourseIndexPage.objects.get().pk,
         "home": HomePage.objects.get().pk,
+        "correction": correction.pk if "{correction}" in path else 0,
     }
     path = path.format(**ids)
     if isinstance(expected, str):
