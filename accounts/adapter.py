@@ -1,9 +1,37 @@
-"""allauth adapter: who may sign up, and with which email domains."""
+"""allauth adapter: who may sign up, with which email domains, and who never gets a password."""
+
+from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class SignInElsewhere:
+    """An address whose staff sign in through the organisation's identity provider."""
+
+    provider_name: str
+    login_url: str
+    domain: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Staff with an @{self.domain} email address sign in with {self.provider_name}. "
+            "They do not have a password on this service."
+        )
+
+
+def sign_in_elsewhere(email: str, request: HttpRequest | None = None) -> SignInElsewhere | None:
+    """The identity provider that answers for this address, if any. Accounts knows nothing of
+    identity providers: the callable named by ACCOUNT_PASSWORD_SIGN_IN_REFUSAL does."""
+    lookup = getattr(settings, "ACCOUNT_PASSWORD_SIGN_IN_REFUSAL", "")
+    if not lookup or "@" not in (email or ""):
+        return None
+    return import_string(lookup)(email, request)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,3 +49,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 + "."
             )
         return email
+
+    def clean_password(self, password: str, user=None) -> str:
+        # Setting, changing or resetting the password of an existing account (signup refuses
+        # such an address on its email field instead).
+        if user is not None and user.pk is not None:
+            elsewhere = sign_in_elsewhere(user.email, self.request)
+            if elsewhere is not None:
+                raise forms.ValidationError(elsewhere.message)
+        return super().clean_password(password, user=user)

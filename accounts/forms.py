@@ -1,11 +1,13 @@
 """Forms for accounts: clearer labels and messages than allauth's, and a name at signup."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.adapter import SignInElsewhere, sign_in_elsewhere
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_roles_set
@@ -26,6 +28,8 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
+    # Set when the address belongs to staff who sign in with the organisation's provider.
+    sign_in_elsewhere: SignInElsewhere | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +43,13 @@ class SignupForm(AllauthSignupForm):
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
 
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.sign_in_elsewhere = sign_in_elsewhere(email, getattr(self, "request", None))
+        if self.sign_in_elsewhere is not None:
+            raise forms.ValidationError(self.sign_in_elsewhere.message)
+        return email
+
     def save(self, request: HttpRequest) -> User:
         # The user, their email address and their role are one record: all or nothing.
         with transaction.atomic():
@@ -49,6 +60,8 @@ class SignupForm(AllauthSignupForm):
 
 
 class LoginForm(AllauthLoginForm):
+    sign_in_elsewhere: SignInElsewhere | None = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         login = self.fields["login"]
@@ -65,3 +78,22 @@ class LoginForm(AllauthLoginForm):
         password.error_messages["required"] = "Enter your password"
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
+
+    def clean(self):
+        # Refused before any password is checked: such staff have no password here, and a
+        # password set before the provider was configured must not keep working.
+        self.sign_in_elsewhere = sign_in_elsewhere(self.cleaned_data.get("login", ""), self.request)
+        if self.sign_in_elsewhere is not None:
+            raise forms.ValidationError(self.sign_in_elsewhere.message)
+        return super().clean()
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    sign_in_elsewhere: SignInElsewhere | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        self.sign_in_elsewhere = sign_in_elsewhere(email)
+        if self.sign_in_elsewhere is not None:
+            raise forms.ValidationError(self.sign_in_elsewhere.message)
+        return super().clean_email()

@@ -11,6 +11,10 @@ from accounts.selectors import user_role_names
 
 CMS_PREFIX = "/cms/"
 
+# Set for a session whose sign-in the organisation's identity provider says used a second
+# factor (its amr or acr); that satisfies the MFA policy as allauth's own MFA would.
+MFA_BY_IDENTITY_PROVIDER_SESSION_KEY = "accounts.mfa_by_identity_provider"
+
 # Paths a person must still reach while they have no second factor.
 ALLOWED_PREFIXES = (
     "/accounts/2fa/",
@@ -38,6 +42,8 @@ class RequireMfaMiddleware:
             return False
         required = SecurityPolicy.load(request_or_site=request).roles_requiring_mfa()
         if not required or required.isdisjoint(user_role_names(user)):
+            return False
+        if request.session.get(MFA_BY_IDENTITY_PROVIDER_SESSION_KEY):
             return False
         return not is_mfa_enabled(user)
 

@@ -13,3 +13,10 @@ class IdentityConfig(AppConfig):
             f"identity.{action}_identityprovider" for action in ("add", "change", "delete", "view")
         ],
     }
+
+    def ready(self) -> None:
+        from allauth.account.signals import user_logged_in
+
+        from identity.signals import session_mfa_from_identity_provider
+
+        user_logged_in.connect(session_mfa_from_identity_provider, dispatch_uid="identity_mfa")

@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
+    # Single sign-on's checked callbacks first, so they answer instead of allauth's.
+    path("accounts/", include("identity.urls")),
     path("accounts/", include("allauth.urls")),
     # The CMS signs people in through allauth's login, where MFA and rate limits apply.
     path(

@@ -146,7 +146,11 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -182,8 +186,30 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # allauth's provider sign-in starts with a POST from the sign-in page's buttons.
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # Accounts refuse a local password for these addresses and point to the provider instead.
-ACCOUNT_PASSWORD_SIGN_IN_REFUSAL = "identity.domains.provider_sign_in_for_email"
+ACCOUNT_PASSWORD_SIGN_IN_REFUSAL = "identity.domains.provider_sign_in_for_email"  # noqa: S105
 IDENTITY_PROVIDERS_JSON = os.environ.get("IDENTITY_PROVIDERS_JSON", "")
+
+
+def saml_libraries_problem() -> str:
+    """Why SAML sign-in cannot run here, or "" when python3-saml and xmlsec load."""
+    try:
+        # xmlsec refuses to load beside an lxml built on another libxml2 (docs/decisions/0014).
+        import onelogin.saml2.auth  # noqa: F401
+        import xmlsec  # noqa: F401
+    except Exception as problem:  # xmlsec raises its own error type, not ImportError
+        return f"SAML 2.0 sign-in is unavailable on this server: {problem}"
+    return ""
+
+
+# SAML 2.0 sign-in (docs/decisions/0014-saml.md): allauth's saml provider, with our provider
+# class keeping the assertion's authentication context for the MFA policy.
+SAML_SIGN_IN_UNAVAILABLE = saml_libraries_problem()
+SAML_SIGN_IN_AVAILABLE = not SAML_SIGN_IN_UNAVAILABLE
+if SAML_SIGN_IN_AVAILABLE:
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("allauth.socialaccount") + 1, "allauth.socialaccount.providers.saml"
+    )
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "identity.saml.IdentitySAMLProvider"}}
 
 # allauth keeps its rate-limit counters in the cache; every process must share one.
 CACHES = {
