@@ -5,14 +5,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev assets migrate seed serve lint format bench clean
+.PHONY: run test test-system-packages install install-dev assets migrate seed serve lint format bench clean
 
 run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev assets ## Install and run every test (browser tests need /usr/bin/chromium)
+test: install-dev assets test-system-packages ## Install and run every test (browser tests need /usr/bin/chromium)
 	$(BIN)/pytest
+
+# The SAML test identity provider (pysaml2) signs with Debian's xmlsec1 binary. The site itself
+# never needs it: python3-saml's xmlsec wheel carries its own library.
+test-system-packages:
+	@command -v xmlsec1 >/dev/null || { \
+	  echo "== installing xmlsec1 for the SAML test identity provider"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q xmlsec1 >/dev/null 2>&1 \
+	    || { $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q xmlsec1 >/dev/null; }; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
