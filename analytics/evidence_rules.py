@@ -5,15 +5,24 @@ A statement counts only when it names a person of this platform (an account unde
 whose name is a learner pseudonym in canonical UUID form) and a competency of this platform (its
 activity IRI, ending in the competency's canonical UUID). Anything else, however close, is not
 evidence: pseudonyms and IRIs are identifiers, compared as written.
+
+Evidence that claims an authority (a line manager's validation; an assessor's judgement, that
+is a knowledge check passed at a level) counts only when the platform stored it itself or the
+LRS client that sent it was trusted for that kind when it did (xapi.models.clients). Anything
+else is stored by the LRS but is evidence of nothing: ranked even as the weakest kind, it would
+still let any client overwrite a person's own self-assessment.
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 
 from competencies.proficiency import Source
+from xapi.models.clients import TRUSTED_EVIDENCE_NAMES
+from xapi.models.statements import StatementOrigin
 from xapi.validation.primitives import parse_timestamp
 from xapi.vocab import (
     VERB_ANSWERED,
@@ -30,6 +39,20 @@ from xapi.vocab import (
 # a mistake in the sending system, not evidence (and would not fit the reporting store).
 LEVEL_LIMIT = 100
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+# The kind of trust (xapi.models.clients.TRUSTED_EVIDENCE) each authority-claiming source needs.
+TRUST_NEEDED = {Source.VALIDATION: "validation", Source.CHECK: "assessment"}
+
+
+def trusted_kinds(origin: str, trusted_evidence: object) -> frozenset[str]:
+    """The authority-claiming evidence a stored statement may carry, from its row's record of
+    who stored it: all of it from the platform, what its client was trusted with otherwise."""
+    if origin == StatementOrigin.PLATFORM:
+        return TRUSTED_EVIDENCE_NAMES
+    if not isinstance(trusted_evidence, list):
+        return frozenset()
+    return TRUSTED_EVIDENCE_NAMES.intersection(trusted_evidence)
 
 
 @dataclass(frozen=True)
@@ -76,8 +99,9 @@ def pseudonym_in(statement: dict) -> str | None:
     return name if _CANONICAL_UUID.fullmatch(name) else None
 
 
-def evidence_in(statement: dict) -> list[Record]:
-    """What one statement says about someone's level, if anything."""
+def evidence_in(statement: dict, *, trusted: Collection[str]) -> list[Record]:
+    """What one statement says about someone's level, if anything. `trusted`: the kinds of
+    authority-claiming evidence its sender was trusted with (see trusted_kinds)."""
     name = pseudonym_in(statement)
     if name is None:
         return []  # only people of this platform can be placed in its organisation
@@ -102,8 +126,12 @@ def evidence_in(statement: dict) -> list[Record]:
         # "I don't know" is evidence too: it replaces an earlier self-assessment.
         return [record(target, level, Source.SELF)] if target else []
     if verb == verb_validated():
+        if TRUST_NEEDED[Source.VALIDATION] not in trusted:
+            return []
         return [record(target, level, Source.VALIDATION)] if target and level is not None else []
     if verb == VERB_PASSED and result.get("success", True) and level is not None:
+        if TRUST_NEEDED[Source.CHECK] not in trusted:
+            return []
         others = activities.get("other")
         return [
             record(competency, level, Source.CHECK)

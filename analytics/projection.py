@@ -18,7 +18,13 @@ from typing import NamedTuple
 from django.db import connection, transaction
 
 from analytics import projection_sql, rebuild_sql
-from analytics.evidence_rules import Record, evidence_in, evidence_verbs, pseudonym_in
+from analytics.evidence_rules import (
+    Record,
+    evidence_in,
+    evidence_verbs,
+    pseudonym_in,
+    trusted_kinds,
+)
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
@@ -57,7 +63,12 @@ def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
         gone = Evidence.objects.filter(statement_id__in=voided)
         affected |= set(gone.values_list("learner_id", "competency_id"))
         gone.delete()
-    records = [r for s in candidates if not s.voided for r in evidence_in(s.data)]
+    records = [
+        r
+        for s in candidates
+        if not s.voided
+        for r in evidence_in(s.data, trusted=trusted_kinds(s.origin, s.trusted_evidence))
+    ]
     resolver = Resolver()
     resolver.prepare(records)
     rows = list(resolver.rows(records))
@@ -93,12 +104,16 @@ def rebuild_in_python(*, chunk: int = 20000) -> int:
         batch = list(
             Statement.objects.filter(seq__gt=last, verb_id__in=verbs, voided=False)
             .order_by("seq")
-            .values_list("seq", "data")[:chunk]
+            .values_list("seq", "data", "origin", "trusted_evidence")[:chunk]
         )
         if not batch:
             break
         last = batch[-1][0]
-        records = [r for _, data in batch for r in evidence_in(data)]
+        records = [
+            r
+            for _, data, origin, trusted in batch
+            for r in evidence_in(data, trusted=trusted_kinds(origin, trusted))
+        ]
         resolver.prepare(records)
         rows = list(resolver.rows(records))
         _write(Evidence, EVIDENCE_COLUMNS, rows)

@@ -13,8 +13,9 @@ import json
 from django.conf import settings
 from django.db import connection
 
-from analytics.evidence_rules import LEVEL_LIMIT, competency_iri_prefix
+from analytics.evidence_rules import LEVEL_LIMIT, TRUST_NEEDED, competency_iri_prefix
 from competencies.proficiency import Source
+from xapi.models.statements import StatementOrigin
 from xapi.vocab import (
     VERB_ANSWERED,
     VERB_COMPLETED,
@@ -26,13 +27,16 @@ from xapi.vocab import (
 )
 
 # Every claim a statement makes: (statement, time, pseudonym, competency IRI, level, source),
-# one simple scan per kind. `{scope}` limits the statements read and `{learners}` the people
-# joined (everything for a rebuild, a batch otherwise). Pseudonyms and competency UUIDs are
+# one simple scan per kind. Validations and level-bearing check passes claim an authority:
+# they count from the platform, or from a client trusted for them when it stored them.
+# `{scope}` limits the statements read and `{learners}` the people joined (everything for a
+# rebuild, a batch otherwise). Pseudonyms and competency UUIDs are
 # matched as text against the canonical text of the stored UUIDs, which is both the rule
 # (identifiers compared as written) and far cheaper than testing each one with a pattern.
 _EVIDENCE_SELECT = """
 WITH stream AS NOT MATERIALIZED (
-    SELECT s.statement_id, s.timestamp AS occurred_at, s.verb_id, s.data
+    SELECT s.statement_id, s.timestamp AS occurred_at, s.verb_id, s.data, s.origin,
+           s.trusted_evidence
     FROM xapi_statement s
     WHERE {scope} AND NOT s.voided
       AND s.data->'actor'->'account'->>'homePage' = %(home_page)s
@@ -46,7 +50,9 @@ claims AS (
   UNION ALL
     SELECT statement_id, occurred_at, data, data->'object'->>'id',
            data->'result'->'extensions'->%(level_key)s, %(validation)s
-    FROM stream WHERE verb_id = %(validated)s
+    FROM stream
+    WHERE verb_id = %(validated)s
+      AND (origin = %(platform)s OR trusted_evidence @> %(trust_validation)s::jsonb)
   UNION ALL
     SELECT statement_id, occurred_at, data, other->>'id',
            data->'result'->'extensions'->%(level_key)s, %(check)s
@@ -57,6 +63,7 @@ claims AS (
     ) AS other
     WHERE verb_id = %(passed)s
       AND coalesce(data->'result'->'success', 'true'::jsonb) NOT IN ('false', 'null')
+      AND (origin = %(platform)s OR trusted_evidence @> %(trust_check)s::jsonb)
   UNION ALL
     SELECT statement_id, occurred_at, data, completed.key, completed.value, %(completion)s
     FROM stream
@@ -179,6 +186,9 @@ def claim_parameters() -> dict:
         "levels_key": extension_levels_claimed(),
         "self_category": json.dumps([{"id": category_self_assessment()}]),
         "level_limit": LEVEL_LIMIT,
+        "platform": StatementOrigin.PLATFORM.value,
+        "trust_validation": json.dumps([TRUST_NEEDED[Source.VALIDATION]]),
+        "trust_check": json.dumps([TRUST_NEEDED[Source.CHECK]]),
         "prefix": prefix,
         "prefix_length": len(prefix),
     }

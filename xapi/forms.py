@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from xapi.models.clients import SCOPES
+from xapi.models.clients import SCOPES, TRUSTED_EVIDENCE
 
 
 class LrsClientForm(WagtailAdminModelForm):
@@ -20,6 +20,15 @@ class LrsClientForm(WagtailAdminModelForm):
     scopes = forms.MultipleChoiceField(
         choices=SCOPES, widget=forms.CheckboxSelectMultiple, help_text="What this client may do."
     )
+    trusted_evidence = forms.MultipleChoiceField(
+        label="Trusted to send",
+        choices=TRUSTED_EVIDENCE,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Evidence that claims authority counts in reports only from this platform and "
+        "from clients trusted for it here. Statements of a kind not ticked are still stored, "
+        "but are not evidence of anyone's level.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,6 +43,9 @@ class LrsClientForm(WagtailAdminModelForm):
         if ":" in key:
             raise forms.ValidationError("The key cannot contain a colon.")
         return key
+
+    def clean_trusted_evidence(self) -> list[str]:
+        return sorted(self.cleaned_data["trusted_evidence"])
 
     def save(self, commit: bool = True):
         if self.cleaned_data.get("secret"):

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record, audit_snapshot
+from accounts.models import User
 from xapi.agents import statement_activity_refs, statement_agent_refs
 from xapi.comparison import statements_equivalent
 from xapi.models import (
@@ -20,7 +22,9 @@ from xapi.models import (
     Statement,
     StatementActivity,
     StatementAgent,
+    StatementOrigin,
 )
+from xapi.models.clients import TRUSTED_EVIDENCE_NAMES
 from xapi.signals import statements_stored
 from xapi.signatures import SIGNATURE_USAGE, check_signature
 from xapi.targeting import inherit_target_matches
@@ -57,6 +61,9 @@ def statements_store(
     with different content it raises StatementConflict. Every stored statement is queued for
     each enabled forwarding endpoint in the same transaction, except the endpoint it was
     pulled from (`source_endpoint_id`), so that nothing is sent back where it came from.
+
+    Each row records who stored it: the client, a pull, or (neither given) the platform itself,
+    with the evidence the client was trusted to send at this moment.
     """
     attachments = dict(attachments or {})
     for index, statement in enumerate(statements):
@@ -91,7 +98,11 @@ def statements_store(
             fresh.append(_prepared(statement, statement_id, stored_at, authority, version))
         if fresh:
             _insert(
-                fresh, client=client, attachments=attachments, skip_endpoint_id=source_endpoint_id
+                fresh,
+                client=client,
+                pulled=source_endpoint_id is not None,
+                attachments=attachments,
+                skip_endpoint_id=source_endpoint_id,
             )
     return ids
 
@@ -132,9 +143,14 @@ def _insert(
     prepared: list[dict],
     *,
     client: LrsClient | None,
+    pulled: bool,
     attachments: dict[str, AttachmentPart],
     skip_endpoint_id: int | None,
 ) -> None:
+    if client is not None:
+        origin, trusted = StatementOrigin.CLIENT, sorted(client.trusted_evidence)
+    else:
+        origin, trusted = (StatementOrigin.PULLED if pulled else StatementOrigin.PLATFORM), []
     rows = []
     for data in prepared:
         target = data["object"]
@@ -151,6 +167,8 @@ def _insert(
                 timestamp=parse_timestamp(data["timestamp"], "timestamp"),
                 stored=parse_timestamp(data["stored"], "stored"),
                 client=client,
+                origin=origin,
+                trusted_evidence=trusted,
             )
         )
     Statement.objects.bulk_create(rows)
@@ -304,21 +322,76 @@ def _check_attachments(statement: dict, parts: dict[str, AttachmentPart], path: 
             check_signature(statement, attachment, part.content, where)
 
 
+def lrs_client_snapshot(client: LrsClient | None) -> dict:
+    """What the audit trail keeps of a client: never its secret or the secret's hash."""
+    if client is None:
+        return {}
+    return {
+        **audit_snapshot(client, ("name", "key")),
+        "scopes": [str(scope) for scope in client.scopes],
+        "trusted_evidence": [str(kind) for kind in client.trusted_evidence],
+        "is_active": client.is_active,
+    }
+
+
+def lrs_client_audit(
+    *,
+    client: LrsClient,
+    before: dict,
+    actor: User | None = None,
+    via: str = "",
+    secret_changed: bool = False,
+    deleted: bool = False,
+) -> None:
+    """Record a change to a client made here or in the CMS, if anything changed."""
+    after = {} if deleted else lrs_client_snapshot(client)
+    if secret_changed:
+        after["secret_changed"] = True  # that it changed, never what it is
+    if after != before:
+        audit_record(
+            instance=client,
+            action="lms.lrs_client.change",
+            actor=actor,
+            before=before,
+            after=after,
+            via=via,
+        )
+
+
 @transaction.atomic
 def lrs_client_upsert(
-    *, name: str, key: str, secret: str, scopes: Sequence[str]
+    *,
+    name: str,
+    key: str,
+    secret: str,
+    scopes: Sequence[str],
+    trusted_evidence: Sequence[str] | None = None,
+    actor: User | None = None,
+    via: str = "",
 ) -> tuple[LrsClient, bool]:
-    """Create an LRS client, or update the one with this name (idempotent on name)."""
+    """Create an LRS client, or update the one with this name (idempotent on name).
+    `trusted_evidence` None keeps an existing client's trust (none for a new one). Audited."""
     if not key or ":" in key:
         raise ValueError("The key must be non-empty and contain no colon.")
     if len(secret) < 8:
         raise ValueError("The secret must be at least 8 characters long.")
+    unknown = set(trusted_evidence or ()) - TRUSTED_EVIDENCE_NAMES
+    if unknown:
+        raise ValueError(f"Unknown kinds of trusted evidence: {', '.join(sorted(unknown))}.")
     client = LrsClient.objects.filter(name=name).first()
     created = client is None
+    before = lrs_client_snapshot(client)
     if created:
         client = LrsClient(name=name)
+    secret_changed = created or not client.check_secret(secret)
     client.key, client.scopes, client.is_active = key, list(scopes), True
-    client.set_secret(secret)
+    if trusted_evidence is not None:
+        client.trusted_evidence = sorted(set(trusted_evidence))
+    if secret_changed:
+        client.set_secret(secret)
     client.full_clean()
     client.save()
+    lrs_client_audit(
+        client=client, before=before, actor=actor, via=via, secret_changed=secret_changed
+    )
     return client, created

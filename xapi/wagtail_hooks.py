@@ -1,6 +1,7 @@
 """CMS screens under "Learning records": LRS clients, forwarding endpoints and their outbox."""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -8,10 +9,25 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from xapi.forms import ForwardingEndpointForm, LrsClientForm, OutboxEntryForm
 from xapi.models import ForwardingEndpoint, LrsClient, OutboxEntry
+from xapi.models.clients import TRUSTED_EVIDENCE
+from xapi.services import lrs_client_audit, lrs_client_snapshot
+
+_TRUSTED_LABELS = dict(TRUSTED_EVIDENCE)
+
+
+def _trusted_text(client: LrsClient) -> str:
+    kinds = [_TRUSTED_LABELS.get(kind, kind) for kind in client.trusted_evidence]
+    return ", ".join(kinds) or "Nothing that claims authority"
 
 
 class ShortTextColumn(Column):
@@ -28,14 +44,60 @@ def _count(entries) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# Saving in the CMS is audited in the same transaction as the save (the views wrap
+# save_instance and delete_action in one), with the person signed in as the actor.
+
+
+class LrsClientCreateView(CreateView):
+    def save_instance(self):
+        client = super().save_instance()
+        lrs_client_audit(
+            client=client, before={}, actor=self.request.user, via="CMS", secret_changed=True
+        )
+        return client
+
+
+class LrsClientEditView(EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Taken before the form writes into the object.
+        self.audit_before = lrs_client_snapshot(self.object)
+        self.secret_hash_before = self.object.secret_hash
+
+    def save_instance(self):
+        client = super().save_instance()
+        lrs_client_audit(
+            client=client,
+            before=self.audit_before,
+            actor=self.request.user,
+            via="CMS",
+            secret_changed=client.secret_hash != self.secret_hash_before,
+        )
+        return client
+
+
+class LrsClientDeleteView(DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            before = lrs_client_snapshot(self.object)
+            lrs_client_audit(
+                client=self.object, before=before, actor=self.request.user, via="CMS", deleted=True
+            )
+            super().delete_action()
+
+
 class LrsClientViewSet(SnippetViewSet):
     model = LrsClient
     icon = "key"
     menu_label = "LRS clients"
+    add_view_class = LrsClientCreateView
+    edit_view_class = LrsClientEditView
+    delete_view_class = LrsClientDeleteView
     list_display = [
         "name",
         "key",
         Column("scopes", label="Scopes", accessor=lambda client: ", ".join(client.scopes)),
+        Column("trusted_evidence", label="Trusted to send", accessor=_trusted_text),
         BooleanColumn("is_active", label="Active"),
         DateColumn("created_at", label="Created"),
     ]
@@ -46,6 +108,7 @@ class LrsClientViewSet(SnippetViewSet):
             FieldPanel("key"),
             FieldPanel("secret"),
             FieldPanel("scopes"),
+            FieldPanel("trusted_evidence"),
             FieldPanel("is_active"),
         ],
         base_form_class=LrsClientForm,

@@ -19,8 +19,9 @@ from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
 from tests.analytics.markers import rebuild_on_several_connections
+from tests.factories import ForwardingEndpointFactory
 from xapi.models import LearnerIdentity
-from xapi.services import statements_store
+from xapi.services import lrs_client_upsert, statements_store
 from xapi.vocab import (
     VERB_ANSWERED,
     VERB_COMPLETED,
@@ -146,6 +147,31 @@ def iris(framework):
     return [c.iri for c in Competency.objects.order_by("code")[:3]]
 
 
+def client_trusted_with(name: str, trusted: list[str]):
+    client, _ = lrs_client_upsert(
+        name=name,
+        key=name,
+        secret="secret-of-" + name,
+        scopes=["statements/write"],
+        trusted_evidence=trusted,
+    )
+    return client
+
+
+@pytest.fixture
+def storers(db):
+    """Every way a statement is stored, as statements_store's arguments: the platform, clients
+    trusted with nothing, validations, assessments or both, and a pull from another LRS."""
+    return [
+        {"client": None},
+        {"client": client_trusted_with("untrusted", [])},
+        {"client": client_trusted_with("validations", ["validation"])},
+        {"client": client_trusted_with("assessments", ["assessment"])},
+        {"client": client_trusted_with("both", ["assessment", "validation"])},
+        {"client": None, "source_endpoint_id": ForwardingEndpointFactory().pk},
+    ]
+
+
 @pytest.mark.django_db
 def test_only_this_sites_people_and_competencies_in_canonical_form_count(identities, iris):
     person = identities[0]
@@ -252,6 +278,67 @@ def test_at_the_same_instant_the_higher_level_counts_as_the_later(identities, ir
     }
 
 
+@pytest.mark.django_db
+def test_authority_is_claimed_only_from_the_platform_or_a_client_trusted_for_it(iris, storers):
+    """Each storer sends the same four kinds of evidence, each about a person of its own."""
+    people = []
+    for n, storer in enumerate(storers):
+        user = User.objects.create_user(email=f"stored{n}@example.org", password="x")
+        identity = LearnerIdentity.objects.create(user=user)
+        people.append(identity.pk)
+        who = actor(identity)
+        statements_store(
+            statements=[
+                validation(who, iris[0], 3),
+                check(who, [iris[1]], 2),
+                completion(who, {iris[2]: 1}),
+                self_assessment(who, iris[2], 4),
+            ],
+            **storer,
+        )
+
+    found = {
+        n: sorted(row[3] for row in evidence_rows() if row[0] == learner)
+        for n, learner in enumerate(people)
+    }
+    plain = [Source.COMPLETION.value, Source.SELF.value]
+    assert found == {
+        0: sorted([*plain, Source.VALIDATION.value, Source.CHECK.value]),  # the platform
+        1: plain,  # a client trusted with nothing
+        2: sorted([*plain, Source.VALIDATION.value]),
+        3: sorted([*plain, Source.CHECK.value]),
+        4: sorted([*plain, Source.VALIDATION.value, Source.CHECK.value]),
+        5: plain,  # pulled from another LRS
+    }
+    validated = Proficiency.objects.filter(source=Source.VALIDATION.value)
+    assert sorted(validated.values_list("learner_id", flat=True)) == [
+        people[0],
+        people[2],
+        people[4],
+    ]
+
+
+@pytest.mark.django_db
+def test_trust_given_later_does_not_change_what_was_stored_before(identities, iris, storers):
+    untrusted = storers[1]["client"]
+    statements_store(statements=[validation(actor(identities[0]), iris[0], 3)], client=untrusted)
+    untrusted.trusted_evidence = ["validation"]
+    untrusted.save()
+    statements_store(statements=[validation(actor(identities[1]), iris[0], 2)], client=untrusted)
+
+    rebuild()
+
+    assert [(row[0], row[2], row[3]) for row in evidence_rows()] == [
+        (identities[1].pk, 2, Source.VALIDATION.value)
+    ]
+
+
+def store_stream(batches: list[list[dict]], storers: list[dict]) -> None:
+    """Each batch stored by the next storer in turn, so every rule of trust is exercised."""
+    for n, batch in enumerate(batches):
+        statements_store(statements=batch, **storers[n % len(storers)])
+
+
 def random_stream(identities, iris, seed: int) -> list[list[dict]]:
     """Batches of mixed statements, with times drawn from few instants so ties happen, some
     statements later voided, and some about nobody the platform knows."""
@@ -285,9 +372,8 @@ def random_stream(identities, iris, seed: int) -> list[list[dict]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris, seed):
-    for batch in random_stream(identities, iris, seed):
-        statements_store(statements=batch, client=None)
+def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris, storers, seed):
+    store_stream(random_stream(identities, iris, seed), storers)
     incremental = (evidence_rows(), proficiency_rows())
     assert incremental[0], "the stream should leave evidence"
 
@@ -306,10 +392,11 @@ def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris
 # Committed statements and no transaction around the rebuild: PostgreSQL's rebuild then
 # projects slices of the stream on several connections at once.
 @rebuild_on_several_connections
-def test_a_rebuild_on_several_connections_gives_the_incremental_store(identities, iris, settings):
+def test_a_rebuild_on_several_connections_gives_the_incremental_store(
+    identities, iris, storers, settings
+):
     settings.ANALYTICS_REBUILD_WORKERS = 3
-    for batch in random_stream(identities, iris, seed=4):
-        statements_store(statements=batch, client=None)
+    store_stream(random_stream(identities, iris, seed=4), storers)
     incremental = (evidence_rows(), proficiency_rows())
     assert incremental[0], "the stream should leave evidence"
 
@@ -319,9 +406,8 @@ def test_a_rebuild_on_several_connections_gives_the_incremental_store(identities
 
 
 @pytest.mark.django_db
-def test_stored_levels_follow_the_reference_rule(identities, iris):
-    for batch in random_stream(identities, iris, seed=7):
-        statements_store(statements=batch, client=None)
+def test_stored_levels_follow_the_reference_rule(identities, iris, storers):
+    store_stream(random_stream(identities, iris, seed=7), storers)
     evidence: dict[tuple, list] = {}
     for learner, competency, level, source, occurred_at, _ in evidence_rows():
         item = EvidenceItem(Source(source), level, occurred_at)
