@@ -25,6 +25,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "lms.account.deactivate": "Account deactivated",
     "lms.account.reactivate": "Account reactivated",
     "lms.account.create": "Account created",
+    "lms.account.email_change": "Account email address changed",
     "lms.learner.erase": "Learner erased",
     "lms.security_policy.change": "Security policy changed",
     "lms.lrs_client.change": "LRS client changed",
