@@ -16,7 +16,12 @@ class IdentityConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
-        from identity.signals import session_mfa_from_identity_provider
+        from identity.signals import (
+            identity_providers_from_environment,
+            session_mfa_from_identity_provider,
+        )
 
         user_logged_in.connect(session_mfa_from_identity_provider, dispatch_uid="identity_mfa")
+        post_migrate.connect(identity_providers_from_environment, sender=self)

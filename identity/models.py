@@ -1,5 +1,6 @@
 """The organisation's identity providers (OpenID Connect or SAML 2.0) and what their claims mean."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -76,6 +77,20 @@ class IdentityProvider(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_protocol_display()})"
+
+    def clean(self) -> None:
+        if self.protocol == self.Protocol.OIDC:
+            errors = {}
+            if not self.issuer_url:
+                errors["issuer_url"] = (
+                    "Enter the issuer, for example https://login.city.example.gov."
+                )
+            if not self.client_id:
+                errors["client_id"] = "Enter the client ID the identity provider gave this service."
+            if not self.client_secret_encrypted:
+                errors["client_secret"] = "Enter the client secret the identity provider gave."  # noqa: S105
+            if errors:
+                raise ValidationError(errors)
 
     def domains(self) -> list[str]:
         return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]

@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tests build the site from scratch and must not depend on the developer's media folder.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 LOGGING["root"]["level"] = "WARNING"
+# Identity providers in a developer's environment must not appear in the test database.
+IDENTITY_PROVIDERS_JSON = ""
