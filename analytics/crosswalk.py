@@ -49,17 +49,39 @@ def crosswalk_report(other: str = DIGCOMP, *, force: bool = False) -> CrosswalkR
 def crosswalk_compute(
     inputs: dict, crosswalk: pd.DataFrame, threshold: int, *, other: str
 ) -> CrosswalkReport:
-    """Pure: frames in, the suppressed crosswalk grid out (titles are filled in by the caller)."""
+    """Pure: frames in, the suppressed crosswalk grid out (titles are filled in by the caller).
+
+    Counted only over the department x competency groups the primary grid shows. A DigComp
+    competence made of two of ours would otherwise carry a hidden group's figures beside a
+    shown one's, and the difference would give the hidden group away; so a department's cell
+    is hidden when any of its parts is, and the totals add up shown parts only."""
+    smallest = frames.smallest_shown(threshold)
     gaps = frames.learner_gaps(inputs["people"], inputs["targets"], inputs["proficiency"])
     if crosswalk.empty or gaps.empty:
         empty = pd.DataFrame(columns=["department", "competency", *frames.GROUP_METRICS])
         empty["suppressed"] = pd.Series(dtype=bool)
         return CrosswalkReport(other, OTHER_FRAMEWORKS[other], threshold, empty, empty, {}, {})
+    cell = ["department", "competency"]
+    primary = frames.group_summary(gaps, cell)
+    primary = frames.suppress(primary, smallest, totals_along=[["competency"]])
+    hidden_parts = (
+        primary.loc[primary["suppressed"], cell]
+        .merge(crosswalk, on="competency")
+        .drop(columns="competency")
+        .rename(columns={"other": "competency"})
+        .drop_duplicates()
+        .assign(_part_hidden=True)
+    )
     # The same person can reach one DigComp competency through several of ours; each
     # requirement counts, but `people` counts them once, so suppression is by people.
-    grid = frames.crosswalk_summary(gaps, crosswalk, ["department", "competency"])
-    grid = frames.suppress(grid, threshold, totals_along=[["competency"]])
-    totals = frames.suppress(frames.crosswalk_summary(gaps, crosswalk, ["competency"]), threshold)
+    grid = frames.crosswalk_summary(gaps, crosswalk, cell)
+    grid = grid.merge(hidden_parts, on=cell, how="left")
+    part_hidden = grid.pop("_part_hidden").notna()
+    grid = frames.suppress(grid, smallest, totals_along=[["competency"]], also_hidden=part_hidden)
+    shown_gaps = gaps.merge(primary.loc[~primary["suppressed"], cell], on=cell, how="inner")
+    totals = frames.suppress(
+        frames.crosswalk_summary(shown_gaps, crosswalk, ["competency"]), smallest
+    )
     links = crosswalk.groupby("other")["competency"].apply(lambda c: sorted(set(c))).to_dict()
     return CrosswalkReport(
         other=other,

@@ -313,10 +313,13 @@ def method_notes(threshold: int, stale_after_days: int) -> list[str]:
         "Gap = target minus level, never below 0, only where the level is known. Nobody is "
         "counted as level 0 for want of evidence: unknown levels are counted apart, and "
         "'% meeting target' is a share of the people whose level is known.",
-        f"Groups of fewer than {threshold} people are hidden, with every figure about them. "
-        "Where a total over several groups is published, more groups are hidden until the "
-        f"hidden ones hold at least {threshold} people together, so no hidden group can be "
-        "worked out by subtraction.",
+        f"A group is shown only when it has more than {threshold} people, so that even one of "
+        f"its own members sees figures about at least {threshold} others; smaller groups are "
+        "hidden with every figure about them. Where a total over several groups is published, "
+        f"more groups are hidden until the hidden ones hold more than {threshold} people "
+        "together, so no hidden group can be worked out by subtraction.",
+        "The data-quality figures (people, evidence, unknown and stale levels, where levels "
+        "come from) and the trend count only the groups shown, never a hidden one.",
         "Priority = mean gap x people below target x number of job roles that need the "
         "competency: large gaps, felt by many, in many roles, come first.",
         f"A level is stale when its evidence is more than {stale_after_days} days old.",

@@ -63,7 +63,7 @@ def distribution(
     gaps = frames.learner_gaps(people, inputs["targets"], inputs["proficiency"])
     gaps = gaps[gaps["competency"] == competency]
     size = int(gaps["person"].nunique()) if not gaps.empty else 0
-    if not visible or size < threshold:
+    if not visible or size < frames.smallest_shown(threshold):
         return Distribution(visible=False)
     known = gaps[gaps["known"]]
     counts = known["level"].astype(int).value_counts()

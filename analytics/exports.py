@@ -138,12 +138,12 @@ def report_xlsx(
         ("Skill-gap report", scope_name),
         ("Framework", report.framework.get("name", "")),
         ("Figures computed", _generated(report)),
-        ("People in scope", coverage.people_in_scope),
+        ("People in the groups shown", coverage.people_in_scope),
         ("People with any evidence", coverage.people_with_evidence),
         ("% of requirements with unknown level", _value("pct_unknown", coverage.pct_unknown)),
         ("% of requirements with stale evidence", _value("pct_unknown", coverage.pct_stale)),
         ("Hidden cells (small groups)", coverage.suppressed_cells),
-        ("Smallest group shown", report.threshold),
+        ("Smallest group shown", report.smallest_shown),
     ]
     lines += [(f"Levels from {source}", count) for source, count in coverage.sources]
     for name, value in lines:

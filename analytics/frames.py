@@ -6,6 +6,9 @@ Columns used throughout:
   proficiency: person, competency, level (NaN: unknown), source, stale
   competencies: competency, code, area, title
 Unknown levels stay NaN from end to end: they are counted as unknown, never as 0.
+
+A group is shown only when it holds at least `threshold` people besides any one viewer, so a
+member of the group cannot subtract themselves out: `smallest_shown` is that size.
 """
 
 import numpy as np
@@ -22,6 +25,12 @@ GROUP_METRICS = [
     "mean_gap",
     "priority",
 ]
+
+
+def smallest_shown(threshold: int) -> int:
+    """The fewest people a group needs to be shown: `threshold` others and the viewer, who may
+    be one of them. Reports are shared between viewers, so this holds for every viewer."""
+    return threshold + 1
 
 
 def resolve_targets(people: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -76,15 +85,14 @@ def group_summary(
     """
     if gaps.empty:
         return pd.DataFrame(columns=[*by, *GROUP_METRICS, "stale"])
+    gaps = gaps.assign(_below=gaps["known"] & ~gaps["meets"])
     grouped = gaps.groupby(by, dropna=False, observed=True)
     summary = pd.DataFrame(
         {
             "people": grouped["person"].nunique(),
             "known": grouped["known"].sum(),
             "meeting": grouped["meets"].sum(),
-            "below": grouped.apply(
-                lambda g: int((g["known"] & ~g["meets"]).sum()), include_groups=False
-            ),
+            "below": grouped["_below"].sum().astype(int),
             "mean_gap": grouped["gap"].mean(),
             "stale": grouped["stale"].sum(),
         }
@@ -101,20 +109,27 @@ def group_summary(
 
 
 def suppress(
-    summary: pd.DataFrame, threshold: int, totals_along: list[list[str]] = ()
+    summary: pd.DataFrame,
+    smallest: int,
+    totals_along: list[list[str]] = (),
+    *,
+    also_hidden: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Hide every figure of a group smaller than `threshold` people (primary suppression),
-    then protect against differencing (secondary suppression).
+    """Hide every figure of a group of fewer than `smallest` people (primary suppression),
+    and of the rows in `also_hidden`, then protect against differencing (secondary
+    suppression). Reports pass `smallest_shown(threshold)`.
 
     `totals_along` names the groupings over which a total is published from the same people:
     e.g. [["competency"]] when a row for all departments is shown per competency. Within each
-    such grouping, the hidden rows must together hold at least `threshold` people, or the
+    such grouping, the hidden rows must together hold at least `smallest` people, or the
     total minus the visible rows would reveal them; the smallest visible rows are hidden until
     that holds, along every grouping, until nothing changes.
     """
     result = summary.copy()
     people = result["people"].astype(float)
-    hidden = people < threshold
+    hidden = people < smallest
+    if also_hidden is not None:
+        hidden = hidden | also_hidden.astype(bool)
     changed = True
     while changed:
         changed = False
@@ -126,15 +141,43 @@ def suppress(
                 while True:
                     hidden_people = people[index][hidden[index]].sum()
                     visible = people[index][~hidden[index]]
-                    if hidden_people == 0 or hidden_people >= threshold or visible.empty:
+                    if hidden_people == 0 or hidden_people >= smallest or visible.empty:
                         break
                     hidden[visible.idxmin()] = True
                     changed = True
-    result["suppressed"] = hidden
+    return hide(result, hidden)
+
+
+def hide(summary: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The summary with every figure of the rows in `mask` blanked and marked suppressed."""
+    result = summary.copy()
     metrics = [c for c in [*GROUP_METRICS, "stale"] if c in result]
     result[metrics] = result[metrics].astype(float)
-    result.loc[hidden, metrics] = np.nan
+    result.loc[mask, metrics] = np.nan
+    previous = result["suppressed"].astype(bool) if "suppressed" in result else False
+    result["suppressed"] = previous | mask
     return result
+
+
+def coverage(gaps: pd.DataFrame) -> dict:
+    """How complete the data is, over the requirements given: the caller passes only those in
+    groups it shows, so no figure here can be told apart from the shown groups'."""
+    if gaps.empty:
+        return {
+            "people_in_scope": 0,
+            "people_with_evidence": None,
+            "pct_unknown": None,
+            "pct_stale": None,
+            "sources": {},
+        }
+    known = gaps[gaps["known"]]
+    return {
+        "people_in_scope": int(gaps["person"].nunique()),
+        "people_with_evidence": int(known["person"].nunique()),
+        "pct_unknown": float(100 * (~gaps["known"]).mean()),
+        "pct_stale": float(100 * gaps["stale"].mean()),
+        "sources": {str(s): int(n) for s, n in known["source"].value_counts().items()},
+    }
 
 
 def visible_total(summary: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -14,19 +14,24 @@ from analytics import frames, freshness, selectors, trends
 class Report:
     scope: str  # "" for the whole organisation, else a department code
     framework: dict
-    threshold: int
+    threshold: int  # ANALYTICS_MIN_GROUP_SIZE: people a shown group holds besides the viewer
     computed_at: float
     version: str
     people: int
     grid: pd.DataFrame  # department x competency (or job role x competency within a department)
     rows_label: str  # "department" or "job_role"
     totals: pd.DataFrame  # per competency over all rows
-    areas: pd.DataFrame  # rows x area
     top_gaps: pd.DataFrame
     coverage: dict = field(default_factory=dict)
     competencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict = field(default_factory=dict)
     trend: list = field(default_factory=list)  # analytics.trends.TrendPoint, month by month
+    # A department's competencies hidden because the organisation's grid hides them there.
+    organisation_hidden: frozenset = frozenset()
+
+    @property
+    def smallest_shown(self) -> int:
+        return frames.smallest_shown(self.threshold)
 
 
 def skill_gap_report(
@@ -34,22 +39,48 @@ def skill_gap_report(
 ) -> Report | None:
     """The cached report, recomputed when the evidence changed and the copy is a minute old
     (analytics.freshness); `force` recomputes it now. `version` is the evidence version when
-    the caller already has it (a department's page reads the organisation's report too)."""
+    the caller already has it (a department's page reads the organisation's report too).
+
+    A department's report is computed with whatever the organisation's grid hides about it
+    already hidden (see analytics/protection.py), so its coverage counts only what it shows."""
     version = version or selectors.projection_version()
 
     def compute() -> Report | None:
         inputs = selectors.report_inputs(version)
         if inputs is None:
             return None
-        report = compute_report(inputs, department, settings.ANALYTICS_MIN_GROUP_SIZE, version)
-        report.trend = trends.trend_series(department, settings.ANALYTICS_MIN_GROUP_SIZE)
+        hidden: frozenset = frozenset()
+        if department:
+            organisation = skill_gap_report(version=version)
+            if organisation is None:
+                return None
+            hidden = hidden_in_organisation(organisation, department)
+        threshold = settings.ANALYTICS_MIN_GROUP_SIZE
+        report = compute_report(inputs, department, threshold, version, hidden)
+        report.trend = trends.trend_series(department, threshold)
         return report
 
     key = f"analytics:report:{department or '*'}"
     return freshness.cached(key, version, compute, force=force)
 
 
-def compute_report(inputs: dict, department: str | None, threshold: int, version: str) -> Report:
+def hidden_in_organisation(organisation: Report, department: str) -> frozenset:
+    """Competencies whose figures for `department` the organisation's grid does not show."""
+    grid = organisation.grid
+    rows = grid[grid["department"] == department]
+    return frozenset(rows.loc[rows["suppressed"].astype(bool), "competency"])
+
+
+def compute_report(
+    inputs: dict,
+    department: str | None,
+    threshold: int,
+    version: str,
+    organisation_hidden: frozenset = frozenset(),
+) -> Report:
+    """Pure: the report inputs in, the suppressed report out. `organisation_hidden` are the
+    competencies the organisation's grid hides for `department`: hidden here too."""
+    smallest = frames.smallest_shown(threshold)
     people = inputs["people"]
     if department:
         people = people[people["department"] == department]
@@ -57,31 +88,23 @@ def compute_report(inputs: dict, department: str | None, threshold: int, version
     needing = frames.roles_needing(inputs["targets"])
     rows = "job_role" if department else "department"
     competencies = inputs["competencies"]
-    gaps = gaps.merge(competencies[["competency", "area"]], on="competency", how="left")
 
     grid = frames.group_summary(gaps, [rows, "competency"], needing)
-    grid = frames.suppress(grid, threshold, totals_along=[["competency"]])
+    grid = frames.suppress(grid, smallest, totals_along=[["competency"]])
     totals = frames.group_summary(gaps, ["competency"], needing)
-    totals = frames.suppress(totals, threshold)
-    areas = frames.group_summary(gaps, [rows, "area"])
-    areas = frames.suppress(areas, threshold, totals_along=[["area"]])
+    totals = frames.suppress(totals, smallest)
+    if organisation_hidden:
+        grid = frames.hide(grid, grid["competency"].isin(organisation_hidden))
+        totals = frames.hide(totals, totals["competency"].isin(organisation_hidden))
     top = totals[~totals["suppressed"]].sort_values("priority", ascending=False).head(10)
     top = top.merge(competencies, on="competency", how="left")
 
-    in_scope = gaps["person"].nunique() if not gaps.empty else 0
-    with_evidence = gaps.loc[gaps["known"], "person"].nunique() if not gaps.empty else 0
-    coverage = {
-        "people_in_scope": int(in_scope),
-        "people_with_evidence": int(with_evidence) if in_scope >= threshold else None,
-        "pct_unknown": float(100 * (~gaps["known"]).mean()) if in_scope >= threshold else None,
-        "pct_stale": float(100 * gaps["stale"].mean()) if in_scope >= threshold else None,
-        "sources": (
-            gaps.loc[gaps["known"], "source"].value_counts().to_dict()
-            if in_scope >= threshold
-            else {}
-        ),
-        "suppressed_cells": int(grid["suppressed"].sum()),
-    }
+    if department:
+        shown = grid.loc[~grid["suppressed"], ["job_role", "competency"]]
+    else:
+        shown = shown_in_departments(gaps, grid, smallest)
+    coverage = frames.coverage(gaps.merge(shown, on=list(shown.columns), how="inner"))
+    coverage["suppressed_cells"] = int(grid["suppressed"].sum())
     names = inputs["job_roles"] if department else inputs["departments"]
     return Report(
         scope=department or "",
@@ -89,13 +112,34 @@ def compute_report(inputs: dict, department: str | None, threshold: int, version
         threshold=threshold,
         computed_at=time.time(),
         version=version,
-        people=int(in_scope),
+        people=coverage["people_in_scope"],
         grid=grid,
         rows_label=rows,
         totals=totals,
-        areas=areas,
         top_gaps=top,
         coverage=coverage,
         competencies=competencies,
         names=names,
+        organisation_hidden=frozenset(organisation_hidden),
     )
+
+
+def shown_in_departments(
+    gaps: pd.DataFrame, organisation_grid: pd.DataFrame, smallest: int
+) -> pd.DataFrame:
+    """The (department, job role, competency) groups every department's own report shows:
+    suppressed as each department's grid is, less what the organisation's grid hides.
+
+    The organisation's coverage is counted over these, so it is the sum of the departments'
+    coverage and nothing in it comes from a group some page hides."""
+    keys = ["department", "job_role", "competency"]
+    if gaps.empty:
+        return pd.DataFrame(columns=keys)
+    cells = frames.group_summary(gaps, keys)
+    cells = frames.suppress(cells, smallest, totals_along=[["department", "competency"]])
+    hidden = organisation_grid.loc[
+        organisation_grid["suppressed"].astype(bool), ["department", "competency"]
+    ]
+    marked = cells.merge(hidden.assign(_hidden=True), on=["department", "competency"], how="left")
+    visible = ~marked["suppressed"].astype(bool) & marked["_hidden"].isna()
+    return marked.loc[visible, keys].reset_index(drop=True)

@@ -81,24 +81,28 @@ class TrendPoint:
 
 def trend_series(department: str | None, threshold: int) -> list[TrendPoint]:
     """% of known requirements met, month by month, for the organisation or one department.
-    A month where the group is smaller than the threshold shows no figures."""
-    snapshots = GapSnapshot.objects.all()
-    if department:
-        snapshots = snapshots.filter(department=department)
-    frame = pd.DataFrame(
-        list(
-            snapshots.values_list("month", "department", "competency", "people", "known", "meeting")
-        ),
-        columns=["month", "department", "competency", "people", "known", "meeting"],
-    )
+
+    Each month's department x competency groups are suppressed as the organisation's grid is
+    (small groups, and enough others that the hidden ones cannot be worked out), and only the
+    groups left visible count: a department's trend is over the competencies its own page
+    shows, the organisation's over the departments' visible cells, so neither trend moves
+    with a hidden group. A month with nothing visible shows no figures."""
+    smallest = frames.smallest_shown(threshold)
+    columns = ["month", "department", "competency", "people", "known", "meeting"]
+    frame = pd.DataFrame(list(GapSnapshot.objects.values_list(*columns)), columns=columns)
     if frame.empty:
         return []
     points = []
     for month, group in frame.groupby("month"):
-        people = int(group.groupby("department")["people"].max().sum())
-        requirements = int(group["people"].sum())
-        known, meeting = int(group["known"].sum()), int(group["meeting"].sum())
-        if people < threshold or not requirements:
+        group = group.reset_index(drop=True)
+        shown = ~frames.suppress(group, smallest, totals_along=[["competency"]])["suppressed"]
+        if department:
+            shown &= group["department"] == department
+        visible = group[shown]
+        people = int(visible.groupby("department")["people"].max().sum())
+        requirements = int(visible["people"].sum())
+        known, meeting = int(visible["known"].sum()), int(visible["meeting"].sum())
+        if people < smallest or not requirements:
             points.append(TrendPoint(month, None, None, people))
             continue
         points.append(

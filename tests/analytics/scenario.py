@@ -9,7 +9,11 @@ Two job roles on the mini framework (DA.1, DA.2, SP.1):
   analyst  needs DA.1 at 3, DA.2 at 2 and SP.1 at 1
 Three departments: CRS (8 officers, 6 analysts), FIN (8 officers, 2 analysts) and
 TRN (3 officers, 3 analysts). DA.2 is needed by analysts only, so its FIN (2) and TRN (3)
-groups are under the threshold of 5 and are hidden.
+groups are too small and are hidden.
+
+The figures are worked out for groups shown from 5 people up, that is with
+ANALYTICS_MIN_GROUP_SIZE = THRESHOLD = 4 people besides any one viewer: tests that use them
+set it (the `settings` fixture).
 """
 
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ from competencies.services import (
 )
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 
+THRESHOLD = 4
 OFFICER, ANALYST = "officer", "analyst"
 DONT_KNOW = None  # a self-assessment answer of "I don't know"
 

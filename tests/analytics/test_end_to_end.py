@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.analytics.scenario import build_organisation
+from tests.analytics.scenario import THRESHOLD, build_organisation
 from tests.factories import make_person
 
 HEADER = [
@@ -61,7 +61,7 @@ TRN_DA1 = ["6", "4", "2", "33.3", "2", "50.0", "2", "0.50", "2.00", "0", "no"]
 #   6 people; unknown 2; known 4; meeting t2 ta1 ta2 = 3; below t1 (1) = 1; mean gap 1/4 =
 #   0.25; % meeting 75.0; % unknown 33.3; priority 0.25 x 1 x 2 = 0.50.
 TRN_SP1 = ["6", "4", "2", "33.3", "3", "75.0", "1", "0.25", "0.50", "0", "no"]
-# DA.2 in FIN (2 analysts) and TRN (3 analysts): under 5, so hidden, every figure blank.
+# DA.2 in FIN (2 analysts) and TRN (3 analysts): 4 people or fewer, so hidden, every figure blank.
 # Together they hold 2 + 3 = 5 people, so hiding them protects both from subtraction and
 # CRS's DA.2 (6 people) stays visible.
 HIDDEN = [""] * 10 + ["yes"]
@@ -84,7 +84,10 @@ def download_csv(client, url: str) -> list[list[str]]:
 
 
 @pytest.mark.django_db
-def test_department_figures_in_the_dashboard_csv_match_the_hand_worked_ones(client, framework):
+def test_department_figures_in_the_dashboard_csv_match_the_hand_worked_ones(
+    client, framework, settings
+):
+    settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
     build_organisation()
     client.force_login(make_person(roles=[Role.LEARNER, Role.CTO_OFFICE]))
 
@@ -110,7 +113,8 @@ def test_department_figures_in_the_dashboard_csv_match_the_hand_worked_ones(clie
 
 
 @pytest.mark.django_db
-def test_department_lead_csv_splits_their_department_by_job_role(client, framework):
+def test_department_lead_csv_splits_their_department_by_job_role(client, framework, settings):
+    settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
     organisation = build_organisation()
     client.force_login(organisation.managers["CRS"])
 

@@ -137,7 +137,7 @@ def test_small_groups_are_suppressed():
         }
     )
 
-    shown = suppress(summary, threshold=5).set_index("department")
+    shown = suppress(summary, smallest=5).set_index("department")
 
     assert shown.loc["A", "meeting"] == 3
     assert shown.loc["B", "suppressed"]
@@ -157,7 +157,7 @@ def test_differencing_cannot_reveal_a_suppressed_group():
         }
     )
 
-    shown = suppress(summary, threshold=5, totals_along=[["competency"]]).set_index("department")
+    shown = suppress(summary, smallest=5, totals_along=[["competency"]]).set_index("department")
 
     assert list(shown["suppressed"]) == [False, True, True]
     hidden_people = summary.set_index("department").loc[["B", "C"], "people"].sum()
@@ -174,7 +174,7 @@ def test_secondary_suppression_keeps_going_until_the_hidden_group_is_large_enoug
         }
     )
 
-    shown = suppress(summary, threshold=5, totals_along=[["competency"]])
+    shown = suppress(summary, smallest=5, totals_along=[["competency"]])
 
     # B, C and D are all under 5; together they hold 6, so A stays visible.
     assert list(shown["suppressed"]) == [False, True, True, True]

@@ -47,7 +47,7 @@ def world(framework):
                     user=person, answers={c: (n + i) % 4 for i, c in enumerate(competencies)}
                 )
 
-    grow(["CRS"], 5)
+    grow(["CRS"], 6)  # shown from the start: 5 people besides any one viewer
     return {"grow": grow, "lead": lead, "cto": cto}
 
 

@@ -73,7 +73,8 @@ def test_cutoff_ignores_later_evidence():
 def test_snapshots_feed_a_trend_and_small_groups_show_nothing(
     framework, requirements, department, job_role
 ):
-    people = [make_person(department=department, job_role=job_role) for _ in range(5)]
+    # 6 people: a group is shown when it holds 5 besides any one viewer.
+    people = [make_person(department=department, job_role=job_role) for _ in range(6)]
     da1 = Competency.objects.get(code="DA.1")
     for person in people[:3]:
         self_assessment_save(user=person, answers={da1: 2})
@@ -83,7 +84,6 @@ def test_snapshots_feed_a_trend_and_small_groups_show_nothing(
 
     assert written >= 2
     this_month = GapSnapshot.objects.filter(competency="DA.1").order_by("-month").first()
-    # 5 people in scope (plus the fixtures' lead and learner, who are officers too).
     assert (this_month.known, this_month.meeting) == (4, 3)
     points = trend_series("CRS", threshold=5)
     assert points[-1].pct_meeting is not None
