@@ -1,10 +1,12 @@
 """SAML 2.0: allauth apps for identity providers, signed assertions required, attributes read."""
 
+import base64
 import logging
 
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
+from cryptography import x509
 from django.conf import settings
 from django.urls import reverse
 
@@ -21,6 +23,38 @@ EMAIL_NAME_ID = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 # Attributes some identity providers use to list how the person authenticated, besides the
 # AuthnContextClassRef: Microsoft Entra ID's, and the OpenID Connect claim's name.
 AUTHN_METHOD_ATTRIBUTES = ("http://schemas.microsoft.com/claims/authnmethodsreferences", "amr")
+
+
+def saml_configuration_errors(provider: IdentityProvider) -> dict[str, str]:
+    """What an administrator must still enter for a SAML provider, by field; empty when done."""
+    if provider.metadata_url:
+        required = {}
+    else:
+        required = {
+            "entity_id": "Enter the identity provider's entity ID, or its metadata address.",
+            "sso_url": "Enter the identity provider's single sign-on address, or its metadata "
+            "address.",
+            "x509_certificate": "Paste the identity provider's signing certificate, or enter "
+            "its metadata address.",
+        }
+    errors = {field: message for field, message in required.items() if not getattr(provider, field)}
+    if provider.x509_certificate and not _certificate_loads(provider.x509_certificate):
+        errors["x509_certificate"] = (
+            "This is not an X.509 certificate. Paste it in PEM form, from -----BEGIN "
+            "CERTIFICATE----- to -----END CERTIFICATE-----."
+        )
+    return errors
+
+
+def _certificate_loads(text: str) -> bool:
+    body = "".join(
+        line.strip() for line in text.strip().splitlines() if "CERTIFICATE-----" not in line
+    )
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except ValueError:  # binascii.Error is a ValueError too
+        return False
+    return True
 
 
 def social_app_for(provider: IdentityProvider) -> SocialApp:

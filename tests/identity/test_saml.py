@@ -9,7 +9,12 @@ from accounts.middleware import MFA_BY_IDENTITY_PROVIDER_SESSION_KEY
 from accounts.models import User
 from accounts.roles import Role
 from identity.claims import IdentityClaims
-from identity.saml import IdentitySAMLProvider, saml_claims, social_app_for
+from identity.saml import (
+    IdentitySAMLProvider,
+    saml_claims,
+    saml_configuration_errors,
+    social_app_for,
+)
 from organisations.models import Membership, MembershipSource
 from organisations.services import membership_set
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
@@ -342,3 +347,42 @@ def test_saml_provider_class_is_the_one_allauth_uses(city):
     app = social_app_for(city["provider"])
 
     assert type(app.get_provider(None)) is IdentitySAMLProvider
+
+
+def test_saml_configuration_with_a_metadata_address_is_complete(city):
+    assert saml_configuration_errors(city["provider"]) == {}
+
+
+def test_saml_configuration_without_metadata_needs_entity_address_and_certificate(city):
+    provider = city["provider"]
+    provider.metadata_url = ""
+
+    assert saml_configuration_errors(provider) == {
+        "entity_id": "Enter the identity provider's entity ID, or its metadata address.",
+        "sso_url": "Enter the identity provider's single sign-on address, or its metadata address.",
+        "x509_certificate": "Paste the identity provider's signing certificate, or enter its "
+        "metadata address.",
+    }
+
+
+def test_saml_configuration_takes_a_certificate_with_or_without_its_pem_lines(city, saml_idp):
+    provider = city["provider"]
+    provider.metadata_url = ""
+    provider.entity_id, provider.sso_url = saml_idp.entity_id, saml_idp.sso_url
+    pem = saml_idp.certificate
+    bare = "".join(line for line in pem.splitlines() if "CERTIFICATE" not in line)
+
+    for certificate in (pem, bare):
+        provider.x509_certificate = certificate
+        assert saml_configuration_errors(provider) == {}
+
+
+@pytest.mark.parametrize("certificate", ["not a certificate", "TUlJQw==", "-----BEGIN CERT"])
+def test_saml_configuration_refuses_text_that_is_not_a_certificate(city, saml_idp, certificate):
+    provider = city["provider"]
+    provider.x509_certificate = certificate
+
+    assert saml_configuration_errors(provider) == {
+        "x509_certificate": "This is not an X.509 certificate. Paste it in PEM form, from "
+        "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+    }
