@@ -1,6 +1,7 @@
 """allauth adapter: who may sign up, with which email domains, and who never gets a password."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
@@ -25,6 +26,24 @@ class SignInElsewhere:
         )
 
 
+@dataclass(frozen=True)
+class SiteOfRecord:
+    """The site as emails name it (allauth's `current_site`): from SITE_URL, not the request."""
+
+    name: str
+    domain: str
+
+
+def on_site(url: str) -> str:
+    """The same address on SITE_URL: links in emails must not follow the request's Host
+    header, which whoever asks for the email chooses."""
+    parts, site = urlsplit(url), urlsplit(settings.SITE_URL)
+    path = parts.path
+    if site.path.rstrip("/") and not path.startswith(site.path.rstrip("/") + "/"):
+        path = site.path.rstrip("/") + path
+    return urlunsplit((site.scheme, site.netloc, path, parts.query, parts.fragment))
+
+
 def sign_in_elsewhere(email: str, request: HttpRequest | None = None) -> SignInElsewhere | None:
     """The identity provider that answers for this address, if any. Accounts knows nothing of
     identity providers: the callable named by ACCOUNT_PASSWORD_SIGN_IN_REFUSAL does."""
@@ -35,6 +54,26 @@ def sign_in_elsewhere(email: str, request: HttpRequest | None = None) -> SignInE
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Every mail allauth sends passes here: its links (activate_url, password_reset_url,
+        # signup_url, ...) and the site it names are put on SITE_URL.
+        context = {
+            name: on_site(value)
+            if name.endswith("_url") and isinstance(value, str) and value
+            else value
+            for name, value in context.items()
+        }
+        context["current_site"] = SiteOfRecord(
+            name=settings.SERVICE_NAME, domain=urlsplit(settings.SITE_URL).netloc
+        )
+        super().send_mail(template_prefix, email, context)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return getattr(settings, "ACCOUNT_SIGNUP_OPEN", True)
 
