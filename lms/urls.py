@@ -20,6 +20,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("xapi/", include("xapi.urls")),
+    path("scim/v2/", include("provisioning.urls")),
     path("", include("organisations.urls")),
     path("", include("competencies.urls")),
     path("", include("courses.urls")),
