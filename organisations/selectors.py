@@ -53,56 +53,51 @@ def pending_membership_request_of(user: User) -> MembershipRequest | None:
     )
 
 
-def department_with_descendants(department: Department) -> list[int]:
-    """Ids of a department and everything below it (departments number in the dozens)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = [], [department.pk]
-    while stack:
-        pk = stack.pop()
-        found.append(pk)
-        stack.extend(children.get(pk, []))
-    return found
+def smallest_count_shown() -> int:
+    """The fewest people a headcount needs to be shown: ANALYTICS_MIN_GROUP_SIZE besides any
+    one viewer, who may be one of them (the rule of the skill-gap reports)."""
+    return settings.ANALYTICS_MIN_GROUP_SIZE + 1
+
+
+def hidden_counts(counts: list[int], smallest: int) -> set[int]:
+    """Positions of the headcounts to hide among groups whose total is published elsewhere:
+    every group of 1 to `smallest` - 1 people, then the next smallest shown groups until the
+    hidden ones hold at least `smallest` people together, so that the total minus the shown
+    counts gives no small group away. An empty group is shown as 0: it is nobody."""
+    hidden = {index for index, count in enumerate(counts) if 0 < count < smallest}
+    while hidden and sum(counts[index] for index in hidden) < smallest:
+        shown = [i for i, count in enumerate(counts) if i not in hidden and count > 0]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda index: counts[index]))
+    return hidden
 
 
 @dataclass(frozen=True)
 class RoleCount:
     job_role: str
-    people: int | None  # None: too few people to show
-    threshold: int = 0
+    people: int | None  # None: hidden
 
 
-def department_role_counts(department: Department, *, viewer: User) -> list[RoleCount]:
-    """People per job role in a department and its sub-departments (aggregated, no names).
+def department_role_counts(department: Department) -> list[RoleCount]:
+    """People per job role in a department (aggregated, no names): the department's own staff,
+    the groups its skills report counts, so neither page can be subtracted from the other.
 
-    A count is shown only where the group holds at least ANALYTICS_MIN_GROUP_SIZE people other
-    than the viewer. Where that hides exactly one group, the next smallest is hidden too, so
-    that the department's headcount minus the shown rows gives no group away."""
-    threshold = settings.ANALYTICS_MIN_GROUP_SIZE
-    department_ids = department_with_descendants(department)
+    A count is shown only when the group has more than ANALYTICS_MIN_GROUP_SIZE people, so even
+    one of its members sees a count of that many others; more groups are hidden with a small
+    one until the department's headcount (on the departments page) minus the shown rows gives
+    no group away."""
     rows = list(
-        Membership.objects.filter(department_id__in=department_ids)
-        .values("job_role_id", "job_role__name")
+        Membership.objects.filter(department=department)
+        .values("job_role__name")
         .annotate(people=Count("pk"))
         .order_by("job_role__name")
     )
-    own = Membership.objects.filter(user=viewer).values_list("job_role_id", "department_id").first()
-    in_department = own is not None and own[1] in department_ids
-
-    def others(row) -> int:
-        viewer_in_group = in_department and own is not None and own[0] == row["job_role_id"]
-        return row["people"] - (1 if viewer_in_group else 0)
-
-    hidden = {index for index, row in enumerate(rows) if others(row) < threshold}
-    if len(hidden) == 1 and len(rows) > 1:
-        visible = [index for index in range(len(rows)) if index not in hidden]
-        hidden.add(min(visible, key=lambda index: rows[index]["people"]))
+    hidden = hidden_counts([row["people"] for row in rows], smallest_count_shown())
     return [
         RoleCount(
             row["job_role__name"] or "No job role given",
             None if index in hidden else row["people"],
-            threshold,
         )
         for index, row in enumerate(rows)
     ]
@@ -116,8 +111,16 @@ def direct_reports(manager: User) -> QuerySet[Membership]:
     )
 
 
-def departments_overview() -> QuerySet[Department]:
-    return Department.objects.select_related("parent").with_headcount().order_by("name")
+def departments_overview() -> list[Department]:
+    """Every department with its headcount, or None where the headcount is hidden by the
+    rule of department_role_counts (the departments' total is the organisation's)."""
+    departments = list(
+        Department.objects.select_related("parent").with_headcount().order_by("name")
+    )
+    hidden = hidden_counts([d.headcount for d in departments], smallest_count_shown())
+    for index in hidden:
+        departments[index].headcount = None
+    return departments
 
 
 def job_roles() -> QuerySet[JobRole]:

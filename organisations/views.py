@@ -1,6 +1,7 @@
 """Pages about the organisation: your profile, your department, all departments, and the
 corrections a line manager or administrator decides."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import transaction
@@ -74,9 +75,9 @@ class MyDepartmentView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         codes = selectors.led_department_codes(self.request.user)
         departments = Department.objects.filter(code__in=codes).order_by("name")
         context["departments"] = [
-            (department, selectors.department_role_counts(department, viewer=self.request.user))
-            for department in departments
+            (department, selectors.department_role_counts(department)) for department in departments
         ]
+        context["min_group_size"] = settings.ANALYTICS_MIN_GROUP_SIZE
         context["direct_reports"] = selectors.direct_reports(self.request.user)
         context["pending_requests"] = selectors.pending_membership_requests(self.request.user)
         return context
@@ -91,6 +92,7 @@ class DepartmentsOverviewView(LoginRequiredMixin, PermissionRequiredMixin, Templ
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["departments"] = selectors.departments_overview()
+        context["min_group_size"] = settings.ANALYTICS_MIN_GROUP_SIZE
         return context
 
 
