@@ -1,5 +1,9 @@
 """CMS screens for administrators: departments, job roles and memberships, with history."""
 
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.auth import permission_required
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -13,6 +17,7 @@ from wagtail.snippets.views.snippets import (
 from accounts.audit import audit_record, audit_snapshot
 from accounts.choosers import person_chooser_viewset
 from organisations.models import Department, DepartmentLead, JobRole, Membership, MembershipSource
+from organisations.roster import views as roster_views
 from organisations.services import MEMBERSHIP_FIELDS
 
 
@@ -158,6 +163,36 @@ class OrganisationViewSetGroup(SnippetViewSetGroup):
     items = (DepartmentViewSet, JobRoleViewSet, MembershipViewSet, DepartmentLeadViewSet)
     menu_label = "Organisation"
     menu_icon = "site"
+    submenu_hook = "register_organisation_menu_item"
 
 
 register_snippet(OrganisationViewSetGroup)
+
+
+class RosterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(roster_views.PERMISSION)
+
+
+@hooks.register("register_organisation_menu_item")
+def roster_menu_item():
+    return RosterMenuItem(
+        "Import HR roster", reverse("organisations_roster"), icon_name="upload", order=900
+    )
+
+
+@hooks.register("register_admin_urls")
+def roster_urls():
+    guard = permission_required(roster_views.PERMISSION)
+    return [
+        path(
+            "organisation/roster/",
+            guard(roster_views.RosterView.as_view()),
+            name="organisations_roster",
+        ),
+        path(
+            "organisation/roster/confirm/",
+            guard(roster_views.RosterConfirmView.as_view()),
+            name="organisations_roster_confirm",
+        ),
+    ]

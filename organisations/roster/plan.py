@@ -323,7 +323,7 @@ class _Planner:
         address_owner = self.state.verified_address_owner.get(row.email)
         if address_owner is not None and address_owner != (by_number or by_email):
             self.refuse(
-                row, "email", f"{row.email} is an email address of another person's account."
+                row, "email", f"{row.email} is the email address of another person's account."
             )
             return False
         if by_number is not None:
