@@ -122,6 +122,12 @@ PAGES = {
     "/cms/snippets/xapi/outboxentry/": row(LOGIN, 403, CMS, 403, 403, 200),
     # Entries are written with their statements only, never by hand.
     "/cms/snippets/xapi/outboxentry/add/": row(LOGIN, 403, CMS, 403, 403, CMS),
+    # Single sign-on: providers are kept by administrators; a provider that does not exist
+    # (or is disabled) has no sign-in address.
+    "/cms/snippets/identity/identityprovider/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/identity/identityprovider/add/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/accounts/oidc/nope/login/": row(404, 404, 404, 404, 404, 404),
+    "/accounts/oidc/nope/login/callback/": row(404, 404, 404, 404, 404, 404),
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),
