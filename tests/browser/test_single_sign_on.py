@@ -77,3 +77,29 @@ def test_person_signs_in_through_the_provider_and_moves_when_it_says_so(
     assert first_place == ("Civil Registration (CRS)", "Data analyst")
     assert profile_violations == []
     assert profile_place(page) == ("Finance (FIN)", "Data analyst")
+
+
+def test_password_sign_in_for_a_provider_domain_points_to_the_provider(
+    new_page, oidc_provider, live_server
+):
+    identity_provider_create(oidc_provider.issuer)
+    page = new_page(width=320, javascript=False)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("ann@city.example.gov")
+    page.get_by_label("Password").fill("any-password-at-all")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    refusal = page.locator(".govuk-error-summary").inner_text()
+    refusal_violations = axe_violations(page)
+    page.get_by_role("link", name="Sign in with City Council sign-in").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    confirmation_violations = axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(re.compile(rf"^{re.escape(oidc_provider.issuer)}/accounts/login/"))
+    assert "Staff with an @city.example.gov email address sign in with City Council sign-in." in (
+        refusal
+    )
+    assert heading == "Sign in with City Council sign-in"
+    assert refusal_violations == []
+    assert confirmation_violations == []
