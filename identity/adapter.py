@@ -84,9 +84,7 @@ def provider_login_url(provider: IdentityProvider, request: HttpRequest | None =
 def identity_provider_of(sociallogin: SocialLogin) -> IdentityProvider | None:
     app = getattr(sociallogin.provider, "app", None)
     pk = app.settings.get("identity_provider") if app is not None else None
-    if pk is None:
-        return None
-    return IdentityProvider.objects.filter(pk=pk, enabled=True).first()
+    return IdentityProvider.objects.filter(pk=pk).first() if pk is not None else None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -102,8 +100,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         provider = identity_provider_of(sociallogin)
-        if provider is None:
-            return
+        if provider is None or not provider.enabled:
+            # Removed or switched off while the person was at the provider: allauth's own
+            # sign-up must not take over, so nobody signs in.
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "identity/sign_in_refused.html",
+                    {
+                        "provider_name": provider.name if provider else "this identity provider",
+                        "reason": "This way of signing in has been switched off.",
+                    },
+                    status=403,
+                )
+            )
         reader = _protocol_function(CLAIMS_READERS, provider.protocol)
         try:
             if sociallogin.state.get("process") == AuthProcess.CONNECT:

@@ -27,8 +27,9 @@ def identity_provider_create(issuer: str, *, slug: str = "city", **fields) -> Id
     )
 
 
-def oidc_sign_in(client: Client, *, email: str, password: str, slug: str = "city"):
-    """Press the provider's button, sign in on its own page, come back; the service's answer."""
+def oidc_sign_in(client: Client, *, email: str, password: str, slug: str = "city", meanwhile=None):
+    """Press the provider's button, sign in on its own page, come back; the service's answer.
+    `meanwhile` runs while the person is at the provider."""
     start = client.post(f"/accounts/oidc/{slug}/login/")
     assert start.status_code == 302, start
     browser = requests.Session()
@@ -49,4 +50,6 @@ def oidc_sign_in(client: Client, *, email: str, password: str, slug: str = "city
         answer = browser.get(urljoin(answer.url, location), allow_redirects=False, timeout=10)
         assert answer.status_code == 302, answer.text[:500]
         location = answer.headers["Location"]
+    if meanwhile is not None:
+        meanwhile()
     return client.get(location.removeprefix(SERVICE))

@@ -9,6 +9,7 @@ from accounts.middleware import MFA_BY_IDENTITY_PROVIDER_SESSION_KEY
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_role_names
+from identity.models import IdentityProvider
 from organisations.models import Membership, MembershipSource
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 from tests.identity.conftest import PASSWORD
@@ -213,3 +214,18 @@ def test_a_deactivated_account_is_not_signed_in_again(client, oidc_provider, org
     assert response.url == reverse("account_inactive")
     assert "_auth_user_id" not in client.session
     assert User.objects.get(email="ann@city.example.gov").is_active is False
+
+
+def test_a_provider_switched_off_while_the_person_is_there_signs_nobody_in(client, oidc_provider):
+    provider = identity_provider_create(oidc_provider.issuer)
+
+    def switch_off():
+        IdentityProvider.objects.filter(pk=provider.pk).update(enabled=False)
+
+    response = oidc_sign_in(
+        client, email="ann@city.example.gov", password=PASSWORD, meanwhile=switch_off
+    )
+
+    assert response.status_code == 404
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.filter(email="ann@city.example.gov").exists()
