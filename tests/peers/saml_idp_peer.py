@@ -4,12 +4,9 @@ Its key pairs are made here, fresh for each start. pysaml2 signs through Debian'
 binary (`apt-get install xmlsec1`), which `make test` and CI install.
 """
 
-import contextlib
 import datetime
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -61,7 +58,7 @@ class SamlIdp:
 
     port: int
     state_dir: Path
-    pid: int = 0
+    process: subprocess.Popen | None = None
 
     @property
     def base_url(self) -> str:
@@ -104,10 +101,10 @@ class SamlIdp:
         return self._post("/directory/signing", json={"mode": mode, **details})
 
     def stop(self) -> None:
-        if self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            self.pid = 0
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)  # reaped, so no zombie outlives the tests
+            self.process = None
 
 
 def start(state_dir: Path, people: dict[str, dict], timeout: float = 30) -> SamlIdp:
@@ -136,7 +133,7 @@ def start(state_dir: Path, people: dict[str, dict], timeout: float = 30) -> Saml
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    idp.pid = process.pid
+    idp.process = process
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
