@@ -22,6 +22,7 @@ from organisations.roster.writes import (
     account_email_change,
     departments_and_job_roles_write,
     email_change_data,
+    roles_change_data,
     roles_with_lead,
 )
 from organisations.services import MEMBERSHIP_FIELDS
@@ -46,7 +47,9 @@ class _AuditLog:
         *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
+        on_behalf: bool = True,
     ) -> None:
+        """`on_behalf=False`: an entry the services record without the import's actor and via."""
         if action not in AUDIT_ACTIONS:
             raise ValueError(f"Unknown audit action: {action}")
         model = type(instance)
@@ -60,9 +63,13 @@ class _AuditLog:
                 label=str(instance) or f"{model.__name__} object ({instance.pk})",
                 action=action,
                 timestamp=self.now,
-                data={"before": dict(before or {}), "after": dict(after or {}), "via": self.via},
+                data={
+                    "before": dict(before or {}),
+                    "after": dict(after or {}),
+                    "via": self.via if on_behalf else "",
+                },
                 object_id=str(instance.pk),
-                user=self.actor,
+                user=self.actor if on_behalf else None,
             )
         )
 
@@ -118,6 +125,7 @@ def _accounts(state: OrganisationState) -> dict[int, User]:
             first_name=account.first_name,
             last_name=account.last_name,
             is_active=account.is_active,
+            is_superuser=account.is_superuser,
         )
         for account in state.accounts.values()
     }
@@ -157,6 +165,13 @@ def _accounts_create(people: list[PersonChange], audit: _AuditLog) -> dict[str, 
     )
     for person, user in zip(new, users, strict=True):
         audit.add(user, "lms.account.create", **account_create_data(person))
+        # user_create gives the Learner role through user_roles_set, which records it.
+        audit.add(
+            user,
+            "lms.roles.change",
+            **roles_change_data([], [str(Role.LEARNER)], is_superuser=False),
+            on_behalf=False,
+        )
     return {person.row.employee_number: user for person, user in zip(new, users, strict=True)}
 
 
@@ -259,5 +274,9 @@ def _lead_scopes_write(
         ignore_conflicts=True,
     )
     for user in lead_role_users:
-        before, after = roles_with_lead(held_roles.get(user.pk, []))
-        audit.add(user, "lms.roles.change", before={"roles": before}, after={"roles": after})
+        before = held_roles.get(user.pk, [])
+        after = [str(role) for role in roles_with_lead(before)]
+        is_superuser = user.pk in state.accounts and state.accounts[user.pk].is_superuser
+        audit.add(
+            user, "lms.roles.change", **roles_change_data(before, after, is_superuser=is_superuser)
+        )

@@ -95,16 +95,8 @@ def roster_apply_by_services(plan: RosterPlan, *, actor: User | None = None) -> 
         for code in person.revoke_codes:
             department_lead_revoke(user=user, department=departments[code], actor=actor, via=via)
         if person.add_lead_role:
-            before, after = roles_with_lead(user.groups.values_list("name", flat=True))
-            user_roles_set(user=user, roles=[Role(name) for name in after])
-            audit_record(
-                instance=user,
-                action="lms.roles.change",
-                actor=actor,
-                before={"roles": before},
-                after={"roles": after},
-                via=via,
-            )
+            held = user.groups.values_list("name", flat=True)
+            user_roles_set(user=user, roles=roles_with_lead(held), actor=actor, via=via)
         if person.deactivate:
             user_deactivate(user=user, actor=actor, via=via)
     if plan.deactivate_missing:

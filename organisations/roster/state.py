@@ -19,6 +19,7 @@ class Account:
     first_name: str
     last_name: str
     is_active: bool
+    is_superuser: bool
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def organisation_state() -> OrganisationState:
     state.departments = {d.code: d for d in Department.objects.select_related("parent")}
     state.job_roles = {role.code: role for role in JobRole.objects.all()}
     for values in User.objects.values_list(
-        "pk", "email", "first_name", "last_name", "is_active"
+        "pk", "email", "first_name", "last_name", "is_active", "is_superuser"
     ).iterator(chunk_size=20_000):
         account = Account(*values)
         state.accounts[account.user_id] = account

@@ -72,15 +72,29 @@ def people_managers_first(people: Iterable[PersonChange]) -> list[PersonChange]:
 
 
 def account_create_data(person: PersonChange) -> dict[str, Any]:
-    return {"after": {"email": person.row.email, "roles": [str(Role.LEARNER)]}}
+    return {"after": {"email": person.row.email}}
 
 
 def email_change_data(person: PersonChange) -> dict[str, Any]:
     return {"before": {"email": person.email_before}, "after": {"email": person.row.email}}
 
 
-def roles_with_lead(roles: Iterable[str]) -> tuple[list[str], list[str]]:
-    """A roster lead's roles before and after the Department lead role is added."""
+def roles_with_lead(roles: Iterable[str]) -> list[Role]:
+    """A roster lead's roles: the ones they hold and Department lead."""
     role_names = {str(role) for role in Role}
-    before = sorted(name for name in roles if name in role_names)
-    return before, sorted({*before, str(Role.DEPARTMENT_LEAD)})
+    return [Role(name) for name in {*roles, str(Role.DEPARTMENT_LEAD)} if name in role_names]
+
+
+def roles_change_data(
+    before: Iterable[str], after: Iterable[str], *, is_superuser: bool
+) -> dict[str, Any]:
+    """The entry accounts.services.user_roles_set records, for the bulk path to write alike."""
+    return {
+        "before": _roles_snapshot(before, is_superuser),
+        "after": _roles_snapshot(after, is_superuser),
+    }
+
+
+def _roles_snapshot(roles: Iterable[str], is_superuser: bool) -> dict[str, Any]:
+    held = set(roles)
+    return {"roles": [str(r) for r in Role if str(r) in held], "is_superuser": is_superuser}
