@@ -22,6 +22,8 @@ class AccountsConfig(AppConfig):
             "wagtailadmin.access_admin",
             "wagtailusers.add_userprofile",
             "wagtailusers.change_userprofile",
+            # Reading the audit trail (accounts.audit_views).
+            "wagtailcore.view_modellogentry",
         ],
         "Training lead": ["wagtailadmin.access_admin"],
     }

@@ -56,7 +56,7 @@ class SignupForm(AllauthSignupForm):
             return super().save(request)
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        user_roles_set(user=user, roles=[Role.LEARNER])
+        user_roles_set(user=user, roles=[Role.LEARNER], via="sign-up")
 
 
 class LoginForm(AllauthLoginForm):

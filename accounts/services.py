@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_snapshot
 from accounts.models import SecurityPolicy, User
 from accounts.roles import Role
 
@@ -65,13 +65,46 @@ def user_upsert(
 
 
 @transaction.atomic
-def user_roles_set(*, user: User, roles: Iterable[Role]) -> None:
-    """Replace a person's role groups with exactly `roles`; other groups are left alone."""
+def user_roles_set(
+    *, user: User, roles: Iterable[Role], actor: User | None = None, via: str = ""
+) -> None:
+    """Replace a person's role groups with exactly `roles`; other groups are left alone.
+    Audited when the roles changed."""
+    before = user_roles_snapshot(user)
     wanted = {Role(role) for role in roles}
     groups = [Group.objects.get_or_create(name=str(role))[0] for role in wanted]
     role_names = [str(role) for role in Role]
     user.groups.remove(*user.groups.filter(name__in=role_names).exclude(name__in=wanted))
     user.groups.add(*groups)
+    user_roles_audit(user=user, before=before, actor=actor, via=via)
+
+
+def user_roles_snapshot(user: User) -> dict:
+    """A person's roles (in the order of Role) and whether they are a superuser, for the audit
+    trail; a person not saved yet has none."""
+    held = set()
+    if user.pk is not None:
+        held = set(
+            user.groups.filter(name__in=[str(r) for r in Role]).values_list("name", flat=True)
+        )
+    return {
+        "roles": [str(role) for role in Role if str(role) in held],
+        "is_superuser": bool(user.is_superuser),
+    }
+
+
+def user_roles_audit(*, user: User, before: dict, actor: User | None = None, via: str = "") -> None:
+    """Record a change of roles made here or in the CMS's user screens, if there was one."""
+    after = user_roles_snapshot(user)
+    if after != before:
+        audit_record(
+            instance=user,
+            action="lms.roles.change",
+            actor=actor,
+            before=before,
+            after=after,
+            via=via,
+        )
 
 
 def declared_role_permissions() -> dict[str, set[str]]:
@@ -122,16 +155,50 @@ def user_name_update(*, user: User, first_name: str, last_name: str) -> User:
     return user
 
 
+SECURITY_POLICY_FLAGS = (
+    "require_mfa_for_administrators",
+    "require_mfa_for_cto_office",
+    "require_mfa_for_department_leads",
+    "require_mfa_for_training_leads",
+)
+
+
 @transaction.atomic
-def security_policy_update(**flags: bool) -> SecurityPolicy:
-    """Set which roles must use MFA: security_policy_update(require_mfa_for_cto_office=True)."""
+def security_policy_update(
+    *, actor: User | None = None, via: str = "", **flags: bool
+) -> SecurityPolicy:
+    """Set which roles must use MFA: security_policy_update(require_mfa_for_cto_office=True).
+    Audited when a flag changed; the CMS's settings form saves through here too."""
+    unknown = sorted(set(flags) - set(SECURITY_POLICY_FLAGS))
+    if unknown:
+        raise ValueError(f"Unknown security policy flag: {unknown[0]}")
     policy = SecurityPolicy.load()
+    before = security_policy_snapshot(policy)
     for name, value in flags.items():
-        if not name.startswith("require_mfa_for_") or not hasattr(policy, name):
-            raise ValueError(f"Unknown security policy flag: {name}")
-        setattr(policy, name, value)
+        setattr(policy, name, bool(value))
     policy.save()
+    security_policy_audit(policy=policy, before=before, actor=actor, via=via)
     return policy
+
+
+def security_policy_snapshot(policy: SecurityPolicy) -> dict:
+    return audit_snapshot(policy, SECURITY_POLICY_FLAGS)
+
+
+def security_policy_audit(
+    *, policy: SecurityPolicy, before: dict, actor: User | None = None, via: str = ""
+) -> None:
+    """Record a change to the policy made here or in the CMS's settings, if there was one."""
+    after = security_policy_snapshot(policy)
+    if after != before:
+        audit_record(
+            instance=policy,
+            action="lms.security_policy.change",
+            actor=actor,
+            before=before,
+            after=after,
+            via=via,
+        )
 
 
 @transaction.atomic

@@ -131,6 +131,9 @@ PAGES = {
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),
+    # The audit trail: administrators only, refused outright to everyone else.
+    "/cms/audit-trail/": row(LOGIN, 403, 403, 403, 403, 200),
+    "/cms/audit-trail/?export=csv": row(LOGIN, 403, 403, 403, 403, 200),
 }
 
 CASES = [
