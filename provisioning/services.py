@@ -354,14 +354,19 @@ def _provisioned_users(member_ids: Iterable[str]) -> set[User]:
 
 
 def _group_change(*, user: User, group: Group, role: Role | None, join: bool, token) -> None:
-    before = sorted(user.groups.values_list("name", flat=True))
     if role is not None:
-        roles = {Role(name) for name in before if role_named(name)}
-        user_roles_set(user=user, roles=(roles | {role}) if join else (roles - {role}))
-    elif join:
+        held = {
+            Role(name) for name in user.groups.values_list("name", flat=True) if role_named(name)
+        }
+        roles = (held | {role}) if join else (held - {role})
+        user_roles_set(user=user, roles=roles, via=token.name)  # audited there
+        return
+    before = sorted(user.groups.values_list("name", flat=True))
+    if join:
         group.user_set.add(user)
     else:
         group.user_set.remove(user)
+    # A plain group grants whatever permissions an administrator gave it: audited as well.
     audit_record(
         instance=user,
         action="lms.roles.change",
