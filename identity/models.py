@@ -1,5 +1,6 @@
 """The organisation's identity providers (OpenID Connect or SAML 2.0) and what their claims mean."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -89,6 +90,20 @@ class IdentityProvider(models.Model):
                 errors["client_id"] = "Enter the client ID the identity provider gave this service."
             if not self.client_secret_encrypted:
                 errors["client_secret"] = "Enter the client secret the identity provider gave."  # noqa: S105
+            if errors:
+                raise ValidationError(errors)
+        if self.protocol == self.Protocol.SAML:
+            if settings.SAML_SIGN_IN_UNAVAILABLE:
+                raise ValidationError(
+                    {
+                        "protocol": "SAML sign-in is not available on this server: "
+                        + settings.SAML_SIGN_IN_UNAVAILABLE
+                    }
+                )
+            # Imported here: identity.saml builds on this model.
+            from identity.saml import saml_configuration_errors
+
+            errors = saml_configuration_errors(self)
             if errors:
                 raise ValidationError(errors)
 

@@ -141,3 +141,47 @@ def test_only_administrators_reach_the_provider_screens(client, people, person, 
     response = client.get(PROVIDERS)
 
     assert (response.status_code, getattr(response, "url", None)) == expected
+
+
+@pytest.mark.django_db
+def test_saml_provider_without_its_identity_provider_details_is_refused_field_by_field(
+    client, administrator
+):
+    client.force_login(administrator)
+
+    response = client.post(
+        f"{PROVIDERS}add/",
+        provider_form(
+            protocol="saml",
+            slug="city-saml",
+            issuer_url="",
+            client_id="",
+            client_secret="",
+            x509_certificate="not a certificate",
+        ),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert sorted(errors) == ["entity_id", "sso_url", "x509_certificate"]
+    assert not IdentityProvider.objects.filter(slug="city-saml").exists()
+    assert trail() == []
+
+
+@pytest.mark.django_db
+def test_saml_provider_is_refused_when_the_server_cannot_check_saml_signatures(
+    client, administrator, settings
+):
+    settings.SAML_SIGN_IN_UNAVAILABLE = "the xmlsec library could not be loaded"
+    client.force_login(administrator)
+
+    response = client.post(
+        f"{PROVIDERS}add/",
+        provider_form(protocol="saml", slug="city-saml", metadata_url="https://idp.example/m"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["protocol"] == [
+        "SAML sign-in is not available on this server: the xmlsec library could not be loaded"
+    ]
+    assert not IdentityProvider.objects.filter(slug="city-saml").exists()
