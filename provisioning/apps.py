@@ -7,3 +7,10 @@ class ProvisioningConfig(AppConfig):
     name = "provisioning"
     verbose_name = "Provisioning"
     default_auto_field = "django.db.models.BigAutoField"
+
+    # Tokens are revoked, never deleted, so the audit trail keeps what each one did.
+    role_permissions = {
+        "Administrator": [
+            f"provisioning.{action}_provisioningtoken" for action in ("add", "change", "view")
+        ],
+    }
