@@ -128,12 +128,21 @@ PAGES = {
     "/cms/snippets/identity/identityprovider/add/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/accounts/oidc/nope/login/": row(404, 404, 404, 404, 404, 404),
     "/accounts/oidc/nope/login/callback/": row(404, 404, 404, 404, 404, 404),
+    # SCIM provisioning: a bearer token or nothing; a session, even an administrator's, is a 401.
+    # Its tokens are kept by administrators.
+    "/scim/v2/Users": row(401, 401, 401, 401, 401, 401),
+    "/scim/v2/ServiceProviderConfig": row(401, 401, 401, 401, 401, 401),
+    "/cms/snippets/provisioning/provisioningtoken/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/snippets/provisioning/provisioningtoken/add/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),
     # The audit trail: administrators only, refused outright to everyone else.
     "/cms/audit-trail/": row(LOGIN, 403, 403, 403, 403, 200),
     "/cms/audit-trail/?export=csv": row(LOGIN, 403, 403, 403, 403, 200),
+    # The HR roster upload; its confirmation takes only the form's POST.
+    "/cms/organisation/roster/": row(LOGIN, 403, CMS, 403, 403, 200),
+    "/cms/organisation/roster/confirm/": row(LOGIN, 403, CMS, 403, 403, 405),
 }
 
 CASES = [
