@@ -35,11 +35,10 @@ def test_scim2_tester_passes_every_check_but_the_declared_ones(live_server, sett
         Department.objects.create(code=code, name=name)
     JobRole.objects.create(code="data-analyst", name="Data analyst")
     _, secret = provisioning_token_create(name="scim2-tester", scopes=TokenScope.values)
-    http = httpx2.Client(
+    with httpx2.Client(
         base_url=f"{live_server.url}/scim/v2", headers={"Authorization": f"Bearer {secret}"}
-    )
-
-    results = check_server(SyncSCIMClient(http))
+    ) as http:
+        results = check_server(SyncSCIMClient(http))
 
     passed = sum(result.status == Status.SUCCESS for result in results)
     print(f"scim2-tester: passed {passed} of {len(results)}")
