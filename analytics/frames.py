@@ -125,27 +125,29 @@ def suppress(
     total minus the visible rows would reveal them; the smallest visible rows are hidden until
     that holds, along every grouping, until nothing changes.
     """
-    result = summary.copy()
-    people = result["people"].astype(float)
+    result = summary.reset_index(drop=True)
+    # Plain arrays: a national grid has thousands of groups, and pandas indexing per group
+    # cost seconds.
+    people = result["people"].to_numpy(dtype=float)
     hidden = people < smallest
     if also_hidden is not None:
-        hidden = hidden | also_hidden.astype(bool)
+        hidden |= also_hidden.to_numpy(dtype=bool)
+    groupings = [
+        list(result.groupby(list(within), dropna=False).indices.values()) for within in totals_along
+    ]
     changed = True
     while changed:
         changed = False
-        for within in totals_along:
-            keys = list(within)
-            grouping = result.groupby(keys[0] if len(keys) == 1 else keys, dropna=False)
-            for index in grouping.indices.values():
-                index = result.index[index]
+        for groups in groupings:
+            for index in groups:
                 while True:
                     hidden_people = people[index][hidden[index]].sum()
-                    visible = people[index][~hidden[index]]
-                    if hidden_people == 0 or hidden_people >= smallest or visible.empty:
+                    visible = index[~hidden[index]]
+                    if hidden_people == 0 or hidden_people >= smallest or not len(visible):
                         break
-                    hidden[visible.idxmin()] = True
+                    hidden[visible[np.argmin(people[visible])]] = True
                     changed = True
-    return hide(result, hidden)
+    return hide(result, pd.Series(hidden, index=result.index))
 
 
 def hide(summary: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
