@@ -44,6 +44,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
+        # Closed accounts are few; reports count them on every view to notice a closure.
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(is_active=False), name="user_inactive")
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

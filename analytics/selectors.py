@@ -11,13 +11,15 @@ from analytics.models import Evidence, Proficiency
 from competencies.models import Competency, CrosswalkLink, Framework, RoleRequirement
 from competencies.selectors import primary_framework
 from organisations.models import Department, JobRole, Membership
+from organisations.selectors import organisation_version
 from xapi.models import LearnerIdentity, Statement
 from xapi.vocab import VERB_VOIDED
 
 
 def projection_version() -> str:
-    """A token that changes whenever evidence changes: new evidence has higher ids, and
-    evidence is only ever removed by a voiding statement or a rebuild (which re-adds it)."""
+    """A token that changes whenever evidence or the organisation changes: new evidence has
+    higher ids, evidence is only ever removed by a voiding statement or a rebuild (which
+    re-adds it), and a move or a closed account changes who is in which group."""
     latest_evidence = Evidence.objects.order_by("-pk").values_list("pk", flat=True).first()
     latest_voiding = (
         Statement.objects.filter(verb_id=VERB_VOIDED)
@@ -25,14 +27,15 @@ def projection_version() -> str:
         .values_list("seq", flat=True)
         .first()
     )
-    return f"{latest_evidence or 0}.{latest_voiding or 0}"
+    return f"{latest_evidence or 0}.{latest_voiding or 0}.{organisation_version()}"
 
 
 def people_frame() -> pd.DataFrame:
-    """Everyone placed in a department with a job role, keyed by their learner identity."""
-    rows = Membership.objects.filter(department__isnull=False, job_role__isnull=False).values_list(
-        "user_id", "department__code", "job_role__code"
-    )
+    """Everyone with an open account placed in a department with a job role, keyed by their
+    learner identity. Leavers and deprovisioned people (closed accounts) count nowhere."""
+    rows = Membership.objects.filter(
+        department__isnull=False, job_role__isnull=False, user__is_active=True
+    ).values_list("user_id", "department__code", "job_role__code")
     people = pd.DataFrame(list(rows), columns=["user", "department", "job_role"])
     identities = pd.DataFrame(
         list(LearnerIdentity.objects.filter(user__isnull=False).values_list("user_id", "pk")),

@@ -133,6 +133,8 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
+        # Reports key their cache on the latest change (organisations.selectors).
+        indexes = [models.Index(fields=["updated_at"], name="membership_updated_at")]
         permissions = [
             ("view_own_department", "Can see their own department, aggregated"),
             ("view_all_departments", "Can see every department, aggregated"),

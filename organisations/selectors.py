@@ -17,6 +17,15 @@ def membership_of(user: User) -> Membership | None:
     )
 
 
+def organisation_version() -> str:
+    """A token that changes whenever who is placed where changes: a membership written (its
+    `updated_at`, indexed) or an account closed or reopened (the few inactive accounts have a
+    partial index of their own)."""
+    latest = Membership.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    inactive = User.objects.filter(is_active=False).count()
+    return f"{latest.timestamp() if latest else 0}.{inactive}"
+
+
 def led_department_codes(user: User) -> list[str]:
     """The departments a person has been granted to lead, by code (usually one)."""
     if not user.is_authenticated:

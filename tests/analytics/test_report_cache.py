@@ -5,10 +5,12 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
+from accounts.services import user_deactivate, user_reactivate
 from analytics import crosswalk, freshness, reports, selectors
 from analytics.freshness import FRESH_SECONDS
 from analytics.reports import skill_gap_report
-from organisations.models import Department
+from organisations.models import Department, Membership
+from organisations.services import membership_set
 from tests.analytics.scenario import build_organisation
 
 COMPUTING = "analytics:report:*:computing"
@@ -117,3 +119,35 @@ def test_refresh_reports_before_any_framework_says_so(capsys):
 def test_refresh_reports_refuses_a_period_that_is_not_positive():
     with pytest.raises(CommandError, match="--every must be a positive number"):
         call_command("refresh_reports", "--every", "0")
+
+
+@pytest.mark.django_db
+def test_a_move_or_a_closed_account_makes_the_reports_compute_again(framework):
+    """Reports follow the organisation, not only the evidence: an approved move or a leaver
+    changes which group counts whom."""
+    build_organisation()
+    person = Membership.objects.select_related("user").first()
+    other = Department.objects.exclude(pk=person.department_id).first()
+    versions = [selectors.projection_version()]
+
+    membership_set(user=person.user, department=other, job_role=person.job_role)
+    versions.append(selectors.projection_version())
+    user_deactivate(user=person.user)
+    versions.append(selectors.projection_version())
+    user_reactivate(user=person.user)
+    versions.append(selectors.projection_version())
+
+    # Reopened, the organisation is as it was after the move, and so is its version.
+    assert len(set(versions[:3])) == 3
+    assert versions[3] == versions[1]
+
+
+@pytest.mark.django_db
+def test_people_with_closed_accounts_count_in_no_group(framework):
+    build_organisation()
+    leaver = Membership.objects.select_related("user").first()
+    counted = set(selectors.people_frame()["user"])
+
+    user_deactivate(user=leaver.user)
+
+    assert set(selectors.people_frame()["user"]) == counted - {leaver.user_id}
