@@ -32,14 +32,20 @@ def rows_insert(
     names = [*columns, *defaults]
     quote = connection.ops.quote_name
     # Table and column names come from the model, quoted; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(fields[name].column) for name in names)}) "
-        f"VALUES ({', '.join(['%s'] * len(names))})"
-    )
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(fields[name].column) for name in names)
     tail = tuple(defaults.values())
     with connection.cursor() as cursor:
-        batch = []
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: PostgreSQL would otherwise take a round
+            # trip per row, and psycopg would parse a many-row INSERT's placeholders each time.
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *tail))
+            return
+        # SQLite runs executemany in C, a row at a time, without a round trip.
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        batch: list[Any] = []
         for row in rows:
             batch.append((*row, *tail))
             if len(batch) == BATCH:
