@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from organisations.models import Department
 from organisations.roster.apply_bulk import roster_apply_in_bulk
 from organisations.roster.apply_services import roster_apply_by_services
 from organisations.roster.parse import roster_rows_read
@@ -46,6 +47,10 @@ def roster_import(
         raise ValueError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
     parsed = roster_rows_read(content)
     with transaction.atomic():
+        if not dry_run:
+            # One import at a time: a second one waits here and then plans against what the
+            # first wrote (SQLite's write transactions already take turns).
+            list(Department.objects.select_for_update().values_list("pk", flat=True))
         state = organisation_state()
         plan = roster_plan(
             parsed,
