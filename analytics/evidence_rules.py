@@ -11,6 +11,10 @@ is a knowledge check passed at a level) counts only when the platform stored it 
 LRS client that sent it was trusted for that kind when it did (xapi.models.clients). Anything
 else is stored by the LRS but is evidence of nothing: ranked even as the weakest kind, it would
 still let any client overwrite a person's own self-assessment.
+
+Voiding follows from that: a voiding statement takes a statement's evidence away only when its
+sender could have sent that evidence (see voiding_removes). The LRS still voids the statement
+for every xAPI read; the reports keep its evidence.
 """
 
 import re
@@ -53,6 +57,35 @@ def trusted_kinds(origin: str, trusted_evidence: object) -> frozenset[str]:
     if not isinstance(trusted_evidence, list):
         return frozenset()
     return TRUSTED_EVIDENCE_NAMES.intersection(trusted_evidence)
+
+
+def trust_needed_by(verb: str) -> str | None:
+    """The kind of trust a statement with this verb needs to be evidence, if any."""
+    needs = {verb_validated(): Source.VALIDATION, VERB_PASSED: Source.CHECK}
+    return TRUST_NEEDED[needs[verb]] if verb in needs else None
+
+
+def voiding_removes(
+    *,
+    voider_origin: str,
+    voider_trusted: object,
+    voider_client: int | None,
+    target_client: int | None,
+    target_verb: str,
+) -> bool:
+    """Whether a voiding statement takes its target's evidence away: only when its sender
+    could have sent that evidence, that is the platform, the client that stored the target, or
+    a client trusted for the target's kind when it stored the voiding. Evidence that claims no
+    authority anyone could have sent, so anyone may void it.
+
+    Clients are their `client_number`s (kept when a client is deleted); `voider_trusted` is
+    the voiding statement's recorded trust, as for trusted_kinds."""
+    needed = trust_needed_by(target_verb)
+    if needed is None:
+        return True
+    if voider_client is not None and voider_client == target_client:
+        return True
+    return needed in trusted_kinds(voider_origin, voider_trusted)
 
 
 @dataclass(frozen=True)

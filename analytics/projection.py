@@ -24,6 +24,7 @@ from analytics.evidence_rules import (
     evidence_verbs,
     pseudonym_in,
     trusted_kinds,
+    voiding_removes,
 )
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
@@ -42,31 +43,34 @@ def _in_database() -> bool:
 @transaction.atomic
 def project(statements: Iterable[Statement]) -> int:
     """Bring the reporting store up to date with newly stored statements; returns how many
-    evidence rows changed. Voiding removes the voided statement's evidence."""
+    evidence rows changed. A voiding statement removes its target's evidence when its sender
+    could have sent that evidence (evidence_rules.voiding_removes)."""
     statements = list(statements)
-    voided = [
-        str(s.object_statement_id)
-        for s in statements
-        if s.verb_id == VERB_VOIDED and s.object_statement_id
-    ]
+    voiders = [s for s in statements if s.verb_id == VERB_VOIDED and s.object_statement_id]
     verbs = set(evidence_verbs())
     candidates = [s for s in statements if s.verb_id in verbs]
     if _in_database():
         names = sorted({name for s in candidates if (name := pseudonym_in(s.data))})
-        return projection_sql.project(seqs=[s.pk for s in candidates], names=names, voided=voided)
-    return project_in_python(candidates, voided)
+        return projection_sql.project(
+            seqs=[s.pk for s in candidates], names=names, voiders=[s.pk for s in voiders]
+        )
+    return project_in_python(candidates, voiders)
 
 
-def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
+def project_in_python(candidates: list[Statement], voiders: list[Statement]) -> int:
     affected: set[tuple[int, int]] = set()
-    if voided:
-        gone = Evidence.objects.filter(statement_id__in=voided)
+    removed = 0
+    if voiders:
+        gone = Evidence.objects.filter(statement_id__in=_removed_by(voiders))
         affected |= set(gone.values_list("learner_id", "competency_id"))
-        gone.delete()
+        removed, _ = gone.delete()
+    # The rows' voided flags are as they were built: a statement voided in the same batch, or
+    # before it arrived, is found by its voiders.
+    cancelled = _cancelled([(s.statement_id, s.client_number, s.verb_id) for s in candidates])
     records = [
         r
         for s in candidates
-        if not s.voided
+        if _uuid(s.statement_id) not in cancelled
         for r in evidence_in(s.data, trusted=trusted_kinds(s.origin, s.trusted_evidence))
     ]
     resolver = Resolver()
@@ -78,7 +82,57 @@ def project_in_python(candidates: list[Statement], voided: list[str]) -> int:
         proficiency_refresh_in_python(affected)
     # Nothing else is written: a shared "last seen" row would make every concurrent write of
     # statements queue on one lock. Readers tell that evidence changed from the data itself.
-    return len(rows) + len(voided)
+    return len(rows) + removed
+
+
+def _uuid(value) -> uuid.UUID:
+    # Rows just built hold ids as the statement wrote them; rows read back hold UUIDs.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _removed_by(voiders: list[Statement]) -> list[uuid.UUID]:
+    """The stored statements whose evidence these voiding statements take away."""
+    targets = {
+        statement_id: (client, verb)
+        for statement_id, client, verb in Statement.objects.filter(
+            statement_id__in=[_uuid(v.object_statement_id) for v in voiders]
+        )
+        .exclude(verb_id=VERB_VOIDED)
+        .values_list("statement_id", "client_number", "verb_id")
+    }
+    removed = []
+    for voider in voiders:
+        target = _uuid(voider.object_statement_id)
+        if target in targets and voiding_removes(
+            voider_origin=voider.origin,
+            voider_trusted=voider.trusted_evidence,
+            voider_client=voider.client_number,
+            target_client=targets[target][0],
+            target_verb=targets[target][1],
+        ):
+            removed.append(target)
+    return removed
+
+
+def _cancelled(statements: list[tuple]) -> set[uuid.UUID]:
+    """Of these (statement id, client number, verb), the statements whose evidence a stored
+    voiding statement takes away."""
+    about = {_uuid(statement_id): (client, verb) for statement_id, client, verb in statements}
+    cancelled = set()
+    for chunk in _chunks(list(about), 5000):
+        for target, origin, trusted, client in Statement.objects.filter(
+            verb_id=VERB_VOIDED, object_statement_id__in=chunk
+        ).values_list("object_statement_id", "origin", "trusted_evidence", "client_number"):
+            target_client, target_verb = about[target]
+            if voiding_removes(
+                voider_origin=origin,
+                voider_trusted=trusted,
+                voider_client=client,
+                target_client=target_client,
+                target_verb=target_verb,
+            ):
+                cancelled.add(target)
+    return cancelled
 
 
 def rebuild(*, chunk: int = 20000, report: rebuild_sql.Report | None = None) -> int:
@@ -102,16 +156,31 @@ def rebuild_in_python(*, chunk: int = 20000) -> int:
     last = 0
     while True:
         batch = list(
-            Statement.objects.filter(seq__gt=last, verb_id__in=verbs, voided=False)
+            Statement.objects.filter(seq__gt=last, verb_id__in=verbs)
             .order_by("seq")
-            .values_list("seq", "data", "origin", "trusted_evidence")[:chunk]
+            .values_list(
+                "seq",
+                "statement_id",
+                "verb_id",
+                "voided",
+                "client_number",
+                "data",
+                "origin",
+                "trusted_evidence",
+            )[:chunk]
         )
         if not batch:
             break
         last = batch[-1][0]
+        # Voided for xAPI reads, a statement is still evidence unless its voider could have
+        # sent that evidence; the flag says which statements have voiders to look at.
+        cancelled = _cancelled(
+            [(row[1], row[4], row[2]) for row in batch if row[3]]  # id, client, verb if voided
+        )
         records = [
             r
-            for _, data, origin, trusted in batch
+            for _, statement_id, _, _, _, data, origin, trusted in batch
+            if statement_id not in cancelled
             for r in evidence_in(data, trusted=trusted_kinds(origin, trusted))
         ]
         resolver.prepare(records)

@@ -20,15 +20,32 @@ from xapi.vocab import (
     VERB_ANSWERED,
     VERB_COMPLETED,
     VERB_PASSED,
+    VERB_VOIDED,
     category_self_assessment,
     extension_level_claimed,
     extension_levels_claimed,
     verb_validated,
 )
 
+
+def voiding_removes(voider: str, target: str) -> str:
+    """SQL: whether the voiding statement `voider` takes away the evidence of the statement
+    `target` it voids (analytics.evidence_rules.voiding_removes), both tables' aliases."""
+    return f"""(
+    {target}.verb_id NOT IN (%(validated)s, %(passed)s)
+    OR {voider}.origin = %(platform)s
+    OR {voider}.client_number = {target}.client_number
+    OR ({target}.verb_id = %(validated)s
+        AND {voider}.trusted_evidence @> %(trust_validation)s::jsonb)
+    OR ({target}.verb_id = %(passed)s AND {voider}.trusted_evidence @> %(trust_check)s::jsonb)
+)"""
+
+
 # Every claim a statement makes: (statement, time, pseudonym, competency IRI, level, source),
 # one simple scan per kind. Validations and level-bearing check passes claim an authority:
-# they count from the platform, or from a client trusted for them when it stored them.
+# they count from the platform, or from a client trusted for them when it stored them. A
+# voided statement still counts unless a voiding statement that could remove it voided it
+# (the voided flag comes first: the search for its voiders is made for voided statements only).
 # `{scope}` limits the statements read and `{learners}` the people joined (everything for a
 # rebuild, a batch otherwise). Pseudonyms and competency UUIDs are
 # matched as text against the canonical text of the stored UUIDs, which is both the rule
@@ -38,8 +55,13 @@ WITH stream AS NOT MATERIALIZED (
     SELECT s.statement_id, s.timestamp AS occurred_at, s.verb_id, s.data, s.origin,
            s.trusted_evidence
     FROM xapi_statement s
-    WHERE {scope} AND NOT s.voided
+    WHERE {scope}
       AND s.data->'actor'->'account'->>'homePage' = %(home_page)s
+      AND (NOT s.voided OR NOT EXISTS (
+          SELECT 1 FROM xapi_statement v
+          WHERE v.object_statement_id = s.statement_id AND v.verb_id = %(voided)s
+            AND {removes}
+      ))
 ),
 claims AS (
     SELECT statement_id, occurred_at, data, data->'object'->>'id' AS iri,
@@ -157,6 +179,16 @@ PROFICIENCY_COLUMNS = (
 )
 _INSERT_PROFICIENCY = "INSERT INTO {table} (" + PROFICIENCY_COLUMNS + ") " + _PROFICIENCY_SELECT
 
+# The evidence a batch of voiding statements (`voiders`, by seq) takes away.
+_DELETE_VOIDED = f"""
+DELETE FROM analytics_evidence e
+USING xapi_statement v, xapi_statement t
+WHERE v.seq = ANY(%(voiders)s) AND t.statement_id = v.object_statement_id
+  AND t.verb_id <> %(voided)s AND e.statement_id = t.statement_id
+  AND {voiding_removes("v", "t")}
+RETURNING e.learner_id, e.competency_id
+"""  # noqa: S608 (constants)
+
 _PAIRS = (
     "(learner_id, competency_id) IN "
     "(SELECT * FROM unnest(%(learners)s::bigint[], %(competencies)s::bigint[]))"
@@ -182,6 +214,7 @@ def claim_parameters() -> dict:
         "validated": verb_validated(),
         "passed": VERB_PASSED,
         "completed": VERB_COMPLETED,
+        "voided": VERB_VOIDED,
         "level_key": extension_level_claimed(),
         "levels_key": extension_levels_claimed(),
         "self_category": json.dumps([{"id": category_self_assessment()}]),
@@ -201,7 +234,13 @@ PROFICIENCY_TABLE = "analytics_proficiency"
 def insert_evidence(table: str, scope: str) -> str:
     """INSERT ... SELECT of the evidence in the statements `scope` selects (SQL over `s`, the
     statement table) into `table`; parameters from claim_parameters()."""
-    return _INSERT_EVIDENCE.format(table=table, scope=scope, learners="TRUE")
+    return _insert_evidence(table, scope, "TRUE")
+
+
+def _insert_evidence(table: str, scope: str, learners: str) -> str:
+    return _INSERT_EVIDENCE.format(
+        table=table, scope=scope, learners=learners, removes=voiding_removes("v", "s")
+    )
 
 
 def insert_proficiency(table: str, evidence: str, scope: str) -> str:
@@ -210,26 +249,24 @@ def insert_proficiency(table: str, evidence: str, scope: str) -> str:
     return _INSERT_PROFICIENCY.format(table=table, evidence=evidence, scope=scope)
 
 
-def project(*, seqs: list[int], names: list[str], voided: list[str]) -> int:
-    """The incremental update for one stored batch: drop voided statements' evidence, add the
-    new statements' (`seqs`, whose actors' pseudonyms are `names`), and recompute the levels
-    of every pair either touched."""
+def project(*, seqs: list[int], names: list[str], voiders: list[int]) -> int:
+    """The incremental update for one stored batch: drop the evidence its voiding statements
+    (`voiders`) take away, add the new statements' (`seqs`, whose actors' pseudonyms are
+    `names`), and recompute the levels of every pair either touched; returns the evidence rows
+    removed and added."""
     affected: set[tuple[int, int]] = set()
     changed = 0
     with connection.cursor() as cursor:
-        if voided:
-            cursor.execute(
-                "DELETE FROM analytics_evidence WHERE statement_id = ANY(%s::uuid[]) "
-                "RETURNING learner_id, competency_id",
-                [voided],
-            )
-            affected |= set(cursor.fetchall())
-            changed += len(voided)
+        if voiders:
+            cursor.execute(_DELETE_VOIDED, {**claim_parameters(), "voiders": voiders})
+            removed = cursor.fetchall()
+            affected |= set(removed)
+            changed += len(removed)
         if seqs and names:
             # The batch's people are looked up by index first: matching a handful of
             # statements must not read every pseudonym.
-            sql = _INSERT_EVIDENCE.format(
-                table=EVIDENCE_TABLE,
+            sql = _insert_evidence(
+                EVIDENCE_TABLE,
                 scope="s.seq = ANY(%(seqs)s)",
                 learners="li.account_name = ANY(%(names)s::uuid[])",
             )

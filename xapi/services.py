@@ -167,6 +167,7 @@ def _insert(
                 timestamp=parse_timestamp(data["timestamp"], "timestamp"),
                 stored=parse_timestamp(data["stored"], "stored"),
                 client=client,
+                client_number=client.pk if client is not None else None,
                 origin=origin,
                 trusted_evidence=trusted,
             )

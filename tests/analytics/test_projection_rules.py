@@ -20,7 +20,7 @@ from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
 from tests.analytics.markers import rebuild_on_several_connections
 from tests.factories import ForwardingEndpointFactory
-from xapi.models import LearnerIdentity
+from xapi.models import LearnerIdentity, Statement
 from xapi.services import lrs_client_upsert, statements_store
 from xapi.vocab import (
     VERB_ANSWERED,
@@ -333,41 +333,166 @@ def test_trust_given_later_does_not_change_what_was_stored_before(identities, ir
     ]
 
 
+STORERS = ("platform", "untrusted", "validations", "assessments", "both", "pulled")
+
+
+@pytest.mark.django_db
+def test_a_voiding_removes_evidence_only_when_its_sender_could_have_sent_it(iris, storers):
+    """Every storer voids four statements, each about a person of its own: the platform's
+    validation and self-assessment, a validation from the client trusted for validations and a
+    check from the client trusted for assessments."""
+    targets = {
+        "platform's validation": (0, lambda who: validation(who, iris[0], 3)),
+        "client's validation": (2, lambda who: validation(who, iris[0], 3)),
+        "client's check": (3, lambda who: check(who, [iris[0]], 3)),
+        "platform's self-assessment": (0, lambda who: self_assessment(who, iris[0], 3)),
+    }
+    about = {}
+    for voider_name, voider in zip(STORERS, storers, strict=True):
+        for target_name, (sender, make) in targets.items():
+            user = User.objects.create_user(email=f"{len(about)}@example.org", password="x")
+            identity = LearnerIdentity.objects.create(user=user)
+            about[identity.pk] = (voider_name, target_name)
+            statement = make(actor(identity))
+            statements_store(statements=[statement], **storers[sender])
+            statements_store(statements=[voiding(actor(identity), statement)], **voider)
+
+    kept = sorted(about[row[0]] for row in evidence_rows())
+    assert kept == [
+        ("assessments", "client's validation"),
+        ("assessments", "platform's validation"),
+        ("pulled", "client's check"),
+        ("pulled", "client's validation"),
+        ("pulled", "platform's validation"),
+        ("untrusted", "client's check"),
+        ("untrusted", "client's validation"),
+        ("untrusted", "platform's validation"),
+        ("validations", "client's check"),
+    ]
+    # Voided for xAPI reads all the same.
+    assert Statement.objects.filter(voided=True).count() == len(about)
+    incremental = (evidence_rows(), proficiency_rows())
+    rebuild()
+    assert (evidence_rows(), proficiency_rows()) == incremental
+    Proficiency.objects.all().delete()
+    Evidence.objects.all().delete()
+    rebuild_in_python()
+    assert (evidence_rows(), proficiency_rows()) == incremental
+
+
+@pytest.mark.django_db
+def test_a_voiders_trust_is_judged_when_it_stored_the_voiding(identities, iris, storers):
+    untrusted, validations = storers[1]["client"], storers[2]["client"]
+    first, second = (validation(actor(identities[n]), iris[0], 3) for n in (0, 1))
+    statements_store(statements=[first, second], client=None)
+    statements_store(statements=[voiding(actor(identities[0]), first)], client=untrusted)
+    statements_store(statements=[voiding(actor(identities[1]), second)], client=validations)
+    untrusted.trusted_evidence = ["validation"]
+    untrusted.save()
+    validations.trusted_evidence = []
+    validations.save()
+
+    rebuild()
+
+    assert [(row[0], row[3]) for row in evidence_rows()] == [
+        (identities[0].pk, Source.VALIDATION.value)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_voiding_stored_before_its_target_is_judged_when_the_target_arrives(
+    identities, iris, storers
+):
+    untrusted, validations = storers[1]["client"], storers[2]["client"]
+    voided_by_untrusted = validation(actor(identities[0]), iris[0], 3)
+    voided_by_platform = validation(actor(identities[1]), iris[0], 3)
+    statements_store(
+        statements=[voiding(actor(identities[0]), voided_by_untrusted)], client=untrusted
+    )
+    statements_store(statements=[voiding(actor(identities[1]), voided_by_platform)], client=None)
+
+    statements_store(statements=[voided_by_untrusted, voided_by_platform], client=validations)
+
+    assert [(row[0], row[3]) for row in evidence_rows()] == [
+        (identities[0].pk, Source.VALIDATION.value)
+    ]
+    assert Statement.objects.filter(voided=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_clients_voiding_of_its_own_validation_outlasts_the_client(identities, iris, storers):
+    validations = storers[2]["client"]
+    statement = validation(actor(identities[0]), iris[0], 3)
+    statements_store(statements=[statement], client=validations)
+    validations.trusted_evidence = []
+    validations.save()
+    statements_store(statements=[voiding(actor(identities[0]), statement)], client=validations)
+    assert evidence_rows() == []
+
+    validations.delete()
+    rebuild()
+
+    assert evidence_rows() == []
+
+
 def store_stream(batches: list[list[dict]], storers: list[dict]) -> None:
-    """Each batch stored by the next storer in turn, so every rule of trust is exercised."""
+    """Each batch stored by the next storer in turn, so every rule of trust is exercised, and
+    voidings come from every kind of sender. Half way, the client trusted with both kinds loses
+    its trust: its later statements, and its voidings of its own earlier ones, are judged as an
+    untrusted client's."""
     for n, batch in enumerate(batches):
+        if n == len(batches) // 2:
+            withdrawn = storers[4]["client"]
+            withdrawn.trusted_evidence = []
+            withdrawn.save()
         statements_store(statements=batch, **storers[n % len(storers)])
 
 
 def random_stream(identities, iris, seed: int) -> list[list[dict]]:
     """Batches of mixed statements, with times drawn from few instants so ties happen, some
-    statements later voided, and some about nobody the platform knows."""
+    about nobody the platform knows, and voidings: of statements stored earlier (voided
+    already or not), of a statement in the same batch, and ahead of the statement they void."""
     rng = random.Random(seed)
     stranger = {
         "objectType": "Agent",
         "account": {"homePage": "https://elsewhere.example", "name": "a"},
     }
     people = [actor(identity) for identity in identities] + [stranger]
-    batches, stored = [], []
+    batches, stored, ahead = [], [], []
     for _ in range(12):
-        batch = []
+        batch, ahead = ahead, []  # statements whose voiding was stored before them
         for _ in range(rng.randint(1, 8)):
             who, iri, minutes = rng.choice(people), rng.choice(iris), rng.randint(0, 6) * 10
             level = rng.choice([0, 1, 2, 3, 4, None])
             kind = rng.randrange(5)
+            made = None
             if kind == 0:
-                batch.append(self_assessment(who, iri, level, minutes))
+                made = self_assessment(who, iri, level, minutes)
             elif kind == 1 and level is not None:
-                batch.append(validation(who, iri, level, minutes))
+                made = validation(who, iri, level, minutes)
             elif kind == 2 and level is not None:
-                batch.append(check(who, rng.sample(iris, rng.randint(1, 2)), level, minutes))
+                made = check(who, rng.sample(iris, rng.randint(1, 2)), level, minutes)
             elif kind == 3 and level is not None:
-                batch.append(completion(who, {iri: level}, minutes))
+                made = completion(who, {iri: level}, minutes)
             elif stored:
-                batch.append(voiding(who, stored.pop(rng.randrange(len(stored)))))
+                batch.append(voiding(who, rng.choice(stored)))
+            fate = rng.randrange(8)
+            if made and fate == 0:
+                batch += [made, voiding(who, made)]
+            elif made and fate == 1:
+                batch.append(voiding(who, made))
+                ahead.append(made)
+            elif made:
+                batch.append(made)
         stored += [s for s in batch if s["verb"]["id"] != VERB_VOIDED]
         batches.append(batch)
-    return batches
+    return [*batches, ahead] if ahead else batches
+
+
+def forget_client(storers: list[dict]) -> None:
+    """Delete the client whose trust was withdrawn half way: its statements stay, and so must
+    everything judged from them."""
+    storers[4]["client"].delete()
 
 
 @pytest.mark.django_db
@@ -376,6 +501,7 @@ def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris
     store_stream(random_stream(identities, iris, seed), storers)
     incremental = (evidence_rows(), proficiency_rows())
     assert incremental[0], "the stream should leave evidence"
+    forget_client(storers)
 
     rebuild()
     rebuilt = (evidence_rows(), proficiency_rows())
@@ -399,6 +525,7 @@ def test_a_rebuild_on_several_connections_gives_the_incremental_store(
     store_stream(random_stream(identities, iris, seed=4), storers)
     incremental = (evidence_rows(), proficiency_rows())
     assert incremental[0], "the stream should leave evidence"
+    forget_client(storers)
 
     rebuild()
 

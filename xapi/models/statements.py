@@ -26,6 +26,10 @@ class Statement(models.Model):
     client = models.ForeignKey(
         "xapi.LrsClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The id of the client that stored it, kept when the client is deleted (the column above
+    # then empties): whether a voiding statement came from the client that stored its target
+    # must be answered the same way for as long as both are stored.
+    client_number = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # Recorded when stored, never read from the statement's own (client-written) JSON: the
     # client column empties when a client is deleted, and a pulled statement names whatever
     # authority the other LRS wrote.
