@@ -298,3 +298,32 @@ def test_an_administrators_placement_is_taken_over_by_the_roster(department, oth
     plan = run(person("E1"))
 
     assert (plan.people[0].kind, place("E1")[0], place("E1")[4]) == ("moved", "CRS", "roster")
+
+
+@pytest.mark.django_db
+def test_two_departments_swap_places_in_the_tree(department, other_department):
+    run(person("E1", "FIN", department_name="Finance", parent_department_code="CRS"))
+
+    run(
+        person("E1", "FIN", department_name="Finance"),
+        {"department_code": "CRS", "department_name": "Citizens", "parent_department_code": "FIN"},
+    )
+
+    tree = sorted(
+        (d.code, d.name, d.parent.code if d.parent else None) for d in Department.objects.all()
+    )
+    assert tree == [("CRS", "Citizens", "FIN"), ("FIN", "Finance", None)]
+
+
+@pytest.mark.django_db
+def test_a_closed_account_on_the_roster_stays_closed_and_is_counted(department):
+    run(person("E1"))
+    User.objects.filter(email="e1@city.example.gov").update(is_active=False)
+
+    plan = run(person("E1"))
+
+    assert (plan.people[0].kind, plan.people[0].account_closed) == ("unchanged", True)
+    assert roster_summary(plan)[-1] == (
+        "1 people on the roster have closed accounts; an administrator reopens them."
+    )
+    assert place("E1")[5] is False
