@@ -31,7 +31,6 @@ AUDIT_ACTIONS: dict[str, str] = {
     "lms.lrs_client.change": "LRS client changed",
     "lms.identity_provider.change": "Identity provider changed",
     "lms.scim_token.change": "Provisioning token changed",
-    "lms.roster.import": "HR roster imported",
 }
 
 

@@ -21,13 +21,16 @@ def user_create(
     last_name: str = "",
     email_verified: bool = False,
     roles: Iterable[Role] = (Role.LEARNER,),
+    actor: User | None = None,
+    via: str = "",
 ) -> User:
-    """Create a person with a primary email address (verified or not) and their roles."""
+    """Create a person with a primary email address (verified or not) and their roles; the
+    roles' audit entry names `actor` or the authority `via` which the account came."""
     user = User.objects.create_user(
         email=email, password=password, first_name=first_name, last_name=last_name
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
-    user_roles_set(user=user, roles=roles)
+    user_roles_set(user=user, roles=roles, actor=actor, via=via)
     return user
 
 

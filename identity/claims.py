@@ -76,6 +76,7 @@ def identity_claims_apply(
             last_name=claims.family_name,
             email_verified=True,
             roles=[Role.LEARNER],
+            via=provider.name,
         )
     elif not user.is_active:
         return user

@@ -126,6 +126,7 @@ def scim_user_create(*, data: UserInput, token: ProvisioningToken) -> Provisione
             last_name=data.family_name,
             email_verified=True,
             roles=[Role.LEARNER],
+            via=token.name,
         )
         audit_record(
             instance=user,

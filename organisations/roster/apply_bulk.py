@@ -86,20 +86,16 @@ class _AuditLog:
         *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
-        on_behalf: bool = True,
     ) -> None:
-        """`on_behalf=False`: an entry the services record without the import's actor and via."""
         if action not in AUDIT_ACTIONS:
             raise ValueError(f"Unknown audit action: {action}")
         data = {
             "before": dict(before or {}),
             "after": dict(after or {}),
-            "via": self.via if on_behalf else "",
+            "via": self.via,
         }
         label = str(instance) or f"{model.__name__} object ({instance.pk})"
-        self.rows.append(
-            (model, label, action, data, str(instance.pk), self.actor_id if on_behalf else None)
-        )
+        self.rows.append((model, label, action, data, str(instance.pk), self.actor_id))
 
     def write(self) -> None:
         content_types = ContentType.objects.get_for_models(
@@ -227,7 +223,6 @@ def _accounts_create(
             user,
             "lms.roles.change",
             **roles_change_data([], [str(Role.LEARNER)], is_superuser=False),
-            on_behalf=False,
         )
     return created
 

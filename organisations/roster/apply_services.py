@@ -42,6 +42,8 @@ def roster_apply_by_services(plan: RosterPlan, *, actor: User | None = None) -> 
                 last_name=row.family_name,
                 email_verified=True,
                 roles=[Role.LEARNER],
+                actor=actor,
+                via=via,
             )
             audit_record(
                 instance=user,

@@ -2,9 +2,15 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import ModelLogEntry
 
 from accounts.roles import Role
-from accounts.services import declared_role_permissions, role_groups_sync, user_roles_set
+from accounts.services import (
+    declared_role_permissions,
+    role_groups_sync,
+    user_create,
+    user_roles_set,
+)
 from tests.factories import make_person
 
 
@@ -79,3 +85,17 @@ def test_user_roles_set_refuses_an_unknown_role():
     with pytest.raises(ValueError, match="'Superhero' is not a valid Role"):
         user_roles_set(user=person, roles=["Superhero"])
     assert list(person.groups.values_list("name", flat=True)) == [Role.LEARNER]
+
+
+@pytest.mark.django_db
+def test_an_account_created_by_an_authority_names_it_in_the_roles_audit_entry():
+    person = user_create(
+        email="new.starter@example.org", password=None, first_name="New", via="HR roster"
+    )
+
+    [entry] = ModelLogEntry.objects.filter(action="lms.roles.change", object_id=str(person.pk))
+    assert (entry.user, entry.data["via"], entry.data["after"]["roles"]) == (
+        None,
+        "HR roster",
+        ["Learner"],
+    )
