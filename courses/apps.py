@@ -38,6 +38,13 @@ class CoursesConfig(AppConfig):
         "Training lead": _MEDIA,
     }
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from courses.signals import site_align_after_migrate
+
+        post_migrate.connect(site_align_after_migrate, sender=self, dispatch_uid="courses-site")
+
     def grant_role_object_permissions(self, *, using: str = "default") -> None:
         from courses.authoring import catalogue_page_permissions_grant, course_review_ensure
         from courses.services import root_page_permissions_grant

@@ -1,13 +1,16 @@
 """Writes for courses: enrolling, reading lessons, knowledge checks, completion, certificates,
 learning plans; and the page permissions each role holds in the tree."""
 
+import logging
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.models import User
 from courses import xapi as course_xapi
@@ -44,6 +47,48 @@ def root_page_permissions_grant(grants, *, using: str = "default") -> None:
             GroupPagePermission.objects.using(using).get_or_create(
                 group=group, page=root, permission=permission
             )
+
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def site_align_with_site_url(*, using: str = "default") -> Site | None:
+    """Give Wagtail's default site the host name and port of SITE_URL, and SERVICE_NAME as its
+    name, so that page addresses built from it (page.full_url, as in Wagtail's "approved"
+    emails) are the ones people use. Idempotent; returns the site (None when there is none)."""
+    address = urlsplit(settings.SITE_URL)
+    site = Site.objects.using(using).filter(is_default_site=True).first()
+    if site is None or not address.hostname:
+        return site
+    wanted = {
+        "hostname": address.hostname,
+        "port": address.port or (443 if address.scheme == "https" else 80),
+    }
+    if getattr(settings, "SERVICE_NAME", ""):
+        wanted["site_name"] = settings.SERVICE_NAME
+    taken = (
+        Site.objects.using(using)
+        .filter(hostname=wanted["hostname"], port=wanted["port"])
+        .exclude(pk=site.pk)
+        .exists()
+    )
+    if taken:
+        # Host name and port are unique among sites: the other site keeps them.
+        logger.warning(
+            "Another Wagtail site already answers at %s:%s; the default site keeps %s:%s.",
+            wanted["hostname"],
+            wanted["port"],
+            site.hostname,
+            site.port,
+        )
+        del wanted["hostname"], wanted["port"]
+    changed = [field for field, value in wanted.items() if getattr(site, field) != value]
+    if changed:
+        for field in changed:
+            setattr(site, field, wanted[field])
+        site.save(using=using, update_fields=changed)
+    return site
 
 
 def _check_live(course: CoursePage, lesson: LessonPage | None = None) -> None:

@@ -1,5 +1,6 @@
 """Certificates: a PDF for the learner, and a verification page anyone can open."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -7,6 +8,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts.adapter import on_site
 from courses.models import Certificate
 
 
@@ -30,11 +32,17 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such certificate.")
     from weasyprint import HTML  # imported here: it loads native libraries, only needed now
 
-    verify_url = request.build_absolute_uri(reverse("certificate_verify", args=[code]))
+    # The certificate travels: its address is the site's, never the Host the request named.
+    verify_url = on_site(reverse("certificate_verify", args=[code]))
     html = render_to_string(
-        "courses/certificate.html", {"certificate": certificate, "verify_url": verify_url}
+        "courses/certificate.html",
+        {
+            "certificate": certificate,
+            "verify_url": verify_url,
+            "service_name": settings.SERVICE_NAME,
+        },
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = HTML(string=html, base_url=settings.SITE_URL).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{code}.pdf"'
     return response

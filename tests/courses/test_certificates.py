@@ -1,7 +1,10 @@
 """Certificates: a PDF for the learner only, and a public verification page."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from courses.models import Certificate, Enrolment
 from tests.factories import make_person
@@ -24,6 +27,28 @@ def test_learner_downloads_their_certificate_as_pdf(client, learner, certificate
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_certificate_names_its_verification_address_on_site_url_whatever_the_host(
+    client, learner, certificate, settings
+):
+    settings.SITE_URL = "https://learning.city.example.gov"
+    settings.SERVICE_NAME = "City Learning"
+    client.force_login(learner)
+
+    response = client.get(
+        reverse("certificate_download", args=[certificate.code]), HTTP_HOST="localhost"
+    )
+
+    assert response.status_code == 200
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert text.startswith("City Learning Certificate of completion")
+    verify = reverse("certificate_verify", args=[certificate.code])
+    assert text.endswith(
+        f"Reference {certificate.code}. Check this certificate at "
+        f"https://learning.city.example.gov{verify}"
+    )
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from wagtail.models import Site
 
 import content_fixtures
 from accounts.models import SecurityPolicy, User
@@ -91,3 +92,19 @@ def test_seed_demo_adds_synthetic_staff_once_with_reports_data():
     assert User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count() == 40
     assert Proficiency.objects.exists()
     assert GapSnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_the_default_site_on_site_url(settings):
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
+    settings.SITE_URL = "http://127.0.0.1:8765"
+
+    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.site_name, site.root_url) == (
+        "127.0.0.1",
+        8765,
+        settings.SERVICE_NAME,
+        "http://127.0.0.1:8765",
+    )

@@ -11,6 +11,7 @@ from analytics.synthesis import EMAIL_DOMAIN, synthesize_org
 from analytics.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
 from courses.loading import course_load
+from courses.services import site_align_with_site_url
 from organisations.models import Department, JobRole
 from organisations.services import department_lead_grant, membership_set, organisation_load
 
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             snapshot_months(6)
         if not keep_mfa_policy:
             security_policy_update(require_mfa_for_administrators=False)
+        # Page links in emails name the address the demo is served at, not localhost.
+        site_align_with_site_url()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
