@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails and exports are built from SITE_URL: by default, the address `make run` serves
+# (its prerequisites, seeding included, inherit it).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-system-packages install install-dev assets migrate seed serve lint format bench clean
 

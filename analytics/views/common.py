@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 
+from accounts.adapter import on_site
 from analytics import exports
 from analytics.page_selectors import courses_for_gaps, snapshots_version
 from analytics.reports import Report
@@ -32,7 +33,8 @@ def recommendations(report: Report, request: HttpRequest) -> list[exports.Recomm
     return [
         exports.Recommendation(
             title=found.course.title,
-            url=request.build_absolute_uri(found.course.get_url(request=request) or "/"),
+            # Exports travel: their links name SITE_URL, never the Host the request gave.
+            url=on_site(found.course.get_url(request=request) or "/"),
             targets=found.targets,
         )
         for found in courses_for_gaps(report.framework["pk"], priorities)
