@@ -204,40 +204,31 @@ def security_policy_audit(
         )
 
 
-@transaction.atomic
 def user_deactivate(*, user: User, actor: User | None = None, via: str = "") -> bool:
     """Close a person's account: they can no longer sign in, and every session they have ends
     on its next request (Django refuses inactive users). Their learning records stay, under the
     pseudonymous xAPI identity; erasing them is a separate, deliberate act. False when the
     account was already closed."""
-    if not user.is_active:
-        return False
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    audit_record(
-        instance=user,
-        action="lms.account.deactivate",
-        actor=actor,
-        before={"is_active": True},
-        after={"is_active": False},
-        via=via,
-    )
-    return True
+    return _user_active_set(user=user, active=False, actor=actor, via=via)
+
+
+def user_reactivate(*, user: User, actor: User | None = None, via: str = "") -> bool:
+    """Open a closed account again (a rehire, or a deprovisioning undone)."""
+    return _user_active_set(user=user, active=True, actor=actor, via=via)
 
 
 @transaction.atomic
-def user_reactivate(*, user: User, actor: User | None = None, via: str = "") -> bool:
-    """Open a closed account again (a rehire, or a deprovisioning undone)."""
-    if user.is_active:
+def _user_active_set(*, user: User, active: bool, actor: User | None, via: str) -> bool:
+    if user.is_active == active:
         return False
-    user.is_active = True
+    user.is_active = active
     user.save(update_fields=["is_active"])
     audit_record(
         instance=user,
-        action="lms.account.reactivate",
+        action="lms.account.reactivate" if active else "lms.account.deactivate",
         actor=actor,
-        before={"is_active": False},
-        after={"is_active": True},
+        before={"is_active": not active},
+        after={"is_active": active},
         via=via,
     )
     return True
