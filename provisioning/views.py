@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.views.decorators.csrf import csrf_exempt
 
 from provisioning import selectors, services
+from provisioning.resources import ALL_RESOURCES, GROUPS, USERS, ScimResource
 from provisioning.scim.documents import apply_patch, canonical_document, require_schemas
 from provisioning.scim.errors import (
     ScimError,
@@ -18,22 +19,14 @@ from provisioning.scim.errors import (
     not_found,
     scim_response,
 )
-from provisioning.scim.groups import GROUP_FILTER_FIELDS, group_document, group_input
 from provisioning.scim.listing import list_query, list_response, project
 from provisioning.scim.schemas import (
-    ENTERPRISE_SCHEMA,
-    ENTERPRISE_USER,
-    GROUP,
-    GROUP_SCHEMA,
     PATCH_SCHEMA,
     SCHEMAS,
     SEARCH_SCHEMA,
-    USER,
-    USER_SCHEMA,
     resource_types,
     service_provider_config,
 )
-from provisioning.scim.users import USER_FILTER_FIELDS, user_document, user_input
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +109,7 @@ def service_provider_config_view(request):
 def resource_types_view(request, name=None):
     found = resource_types(base_url())
     if name is None:
-        return scim_response(_listed(found))
+        return scim_response(_discovered(found))
     match = next((item for item in found if item["id"] == name), None)
     if match is None:
         raise not_found(f"No resource type {name!r}.")
@@ -126,14 +119,14 @@ def resource_types_view(request, name=None):
 @scim_endpoint({"GET": READ})
 def schemas_view(request, schema_id=None):
     if schema_id is None:
-        return scim_response(_listed([s.describe(base_url()) for s in SCHEMAS.values()]))
+        return scim_response(_discovered([s.describe(base_url()) for s in SCHEMAS.values()]))
     schema = SCHEMAS.get(schema_id)
     if schema is None:
         raise not_found(f"No schema {schema_id!r}.")
     return scim_response(schema.describe(base_url()))
 
 
-def _listed(resources: list[dict]) -> dict:
+def _discovered(resources: list[dict]) -> dict:
     return {
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
         "totalResults": len(resources),
@@ -143,9 +136,17 @@ def _listed(resources: list[dict]) -> dict:
     }
 
 
-@scim_endpoint({"POST": READ, "GET": READ})
+@scim_endpoint({"POST": READ})
 def root_search_view(request):
-    raise ScimError(501, "Searching several resource types at once is not supported.")
+    """A SearchRequest over every resource type the token may read (RFC 7644 §3.4.3)."""
+    payload = _body(request)
+    require_schemas(payload, SEARCH_SCHEMA)
+    query = list_query(payload)
+    readable = [r for r in ALL_RESOURCES if f"{r.scope}:{READ}" in request.scim_token.scopes]
+    if not readable:
+        raise ScimError(403, "This token lacks the scopes users:read and groups:read.")
+    # Which attributes a filter may name does not depend on the token: those of every type.
+    return _listed(readable, query, known=ALL_RESOURCES)
 
 
 @scim_endpoint({"GET": READ, "POST": READ, "PUT": READ, "PATCH": READ, "DELETE": READ})
@@ -153,133 +154,93 @@ def unknown_view(request, path=""):
     raise not_found(f"There is no SCIM endpoint /{path}.")
 
 
-# Users
+# Users and Groups: the same endpoints for each resource type.
 
 
-def _user_response(record, request, status=200):
+def _listed(resources, query, known=None):
+    return scim_response(list_response(resources, query, base_url=base_url(), known=known))
+
+
+def _resource_response(resource: ScimResource, record, request, status=200):
     document = project(
-        user_document(selectors.users().get(pk=record.pk), base_url()),
+        resource.document(resource.records().get(pk=record.pk), base_url()),
         list_query(request.GET),
-        core_schema=USER_SCHEMA,
+        core_schema=resource.core_schema,
     )
     headers = {"Location": document["meta"]["location"]} if status == 201 else None
     return scim_response(document, status=status, headers=headers)
 
 
-@scim_endpoint({"GET": READ, "POST": WRITE}, resource="users")
-def users_view(request):
-    if request.method == "POST":
+def _written(resource: ScimResource, payload: dict) -> dict:
+    """A POST or PUT body: the whole document, in its canonical form."""
+    require_schemas(payload, resource.core_schema, allowed=resource.extension_ids)
+    return canonical_document(payload, resource.schema, resource.extensions)
+
+
+def collection_view(resource: ScimResource):
+    """/Users or /Groups: list (GET) and create (POST)."""
+
+    @scim_endpoint({"GET": READ, "POST": WRITE}, resource=resource.scope)
+    def view(request):
+        if request.method == "POST":
+            data = resource.read(_written(resource, _body(request)))
+            record = resource.create(data=data, token=request.scim_token)
+            return _resource_response(resource, record, request, status=201)
+        return _listed([resource], list_query(request.GET))
+
+    return view
+
+
+def search_view(resource: ScimResource):
+    """/Users/.search or /Groups/.search: a SearchRequest over one resource type."""
+
+    @scim_endpoint({"POST": READ}, resource=resource.scope)
+    def view(request):
         payload = _body(request)
-        require_schemas(payload, USER_SCHEMA, allowed=[ENTERPRISE_SCHEMA])
-        document = canonical_document(payload, USER, [ENTERPRISE_USER])
-        record = services.scim_user_create(data=user_input(document), token=request.scim_token)
-        return _user_response(record, request, status=201)
-    return _users_listed(list_query(request.GET))
+        require_schemas(payload, SEARCH_SCHEMA)
+        return _listed([resource], list_query(payload))
+
+    return view
 
 
-@scim_endpoint({"POST": READ}, resource="users")
-def users_search_view(request):
-    payload = _body(request)
-    require_schemas(payload, SEARCH_SCHEMA)
-    return _users_listed(list_query(payload))
+def item_view(resource: ScimResource):
+    """/Users/{id} or /Groups/{id}: read, replace, patch and delete one resource."""
 
-
-def _users_listed(query):
-    return scim_response(
-        list_response(
-            selectors.users(),
-            query,
-            fields=USER_FILTER_FIELDS,
-            core_schema=USER_SCHEMA,
-            document=lambda record: user_document(record, base_url()),
-        )
+    @scim_endpoint(
+        {"GET": READ, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}, resource=resource.scope
     )
-
-
-@scim_endpoint({"GET": READ, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}, resource="users")
-def user_view(request, scim_id):
-    record = selectors.users().filter(scim_id=_scim_id(scim_id)).first()
-    if record is None:
-        raise not_found(f"No user has the id {scim_id}.")
-    token = request.scim_token
-    if request.method == "DELETE":
-        services.scim_user_delete(record=record, token=token)
-        return scim_response(None, status=204)
-    if request.method == "GET":
-        return _user_response(record, request)
-    payload = _body(request)
-    if request.method == "PUT":
-        require_schemas(payload, USER_SCHEMA, allowed=[ENTERPRISE_SCHEMA])
-        document = canonical_document(payload, USER, [ENTERPRISE_USER])
-    else:
-        require_schemas(payload, PATCH_SCHEMA)
-        current = canonical_document(user_document(record, base_url()), USER, [ENTERPRISE_USER])
-        document = apply_patch(current, payload, USER, [ENTERPRISE_USER])
-    record = services.scim_user_update(record=record, data=user_input(document), token=token)
-    return _user_response(record, request)
-
-
-# Groups
-
-
-def _group_response(record, request, status=200):
-    document = project(
-        group_document(selectors.groups().get(pk=record.pk), base_url()),
-        list_query(request.GET),
-        core_schema=GROUP_SCHEMA,
-    )
-    headers = {"Location": document["meta"]["location"]} if status == 201 else None
-    return scim_response(document, status=status, headers=headers)
-
-
-@scim_endpoint({"GET": READ, "POST": WRITE}, resource="groups")
-def groups_view(request):
-    if request.method == "POST":
+    def view(request, scim_id):
+        record = resource.records().filter(scim_id=_scim_id(scim_id)).first()
+        if record is None:
+            raise not_found(f"No {resource.name.lower()} has the id {scim_id}.")
+        token = request.scim_token
+        if request.method == "DELETE":
+            resource.delete(record=record, token=token)
+            return scim_response(None, status=204)
+        if request.method == "GET":
+            return _resource_response(resource, record, request)
         payload = _body(request)
-        require_schemas(payload, GROUP_SCHEMA)
-        document = canonical_document(payload, GROUP)
-        record = services.scim_group_create(data=group_input(document), token=request.scim_token)
-        return _group_response(record, request, status=201)
-    return _groups_listed(list_query(request.GET))
+        if request.method == "PUT":
+            document = _written(resource, payload)
+        else:
+            require_schemas(payload, PATCH_SCHEMA)
+            current = canonical_document(
+                resource.document(record, base_url()), resource.schema, resource.extensions
+            )
+            document = apply_patch(current, payload, resource.schema, resource.extensions)
+        record = resource.update(record=record, data=resource.read(document), token=token)
+        return _resource_response(resource, record, request)
+
+    return view
 
 
-@scim_endpoint({"POST": READ}, resource="groups")
-def groups_search_view(request):
-    payload = _body(request)
-    require_schemas(payload, SEARCH_SCHEMA)
-    return _groups_listed(list_query(payload))
-
-
-def _groups_listed(query):
-    return scim_response(
-        list_response(
-            selectors.groups(),
-            query,
-            fields=GROUP_FILTER_FIELDS,
-            core_schema=GROUP_SCHEMA,
-            document=lambda record: group_document(record, base_url()),
-        )
-    )
-
-
-@scim_endpoint({"GET": READ, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}, resource="groups")
-def group_view(request, scim_id):
-    record = selectors.groups().filter(scim_id=_scim_id(scim_id)).first()
-    if record is None:
-        raise not_found(f"No group has the id {scim_id}.")
-    token = request.scim_token
-    if request.method == "DELETE":
-        services.scim_group_delete(record=record, token=token)
-        return scim_response(None, status=204)
-    if request.method == "GET":
-        return _group_response(record, request)
-    payload = _body(request)
-    if request.method == "PUT":
-        require_schemas(payload, GROUP_SCHEMA)
-        document = canonical_document(payload, GROUP)
-    else:
-        require_schemas(payload, PATCH_SCHEMA)
-        current = canonical_document(group_document(record, base_url()), GROUP)
-        document = apply_patch(current, payload, GROUP, [])
-    record = services.scim_group_update(record=record, data=group_input(document), token=token)
-    return _group_response(record, request)
+users_view, users_search_view, user_view = (
+    collection_view(USERS),
+    search_view(USERS),
+    item_view(USERS),
+)
+groups_view, groups_search_view, group_view = (
+    collection_view(GROUPS),
+    search_view(GROUPS),
+    item_view(GROUPS),
+)

@@ -197,15 +197,29 @@ _STRING_LOOKUPS = {"eq": "exact", "co": "contains", "sw": "startswith", "ew": "e
 _ORDER_LOOKUPS = {"gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}
 
 
-def filter_q(tree, fields: Mapping[str, Field]) -> Q:
-    """The Q that selects what the filter tree matches, over the given attributes."""
+def filter_attributes(tree) -> list[str]:
+    """Every attribute the filter tree names, in the order it names them."""
     if isinstance(tree, Logical):
-        left, right = filter_q(tree.left, fields), filter_q(tree.right, fields)
+        return filter_attributes(tree.left) + filter_attributes(tree.right)
+    if isinstance(tree, Not):
+        return filter_attributes(tree.operand)
+    return [tree.attribute]
+
+
+def filter_q(tree, fields: Mapping[str, Field], *, unknown_matches_nothing: bool = False) -> Q:
+    """The Q that selects what the filter tree matches, over the given attributes. An attribute
+    not among them is a 400, or, when searching several resource types at once, a comparison
+    that no resource of this type satisfies."""
+    if isinstance(tree, Logical):
+        left = filter_q(tree.left, fields, unknown_matches_nothing=unknown_matches_nothing)
+        right = filter_q(tree.right, fields, unknown_matches_nothing=unknown_matches_nothing)
         return left & right if tree.operator == "and" else left | right
     if isinstance(tree, Not):
-        return ~filter_q(tree.operand, fields)
+        return ~filter_q(tree.operand, fields, unknown_matches_nothing=unknown_matches_nothing)
     field = fields.get(tree.attribute)
     if field is None:
+        if unknown_matches_nothing:
+            return MATCH_NOTHING
         raise invalid_filter(f"Filtering on {tree.attribute!r} is not supported.")
     if field.constant is not None:
         return Q() if _constant_matches(tree, field.constant) else MATCH_NOTHING

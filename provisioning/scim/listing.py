@@ -1,13 +1,19 @@
 """Listing resources (RFC 7644 §3.4.2): filter, pages, and the attributes a client asks for."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
 from provisioning.scim.errors import invalid_value
-from provisioning.scim.filters import Field, filter_q, parse_filter
+from provisioning.scim.filters import (
+    Field,
+    filter_attributes,
+    filter_q,
+    invalid_filter,
+    parse_filter,
+)
 from provisioning.scim.schemas import LIST_SCHEMA, MAX_RESULTS
 
 DEFAULT_COUNT = 100
@@ -57,27 +63,90 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(name.strip() for name in value if name.strip())
 
 
+class Listable(Protocol):
+    """What a listing needs of a resource type."""
+
+    core_schema: str
+    filter_fields: Mapping[str, Field]
+
+    def records(self) -> QuerySet: ...
+
+    def document(self, record: Any, base_url: str) -> dict: ...
+
+
 def list_response(
-    queryset: QuerySet,
+    resources: Sequence[Listable],
     query: ListQuery,
     *,
-    fields: Mapping[str, Field],
-    core_schema: str,
-    document: Callable[[Any], dict],
+    base_url: str,
+    known: Sequence[Listable] | None = None,
 ) -> dict:
-    if query.filter:
-        tree = parse_filter(query.filter, core_schema=core_schema)
-        queryset = queryset.filter(filter_q(tree, fields)).distinct()
-    total = queryset.count()
-    start = query.start_index - 1
-    page = list(queryset[start : start + query.count]) if query.count else []
+    """One page over the resource types given, in their order, each type's records in its own
+    stable order: a search across types pages through all of one type, then the next. `known`
+    are the types whose attributes a filter may name (by default, those searched)."""
+    querysets = _filtered(resources, query.filter, known=resources if known is None else known)
+    totals = [queryset.count() for queryset in querysets]
+    page: list[tuple[Listable, Any]] = []
+    skip = query.start_index - 1
+    for resource, queryset, total in zip(resources, querysets, totals, strict=True):
+        wanted = query.count - len(page)
+        if wanted <= 0:
+            break
+        if skip >= total:
+            skip -= total
+            continue
+        page += [(resource, record) for record in queryset[skip : skip + wanted]]
+        skip = 0
     return {
         "schemas": [LIST_SCHEMA],
-        "totalResults": total,
+        "totalResults": sum(totals),
         "startIndex": query.start_index,
         "itemsPerPage": len(page),
-        "Resources": [project(document(item), query, core_schema=core_schema) for item in page],
+        "Resources": [
+            project(resource.document(record, base_url), query, core_schema=resource.core_schema)
+            for resource, record in page
+        ],
     }
+
+
+def _filtered(
+    resources: Sequence[Listable], filter_text: str | None, *, known: Sequence[Listable]
+) -> list[QuerySet]:
+    """Each type's records the filter matches. Within one type, an attribute it does not have
+    is a 400. Across several (RFC 7644 §3.4.3), an attribute only some have matches nothing in
+    the others, and one that none has is a 400."""
+    if not filter_text:
+        return [resource.records() for resource in resources]
+    several = len(known) > 1
+    if several:
+        _require_known_somewhere(known, filter_text)
+    return [
+        resource.records()
+        .filter(
+            filter_q(
+                parse_filter(filter_text, core_schema=resource.core_schema),
+                resource.filter_fields,
+                unknown_matches_nothing=several,
+            )
+        )
+        .distinct()
+        for resource in resources
+    ]
+
+
+def _require_known_somewhere(known: Sequence[Listable], filter_text: str) -> None:
+    # Each type reads the same filter into a tree of the same shape (only its own core schema
+    # prefix is stripped), so the n-th attribute of each list is the same one.
+    named = [
+        filter_attributes(parse_filter(filter_text, core_schema=resource.core_schema))
+        for resource in known
+    ]
+    for position, attribute in enumerate(named[0]):
+        if not any(
+            names[position] in resource.filter_fields
+            for resource, names in zip(known, named, strict=True)
+        ):
+            raise invalid_filter(f"Filtering on {attribute!r} is not supported.")
 
 
 def project(document: dict, query: ListQuery, *, core_schema: str) -> dict:

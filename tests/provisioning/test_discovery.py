@@ -68,11 +68,3 @@ def test_discovery_endpoints_refuse_writes_with_405(scim, method, path):
     assert response.status_code == 405
     assert error_of(response)["detail"] == f"{method} is not allowed here."
 
-
-def test_searching_every_resource_type_at_once_is_not_implemented(scim):
-    response = scim.post("/.search", {"schemas": []})
-
-    assert response.status_code == 501
-    assert error_of(response)["detail"] == (
-        "Searching several resource types at once is not supported."
-    )
