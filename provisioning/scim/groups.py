@@ -16,6 +16,7 @@ GROUP_FILTER_FIELDS = {
     "members": Field(("group__user__scim_record__scim_id",), kind="uuid"),
     "members.value": Field(("group__user__scim_record__scim_id",), kind="uuid"),
     "members.type": Field(constant="User"),
+    "meta.resourcetype": Field(constant="Group"),
     "meta.created": Field(("created_at",), kind="datetime"),
     "meta.lastmodified": Field(("updated_at",), kind="datetime"),
 }

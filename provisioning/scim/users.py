@@ -26,6 +26,7 @@ USER_FILTER_FIELDS = {
     "emails.primary": Field(constant=True),
     "active": Field(("user__is_active",), kind="boolean"),
     "title": Field(("user__membership__job_role__name", "user__membership__job_role__code")),
+    "meta.resourcetype": Field(constant="User"),
     "meta.created": Field(("created_at",), kind="datetime"),
     "meta.lastmodified": Field(("updated_at",), kind="datetime"),
     f"{_ENTERPRISE}:employeenumber": Field(("user__membership__employee_number",), case_exact=True),
