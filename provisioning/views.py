@@ -136,6 +136,10 @@ def _discovered(resources: list[dict]) -> dict:
     }
 
 
+def _listed(resources, query, known=None):
+    return scim_response(list_response(resources, query, base_url=base_url(), known=known))
+
+
 @scim_endpoint({"POST": READ})
 def root_search_view(request):
     """A SearchRequest over every resource type the token may read (RFC 7644 §3.4.3)."""
@@ -155,10 +159,6 @@ def unknown_view(request, path=""):
 
 
 # Users and Groups: the same endpoints for each resource type.
-
-
-def _listed(resources, query, known=None):
-    return scim_response(list_response(resources, query, base_url=base_url(), known=known))
 
 
 def _resource_response(resource: ScimResource, record, request, status=200):

@@ -67,4 +67,3 @@ def test_discovery_endpoints_refuse_writes_with_405(scim, method, path):
 
     assert response.status_code == 405
     assert error_of(response)["detail"] == f"{method} is not allowed here."
-
