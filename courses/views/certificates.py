@@ -19,7 +19,16 @@ def _certificate(code: str) -> Certificate:
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = _certificate(code)
+    certificate = (
+        Certificate.objects.select_related("enrolment__user", "enrolment__course")
+        .filter(code=code)
+        .first()
+    )
+    if certificate is None:
+        # Anyone may follow a mistyped link: say so in the service's words, not a bare 404.
+        return TemplateResponse(
+            request, "courses/certificate_not_found.html", {"code": code}, status=404
+        )
     return TemplateResponse(
         request, "courses/certificate_verify.html", {"certificate": certificate}
     )

@@ -57,7 +57,7 @@ def test_learner_pages_pass_axe_and_reflow(new_page, sign_in_as, seeded):
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
     for width in (1280, 320):
         page = new_page(width=width)
-        for path in ("/courses/", course.url):
+        for path in ("/courses/", course.url, "/certificates/no-such-reference/"):
             page.goto(path)
             assert axe_violations(page) == [], (path, width)
             assert horizontal_overflow(page) == 0, (path, width)

@@ -68,5 +68,16 @@ def test_anyone_can_verify_a_certificate(client, learner, certificate):
 
 
 @pytest.mark.django_db
-def test_unknown_certificate_is_404(client):
-    assert client.get(reverse("certificate_verify", args=["made-up"])).status_code == 404
+def test_unknown_certificate_says_certificate_not_found_in_the_service_style(client, settings):
+    settings.SERVICE_NAME = "City Learning"
+
+    response = client.get(reverse("certificate_verify", args=["made-up"]))
+
+    assert response.status_code == 404
+    assert response.templates[0].name == "courses/certificate_not_found.html"
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Certificate not found</h1>' in html
+    assert "There is no certificate with the reference <strong" in html
+    assert ">made-up</strong>" in html
+    assert '<a class="govuk-link" href="/">Go to the home page of City Learning</a>' in html
+    assert "<title>Certificate not found" in html
