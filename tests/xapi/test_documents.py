@@ -110,12 +110,11 @@ def test_if_none_match_star_refuses_to_overwrite(lrs):
     assert response.status_code == 412
 
 
-def test_profile_put_without_precondition_is_refused(lrs):
+def test_profile_put_without_precondition_creates_but_never_overwrites(lrs):
     created = lrs.put("agents/profile", params=AGENT_PROFILE, json={"v": 1})
-    lrs.put("agents/profile", params=AGENT_PROFILE, json={"v": 1}, headers={"If-None-Match": "*"})
     overwritten = lrs.put("agents/profile", params=AGENT_PROFILE, json={"v": 2})
 
-    assert created.status_code == 400
+    assert created.status_code == 204
     assert overwritten.status_code == 409
     assert "If-Match" in overwritten.json()["error"]["message"]
     assert lrs.get("agents/profile", params=AGENT_PROFILE).json() == {"v": 1}

@@ -93,18 +93,14 @@ class DocumentResource:
                 raise XapiHttpError(412, "The document already exists (If-None-Match).")
         if request.method != "PUT" or if_match is not None or if_none_match is not None:
             return
-        # Profiles always need a precondition on PUT; state documents only from xAPI 2.0 on,
-        # and only when overwriting (1.0.3 clients put state without ETags).
+        # A PUT without a precondition creates a document that is absent (everyday clients
+        # create profiles that way); overwriting needs one for profiles, and for state
+        # documents from xAPI 2.0 on (1.0.3 clients put state without ETags).
         if existing is not None and (self.kind != Kind.STATE or request.is_v2):
             raise XapiHttpError(
                 409,
                 "The document exists: send If-Match with its ETag to overwrite it, or "
                 "If-None-Match: * to create it only if it is absent.",
-            )
-        if existing is None and self.kind != Kind.STATE:
-            raise bad_request(
-                "PUT on a profile document needs If-Match (to overwrite) or If-None-Match: * "
-                "(to create)."
             )
 
     # -- handlers -------------------------------------------------------------------------
