@@ -137,15 +137,12 @@ def recommendations(user: User, *, limit: int = 5) -> list[Recommendation]:
         else answers.get(competency_id)
         for competency_id in targets
     }
-    completed = set(
-        Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
-            "course_id", flat=True
-        )
+    # Courses the person already has in hand (enrolled, finished or planned) are not news.
+    in_hand = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True)) | set(
+        LearningPlanItem.objects.filter(user=user).values_list("course_id", flat=True)
     )
     found = []
-    for course in catalogue():
-        if course.pk in completed:
-            continue
+    for course in catalogue().exclude(pk__in=in_hand):
         closes = []
         for target in course.competency_targets.all():
             needed = targets.get(target.competency_id)
@@ -197,6 +194,12 @@ def lesson_counts(courses: list[CoursePage]) -> dict[int, int]:
         if course_path in by_path:
             counts[by_path[course_path]] += 1
     return counts
+
+
+def in_learning_plan(user: User, course: CoursePage) -> bool:
+    if not user.is_authenticated:
+        return False
+    return LearningPlanItem.objects.filter(user=user, course=course).exists()
 
 
 def learning_plan(user: User) -> list[LearningPlanItem]:

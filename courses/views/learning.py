@@ -46,6 +46,7 @@ def course_outline(request: HttpRequest, course: CoursePage) -> HttpResponse:
             "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
             "next_lesson": next_lesson,
             "targets": selectors.course_targets(course),
+            "in_plan": selectors.in_learning_plan(request.user, course),
         },
     )
 

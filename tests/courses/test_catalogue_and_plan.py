@@ -153,3 +153,84 @@ def test_dashboard_lists_progress_and_query_count_is_flat(
 
     assert "0 of 4 lessons complete (0%)" in html
     assert len(two) == len(one)
+
+
+def _gap_in_sp1(learner):
+    self_assessment_save(
+        user=learner,
+        answers={Competency.objects.get(code="DA.1"): 0, Competency.objects.get(code="SP.1"): 0},
+    )
+
+
+@pytest.mark.django_db
+def test_recommendations_leave_out_courses_planned_enrolled_or_completed(
+    learner, courses, requirements
+):
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+
+    _gap_in_sp1(learner)
+    assert [r.course.title for r in recommendations(learner)] == ["Data basics", "Security habits"]
+
+    LearningPlanItem.objects.create(user=learner, course=courses["security"], position=1)
+    Enrolment.objects.create(user=learner, course=courses["data"], completed_at=timezone.now())
+
+    assert recommendations(learner) == []
+
+
+@pytest.mark.django_db
+def test_dashboard_recommends_nothing_already_in_the_plan_with_flat_query_count(
+    client, learner, courses, requirements
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _gap_in_sp1(learner)
+    client.force_login(learner)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as none_planned:
+        before = client.get(reverse("dashboard")).context["recommended"]
+    client.post(reverse("plan_add"), {"course": courses["security"].pk})
+    with CaptureQueriesContext(connection) as one_planned:
+        after = client.get(reverse("dashboard")).context["recommended"]
+    client.post(reverse("plan_add"), {"course": courses["data"].pk})
+    with CaptureQueriesContext(connection) as two_planned:
+        last = client.get(reverse("dashboard")).context["recommended"]
+
+    assert [r.course.title for r in before] == ["Data basics", "Security habits"]
+    assert [r.course.title for r in after] == ["Data basics"]
+    assert last == []
+    assert len(one_planned) == len(none_planned) == len(two_planned)
+
+
+@pytest.mark.django_db
+def test_a_completed_course_no_longer_offers_adding_it_to_the_plan(client, learner, courses):
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+
+    Enrolment.objects.create(user=learner, course=courses["data"], completed_at=timezone.now())
+    client.force_login(learner)
+
+    html = client.get(courses["data"].url).content.decode()
+
+    assert "Course complete" in html
+    assert "Add to your learning plan" not in html
+
+
+@pytest.mark.django_db
+def test_a_planned_course_says_it_is_in_the_plan_instead_of_offering_it_again(
+    client, learner, courses
+):
+    client.force_login(learner)
+    assert "Add to your learning plan" in client.get(courses["data"].url).content.decode()
+    client.post(reverse("plan_add"), {"course": courses["data"].pk})
+
+    html = client.get(courses["data"].url).content.decode()
+
+    assert "Add to your learning plan" not in html
+    assert (
+        'This course is in <a class="govuk-link" href="/learning/#learning-plan">'
+        "your learning plan</a>." in html
+    )
