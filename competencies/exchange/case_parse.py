@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.text import slugify
 
 from competencies.exchange.case import LEVEL_KEYWORD, STATUSES
-from competencies.exchange.case_read import Package, read_hierarchy, read_items, read_rubrics
+from competencies.exchange.case_read import Package, read_rubrics
+from competencies.exchange.case_tree import read_items, read_tree
 from competencies.exchange.data import FrameworkData, Held
 from competencies.exchange.errors import ImportRefused, RowError
 from competencies.models import Framework, ProficiencyLevel
@@ -18,9 +19,16 @@ _LARGEST_LEVEL = 32767  # what a PositiveSmallIntegerField holds
 
 
 def case_parse(
-    content: bytes | str | dict, *, held: Held, name: str | None = None, version: str | None = None
+    content: bytes | str | dict,
+    *,
+    held: Held,
+    name: str | None = None,
+    version: str | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> FrameworkData:
-    """Read and check a whole CFPackage; raise ImportRefused listing every fault by JSON path."""
+    """Read and check a whole CASE 1.0 or 1.1 CFPackage; raise ImportRefused listing every
+    fault by JSON path. `kinds` maps item types to "area" or "competency" (see case_tree);
+    data["mapping"] says how many items of each type became which."""
     package = _load(content)
     check = Package()
     root = check.obj(package, "(package)")
@@ -35,13 +43,18 @@ def case_parse(
     document = check.obj(root["CFDocument"], "CFDocument")
     data = _document(check, document, licences, name=name, version=version)
     item_types = {
-        check.identifier(t, "identifier", f"CFDefinitions.CFItemTypes[{i}]."): t.get("title")
+        str(t.get("identifier")).lower(): t.get("title")
         for i, t in enumerate(check.array(definitions, "CFItemTypes", "CFDefinitions."))
         if isinstance(t, dict)
     }
     scale = _scale(check, definitions)
     items = read_items(check, root, item_types)
-    areas, competencies = read_hierarchy(check, root, data, items, definitions)
+    groupings = {
+        str(g.get("identifier")): g.get("title")
+        for g in check.array(definitions, "CFAssociationGroupings", "CFDefinitions.")
+        if isinstance(g, dict)
+    }
+    areas, competencies, data["mapping"] = read_tree(check, root, data, items, groupings, kinds)
     descriptors = read_rubrics(check, root, items, competencies, scale)
     for identifier, competency in competencies.items():
         competency["descriptors"] = descriptors.get(identifier, {})
@@ -88,9 +101,11 @@ def _document(
         document, "title", path, required=True, model=Framework, field="name"
     )
     check.require(document, ("uri", "creator", "lastChangeDateTime"), path)
-    data["version"] = version or check.text(
-        document, "version", path, required=True, model=Framework, field="version"
-    )
+    # CASE makes the version optional; without one the date of the last change stands in.
+    given = check.text(document, "version", path, model=Framework, field="version")
+    changed = document.get("lastChangeDateTime")
+    dated = changed[:10] if isinstance(changed, str) and len(changed) >= 10 else "1"
+    data["version"] = version or given or dated
     data["publisher"] = check.text(
         document,
         "publisher" if "publisher" in document else "creator",

@@ -1,5 +1,5 @@
 """Typed reads from a CFPackage with every fault kept under its JSON path, and the readers
-for its items, associations and rubrics."""
+for its crosswalk links and rubrics."""
 
 import re
 from math import isfinite
@@ -8,10 +8,9 @@ from urllib.parse import unquote
 
 from django.db.models import Model
 
-from competencies.exchange.case import UNVERIFIED, VERIFIED
 from competencies.exchange.data import too_long
 from competencies.exchange.errors import RowError
-from competencies.models import Area, Competency, CrosswalkLink
+from competencies.models import CrosswalkLink
 
 _LARGEST_LEVEL = 32767  # what a PositiveSmallIntegerField holds
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -74,141 +73,7 @@ class Package:
         return value.lower()
 
 
-def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
-    """identifier -> {"kind", "code", "title", "description", "path"}. An item refused here is
-    kept with kind None, so what refers to it adds no second error."""
-    items: dict[str, dict] = {}
-    codes: dict[tuple[str, str], str] = {}
-    for index, raw in enumerate(check.array(root, "CFItems", "")):
-        path = f"CFItems[{index}]."
-        item = check.obj(raw, path.rstrip("."))
-        identifier = check.identifier(item, "identifier", path)
-        check.require(item, ("uri", "lastChangeDateTime"), path)
-        refused = {"kind": None, "path": f"CFItems[{index}]"}
-        if not identifier:
-            items.setdefault(str(item.get("identifier", "")).lower(), refused)
-            continue
-        if identifier in items:
-            check.fault(f"{path}identifier", f"{identifier} is used by {items[identifier]['path']}")
-            continue
-        kind = item.get("CFItemType")
-        if kind is None and isinstance(item.get("CFItemTypeURI"), dict):
-            kind = item_types.get(str(item["CFItemTypeURI"].get("identifier")))
-        kind = str(kind or "").strip().title()
-        if kind not in ("Area", "Competency"):
-            check.fault(f"{path}CFItemType", f"{kind or 'nothing'!r} is not Area or Competency")
-            items[identifier] = refused
-            continue
-        model = Area if kind == "Area" else Competency
-        code = check.text(item, "humanCodingScheme", path, required=True, model=model, field="code")
-        title = check.text(item, "fullStatement", path, required=True, model=model, field="title")
-        if code and (kind, code) in codes:
-            check.fault(
-                f"{path}humanCodingScheme", f"{kind} code {code!r} is also {codes[kind, code]}"
-            )
-        codes[kind, code] = f"CFItems[{index}]"
-        items[identifier] = {
-            "kind": kind,
-            "code": code,
-            "title": title,
-            "path": f"CFItems[{index}]",
-            "description": check.text(item, "notes", path),
-        }
-    return items
-
-
-def read_hierarchy(
-    check: Package, root: dict, data: dict, items: dict[str, dict], definitions: dict
-) -> tuple[list[dict], dict[str, dict]]:
-    """The areas in order, each with its competencies in order and their crosswalk links."""
-    groupings = {
-        str(g.get("identifier")): g.get("title")
-        for g in check.array(definitions, "CFAssociationGroupings", "CFDefinitions.")
-        if isinstance(g, dict)
-    }
-    parents: dict[str, tuple[str, int, int]] = {}
-    orphans: set[str] = set()  # items whose isChildOf was already reported or whose parent was
-    crosswalk: dict[str, list[dict]] = {}
-    for index, raw in enumerate(check.array(root, "CFAssociations", "")):
-        path = f"CFAssociations[{index}]."
-        association = check.obj(raw, path.rstrip("."))
-        kind = check.text(association, "associationType", path, required=True)
-        check.require(association, ("identifier", "uri", "lastChangeDateTime"), path)
-        origin = check.obj(association.get("originNodeURI"), f"{path}originNodeURI")
-        target = check.obj(association.get("destinationNodeURI"), f"{path}destinationNodeURI")
-        check.require(origin, ("title", "uri"), f"{path}originNodeURI.")
-        check.require(target, ("title", "identifier", "uri"), f"{path}destinationNodeURI.")
-        target_id = str(target.get("identifier", "")).lower()
-        origin_item = items.get(str(origin.get("identifier", "")).lower(), {})
-        if "path" in origin_item and origin_item["kind"] is None:
-            continue  # the item itself was refused
-        origin_id = check.identifier(origin, "identifier", f"{path}originNodeURI.")
-        if origin_id and origin_id not in items and origin_id != data["uuid"]:
-            check.fault(f"{path}originNodeURI", f"{origin_id} is not an item of this package")
-            continue
-        if kind == "isChildOf":
-            wanted = "document" if origin_item.get("kind") == "Area" else "Area"
-            found = "document" if target_id == data["uuid"] else items.get(target_id, {})
-            if found != "document":
-                found = found.get("kind", "")
-            if found is None:
-                orphans.add(origin_id)  # its parent was refused
-            elif found != wanted:
-                what = "the CFDocument" if wanted == "document" else "an Area item"
-                check.fault(f"{path}destinationNodeURI", f"must point at {what}")
-                orphans.add(origin_id)
-            elif origin_id in parents:
-                check.fault(path.rstrip("."), f"{origin_item['path']} has a second parent")
-            else:
-                sequence = association.get("sequenceNumber")
-                order = sequence if isinstance(sequence, int) else 1 << 30
-                parents[origin_id] = (target_id, order, index)
-        elif (
-            kind in (VERIFIED, UNVERIFIED) and items.get(origin_id, {}).get("kind") == "Competency"
-        ):
-            link = _crosswalk_link(check, association, target, groupings, path)
-            if link:
-                link["verified"] = kind == VERIFIED
-                crosswalk.setdefault(origin_id, []).append(link)
-        elif kind:
-            data["notes"].append(f"{path.rstrip('.')}: {kind} associations are not kept")
-    areas: dict[str, dict] = {}
-    competencies: dict[str, dict] = {}
-    for identifier, item in items.items():
-        if item["kind"] is None or identifier in orphans:
-            continue
-        if identifier not in parents:
-            parent = "the CFDocument" if item["kind"] == "Area" else "an Area"
-            check.fault(item["path"], f"has no isChildOf association to {parent}")
-            continue
-        if item["kind"] == "Area":
-            areas[identifier] = {
-                "code": item["code"],
-                "title": item["title"],
-                "description": item["description"],
-                "competencies": [],
-            }
-        else:
-            seen = set()
-            for link in crosswalk.get(identifier, []):
-                if (link["scheme"], link["code"]) in seen:
-                    check.fault(item["path"], f"links to {link['scheme']} {link['code']} twice")
-                seen.add((link["scheme"], link["code"]))
-            competencies[identifier] = {
-                "code": item["code"],
-                "title": item["title"],
-                "description": item["description"],
-                "uuid": identifier,
-                "crosswalk": crosswalk.get(identifier, []),
-            }
-    for identifier in sorted(competencies, key=lambda i: parents[i][1:]):
-        if parents[identifier][0] in areas:
-            areas[parents[identifier][0]]["competencies"].append(competencies[identifier])
-    ordered = sorted(areas, key=lambda i: parents[i][1:])
-    return [areas[identifier] for identifier in ordered], competencies
-
-
-def _crosswalk_link(
+def crosswalk_link(
     check: Package, association: dict, target: dict, groupings: dict, path: str
 ) -> dict | None:
     title, uri = str(target.get("title", "")), str(target.get("uri", ""))

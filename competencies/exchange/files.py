@@ -57,15 +57,20 @@ def framework_import(
     name: str | None = None,
     version: str | None = None,
     draft: bool = False,
+    kinds: dict[str, str] | None = None,
     user: User | None = None,
 ) -> Imported:
     """Check the whole file, then write it in one transaction. Raises ImportRefused (listing
     every problem, nothing written) when anything is wrong. `name` and `version` replace the
-    file's; `draft` imports the framework as a draft whatever status the file gives it."""
+    file's; `draft` imports the framework as a draft whatever status the file gives it; `kinds`
+    maps a CASE package's item types to areas or competencies (see case_tree)."""
     if file_format not in FORMATS:
         raise ValueError(f"Unknown format {file_format!r}; use one of {', '.join(FORMATS)}.")
-    parse = csv_parse if file_format == "csv" else case_parse
-    data = parse(content, held=held_now(), name=name or None, version=version or None)
+    options = {"name": name or None, "version": version or None}
+    if file_format == "csv":
+        data = csv_parse(content, held=held_now(), **options)
+    else:
+        data = case_parse(content, held=held_now(), kinds=kinds, **options)
     if draft:
         data["status"] = Framework.Status.DRAFT
     with transaction.atomic():

@@ -231,11 +231,6 @@ REFUSED_PACKAGES = {
         None,
         [RowError(None, "CFItems[0].uri", "is required")],
     ),
-    "unknown item type": (
-        ["CFItems", 1, "CFItemType"],
-        "Standard",
-        [RowError(None, "CFItems[1].CFItemType", "'Standard' is not Area or Competency")],
-    ),
     "dangling association": (
         ["CFAssociations", 1, "originNodeURI", "identifier"],
         OTHER,
@@ -243,14 +238,18 @@ REFUSED_PACKAGES = {
             RowError(
                 None, "CFAssociations[1].originNodeURI", f"{OTHER} is not an item of this package"
             ),
-            RowError(None, "CFItems[1]", "has no isChildOf association to an Area"),
+            RowError(None, "CFItems[1]", "has no isChildOf association, so it has no place"),
         ],
     ),
     "parent that is not held": (
         ["CFAssociations", 1, "destinationNodeURI", "identifier"],
         OTHER,
         [
-            RowError(None, "CFAssociations[1].destinationNodeURI", "must point at an Area item"),
+            RowError(
+                None,
+                "CFAssociations[1].destinationNodeURI",
+                f"{OTHER} is neither an item of this package nor its CFDocument",
+            ),
         ],
     ),
     "duplicate codes": (

@@ -76,13 +76,11 @@ def test_a_refused_upload_lists_every_problem_and_imports_nothing(
 def test_a_refused_case_upload_names_json_paths(client, administrator, framework):
     client.force_login(administrator)
     package = json.loads(framework_export(framework, file_format="case").text)
-    package["CFItems"][1]["CFItemType"] = "Standard"
+    package["CFItems"][1]["fullStatement"] = ""
 
     response = upload(client, json.dumps(package).encode(), "mini.json", version="2.0")
 
-    assert "<strong>CFItems[1].CFItemType</strong>: &#x27;Standard&#x27; is not Area or" in (
-        response.content.decode()
-    )
+    assert "<strong>CFItems[1].fullStatement</strong>: is required" in response.content.decode()
     assert not Framework.objects.filter(version="2.0").exists()
 
 
