@@ -72,6 +72,8 @@ class AccountAdapter(DefaultAccountAdapter):
         context["current_site"] = SiteOfRecord(
             name=settings.SERVICE_NAME, domain=urlsplit(settings.SITE_URL).netloc
         )
+        # Every email is signed with the service's name and address.
+        context["site_url"] = settings.SITE_URL
         super().send_mail(template_prefix, email, context)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

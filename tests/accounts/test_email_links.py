@@ -42,8 +42,9 @@ def test_a_password_reset_asked_for_on_another_host_links_to_the_site(client, ev
 
     assert response.status_code == 302
     [message] = mail.outbox
-    [link] = links_in(message)
+    [link, signature] = links_in(message)
     assert re.fullmatch(rf"{SITE}/accounts/password/reset/key/[^/\s]+/", link)
+    assert signature == SITE
     assert "evil.example" not in whole_text(message)
     assert "learn.example.gov" in message.body  # the site it names is the site's own
 
@@ -64,8 +65,9 @@ def test_a_signup_on_another_host_sends_a_confirmation_link_to_the_site(client, 
 
     assert response.status_code == 302
     [message] = mail.outbox
-    [link] = links_in(message)
+    [link, signature] = links_in(message)
     assert re.fullmatch(rf"{SITE}/accounts/confirm-email/[^/\s]+/", link)
+    assert signature == SITE
     assert "evil.example" not in whole_text(message)
     # The link's path is the one the site serves.
     assert client.get(link.removeprefix(SITE)).status_code == 200
@@ -85,8 +87,10 @@ def test_a_confirmation_sent_again_from_another_host_links_to_the_site(client, e
     assert response.status_code == 302
     [message] = mail.outbox
     assert [link.startswith(f"{SITE}/accounts/confirm-email/") for link in links_in(message)] == [
-        True
+        True,
+        False,  # the signature: the site's own address
     ]
+    assert links_in(message)[1] == SITE
     assert "evil.example" not in whole_text(message)
 
 

@@ -87,7 +87,7 @@ def test_tampered_confirmation_link_verifies_nothing(client):
     response = client.post(reverse("account_confirm_email", args=[tampered]))
 
     assert page.status_code == 200
-    assert "This email confirmation link expired or is invalid" in page.content.decode()
+    assert "This confirmation link has expired or is not valid." in page.content.decode()
     assert response.status_code == 404
     assert EmailAddress.objects.get(email=GOOD["email"]).verified is False
 

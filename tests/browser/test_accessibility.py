@@ -151,7 +151,7 @@ def test_mfa_set_up_and_sign_in_pages_pass_axe(page, sign_in_as):
     expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
     assert axe_violations(page) == []
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     assert axe_violations(page) == []
 

@@ -43,11 +43,11 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     page.get_by_label("Password", exact=True).fill(PASSPHRASE)
     page.get_by_label("Confirm password").fill(PASSPHRASE)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Verify Your Email Address"
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
 
     link = re.search(r"http://[^/]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
     page.goto(link)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm email address").click()
     expect(page).to_have_url(re.compile(r"/$"))
     assert "noor.haddad@example.org" in page.locator("main").inner_text()
 
@@ -71,7 +71,7 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
 
     page.goto("/accounts/2fa/totp/activate/")
     page.get_by_label("Password").fill(PASSPHRASE)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Continue").click()
     secret = page.locator("#authenticator_secret").inner_text().strip()
     page.get_by_label("Authenticator code").fill(current_code(secret))
     page.get_by_role("button", name="Activate").click()
@@ -83,7 +83,7 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     assert axe_violations(page) == []
     page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#navigation").get_by_role("link", name="Your profile")).to_be_visible()
     assert User.objects.get(email="noor.haddad@example.org").last_login is not None
 

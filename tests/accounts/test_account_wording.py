@@ -1,0 +1,214 @@
+"""Account pages and emails speak in the service's voice: sentence case, UK English, plain
+words, and emails signed with the service's name and address."""
+
+import re
+
+import lxml.html
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_person
+from tests.mfa import activate_totp
+
+SITE = "https://learn.example.gov"
+TITLE_END = " \N{EN DASH} Digital Capacity Academy"
+SIGNUP = {
+    "first_name": "Noor",
+    "last_name": "Haddad",
+    "email": "noor.haddad@example.org",
+    "password1": "a-long-and-unusual-passphrase",
+    "password2": "a-long-and-unusual-passphrase",
+}
+
+
+@pytest.fixture(autouse=True)
+def site_address(settings):
+    settings.SITE_URL = SITE
+    settings.SERVICE_NAME = "Digital Capacity Academy"
+    settings.ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Digital Capacity Academy] "
+
+
+def heading_and_title(response) -> tuple[str, str]:
+    assert response.status_code == 200
+    document = lxml.html.fromstring(response.content.decode())
+    [heading] = document.xpath("//h1")
+    return heading.text_content().strip(), document.findtext(".//title").strip()
+
+
+def buttons(response) -> list[str]:
+    document = lxml.html.fromstring(response.content.decode())
+    return [" ".join(button.text_content().split()) for button in document.xpath("//main//button")]
+
+
+def link_in(body: str, path: str) -> str:
+    return re.search(rf"{SITE}{path}[^\s]+/", body)[0]
+
+
+@pytest.mark.django_db
+def test_the_confirmation_email_asks_in_plain_words_and_is_signed_by_the_service(client):
+    client.post(reverse("account_signup"), SIGNUP)
+
+    [message] = mail.outbox
+    link = link_in(message.body, "/accounts/confirm-email/")
+    assert message.subject == "[Digital Capacity Academy] Confirm your email address"
+    assert message.body == (
+        "Hello,\n\n"
+        "Someone gave this email address for an account on Digital Capacity Academy. "
+        "If it was you, confirm your email address:\n"
+        f"{link}\n\n"
+        "If it was not you, you do not need to do anything.\n\n"
+        "Digital Capacity Academy\n"
+        f"{SITE}"
+    )
+
+
+@pytest.mark.django_db
+def test_the_password_reset_email_asks_in_plain_words_and_is_signed_by_the_service(client):
+    make_person(email="amina@example.org")
+
+    client.post(reverse("account_reset_password"), {"email": "amina@example.org"})
+
+    [message] = mail.outbox
+    link = link_in(message.body, "/accounts/password/reset/key/")
+    assert message.subject == "[Digital Capacity Academy] Reset your password"
+    assert message.body == (
+        "Hello,\n\n"
+        "Someone asked to reset the password of your account. "
+        "If it was you, choose a new password:\n"
+        f"{link}\n\n"
+        "The link works once. If you did not ask to reset your password, you do not need to "
+        "do anything: your password has not changed.\n\n"
+        "Digital Capacity Academy\n"
+        f"{SITE}"
+    )
+
+
+@pytest.mark.django_db
+def test_a_changed_password_is_reported_by_email_with_where_the_change_came_from(client, settings):
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+    client.force_login(make_person(email="amina@example.org"))
+
+    client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-unusual-phrase",
+            "password2": "a-new-unusual-phrase",
+        },
+        HTTP_USER_AGENT="Test browser",
+    )
+
+    [message] = mail.outbox
+    assert message.subject == "[Digital Capacity Academy] Your password has changed"
+    lines = message.body.splitlines()
+    assert lines[:3] == ["Hello,", "", "The password of your account has changed."]
+    assert lines[4].startswith("When: ")
+    assert lines[5:] == [
+        "From IP address: 127.0.0.1",
+        "Browser: Test browser",
+        "",
+        "If you did not make this change, reset your password now from the sign-in page and "
+        "tell your administrator.",
+        "",
+        "Digital Capacity Academy",
+        SITE,
+    ]
+
+
+@pytest.mark.django_db
+def test_signing_up_and_confirming_pages_are_in_sentence_case(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mail.outbox[0].body)[1]
+
+    sent = client.get(reverse("account_email_verification_sent"))
+    confirm = client.get(reverse("account_confirm_email", args=[key]))
+    broken = client.get(reverse("account_confirm_email", args=["not-a-real-key"]))
+
+    assert heading_and_title(sent) == (
+        "Check your email",
+        "Check your email" + TITLE_END,
+    )
+    assert heading_and_title(confirm)[0] == "Confirm your email address"
+    assert buttons(confirm) == ["Confirm email address"]
+    assert "This confirmation link has expired or is not valid." in broken.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_pages_are_in_sentence_case(client):
+    make_person(email="amina@example.org")
+    client.post(reverse("account_reset_password"), {"email": "amina@example.org"})
+    link = link_in(mail.outbox[0].body, "/accounts/password/reset/key/").removeprefix(SITE)
+
+    done = client.get(reverse("account_reset_password_done"))
+    choose = client.get(client.get(link).url)
+    broken = client.get(reverse("account_reset_password_from_key", args=["x", "not-a-key"]))
+    finished = client.get(reverse("account_reset_password_from_key_done"))
+
+    assert heading_and_title(done)[0] == "Check your email"
+    assert heading_and_title(choose)[0] == "Choose a new password"
+    assert buttons(choose) == ["Save new password", "Cancel"]
+    assert heading_and_title(broken) == (
+        "This link has expired",
+        "This link has expired" + TITLE_END,
+    )
+    assert heading_and_title(finished)[0] == "Your password has been changed"
+
+
+@pytest.mark.django_db
+def test_account_management_pages_are_in_sentence_case(client):
+    person = make_person(email="amina@example.org")
+    client.force_login(person)
+
+    email = client.get(reverse("account_email"))
+    change = client.get(reverse("account_change_password"))
+    sign_out = client.get(reverse("account_logout"))
+    confirm_it_is_you = client.get(reverse("account_reauthenticate"))
+
+    assert heading_and_title(email) == (
+        "Your email addresses",
+        "Your email addresses" + TITLE_END,
+    )
+    assert buttons(email) == [
+        "Make this your main address",
+        "Send the confirmation email again",
+        "Remove",
+        "Add email address",
+    ]
+    assert heading_and_title(change)[0] == "Change your password"
+    assert buttons(change) == ["Save new password"]
+    assert heading_and_title(sign_out)[0] == "Sign out"
+    assert heading_and_title(confirm_it_is_you)[0] == "Confirm it is you"
+    assert buttons(confirm_it_is_you) == ["Continue"]
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_password_is_asked_to_set_one(client):
+    person = make_person(email="amina@example.org")
+    person.set_unusable_password()
+    person.save()
+    client.force_login(person)
+
+    page = client.get(reverse("account_set_password"))
+
+    assert heading_and_title(page)[0] == "Set a password"
+    assert buttons(page) == ["Save password"]
+
+
+@pytest.mark.django_db
+def test_two_factor_pages_are_in_sentence_case(client):
+    person = make_person(email="amina@example.org")
+    activate_totp(person)
+
+    client.post(reverse("account_login"), {"login": "amina@example.org", "password": PASSWORD})
+    sign_in_code = client.get(reverse("mfa_authenticate"))
+    client.force_login(person)
+    overview = client.get(reverse("mfa_index"))
+
+    assert heading_and_title(sign_in_code)[0] == "Enter your security code"
+    assert buttons(sign_in_code) == ["Sign in", "Cancel"]
+    assert heading_and_title(overview) == (
+        "Two-factor authentication",
+        "Two-factor authentication" + TITLE_END,
+    )
+    assert "Remove authenticator app" in overview.content.decode()
