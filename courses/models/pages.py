@@ -10,16 +10,19 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.models.blocks import LessonStreamBlock
+from courses.models.previews import ServedPreviewMixin, TemplatePreviewMixin
 from xapi.vocab import activity_iri
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(TemplatePreviewMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+
+    preview_template = "courses/previews/course_index_page.html"
 
     class Meta:
         verbose_name = "course catalogue"
@@ -32,7 +35,7 @@ class CourseIndexPage(Page):
         return redirect("catalogue")
 
 
-class CoursePage(Page):
+class CoursePage(ServedPreviewMixin, Page):
     class Format(models.TextChoices):
         SELF_PACED = "self-paced", "Self-paced"
         COHORT = "cohort", "Cohort"
@@ -116,15 +119,24 @@ class CourseCompetencyTarget(Orderable):
         return f"{self.competency.code} to {self.level}"
 
 
-class ModulePage(Page):
+class ModulePage(TemplatePreviewMixin, Page):
     summary = models.CharField(max_length=300, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
+    preview_template = "courses/previews/module_page.html"
 
     class Meta:
         verbose_name = "module"
+
+    def get_preview_context(self, request, mode_name):
+        lessons = LessonPage.objects.child_of(self).order_by("path") if self.pk else []
+        return {
+            **super().get_preview_context(request, mode_name),
+            "course": self.get_parent().specific.get_latest_revision_as_object(),
+            "lessons": [lesson.get_latest_revision_as_object() for lesson in lessons],
+        }
 
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
@@ -132,7 +144,7 @@ class ModulePage(Page):
         return redirect(self.get_parent().url + f"#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(ServedPreviewMixin, Page):
     summary = models.CharField(max_length=300, blank=True)
     duration_minutes = models.PositiveIntegerField(default=15)
     placement = models.BooleanField(

@@ -1,0 +1,151 @@
+"""Every course page type previews as a draft inside a course that is not live yet: in the
+editor's preview panel, in "view draft" and in the reviewer's workflow preview."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from accounts.roles import Role
+from courses.models import CourseIndexPage, HomePage, LessonPage, ModulePage
+from tests.courses.drafts import draft_course, submit
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+
+
+@pytest.fixture
+def tree(framework, training_lead):
+    """An unpublished course, module and lesson, each a draft written by the training lead."""
+    course = draft_course(training_lead, title="Draft course on writing")
+    module = ModulePage(title="Draft module on tone", slug="tone", live=False, owner=training_lead)
+    course.add_child(instance=module)
+    module.save_revision(user=training_lead)
+    lesson = LessonPage(
+        title="Draft lesson on plain words",
+        slug="plain-words",
+        live=False,
+        owner=training_lead,
+        body=[("text", "<p>Use the words people use.</p>")],
+    )
+    module.add_child(instance=lesson)
+    lesson.save_revision(user=training_lead)
+    return {"course": course, "module": module, "lesson": lesson}
+
+
+def _edit_form(page) -> dict:
+    """What the editor's form posts for the page, with its title marked as edited."""
+    fields = {"title": f"{page.title} (edited)", "slug": page.slug, "comments": inline_formset([])}
+    if page.specific_class.__name__ == "CoursePage":
+        fields |= {
+            "summary": page.summary,
+            "audience": page.audience,
+            "duration_minutes": page.duration_minutes,
+            "format": page.format,
+            "level": page.level,
+            "description": rich_text(""),
+            "competency_targets": inline_formset([]),
+        }
+    elif isinstance(page, ModulePage):
+        fields |= {"summary": "Tone for the public"}
+    elif isinstance(page, LessonPage):
+        fields |= {
+            "duration_minutes": 10,
+            "body": streamfield([("text", rich_text("<p>Use the words people use.</p>"))]),
+        }
+    elif isinstance(page, CourseIndexPage):
+        fields |= {"intro": rich_text("<p>Courses for everyone.</p>")}
+    elif isinstance(page, HomePage):
+        fields |= {"intro": rich_text("<p>Skills for everyone.</p>"), "audiences": streamfield([])}
+    return nested_form_data(fields)
+
+
+def _preview_panel(client, page):
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+    posted = client.post(url, _edit_form(page))
+    assert posted.json() == {"is_valid": True, "is_available": True}
+    return client.get(url)
+
+
+def _title_shown(response, title: str) -> bool:
+    return title in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["course", "module", "lesson"])
+@pytest.mark.parametrize("who", ["training_lead", "reviewer"])
+def test_draft_in_an_unpublished_course_shows_in_view_draft(client, tree, kind, who, request):
+    client.force_login(request.getfixturevalue(who))
+    page = tree[kind]
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+
+    assert response.status_code == 200
+    assert _title_shown(response, page.title)
+
+
+@pytest.mark.parametrize("kind", ["course", "module", "lesson"])
+@pytest.mark.parametrize("who", ["training_lead", "reviewer"])
+def test_draft_in_an_unpublished_course_shows_in_the_preview_panel(
+    client, tree, kind, who, request
+):
+    client.force_login(request.getfixturevalue(who))
+    page = tree[kind]
+
+    response = _preview_panel(client, page)
+
+    assert response.status_code == 200
+    assert _title_shown(response, f"{page.title} (edited)")
+
+
+@pytest.mark.parametrize("kind", ["course", "module", "lesson"])
+def test_reviewer_sees_the_draft_they_review_in_the_workflow_preview(
+    client, tree, kind, training_lead, reviewer
+):
+    page = tree[kind]
+    submit(page, training_lead)
+    page.refresh_from_db()
+    task = page.current_workflow_task
+    client.force_login(reviewer)
+
+    response = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk]))
+
+    assert response.status_code == 200
+    assert _title_shown(response, page.title)
+
+
+@pytest.mark.parametrize("model", [CourseIndexPage, HomePage])
+def test_the_pages_above_the_courses_show_their_draft_in_the_preview_panel(
+    client, tree, model, administrator
+):
+    page = model.objects.get()
+    client.force_login(administrator)
+
+    response = _preview_panel(client, page)
+
+    assert response.status_code == 200
+    assert _title_shown(response, f"{page.title} (edited)")
+
+
+def test_catalogue_draft_shows_in_view_draft(client, tree, training_lead):
+    catalogue = CourseIndexPage.objects.get()
+    catalogue.title = "Courses for public servants"
+    catalogue.save_revision(user=training_lead)
+    client.force_login(training_lead)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[catalogue.pk]))
+
+    assert response.status_code == 200
+    assert _title_shown(response, "Courses for public servants")
+
+
+def test_lesson_preview_names_its_unpublished_course(client, tree, reviewer):
+    client.force_login(reviewer)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[tree["lesson"].pk]))
+
+    assert response.status_code == 200
+    assert _title_shown(response, "Draft course on writing")
