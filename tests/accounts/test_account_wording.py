@@ -212,3 +212,39 @@ def test_two_factor_pages_are_in_sentence_case(client):
         "Two-factor authentication" + TITLE_END,
     )
     assert "Remove authenticator app" in overview.content.decode()
+
+
+@pytest.mark.django_db
+def test_messages_after_account_changes_are_in_plain_words(client):
+    client.force_login(make_person(email="amina@example.org"))
+
+    changed = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-unusual-phrase",
+            "password2": "a-new-unusual-phrase",
+        },
+        follow=True,
+    )
+    added = client.post(
+        reverse("account_email"),
+        {"action_add": "", "email": "amina.other@example.org"},
+        follow=True,
+    )
+    kept = client.post(
+        reverse("account_email"),
+        {"action_remove": "", "email": "amina@example.org"},
+        follow=True,
+    )
+    signed_out = client.post(reverse("account_logout"), follow=True)
+
+    assert [str(m) for m in changed.context["messages"]] == ["Your password has been changed."]
+    assert [str(m) for m in added.context["messages"]] == [
+        "We have sent a confirmation email to amina.other@example.org."
+    ]
+    assert [str(m) for m in kept.context["messages"]] == [
+        "You cannot remove your main email address (amina@example.org). "
+        "Make another address your main one first."
+    ]
+    assert [str(m) for m in signed_out.context["messages"]] == ["You have signed out."]
