@@ -9,6 +9,11 @@ urlpatterns = [
     path("learning/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("learning/skills/", dashboard.SkillsView.as_view(), name="skills"),
     path("learning/courses/<int:course_id>/enrol/", learning.enrol, name="enrol"),
+    path(
+        "learning/courses/<int:course_id>/complete/",
+        learning.course_complete,
+        name="course_complete",
+    ),
     path("learning/lessons/<int:lesson_id>/check/", learning.submit_check, name="submit_check"),
     path(
         "learning/lessons/<int:lesson_id>/complete/",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors
 from courses.marking import InvalidAnswers, questions_of
-from courses.models import CoursePage, KnowledgeCheckAttempt, LessonPage
+from courses.models import CoursePage, Enrolment, KnowledgeCheckAttempt, LessonPage
 from courses.services import (
     LearningError,
     enrolment_create,
@@ -128,6 +128,7 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
     back = lesson.url or course.url or "/"
     try:
         enrolment = enrolment_for(user=request.user, course=course)
+        finished_before = enrolment.completed_at is not None
         number = int(request.POST.get("attempt", "0"))
         check = lesson.knowledge_check()
         question_ids = [q.id for q in questions_of(check.value)] if check is not None else []
@@ -146,6 +147,9 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
         messages.success(
             request, f"You passed: {marking.correct} of {marking.total} right ({marking.percent}%)."
         )
+        # The service completes the course on this same enrolment when it was the last lesson.
+        if not finished_before and enrolment.completed_at is not None:
+            return redirect("course_complete", course_id=course.pk)
     else:
         messages.warning(
             request,
@@ -163,7 +167,41 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     course = lesson.get_parent().get_parent().specific
     try:
         enrolment = enrolment_for(user=request.user, course=course)
+        finished_before = enrolment.completed_at is not None
         lesson_mark_complete(enrolment=enrolment, lesson=lesson)
     except LearningError as error:
         messages.error(request, str(error))
+    else:
+        if not finished_before and enrolment.completed_at is not None:
+            return redirect("course_complete", course_id=course.pk)
     return redirect(lesson.url or course.url)
+
+
+@login_required
+def course_complete(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The moment a course is finished: the certificate, and what to do next."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrolment = (
+        Enrolment.objects.filter(user=request.user, course=course, completed_at__isnull=False)
+        .select_related("certificate")
+        .first()
+    )
+    if enrolment is None:
+        return redirect(course.url)
+    certificate = getattr(enrolment, "certificate", None)
+    return TemplateResponse(
+        request,
+        "courses/course_complete.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "certificate": certificate,
+            "targets": selectors.course_targets(course),
+            "plan": [
+                item
+                for item in selectors.learning_plan(request.user)
+                if item.course_id != course.pk
+            ][:3],
+            "recommended": selectors.recommendations(request.user, limit=3),
+        },
+    )

@@ -330,3 +330,78 @@ def test_the_skills_profile_leads_to_the_evidence_in_the_skills_report(client, l
 
     assert f'href="{reverse("my_report")}"' in page
     assert client.get(reverse("my_report")).status_code == 200
+
+
+def _finish_all_but_the_last(client, course):
+    from courses.selectors import course_lessons
+
+    client.post(reverse("enrol", args=[course.pk]))
+    *first, last = course_lessons(course)
+    for lesson in first:
+        if lesson.knowledge_check() is not None:
+            client.post(reverse("submit_check", args=[lesson.pk]), form(right_answers(lesson)))
+        else:
+            client.post(reverse("complete_lesson", args=[lesson.pk]))
+    return last
+
+
+@pytest.mark.django_db
+def test_finishing_the_last_lesson_leads_to_the_course_completion_page(
+    client, learner, course, training_lead
+):
+    from courses.loading import course_load
+    from courses.services import plan_add
+    from tests.courses.data import course_data
+
+    security = course_load(course_data(slug="security", title="Security"), owner=training_lead)
+    plan_add(user=learner, course=security, added_by=learner)
+    client.force_login(learner)
+    last = _finish_all_but_the_last(client, course)
+    assert Enrolment.objects.get().completed_at is None
+
+    if last.knowledge_check() is not None:
+        response = client.post(reverse("submit_check", args=[last.pk]), form(right_answers(last)))
+    else:
+        response = client.post(reverse("complete_lesson", args=[last.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("course_complete", args=[course.pk])
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    code = Certificate.objects.get().code
+    assert page.status_code == 200
+    assert '<h1 class="govuk-panel__title">Course complete</h1>' in html
+    download = reverse("certificate_download", args=[code])
+    assert f'href="{download}">Download your certificate (PDF)</a>' in html
+    assert f'href="{reverse("certificate_verify", args=[code])}"' in html
+    assert "Next in your learning plan:" in html
+    assert f'<a class="govuk-link" href="{security.url}">Security</a>' in html
+    assert f'<a class="govuk-link" href="{reverse("dashboard")}">Go to your learning</a>' in html
+    lesson_html = client.get(last.url).content.decode()
+    assert (
+        f'You have completed the course. <a class="govuk-link" '
+        f'href="{reverse("course_complete", args=[course.pk])}">' in lesson_html
+    )
+
+
+@pytest.mark.django_db
+def test_a_lesson_that_does_not_finish_the_course_stays_on_the_lesson(client, learner, course):
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[course.pk]))
+    lesson = lessons()[0]
+
+    response = client.post(reverse("submit_check", args=[lesson.pk]), form(right_answers(lesson)))
+
+    assert response["Location"] == f"{lesson.url}#check-result"
+
+
+@pytest.mark.django_db
+def test_the_completion_page_waits_for_the_course_to_be_finished(client, learner, course):
+    url = reverse("course_complete", args=[course.pk])
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(learner)
+
+    assert client.get(url)["Location"] == course.url  # not enrolled
+    client.post(reverse("enrol", args=[course.pk]))
+    assert client.get(url)["Location"] == course.url  # enrolled, not finished
+    assert client.get(reverse("course_complete", args=[987654])).status_code == 404
