@@ -2,10 +2,10 @@
 
 import base64
 import binascii
-import json
 
 from xapi.comparison import statements_equivalent
 from xapi.validation.errors import XapiValidationError
+from xapi.validation.json_values import JsonValueError, load_json
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS = {"RS256", "RS384", "RS512"}
@@ -23,9 +23,11 @@ def check_signature(statement: dict, attachment: dict, content: bytes, path: str
         )
     try:
         header_b64, payload_b64, signature_b64 = content.decode("ascii").strip().split(".")
-        header = json.loads(_b64decode(header_b64))
-        payload = json.loads(_b64decode(payload_b64))
+        header = load_json(_b64decode(header_b64), "the signature's header")
+        payload = load_json(_b64decode(payload_b64), "the signature's payload")
         _b64decode(signature_b64)
+    except JsonValueError as error:
+        raise XapiValidationError(str(error), path) from None
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise XapiValidationError("the signature is not a JSON Web Signature", path) from None
     if not isinstance(header, dict) or header.get("alg") not in ALGORITHMS:

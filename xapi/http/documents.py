@@ -13,6 +13,7 @@ from xapi.http.errors import XapiHttpError, bad_request
 from xapi.http.request import LrsRequest, lrs_view
 from xapi.models import Document
 from xapi.validation import XapiValidationError
+from xapi.validation.json_values import JsonValueError, load_json
 from xapi.validation.primitives import UUID_RE, check_iri, parse_timestamp
 from xapi.validation.statement import StatementValidator
 
@@ -24,7 +25,9 @@ def parse_agent(request: LrsRequest, name: str = "agent") -> tuple[dict, str]:
     if raw is None:
         raise bad_request(f"The {name} parameter is required.")
     try:
-        agent = json.loads(raw)
+        agent = load_json(raw, name)
+    except JsonValueError as error:
+        raise bad_request(f"{error}.") from None
     except ValueError:
         raise bad_request(f"{name} must be a JSON Agent.") from None
     try:
@@ -189,7 +192,9 @@ class DocumentResource:
         content = request.body
         if request.content_type == "application/json":
             try:
-                json.loads(content.decode("utf-8"))
+                load_json(content, "the document")
+            except JsonValueError as error:
+                raise bad_request(f"{error}.") from None
             except (UnicodeDecodeError, ValueError):
                 raise bad_request(
                     "The document is declared as JSON but is not valid JSON."
@@ -217,7 +222,7 @@ def _json_object(content: bytes, content_type: str) -> dict | None:
     if content_type.split(";")[0].strip().lower() != "application/json":
         return None
     try:
-        value: Any = json.loads(content.decode("utf-8"))
+        value: Any = load_json(content, "the document")
     except (UnicodeDecodeError, ValueError):
         return None
     return value if isinstance(value, dict) else None

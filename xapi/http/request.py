@@ -6,7 +6,6 @@ import binascii
 import contextlib
 import functools
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +13,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
 from xapi.http.errors import XapiHttpError, bad_request
 from xapi.models import LrsClient
 from xapi.validation import XapiValidationError
+from xapi.validation.json_values import JsonValueError, load_json
 
 SUPPORTED_VERSIONS = {"1.0": "1.0.3", "2.0": "2.0.0"}
 HEADER_PARAMETERS = {
@@ -54,11 +54,13 @@ class LrsRequest:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
-    def json_body(self) -> Any:
+    def json_body(self, what: str = "the request body") -> Any:
         try:
-            return json.loads(self.body.decode("utf-8"))
+            return load_json(self.body, what)
+        except JsonValueError as error:
+            raise bad_request(f"{error}.") from None
         except (UnicodeDecodeError, ValueError):
-            raise bad_request("The request body is not valid JSON.") from None
+            raise bad_request(f"{what[0].upper()}{what[1:]} is not valid JSON.") from None
 
 
 def negotiate_version(value: str | None) -> str:
@@ -204,6 +206,7 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
     if client.last_version != version:
         LrsClient.objects.filter(pk=client.pk).update(last_version=version)
         client.last_version = version
+    _refuse_nul(params)
     content_type, content_params = _parse_content_type(headers.get("content-type", ""))
     return LrsRequest(
         method=method,
@@ -216,6 +219,13 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
         content_params=content_params,
         django_request=request,
     )
+
+
+def _refuse_nul(params: QueryDict) -> None:
+    """A NUL in a parameter cannot be stored or compared in PostgreSQL: refuse it up front."""
+    for name, values in params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise bad_request(f"The parameter {name!r} holds a NUL character (\\u0000).")
 
 
 def error_response(
@@ -249,6 +259,10 @@ def lrs_view(handler: Callable[[LrsRequest], HttpResponse], *, methods: set[str]
             version = error.version or version
         except XapiValidationError as error:
             response = error_response(400, str(error))
+        except DataError:
+            # The database refused a value the checks let through: the request, not the
+            # store, is at fault, and a retry would fail the same way.
+            response = error_response(400, "The request holds a value that cannot be stored.")
         except DatabaseError:
             response = error_response(503, "The record store is busy; try again.")
         response["X-Experience-API-Version"] = version

@@ -18,6 +18,7 @@ from xapi.http.multipart import attachment_parts, build_multipart, parse_multipa
 from xapi.http.request import LrsRequest, lrs_view
 from xapi.services import AttachmentPart, StatementConflict, statements_store
 from xapi.validation import XapiValidationError
+from xapi.validation.json_values import JsonValueError, load_json
 from xapi.validation.primitives import UUID_RE, parse_timestamp
 from xapi.validation.statement import StatementValidator
 
@@ -60,7 +61,7 @@ def _parse_body(request: LrsRequest) -> tuple[list, dict[str, AttachmentPart]]:
         if parts[0].content_type != "application/json":
             raise bad_request("The first part of a multipart request must be application/json.")
         first = LrsRequest(**{**request.__dict__, "body": parts[0].content})
-        payload = first.json_body()
+        payload = first.json_body("the multipart statement part")
         attachments = {
             sha2: AttachmentPart(sha2=sha2, content_type=content_type, content=content)
             for sha2, (content_type, content) in attachment_parts(parts[1:]).items()
@@ -191,7 +192,9 @@ def _parse_query(request: LrsRequest, only_mine: bool) -> dict:
     query: dict = {}
     if "agent" in params:
         try:
-            agent = json.loads(params["agent"])
+            agent = load_json(params["agent"], "agent")
+        except JsonValueError as error:
+            raise bad_request(f"{error}.") from None
         except ValueError:
             raise bad_request("agent must be a JSON Agent or Group.") from None
         StatementValidator(request.version).actor(agent, "agent")

@@ -7,6 +7,7 @@ specification's MUSTs for a strict LRS: unknown properties, nulls and wrong type
 from typing import Any
 
 from xapi.validation.errors import XapiValidationError
+from xapi.validation.json_values import check_storable
 from xapi.validation.primitives import (
     check_bool,
     check_duration,
@@ -485,4 +486,5 @@ class StatementValidator:
 
 def validate_statement(data: Any, *, version: str = "1.0.3") -> dict:
     """Validate one statement; returns it unchanged, or raises XapiValidationError."""
+    check_storable(data, "statement")
     return StatementValidator(version).statement(data)
