@@ -65,11 +65,15 @@ def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
     return items
 
 
+def default_kind(label: str) -> str:
+    """The kind an item type maps to unless the administrator chooses: this service's own
+    types keep theirs, any other follows its place in the tree."""
+    return _OWN_TYPES.get(label.casefold(), BY_PLACE)
+
+
 def default_kinds(items: dict[str, dict]) -> dict[str, str]:
-    """Every item type in the package -> the kind it maps to unless the administrator
-    chooses: this service's own types keep theirs, any other follows its place."""
     types = sorted({item["type"] for item in items.values() if item["ok"]}, key=str.casefold)
-    return {label: _OWN_TYPES.get(label.casefold(), BY_PLACE) for label in types}
+    return {label: default_kind(label) for label in types}
 
 
 def read_tree(
@@ -82,7 +86,8 @@ def read_tree(
 ) -> tuple[list[dict], dict[str, dict], dict[str, dict[str, int]]]:
     """The areas in order (each with its competencies), the competencies by identifier, and
     for each item type how many of its items became areas and competencies."""
-    chosen = default_kinds(items) | {k: v for k, v in (kinds or {}).items() if v in KINDS}
+    chosen = default_kinds(items)
+    chosen |= {k: v for k, v in (kinds or {}).items() if k in chosen and v in KINDS}
     parents, children, crosswalk, unplaced = _associations(check, root, data, items, groupings)
     areas: list[dict] = []
     competencies: dict[str, dict] = {}

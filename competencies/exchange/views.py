@@ -1,4 +1,6 @@
-"""The CMS's "Import / export" page: upload a framework file, download a framework."""
+"""The CMS's "Import / export" page: upload a framework file (a CASE package is previewed, with
+how its item types map to areas and competencies, for the administrator to confirm), download a
+framework."""
 
 from django import forms
 from django.http import Http404, HttpResponse
@@ -7,6 +9,9 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from competencies.exchange.case_parse import case_parse
+from competencies.exchange.case_tree import KINDS, default_kind
+from competencies.exchange.data import held_now
 from competencies.exchange.errors import ImportRefused
 from competencies.exchange.files import FORMATS, format_for, framework_export, framework_import
 from competencies.models import Framework
@@ -14,6 +19,8 @@ from competencies.models import Framework
 IMPORT_PERMISSION = "competencies.add_framework"
 EXPORT_PERMISSION = "competencies.view_framework"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The CASE package waiting for the administrator to confirm its preview.
+PENDING = "competencies_exchange_pending"
 
 
 class FrameworkImportForm(forms.Form):
@@ -68,11 +75,30 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
         context["formats"] = FORMATS
         return context
 
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST or "remap" in request.POST:
+            return self.pending_post(request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
+        content = data["file"].read()
+        if data["file_format"] == "case":
+            pending = {
+                "filename": data["file"].name,
+                "content": content,
+                "name": data["name"],
+                "version": data["version"],
+                "draft": data["draft"],
+                "kinds": {},
+            }
+            try:
+                return self.preview(pending, form)
+            except ImportRefused as refused:
+                return self.refuse(form, data["file"].name, refused)
         try:
             imported = framework_import(
-                data["file"].read(),
+                content,
                 file_format=data["file_format"],
                 name=data["name"],
                 version=data["version"],
@@ -80,12 +106,77 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
                 user=self.request.user,
             )
         except ImportRefused as refused:
-            messages.error(self.request, f"{data['file'].name} was refused; nothing was imported.")
-            return self.render_to_response(self.get_context_data(form=form, refused=refused))
+            return self.refuse(form, data["file"].name, refused)
+        return self.imported(imported)
+
+    def refuse(self, form, filename: str, refused: ImportRefused):
+        messages.error(self.request, f"{filename} was refused; nothing was imported.")
+        return self.render_to_response(self.get_context_data(form=form, refused=refused))
+
+    def imported(self, imported):
         messages.success(self.request, imported.summary())
         for note in imported.notes:
             messages.warning(self.request, note)
         return redirect("competencies_exchange")
+
+    def preview(self, pending: dict, form=None):
+        """Check the package with the chosen kinds and show what it would become."""
+        data = case_parse(
+            pending["content"],
+            held=held_now(),
+            name=pending["name"] or None,
+            version=pending["version"] or None,
+            kinds=pending["kinds"],
+        )
+        if isinstance(pending["content"], bytes):  # checked above: UTF-8 JSON
+            pending["content"] = pending["content"].decode("utf-8-sig")
+        types = [
+            {
+                "field": f"kind-{number}",
+                "label": label,
+                "kind": pending["kinds"].get(label, default_kind(label)),
+                **counts,
+            }
+            for number, (label, counts) in enumerate(data["mapping"].items())
+        ]
+        self.request.session[PENDING] = pending | {"types": list(data["mapping"])}
+        return self.render_to_response(
+            self.get_context_data(
+                form=form or self.get_form_class()(),
+                preview=data,
+                types=types,
+                kinds=KINDS,
+                filename=pending["filename"],
+            )
+        )
+
+    def pending_post(self, request):
+        pending = request.session.get(PENDING)
+        if not pending:
+            messages.error(request, "The uploaded file is no longer held here; upload it again.")
+            return redirect("competencies_exchange")
+        pending["kinds"] = {
+            label: request.POST.get(f"kind-{number}", "")
+            for number, label in enumerate(pending.pop("types", []))
+        }
+        pending["kinds"] = {k: v for k, v in pending["kinds"].items() if v in KINDS}
+        try:
+            if "remap" in request.POST:
+                return self.preview(pending)
+            imported = framework_import(
+                pending["content"],
+                file_format="case",
+                name=pending["name"],
+                version=pending["version"],
+                draft=pending["draft"],
+                kinds=pending["kinds"],
+                user=request.user,
+            )
+        except ImportRefused as refused:
+            request.session.pop(PENDING, None)
+            return self.refuse(self.get_form_class()(), pending["filename"], refused)
+        request.session.pop(PENDING, None)
+        return self.imported(imported)
 
 
 def download(request, pk: int, file_format: str) -> HttpResponse:

@@ -47,7 +47,11 @@ def test_a_training_lead_imports_a_case_package_as_a_draft(client, training_lead
     client.force_login(training_lead)
     content = framework_export(framework, file_format="case").body
 
-    response = upload(client, content, "mini.json", version="2.0", draft="on")
+    preview = upload(client, content, "mini.json", version="2.0", draft="on")
+    assert preview.status_code == 200
+    assert not Framework.objects.filter(slug="mini", version="2.0").exists()
+
+    response = client.post(EXCHANGE, {"confirm": "1", "kind-0": "area", "kind-1": "competency"})
 
     assert response.status_code == 302
     imported = Framework.objects.get(slug="mini", version="2.0")
