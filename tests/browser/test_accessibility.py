@@ -159,3 +159,34 @@ def test_mfa_set_up_and_sign_in_pages_pass_axe(page, sign_in_as):
     page.get_by_role("button", name="Activate").click()
     expect(page.get_by_text("Incorrect code.").first).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_account_change_pages_pass_axe_and_reflow_at_320px(new_page, sign_in_as):
+    with_app = make_person(email="amina@example.org")
+    activate_totp(with_app)
+    without_password = make_person(email="noor@example.org")
+    without_password.set_unusable_password()
+    without_password.save()
+    page = new_page(width=320)
+    sign_in_as(page, with_app)
+
+    page.goto("/accounts/2fa/totp/deactivate/")
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Remove your authenticator app")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+    page.goto("/accounts/2fa/recovery-codes/generate/")
+    expect(page.locator("h1")).to_have_text("Create new recovery codes")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+    page.goto("/accounts/password/reset/key/done/")
+    expect(page.locator("h1")).to_have_text("Your password has been changed")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+    sign_in_as(page, without_password)
+    page.goto("/accounts/password/set/")
+    expect(page.locator("h1")).to_have_text("Set a password")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
