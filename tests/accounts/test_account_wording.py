@@ -248,3 +248,20 @@ def test_messages_after_account_changes_are_in_plain_words(client):
         "Make another address your main one first."
     ]
     assert [str(m) for m in signed_out.context["messages"]] == ["You have signed out."]
+
+
+@pytest.mark.django_db
+def test_organisation_sign_in_pages_are_in_sentence_case(client):
+    cancelled = client.get(reverse("socialaccount_login_cancelled"))
+    client.force_login(make_person(email="amina@example.org"))
+    connections = client.get(reverse("socialaccount_connections"))
+
+    assert heading_and_title(cancelled) == (
+        "You did not sign in",
+        "You did not sign in" + TITLE_END,
+    )
+    assert heading_and_title(connections)[0] == "Your organisation sign-in"
+    assert (
+        "Your account is not linked to an organisation account. "
+        "You sign in with your email address and password." in connections.content.decode()
+    )

@@ -190,3 +190,11 @@ def test_account_change_pages_pass_axe_and_reflow_at_320px(new_page, sign_in_as)
     page.goto("/accounts/password/set/")
     expect(page.locator("h1")).to_have_text("Set a password")
     assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+    page.goto("/accounts/3rdparty/")
+    expect(page.locator("h1")).to_have_text("Your organisation sign-in")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+    page.goto("/accounts/3rdparty/login/cancelled/")
+    expect(page.locator("h1")).to_have_text("You did not sign in")
+    assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
