@@ -64,6 +64,15 @@ def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
     )
 
 
+def lesson_completions(enrolment: Enrolment | None) -> dict[int, str]:
+    """How each completed lesson was completed ("check", "read", "placement"), by lesson id."""
+    if enrolment is None:
+        return {}
+    return dict(
+        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", "via")
+    )
+
+
 def enrolment_of(user: User, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None

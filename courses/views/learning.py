@@ -67,7 +67,14 @@ def lesson_page(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
     lessons = [each for module in outline for each in module.lessons]
     index = next((i for i, each in enumerate(lessons) if each.pk == lesson.pk), 0)
     check = lesson.knowledge_check()
-    completed = selectors.completed_lesson_ids(enrolment)
+    completions = selectors.lesson_completions(enrolment)
+    completed = set(completions)
+    # Lessons a placement check let the learner skip are not where they go next.
+    later = [
+        each
+        for each in lessons[index + 1 :]
+        if each.placement or completions.get(each.pk) != "placement"
+    ]
     latest = None
     if enrolment is not None and check is not None:
         latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).first()
@@ -83,7 +90,7 @@ def lesson_page(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
             "completed": completed,
             "is_complete": lesson.pk in completed,
             "previous_lesson": lessons[index - 1] if index > 0 else None,
-            "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+            "next_lesson": later[0] if later else None,
             "position": index + 1,
             "lesson_count": len(lessons),
             "check": check,

@@ -405,3 +405,28 @@ def test_the_completion_page_waits_for_the_course_to_be_finished(client, learner
     client.post(reverse("enrol", args=[course.pk]))
     assert client.get(url)["Location"] == course.url  # enrolled, not finished
     assert client.get(reverse("course_complete", args=[987654])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_after_passing_a_placement_check_next_skips_the_module_it_covered(
+    client, learner, framework, training_lead
+):
+    from courses.loading import course_load
+    from tests.courses.data import course_data, lesson
+
+    data = course_data(slug="with-placement")
+    data["modules"][0]["lessons"].insert(0, lesson("Placement check", placement=True))
+    course = course_load(data, owner=training_lead)
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[course.pk]))
+    placement, first_skipped, *_rest = lessons()
+    first_of_next_module = course.get_children().live()[1].get_children().live().first()
+    assert client.get(placement.url).context["next_lesson"] == first_skipped
+
+    client.post(reverse("submit_check", args=[placement.pk]), form(right_answers(placement)))
+
+    after = client.get(placement.url)
+    assert after.context["next_lesson"].pk == first_of_next_module.pk
+    assert f'href="{first_of_next_module.url}" rel="next"' in after.content.decode()
+    # Reading a skipped lesson anyway, Next still leads out of the module.
+    assert client.get(first_skipped.url).context["next_lesson"].pk == first_of_next_module.pk
