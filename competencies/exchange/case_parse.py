@@ -55,7 +55,7 @@ def case_parse(
         if isinstance(g, dict)
     }
     areas, competencies, data["mapping"] = read_tree(check, root, data, items, groupings, kinds)
-    descriptors = read_rubrics(check, root, items, competencies, scale)
+    descriptors = read_rubrics(check, root, items, competencies, scale, data["notes"])
     for identifier, competency in competencies.items():
         competency["descriptors"] = descriptors.get(identifier, {})
     data["levels"] = [

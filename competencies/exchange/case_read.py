@@ -115,8 +115,10 @@ def read_rubrics(
     items: dict[str, dict],
     competencies: dict[str, dict],
     scale: dict[int, tuple[str, str]],
+    notes: list[str] | None = None,
 ) -> dict[str, dict[int, str]]:
-    """competency identifier -> {level: descriptor}; an empty scale is filled from the levels."""
+    """competency identifier -> {level: descriptor}; an empty scale is filled from the levels.
+    A level without a score takes its position (CASE makes the score optional)."""
     closed = bool(scale)
     descriptors: dict[str, dict[int, str]] = {}
     for r, rubric in enumerate(check.array(root, "CFRubrics", "")):
@@ -127,7 +129,12 @@ def read_rubrics(
             item = check.obj(criterion.get("CFItemURI"), f"{path}CFItemURI")
             identifier = str(item.get("identifier", "")).lower()
             if identifier in items and identifier not in competencies:
-                continue  # a problem with the item itself is reported already
+                if items[identifier].get("ok") and notes is not None:
+                    notes.append(
+                        f"{path.rstrip('.')}: {items[identifier]['path']} became an area, so "
+                        "its level descriptors are not kept"
+                    )
+                continue  # otherwise a problem with the item itself is reported already
             if identifier not in competencies:
                 check.fault(
                     f"{path}CFItemURI", f"{identifier or 'nothing'} is not a Competency item here"
@@ -138,7 +145,7 @@ def read_rubrics(
                 where = f"{path}CFRubricCriterionLevels[{n}]."
                 level = check.obj(level, where.rstrip("."))
                 score, quality = (
-                    level.get("score"),
+                    level.get("score", level.get("position")),
                     check.text(level, "quality", where, required=True),
                 )
                 if not _level_number(score):

@@ -230,3 +230,43 @@ def test_a_broken_tree_is_refused_naming_json_paths(db, breaking, errors):
     assert refused.value.errors == errors
     assert row_counts() == before
     assert not Framework.objects.exists()
+
+
+def test_rubric_levels_without_score_take_their_position_and_an_area_rubric_is_noted(db):
+    package = standards_package()
+    package["CFRubrics"] = [
+        {
+            "identifier": "5b0f5f8e-7d43-4b0e-8f7e-000000000002",
+            "uri": "https://case.example/rubric",
+            "lastChangeDateTime": "2024-05-01T09:30:00+00:00",
+            "CFRubricCriteria": [
+                {
+                    "CFItemURI": {"identifier": item_id(package, "RL.9"), "title": "RL.9"},
+                    "CFRubricCriterionLevels": [
+                        {"position": 1, "quality": "Emerging", "description": "Sees one."},
+                        {"position": 2, "quality": "Expected", "description": "Sees both."},
+                    ],
+                },
+                {
+                    "CFItemURI": {"identifier": item_id(package, "RI"), "title": "RI"},
+                    "CFRubricCriterionLevels": [
+                        {"position": 1, "quality": "Emerging", "description": "Reads."},
+                    ],
+                },
+            ],
+        }
+    ]
+
+    data = case_parse(package, held=held_now())
+
+    assert data["levels"] == [
+        {"number": 1, "name": "Emerging", "description": ""},
+        {"number": 2, "name": "Expected", "description": ""},
+    ]
+    assert data["areas"][0]["competencies"][0]["descriptors"] == {1: "Sees one.", 2: "Sees both."}
+    assert data["notes"] == [
+        "1 area(s) sat within another area in the file; areas here are not nested, so each "
+        "follows the area it sat in.",
+        "CFRubrics[0].CFRubricCriteria[1]: CFItems[5] became an area, so its level descriptors "
+        "are not kept",
+    ]

@@ -90,3 +90,29 @@ def test_a_broken_package_is_refused_without_a_preview(client, administrator):
 
     assert "<strong>CFItems</strong>: holds no items; a framework needs at least one" in html
     assert "Check before importing" not in html
+
+
+def test_the_preview_lists_the_levels_the_rubrics_describe(client, administrator):
+    client.force_login(administrator)
+    package = standards_package()
+    levels = [{"score": 1, "quality": "Emerging"}, {"score": 2, "quality": "Expected"}]
+    package["CFRubrics"] = [
+        {
+            "identifier": "5b0f5f8e-7d43-4b0e-8f7e-000000000003",
+            "uri": "https://case.example/rubric",
+            "lastChangeDateTime": "2024-05-01T09:30:00+00:00",
+            "CFRubricCriteria": [
+                {
+                    "CFItemURI": {"identifier": package["CFItems"][-1]["identifier"]},
+                    "CFRubricCriterionLevels": [
+                        level | {"description": f"Level {level['score']}."} for level in levels
+                    ],
+                }
+            ],
+        }
+    ]
+
+    html = upload_package(client, package).content.decode()
+
+    assert "Reading standards version 2024-05-01: 3 areas, 2 levels." in html
+    assert "<p>Proficiency levels: 1 Emerging, 2 Expected.</p>" in html
