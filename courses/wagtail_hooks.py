@@ -1,5 +1,5 @@
-"""CMS screens for course authors: "Your courses", with how many learners enrol on, complete and
-pass each of them."""
+"""CMS screens for course authors ("Your courses", with how many learners enrol on, complete and
+pass each of them) and starting a page again after abandoning an autosaved one."""
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from courses.models import CourseIndexPage
+from courses.models import AutosavedStart, CourseIndexPage, abandoned_start
 from courses.reports import course_report, percent
 
 NO_LEARNERS, NO_ATTEMPTS = "No learners yet", "No attempts yet"
@@ -117,3 +117,33 @@ def course_report_menu_item():
     return AuthorMenuItem(
         "Your courses", reverse("courses_report"), icon_name="doc-full-inverse", order=250
     )
+
+
+def _is_autosave(request) -> bool:
+    # The editor's autosave posts the form asking for JSON; people's own clicks ask for HTML.
+    return not request.accepts("text/html")
+
+
+@hooks.register("before_create_page")
+def abandoned_start_remove(request, parent_page, page_class):
+    """Starting a page again where the author abandoned an autosaved one frees its slug."""
+    slug = request.POST.get("slug", "") if request.method == "POST" else ""
+    page = slug and abandoned_start(parent=parent_page, slug=slug, author=request.user)
+    if page:
+        page.delete()  # Wagtail logs the deletion, by the signed-in author
+
+
+@hooks.register("after_create_page")
+def autosaved_start_mark(request, page):
+    if _is_autosave(request):
+        AutosavedStart.objects.get_or_create(page=page)
+    else:
+        AutosavedStart.objects.filter(page=page).delete()
+
+
+@hooks.register("after_edit_page")
+@hooks.register("after_publish_page")
+def autosaved_start_unmark(request, page):
+    """Once the author saves, submits or publishes the page themselves, it is theirs to keep."""
+    if not _is_autosave(request):
+        AutosavedStart.objects.filter(page=page).delete()

@@ -1,5 +1,6 @@
 """Page types and records of the courses app."""
 
+from courses.models.drafts import AutosavedStart, abandoned_start
 from courses.models.home import AudienceBlock, HomePage
 from courses.models.pages import (
     CourseCompetencyTarget,
@@ -20,6 +21,7 @@ from courses.models.workflows import CourseReviewTask
 
 __all__ = [
     "AudienceBlock",
+    "AutosavedStart",
     "Certificate",
     "CourseCompetencyTarget",
     "CourseIndexPage",
@@ -33,4 +35,5 @@ __all__ = [
     "LessonPage",
     "LessonVisit",
     "ModulePage",
+    "abandoned_start",
 ]
