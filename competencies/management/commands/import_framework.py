@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from competencies.exchange.case_tree import AREA, COMPETENCY
 from competencies.exchange.errors import ImportRefused
 from competencies.exchange.files import FORMATS, format_for, framework_import
 
@@ -31,10 +32,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--draft", action="store_true", help="Import it as a draft, whatever the file says."
         )
+        parser.add_argument(
+            "--item-type",
+            action="append",
+            default=[],
+            metavar="TYPE=KIND",
+            help="CASE only: import items of this CFItemType as an area or a competency (e.g. "
+            "Cluster=area); repeat for more types. Other types follow their place in the tree.",
+        )
 
     def handle(
         self, *args, file, format=None, name=None, framework_version=None, draft=False, **options
     ):
+        kinds = {}
+        for choice in options.get("item_type") or []:
+            label, _, kind = choice.rpartition("=")
+            if kind not in (AREA, COMPETENCY):
+                raise CommandError(f"--item-type {choice}: say TYPE=area or TYPE=competency.")
+            kinds[label] = kind
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
@@ -48,6 +63,7 @@ class Command(BaseCommand):
                 name=name,
                 version=framework_version,
                 draft=draft,
+                kinds=kinds,
             )
         except ImportRefused as refused:
             for error in refused.errors:

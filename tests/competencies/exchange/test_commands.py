@@ -10,6 +10,7 @@ from django.db import connections
 
 from competencies.exchange.files import framework_export
 from competencies.models import Framework
+from tests.competencies.exchange.case_packages import standards_package
 from tests.competencies.exchange.conftest import edit_csv, row_counts
 
 
@@ -142,3 +143,32 @@ def test_import_framework_can_import_a_published_framework_as_a_draft(framework,
     call_command("import_framework", str(path), "--version", "2.0", "--draft", stdout=io.StringIO())
 
     assert Framework.objects.get(slug="mini", version="2.0").status == Framework.Status.DRAFT
+
+
+def test_import_framework_maps_a_case_item_type_as_told(db, tmp_path):
+    path = tmp_path / "standards.json"
+    path.write_text(json.dumps(standards_package()))
+    out = io.StringIO()
+
+    call_command("import_framework", str(path), "--item-type", "Cluster=competency", stdout=out)
+
+    framework = Framework.objects.get()
+    assert [
+        (area.code, [c.code for c in area.competencies.order_by("sort_order")])
+        for area in framework.areas.order_by("sort_order")
+    ] == [("RL", ["RL.1", "RL.1.1", "RL.1.2", "RL.9"]), ("RI", ["RI.2"])]
+    assert out.getvalue() == (
+        "Imported Reading standards 2024-05-01 (reading-standards): 0 levels, 2 areas, "
+        "5 competencies, 0 descriptors, 0 crosswalk links, 0 role requirements.\n"
+    )
+
+
+def test_import_framework_refuses_an_item_type_choice_it_cannot_read(db, tmp_path):
+    path = tmp_path / "standards.json"
+    path.write_text(json.dumps(standards_package()))
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_framework", str(path), "--item-type", "Cluster")
+
+    assert str(error.value) == "--item-type Cluster: say TYPE=area or TYPE=competency."
+    assert not Framework.objects.exists()
