@@ -1,6 +1,7 @@
 """The Statement resource: PUT, POST (single, batch, multipart) and GET (single or query)."""
 
 import json
+import re
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from xapi.http.request import LrsRequest, lrs_view
 from xapi.services import AttachmentPart, StatementConflict, statements_store
 from xapi.validation import XapiValidationError
 from xapi.validation.json_values import JsonValueError, load_json
-from xapi.validation.primitives import UUID_RE, parse_timestamp
+from xapi.validation.primitives import UUID_RE, check_iri, parse_timestamp
 from xapi.validation.statement import StatementValidator
 
 QUERY_PARAMETERS = {
@@ -39,6 +40,7 @@ QUERY_PARAMETERS = {
 SINGLE_PARAMETERS = {"statementId", "voidedStatementId"}
 FORMATS = {"exact", "ids", "canonical"}
 MORE_SALT = "xapi.statements.more"
+LIMIT_RE = re.compile(r"^[0-9]+\Z")
 
 
 def statements_resource(request: LrsRequest) -> HttpResponse:
@@ -203,9 +205,9 @@ def _parse_query(request: LrsRequest, only_mine: bool) -> dict:
             raise bad_request("agent must be an Agent or an identified Group.")
         query["agent_key"] = key
     if "verb" in params:
-        query["verb_id"] = params["verb"]
+        query["verb_id"] = check_iri(params["verb"], "verb")
     if "activity" in params:
-        query["activity_id"] = params["activity"]
+        query["activity_id"] = check_iri(params["activity"], "activity")
     if "registration" in params:
         if not UUID_RE.match(params["registration"]):
             raise bad_request("registration must be a UUID.")
@@ -214,9 +216,12 @@ def _parse_query(request: LrsRequest, only_mine: bool) -> dict:
         if name in params:
             query[name] = parse_timestamp(params[name], name).isoformat()
     if "limit" in params:
-        if not params["limit"].isdigit():
+        digits = params["limit"]
+        if not LIMIT_RE.match(digits):
             raise bad_request("limit must be a whole number of zero or more.")
-        query["limit"] = int(params["limit"])
+        # Any limit above the page size means the page size; keep int() off huge digit runs.
+        digits = digits.lstrip("0") or "0"
+        query["limit"] = int(digits) if len(digits) <= 9 else 10**9
     query["related_agents"] = _bool(params, "related_agents")
     query["related_activities"] = _bool(params, "related_activities")
     query["ascending"] = _bool(params, "ascending")

@@ -7,7 +7,7 @@ from typing import Any
 from xapi.validation.errors import XapiValidationError
 
 UUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
 # An absolute IRI: a scheme, a colon and at least one character that is not white space.
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
@@ -32,10 +32,11 @@ DURATION_RE = re.compile(
     r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$"
 )
 # ISO 8601 extended or basic date-time with an optional offset (Z, +hh:mm, +hhmm or +hh).
+# \Z, not $: a trailing newline is not part of any xAPI value.
 TIMESTAMP_RE = re.compile(
     r"^(?P<year>\d{4})-?(?P<month>\d{2})-?(?P<day>\d{2})"
     r"[Tt ](?P<hour>\d{2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
-    r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+    r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?\Z"
 )
 NEGATIVE_ZERO_OFFSETS = {"-00", "-0000", "-00:00"}
 
@@ -158,7 +159,12 @@ def parse_timestamp(value: Any, path: str, *, require_offset: bool = False) -> d
         )
     except ValueError as error:
         raise XapiValidationError(f"is not a real date and time ({error})", path) from None
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise XapiValidationError(
+            "is not a real date and time (it lies beyond the year 9999 in UTC)", path
+        ) from None
 
 
 def _offset(text: str | None) -> timezone:
