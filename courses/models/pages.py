@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -94,6 +95,16 @@ class CoursePage(ServedPreviewMixin, Page):
     @property
     def iri(self) -> str:
         return activity_iri("course", self.activity_uuid)
+
+    def serve_preview(self, request, mode_name):
+        if self.pk is None:
+            # Before its first save a course has no targets, outline or learners to look up.
+            return TemplateResponse(
+                request,
+                "courses/previews/new_course_page.html",
+                {"page": self, "course": self, "request": request},
+            )
+        return super().serve_preview(request, mode_name)
 
     def serve(self, request, *args, **kwargs):
         from courses.views.learning import course_outline

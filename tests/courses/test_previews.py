@@ -149,3 +149,21 @@ def test_lesson_preview_names_its_unpublished_course(client, tree, reviewer):
 
     assert response.status_code == 200
     assert _title_shown(response, "Draft course on writing")
+
+
+@pytest.mark.parametrize("kind", ["course", "module", "lesson"])
+def test_new_page_in_an_unpublished_course_shows_in_the_preview_panel_before_its_first_save(
+    client, tree, kind, training_lead
+):
+    page = tree[kind]
+    parent = page.get_parent().specific
+    model = page.specific_class._meta.model_name
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["courses", model, parent.pk])
+    client.force_login(training_lead)
+    form = _edit_form(page) | {"slug": f"{page.slug}-again"}
+
+    assert client.post(url, form).json() == {"is_valid": True, "is_available": True}
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert _title_shown(response, f"{page.title} (edited)")
