@@ -156,6 +156,8 @@ def read_tree(
     if other is not None:
         areas.append(other)
     _unreached(check, items, parents, visited, unplaced)
+    if visited and not competencies:
+        check.fault("CFItems", "no item became a competency; import an item type as competencies")
     uncoded = sum(1 for i in visited if not items[i]["code"])
     if nested:
         data["notes"].append(

@@ -167,6 +167,20 @@ def test_rubrics_from_another_tool_become_level_descriptors(db):
     ) == [("RI.2", 1, "Names a topic."), ("RI.2", 2, "Names the topic.")]
 
 
+def test_a_mapping_that_leaves_no_competency_is_refused(db):
+    kinds = {"Standard": "area", "Cluster": "area", "Component": "area"}
+
+    with pytest.raises(ImportRefused) as refused:
+        framework_import(json.dumps(standards_package()), file_format="case", kinds=kinds)
+
+    assert refused.value.errors == [
+        RowError(
+            None, "CFItems", "no item became a competency; import an item type as competencies"
+        )
+    ]
+    assert not Framework.objects.exists()
+
+
 def _cycle(package: dict) -> dict:
     """RL.1 made a child of its own child RL.1.1."""
     package["CFAssociations"][1]["destinationNodeURI"]["identifier"] = item_id(package, "RL.1.1")
