@@ -12,6 +12,29 @@ from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
+CHECK = {
+    "title": "Check your plain words",
+    "pass_mark": 60,
+    "competency": None,
+    "evidences_level": None,
+    "questions": [
+        {
+            "type": "item",
+            "value": {
+                "kind": "single",
+                "text": "Which word is plainer?",
+                "options": [
+                    {"type": "item", "value": {"text": "Use", "correct": True, "feedback": "Yes."}},
+                    {
+                        "type": "item",
+                        "value": {"text": "Utilise", "correct": False, "feedback": "No."},
+                    },
+                ],
+            },
+        }
+    ],
+}
+
 
 @pytest.fixture
 def reviewer(db):
@@ -30,7 +53,10 @@ def tree(framework, training_lead):
         slug="plain-words",
         live=False,
         owner=training_lead,
-        body=[("text", "<p>Use the words people use.</p>")],
+        body=[
+            {"type": "text", "value": "<p>Use the words people use.</p>"},
+            {"type": "knowledge_check", "value": CHECK},
+        ],
     )
     module.add_child(instance=lesson)
     lesson.save_revision(user=training_lead)
@@ -142,13 +168,14 @@ def test_catalogue_draft_shows_in_view_draft(client, tree, training_lead):
     assert _title_shown(response, "Courses for public servants")
 
 
-def test_lesson_preview_names_its_unpublished_course(client, tree, reviewer):
+def test_lesson_preview_names_its_unpublished_course_and_its_check(client, tree, reviewer):
     client.force_login(reviewer)
 
     response = client.get(reverse("wagtailadmin_pages:view_draft", args=[tree["lesson"].pk]))
 
     assert response.status_code == 200
     assert _title_shown(response, "Draft course on writing")
+    assert _title_shown(response, "Check your plain words")
 
 
 @pytest.mark.parametrize("kind", ["course", "module", "lesson"])
