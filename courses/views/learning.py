@@ -51,7 +51,15 @@ def course_outline(request: HttpRequest, course: CoursePage) -> HttpResponse:
     )
 
 
-def lesson_page(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
+def lesson_page(
+    request: HttpRequest,
+    lesson: LessonPage,
+    *,
+    unanswered: list[tuple[int, str]] | None = None,
+    chosen: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The lesson; `unanswered` (question number, id) and `chosen` re-show a check sent with
+    questions left out, as the error summary pattern does."""
     course = lesson.get_parent().get_parent().specific
     preview = getattr(request, "is_preview", False)
     enrolment = None
@@ -94,12 +102,35 @@ def lesson_page(request: HttpRequest, lesson: LessonPage) -> HttpResponse:
             "position": index + 1,
             "lesson_count": len(lessons),
             "check": check,
-            "questions": questions_of(check.value) if check is not None else [],
+            "questions": _questions(check, latest, unanswered or [], chosen),
             "latest": latest,
             "feedback": _feedback(check, latest) if latest is not None else None,
+            "unanswered": unanswered or [],
             "attempt_number": next_attempt_number(enrolment, lesson) if enrolment and check else 1,
         },
     )
+
+
+def _questions(check, latest, unanswered, chosen) -> list[dict]:
+    """Each question of the form, with the feedback on the last attempt beside it and any
+    error, so that a retry needs no scrolling between the two."""
+    if check is None:
+        return []
+    feedback = _feedback(check, latest) if latest is not None else None
+    missing = {question_id for _, question_id in unanswered}
+    return [
+        {
+            "question": question,
+            "number": number,
+            "feedback": feedback[number - 1] if feedback else None,
+            "error": f"Select an answer to question {number}" if question.id in missing else "",
+            "chosen": (chosen or {}).get(question.id, []),
+            # Authors often end the question with the instruction; the hint then says it twice.
+            "needs_hint": question.kind == "multiple"
+            and "select all that apply" not in question.text.lower(),
+        }
+        for number, question in enumerate(questions_of(check.value), start=1)
+    ]
 
 
 def _feedback(check, attempt: KnowledgeCheckAttempt):
@@ -144,6 +175,13 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
         extra = {key[2:] for key in request.POST if key.startswith("q-")} - set(question_ids)
         if extra:
             raise InvalidAnswers("The answers name questions this check does not have.")
+        unanswered = [
+            (number, qid) for number, qid in enumerate(question_ids, start=1) if qid not in answers
+        ]
+        if unanswered and not selectors.completed_lesson_ids(enrolment) >= {lesson.pk}:
+            # Input that cannot be accepted: shown again, with an error summary linking to
+            # each question left out and the answers already given still chosen.
+            return lesson_page(request, lesson, unanswered=unanswered, chosen=answers)
         _attempt, marking = knowledge_check_submit(
             enrolment=enrolment, lesson=lesson, answers=answers, attempt_number=number
         )
@@ -158,7 +196,8 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
         if not finished_before and enrolment.completed_at is not None:
             return redirect("course_complete", course_id=course.pk)
     else:
-        messages.warning(
+        # Not passing is feedback, not an error: no "There is a problem" box.
+        messages.info(
             request,
             f"Not passed this time: {marking.correct} of {marking.total} right "
             f"({marking.percent}%; {check.value['pass_mark']}% needed). "

@@ -430,3 +430,107 @@ def test_after_passing_a_placement_check_next_skips_the_module_it_covered(
     assert f'href="{first_of_next_module.url}" rel="next"' in after.content.decode()
     # Reading a skipped lesson anyway, Next still leads out of the module.
     assert client.get(first_skipped.url).context["next_lesson"].pk == first_of_next_module.pk
+
+
+def _one_question_check_course(training_lead, question_text, option_text):
+    from courses.loading import course_load
+    from tests.courses.data import check, course_data, lesson
+
+    data = course_data(slug="one-question")
+    only = lesson("One question")
+    only["body"][1] = check(
+        questions=[
+            {
+                "kind": "multiple",
+                "text": question_text,
+                "options": [
+                    {"text": option_text, "correct": False, "feedback": "Not on its own."},
+                    {"text": "Ask who answered", "correct": True, "feedback": "Yes."},
+                ],
+            }
+        ]
+    )
+    data["modules"] = [{"title": "Only", "lessons": [only]}]
+    return course_load(data, owner=training_lead)
+
+
+@pytest.mark.django_db
+def test_knowledge_check_copy_reads_cleanly(client, learner, framework, training_lead):
+    course = _one_question_check_course(
+        training_lead, "Which help? Select all that apply.", "Trust the figure."
+    )
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[course.pk]))
+    (lesson,) = lessons()
+    html = client.get(lesson.url).content.decode()
+    assert "1 question. You need 60% to pass." in html
+    assert html.count("Select all that apply.") == 1
+
+    wrong = next(o.id for o in questions_of_lesson(lesson) if o.text == "Trust the figure.")
+    client.post(reverse("submit_check", args=[lesson.pk]), form({question_id(lesson): [wrong]}))
+    html = client.get(lesson.url).content.decode()
+
+    assert "You chose “Trust the figure.” Not on its own." in html
+    assert "”." not in html
+
+
+def questions_of_lesson(lesson):
+    from courses.marking import questions_of
+
+    return questions_of(lesson.knowledge_check().value)[0].options
+
+
+def question_id(lesson):
+    from courses.marking import questions_of
+
+    return questions_of(lesson.knowledge_check().value)[0].id
+
+
+@pytest.mark.django_db
+def test_a_failed_check_gives_feedback_beside_each_question_not_an_error(client, learner, course):
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[course.pk]))
+    lesson = lessons()[0]
+
+    response = client.post(
+        reverse("submit_check", args=[lesson.pk]), form(wrong_answers(lesson)), follow=True
+    )
+
+    html = response.content.decode()
+    assert "There is a problem" not in html
+    assert "govuk-error-summary" not in html
+    assert "Not passed this time: 0 of 3 right (0%; 60% needed)." in html
+    for qid in right_answers(lesson):
+        # The feedback sits inside the question's own fieldset, before its options.
+        fieldset = html.split(f'id="q-{qid}-feedback"')[1].split("</fieldset>")[0]
+        assert "Last time: not quite." in fieldset
+        assert 'class="govuk-radios' in fieldset or 'class="govuk-checkboxes' in fieldset
+    assert html.count("Last time: not quite.") == 3
+
+
+@pytest.mark.django_db
+def test_unanswered_questions_get_an_error_summary_linking_to_each(client, learner, course):
+    from courses.marking import questions_of
+
+    client.force_login(learner)
+    client.post(reverse("enrol", args=[course.pk]))
+    lesson = lessons()[0]
+    first, second, third = questions_of(lesson.knowledge_check().value)
+    kept = first.options[0].id
+
+    response = client.post(reverse("submit_check", args=[lesson.pk]), form({first.id: [kept]}))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    summary = html.split('govuk-error-summary__list">')[1].split("</ul>")[0]
+    assert [line.strip() for line in summary.strip().splitlines()] == [
+        f'<li><a href="#o-{second.options[0].id}">Select an answer to question 2</a></li>'
+        f'<li><a href="#o-{third.options[0].id}">Select an answer to question 3</a></li>'
+    ]
+    assert (
+        f'<p id="q-{second.id}-error" class="govuk-error-message">'
+        '<span class="govuk-visually-hidden">Error:</span> Select an answer to question 2</p>'
+    ) in html
+    assert f'id="o-{kept}" name="q-{first.id}" type="radio" value="{kept}" checked>' in html
+    assert KnowledgeCheckAttempt.objects.count() == 0
