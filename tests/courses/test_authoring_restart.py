@@ -6,8 +6,8 @@ from wagtail.models import Page, PageLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from accounts.roles import Role
-from courses.models import AutosavedStart, CourseIndexPage, CoursePage
-from tests.courses.drafts import submit
+from courses.models import AutosavedStart, CourseIndexPage, CoursePage, ModulePage
+from tests.courses.drafts import draft_course, submit
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,22 @@ def test_an_autosaved_draft_submitted_for_review_is_not_removed(client, catalogu
 
     assert response.json()["success"] is False
     assert _courses_with_the_slug(catalogue) == [(SLUG, "Submitted")]
+
+
+def test_starting_a_module_again_frees_the_abandoned_modules_slug(client, catalogue, training_lead):
+    course = draft_course(training_lead)
+    url = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
+    client.force_login(training_lead)
+
+    def start(summary):
+        form = {"title": "Tone", "slug": "tone", "summary": summary, "comments": inline_formset([])}
+        return client.post(url, nested_form_data(form), **AUTOSAVE).json()
+
+    abandoned = start("First try")["pk"]
+    again = start("Second try")
+
+    assert again["success"] is True
+    assert not Page.objects.filter(pk=abandoned).exists()
+    assert list(ModulePage.objects.child_of(course).values_list("slug", "summary")) == [
+        ("tone", "Second try")
+    ]
