@@ -155,11 +155,12 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
         if not pending:
             messages.error(request, "The uploaded file is no longer held here; upload it again.")
             return redirect("competencies_exchange")
-        pending["kinds"] = {
-            label: request.POST.get(f"kind-{number}", "")
+        # A type left out of the form keeps its default kind.
+        chosen = {
+            label: request.POST.get(f"kind-{number}", default_kind(label))
             for number, label in enumerate(pending.pop("types", []))
         }
-        pending["kinds"] = {k: v for k, v in pending["kinds"].items() if v in KINDS}
+        pending["kinds"] = {label: kind for label, kind in chosen.items() if kind in KINDS}
         try:
             if "remap" in request.POST:
                 return self.preview(pending)
