@@ -122,6 +122,16 @@ class Recommendation:
     closes: list[tuple[str, int, int | None]]  # (competency code, target, current level)
 
     @property
+    def closes_titled(self) -> list[tuple[str, str, int, int | None]]:
+        """`closes` with each competency's title first, from the prefetched targets."""
+        titles = {
+            t.competency.code: t.competency.title for t in self.course.competency_targets.all()
+        }
+        return [
+            (titles.get(code, code), code, target, current) for code, target, current in self.closes
+        ]
+
+    @property
     def score(self) -> int:
         return sum(target - (current or 0) for _, target, current in self.closes)
 

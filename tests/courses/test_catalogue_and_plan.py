@@ -234,3 +234,20 @@ def test_a_planned_course_says_it_is_in_the_plan_instead_of_offering_it_again(
         'This course is in <a class="govuk-link" href="/learning/#learning-plan">'
         "your learning plan</a>." in html
     )
+
+
+@pytest.mark.django_db
+def test_catalogue_names_competencies_by_title_as_well_as_code(
+    client, learner, courses, requirements
+):
+    _gap_in_sp1(learner)
+    client.force_login(learner)
+
+    html = " ".join(client.get(reverse("catalogue")).content.decode().split())
+
+    assert "Builds Data literacy (DA.1), Cyber hygiene (SP.1)</p>" in html
+    assert "Builds Cyber hygiene (SP.1)</p>" in html
+    assert (
+        "Builds Data literacy (DA.1; you: level 0, your role needs level 2), "
+        "Cyber hygiene (SP.1; you: level 0, your role needs level 1)</span>"
+    ) in html
