@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from identity.models import IdentityProvider
 from organisations.models import Department, JobRole, Membership, MembershipSource
+from organisations.selectors import departments_matching, job_role_matching
 from organisations.services import membership_set
 
 logger = logging.getLogger(__name__)
@@ -140,17 +140,18 @@ def _membership_apply(*, provider: IdentityProvider, claims: IdentityClaims, use
 def _department_for(value: str, *, provider: IdentityProvider, user: User) -> Department | None:
     if not value:
         return None
-    department = Department.objects.filter(Q(code__iexact=value) | Q(name__iexact=value)).first()
-    if department is None:
-        # Never invent a department: the HR roster or an administrator creates them.
+    matches = departments_matching(value)
+    if len(matches) != 1:
+        # Never invent (or guess) a department: the HR roster or an administrator creates them.
         logger.warning("%s: unknown department %r for user %s.", provider.name, value, user.pk)
-    return department
+        return None
+    return matches[0]
 
 
 def _job_role_for(value: str, *, provider: IdentityProvider, user: User) -> JobRole | None:
     if not value:
         return None
-    job_role = JobRole.objects.filter(Q(code__iexact=value) | Q(name__iexact=value)).first()
+    job_role = job_role_matching(value)
     if job_role is None:
         logger.warning("%s: unknown job role %r for user %s.", provider.name, value, user.pk)
     return job_role

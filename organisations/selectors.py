@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from organisations.models import Department, DepartmentLead, JobRole, Membership, MembershipRequest
@@ -24,6 +24,18 @@ def organisation_version() -> str:
     latest = Membership.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
     inactive = User.objects.filter(is_active=False).count()
     return f"{latest.timestamp() if latest else 0}.{inactive}"
+
+
+def departments_matching(value: str) -> list[Department]:
+    """How an authority's text names a department: its code (any case) first, else its name.
+    Names are not unique, so more than one department may answer to a name."""
+    by_code = list(Department.objects.filter(code__iexact=value)[:1])
+    return by_code or list(Department.objects.filter(name__iexact=value)[:2])
+
+
+def job_role_matching(value: str) -> JobRole | None:
+    """A job role by its code or its name, in any case (both are unique)."""
+    return JobRole.objects.filter(Q(code__iexact=value) | Q(name__iexact=value)).first()
 
 
 def led_department_codes(user: User) -> list[str]:

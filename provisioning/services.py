@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create, user_deactivate, user_reactivate, user_roles_set
 from organisations.models import Department, JobRole, Membership, MembershipSource
+from organisations.selectors import departments_matching, job_role_matching
 from organisations.services import membership_set
 from provisioning.models import (
     ProvisionedGroup,
@@ -181,20 +182,17 @@ def _placement(data: UserInput, *, user: User | None) -> Placement:
     so a typo in the identity provider cannot invent a department."""
     department = None
     if data.department:
-        department = Department.objects.filter(code__iexact=data.department).first()
-        if department is None:
-            named = list(Department.objects.filter(name__iexact=data.department)[:2])
-            if len(named) != 1:
-                raise invalid_value(
-                    f"No department has the code or name {data.department!r}."
-                    if not named
-                    else f"Several departments are named {data.department!r}: send the code."
-                )
-            department = named[0]
+        matches = departments_matching(data.department)
+        if len(matches) != 1:
+            raise invalid_value(
+                f"No department has the code or name {data.department!r}."
+                if not matches
+                else f"Several departments are named {data.department!r}: send the code."
+            )
+        department = matches[0]
     job_role = None
     if data.title:
-        job_role = JobRole.objects.filter(Q(name__iexact=data.title) | Q(code__iexact=data.title))
-        job_role = job_role.first()
+        job_role = job_role_matching(data.title)
         if job_role is None:
             raise invalid_value(f"No job role has the name or code {data.title!r} (title).")
     line_manager = None

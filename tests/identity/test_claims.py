@@ -61,6 +61,20 @@ def test_an_unknown_department_is_left_unset_logged_and_never_created(provider, 
     ]
 
 
+def test_a_department_name_two_departments_share_places_nobody_and_a_code_still_does(provider):
+    DepartmentFactory(code="FIN-2", name="Finance")
+
+    by_name = identity_claims_apply(
+        provider=provider, claims=IdentityClaims(email="ann@city.example.gov", department="Finance")
+    )
+    by_code = identity_claims_apply(
+        provider=provider, claims=IdentityClaims(email="bo@city.example.gov", department="fin-2")
+    )
+
+    assert Membership.objects.filter(user=by_name).exists() is False
+    assert placed(by_code) == ("FIN-2", None, None, None)
+
+
 def test_a_field_the_provider_does_not_carry_keeps_its_value(provider):
     provider.job_role_claim = ""
     provider.save()
