@@ -2,8 +2,12 @@
 
 import base64
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from tincan import (
     Activity,
     ActivityProfileDocument,
@@ -164,3 +168,42 @@ def test_tincan_saves_retrieves_and_deletes_an_agent_profile(remote_lrs):
     assert json.loads(retrieved.content.content) == {"language": "en-GB"}
     assert (deleted.success, deleted.response.status) == (True, 204)
     assert gone.response.status == 404
+
+
+# -- the npm @xapi/xapi client against the running server ------------------------------------
+
+JS_CLIENT = Path(__file__).parent / "clients" / "xapi_js_documents.cjs"
+NODE = shutil.which("node") or "node"
+
+
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_the_npm_xapi_client_writes_reads_and_deletes_statements_and_documents(
+    live_server, lrs_client, version
+):
+    run = subprocess.run(
+        [NODE, str(JS_CLIENT), f"{live_server.url}/xapi/", "test-key", "test-secret-123", version],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(settings.BASE_DIR),
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "sendStatement": {"status": 200, "data": ["8f0b5c2e-8c4e-4b8a-9a55-2d1f7a0c3e11"]},
+        "getStatement": {"status": 200, "verb": "http://adlnet.gov/expapi/verbs/experienced"},
+        "setState": {"status": 204, "data": None},
+        "createState": {"status": 204, "data": None},
+        "getState": {"status": 200, "data": {"page": 3, "seen": True}},
+        "deleteState": {"status": 204, "data": None},
+        "getDeletedState": {"status": 404},
+        "setActivityProfile": {"status": 204, "data": None},
+        "createActivityProfile": {"status": 204, "data": None},
+        "getActivityProfile": {"status": 200, "data": {"theme": "dark", "size": 2}},
+        "setExistingActivityProfile": {"status": 409},
+        "setAgentProfile": {"status": 204, "data": None},
+        "getAgentProfile": {"status": 200, "data": {"language": "en-GB"}},
+        "deleteAgentProfile": {"status": 204, "data": None},
+        "getDeletedAgentProfile": {"status": 404},
+    }
