@@ -1,9 +1,15 @@
 """Forms for accounts: clearer labels and messages than allauth's, and a name at signup."""
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth import password_validation
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -11,6 +17,43 @@ from accounts.adapter import SignInElsewhere, sign_in_elsewhere
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_roles_set
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+
+
+def new_password_hint() -> str:
+    """What a new password must be, in plain words, from the validators in force (Django's own
+    hint is a list of negative contractions)."""
+    lengths = [
+        validator.min_length
+        for validator in password_validation.get_default_password_validators()
+        if isinstance(validator, password_validation.MinimumLengthValidator)
+    ]
+    hint = f"Use at least {max(lengths)} characters. " if lengths else ""
+    return hint + (
+        "Do not use a common password, only numbers, or something close to your name or "
+        "email address."
+    )
+
+
+def relabel(form: forms.Form, labels: dict[str, str], required: dict[str, str]) -> None:
+    """Sentence-case UK English labels without placeholders (a placeholder is not a label and
+    disappears as people type); the rules for a new password as its hint; the reset link that
+    allauth puts under a current password is on the page already."""
+    for name, label in labels.items():
+        field = form.fields[name]
+        field.label = label
+        field.widget.attrs.pop("placeholder", None)
+        if name in required:
+            field.error_messages["required"] = required[name]
+        if isinstance(field, forms.EmailField):
+            field.error_messages["invalid"] = EMAIL_FORMAT
+            field.widget.attrs["spellcheck"] = "false"
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.PasswordInput):
+            new = widget.attrs.get("autocomplete") == "new-password"
+            field.help_text = new_password_hint() if new and name == "password1" else ""
 
 
 class SignupForm(AllauthSignupForm):
@@ -33,15 +76,19 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Work email address"
-        self.fields["email"].widget.attrs.pop("placeholder", None)
-        self.fields["email"].error_messages["required"] = "Enter your work email address"
-        self.fields["email"].error_messages["invalid"] = (
-            "Enter an email address in the correct format, like name@example.org"
+        relabel(
+            self,
+            {
+                "email": "Work email address",
+                "password1": "Password",
+                "password2": "Confirm password",
+            },
+            {
+                "email": "Enter your work email address",
+                "password1": "Create a password",
+                "password2": "Confirm your password",
+            },
         )
-        self.fields["password2"].label = "Confirm password"
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
 
     def clean_email(self) -> str:
         email = super().clean_email()
@@ -69,9 +116,7 @@ class LoginForm(AllauthLoginForm):
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["autocomplete"] = "email"
         login.error_messages["required"] = "Enter your email address"
-        login.error_messages["invalid"] = (
-            "Enter an email address in the correct format, like name@example.org"
-        )
+        login.error_messages["invalid"] = EMAIL_FORMAT
         password = self.fields["password"]
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
@@ -91,9 +136,63 @@ class LoginForm(AllauthLoginForm):
 class ResetPasswordForm(AllauthResetPasswordForm):
     sign_in_elsewhere: SignInElsewhere | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(self, {"email": "Email address"}, {"email": "Enter your email address"})
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         self.sign_in_elsewhere = sign_in_elsewhere(email)
         if self.sign_in_elsewhere is not None:
             raise forms.ValidationError(self.sign_in_elsewhere.message)
         return super().clean_email()
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {"password1": "New password", "password2": "Confirm new password"},
+            {"password1": "Enter a new password", "password2": "Confirm your new password"},
+        )
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {
+                "oldpassword": "Current password",
+                "password1": "New password",
+                "password2": "Confirm new password",
+            },
+            {
+                "oldpassword": "Enter your current password",
+                "password1": "Enter a new password",
+                "password2": "Confirm your new password",
+            },
+        )
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {"password1": "Password", "password2": "Confirm password"},
+            {"password1": "Create a password", "password2": "Confirm your password"},
+        )
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(self, {"email": "Email address"}, {"email": "Enter an email address"})
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel(self, {"password": "Password"}, {"password": "Enter your password"})

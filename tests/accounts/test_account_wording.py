@@ -265,3 +265,94 @@ def test_organisation_sign_in_pages_are_in_sentence_case(client):
         "Your account is not linked to an organisation account. "
         "You sign in with your email address and password." in connections.content.decode()
     )
+
+
+def fields(response) -> list[tuple[str, str]]:
+    """Each form field's label and hint, as people read them."""
+    assert response.status_code == 200
+    document = lxml.html.fromstring(response.content.decode())
+    found = []
+    for control in document.xpath("//main//input[@id][not(@type='hidden')]"):
+        [label] = document.xpath(f"//label[@for='{control.get('id')}']")
+        hints = [
+            " ".join(document.get_element_by_id(hint_id).text_content().split())
+            for hint_id in (control.get("aria-describedby") or "").split()
+            if "hint" in hint_id
+        ]
+        found.append((" ".join(label.text_content().split()), " ".join(hints)))
+    return found
+
+
+def placeholders(response) -> list[str]:
+    document = lxml.html.fromstring(response.content.decode())
+    return document.xpath("//main//input/@placeholder")
+
+
+NEW_PASSWORD_HINT = (
+    "Use at least 12 characters. Do not use a common password, only numbers, or something "
+    "close to your name or email address."
+)
+
+
+@pytest.mark.django_db
+def test_account_form_labels_are_in_sentence_case_with_plain_hints(client):
+    person = make_person(email="amina@example.org")
+    signup = client.get(reverse("account_signup"))
+    sign_in = client.get(reverse("account_login"))
+    reset = client.get(reverse("account_reset_password"))
+    client.post(reverse("account_reset_password"), {"email": "amina@example.org"})
+    link = link_in(mail.outbox[0].body, "/accounts/password/reset/key/").removeprefix(SITE)
+    from_key = client.get(client.get(link).url)
+    client.force_login(person)
+    email = client.get(reverse("account_email"))
+    change = client.get(reverse("account_change_password"))
+    confirm_it_is_you = client.get(reverse("account_reauthenticate"))
+    person.set_unusable_password()
+    person.save()
+    client.force_login(person)
+    set_password = client.get(reverse("account_set_password"))
+
+    assert fields(signup) == [
+        ("Given name", ""),
+        ("Family name", ""),
+        ("Work email address", ""),
+        ("Password", NEW_PASSWORD_HINT),
+        ("Confirm password", ""),
+    ]
+    assert fields(sign_in) == [
+        ("Email address", ""),
+        ("Password", ""),
+        ("Keep me signed in on this device", ""),
+    ]
+    assert fields(reset) == [("Email address", "")]
+    assert fields(from_key) == [
+        ("New password", NEW_PASSWORD_HINT),
+        ("Confirm new password", ""),
+    ]
+    assert fields(email)[-1] == ("Email address", "")
+    assert fields(change) == [
+        ("Current password", ""),
+        ("New password", NEW_PASSWORD_HINT),
+        ("Confirm new password", ""),
+    ]
+    assert fields(confirm_it_is_you) == [("Password", "")]
+    assert fields(set_password) == [
+        ("Password", NEW_PASSWORD_HINT),
+        ("Confirm password", ""),
+    ]
+    pages = [signup, sign_in, reset, from_key, email, change, confirm_it_is_you, set_password]
+    assert [placeholders(page) for page in pages] == [[]] * len(pages)
+    assert "Forgotten your password?" in confirm_it_is_you.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_empty_new_password_form_says_what_to_enter(client):
+    client.force_login(make_person(email="amina@example.org"))
+
+    response = client.post(reverse("account_change_password"), {})
+
+    assert {name: list(errors) for name, errors in response.context["form"].errors.items()} == {
+        "oldpassword": ["Enter your current password"],
+        "password1": ["Enter a new password"],
+        "password2": ["Confirm your new password"],
+    }
