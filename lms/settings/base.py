@@ -261,6 +261,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 WAGTAIL_SITE_NAME = SERVICE_NAME
+# The CMS makes no request outside the service: avatars are Wagtail's own default image (or an
+# uploaded one), never Gravatar's; no release check or "what's new" banner from wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 # The CMS signs people in through allauth, so MFA and rate limits apply there too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
