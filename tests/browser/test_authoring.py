@@ -11,6 +11,7 @@ from wagtail.models import WorkflowState
 from accounts.roles import Role
 from competencies.services import framework_load
 from courses.models import CoursePage, LessonPage, ModulePage
+from tests.browser.axe import axe_violations
 from tests.competencies.frameworks import framework_data
 from tests.factories import make_person
 
@@ -231,3 +232,20 @@ def test_training_lead_writes_a_course_and_a_second_training_lead_approves_it(
     response = learner_page.goto("/courses/writing-for-the-web/")
     assert response.status == 200
     expect(learner_page.get_by_role("heading", name="Writing for the web", level=1)).to_be_visible()
+
+
+def test_the_cms_dashboard_carries_the_service_brand_and_passes_axe(new_page, sign_in_as, leads):
+    author, _ = leads
+    page = admin_page(new_page, sign_in_as, author)
+
+    page.goto("/cms/")
+    wait_for_admin(page)
+
+    expect(page.get_by_role("link", name="Dashboard").locator("img")).to_have_attribute(
+        "src", "/static/img/favicon.svg"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digital Capacity Academy")
+    # The sidebar, buttons and links take the public site's brand teal (#106165).
+    sidebar = page.locator("#wagtail-sidebar > div").first
+    assert sidebar.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(16, 97, 101)"
+    assert axe_violations(page) == []
