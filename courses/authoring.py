@@ -1,5 +1,5 @@
 """Course authoring set-up, converged after every migrate: page permissions on the catalogue and
-the Course review workflow that every course, module and lesson goes through."""
+the Course review workflow that every course goes through, with its modules and lessons."""
 
 from collections.abc import Mapping, Sequence
 

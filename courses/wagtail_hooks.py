@@ -147,3 +147,7 @@ def autosaved_start_unmark(request, page):
     """Once the author saves, submits or publishes the page themselves, it is theirs to keep."""
     if not _is_autosave(request):
         AutosavedStart.objects.filter(page=page).delete()
+
+
+# Reviewing a course as one unit with its modules and lessons.
+from courses import review_hooks  # noqa: E402, F401

@@ -11,6 +11,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.models.blocks import LessonStreamBlock
+from courses.models.panels import CourseUnitPanel, reviewed_with_course_panel
 from courses.models.previews import ServedPreviewMixin, TemplatePreviewMixin
 from xapi.vocab import activity_iri
 
@@ -59,6 +60,7 @@ class CoursePage(ServedPreviewMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        CourseUnitPanel(heading="Reviewed with this course"),
         FieldPanel("summary"),
         FieldPanel("description"),
         MultiFieldPanel(
@@ -130,10 +132,26 @@ class CourseCompetencyTarget(Orderable):
         return f"{self.competency.code} to {self.level}"
 
 
-class ModulePage(TemplatePreviewMixin, Page):
+class CourseUnitMember:
+    """A module or lesson: reviewed and published with its course, never on its own.
+
+    Wagtail looks for the workflow of the page or its nearest ancestor; a module or lesson has
+    none, so nobody is asked to submit or approve it separately. Authors save drafts and submit
+    the course (courses.review), and approving the course publishes the drafts with it.
+    """
+
+    def get_workflow(self):
+        return None
+
+    @property
+    def has_workflow(self) -> bool:
+        return False
+
+
+class ModulePage(CourseUnitMember, TemplatePreviewMixin, Page):
     summary = models.CharField(max_length=300, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    content_panels = [*Page.content_panels, reviewed_with_course_panel(), FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
     preview_template = "courses/previews/module_page.html"
@@ -155,7 +173,7 @@ class ModulePage(TemplatePreviewMixin, Page):
         return redirect(self.get_parent().url + f"#module-{self.pk}")
 
 
-class LessonPage(ServedPreviewMixin, Page):
+class LessonPage(CourseUnitMember, ServedPreviewMixin, Page):
     summary = models.CharField(max_length=300, blank=True)
     duration_minutes = models.PositiveIntegerField(default=15)
     placement = models.BooleanField(
@@ -167,6 +185,7 @@ class LessonPage(ServedPreviewMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        reviewed_with_course_panel(),
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("placement")]),
         FieldPanel("body"),

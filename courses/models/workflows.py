@@ -1,7 +1,10 @@
-"""The review every course page goes through before it is published: a second person approves."""
+"""The review every course goes through, with its modules and lessons, before it is published: a
+second person approves."""
 
 from django.core.exceptions import PermissionDenied
 from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+REVIEW_ACTIONS = ("approve", "reject")  # "reject" is Wagtail's "Request changes"
 
 
 class CourseReviewTask(AbstractGroupApprovalTask):
@@ -9,8 +12,9 @@ class CourseReviewTask(AbstractGroupApprovalTask):
 
     Members of the task's groups may approve or request changes, except the person who submitted
     the page for review and the person who wrote the version under review (who differ when a
-    colleague resubmits after changes were requested). `on_action` enforces the rule, so it holds
-    outside the admin's buttons too.
+    colleague resubmits after changes were requested). A course is reviewed as one unit with its
+    modules and lessons (courses.review), so whoever wrote their submitted drafts may not review
+    it either. `on_action` enforces the rule, so it holds outside the admin's buttons too.
 
     A reviewer may still correct the page while reviewing it: Wagtail's "Approve" in the editor
     saves the reviewer's edits, and some fields (rich text in a StreamField) count as edited even
@@ -29,8 +33,13 @@ class CourseReviewTask(AbstractGroupApprovalTask):
         )
 
     def is_own_work(self, task_state: TaskState, user) -> bool:
-        """Whether `user` submitted the page for this review or wrote the version under review."""
-        return user.pk in (task_state.workflow_state.requested_by_id, task_state.revision.user_id)
+        """Whether `user` submitted the page for this review or wrote the version under review,
+        which for a course includes the drafts of its modules and lessons submitted with it."""
+        if user.pk in (task_state.workflow_state.requested_by_id, task_state.revision.user_id):
+            return True
+        from courses.review import unit_authors
+
+        return user.pk in unit_authors(task_state)
 
     def may_review(self, task_state: TaskState, user) -> bool:
         if user is None or not user.is_authenticated or not user.is_active:
@@ -49,6 +58,12 @@ class CourseReviewTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user)
 
     def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name not in REVIEW_ACTIONS:
+            raise ValueError(
+                f"'{action_name}' is not a review action: a reviewer may "
+                + " or ".join(f"'{name}'" for name in REVIEW_ACTIONS)
+                + "."
+            )
         if not self.may_review(task_state, user):
             raise PermissionDenied(
                 "A page is reviewed by someone other than the people who submitted or wrote it."
@@ -56,9 +71,11 @@ class CourseReviewTask(AbstractGroupApprovalTask):
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        return (
+        states = (
             super()
             .get_task_states_user_can_moderate(user, **kwargs)
             .exclude(workflow_state__requested_by=user)
             .exclude(revision__user=user)
         )
+        own_units = [state.pk for state in states if self.is_own_work(state, user)]
+        return states.exclude(pk__in=own_units)

@@ -22,9 +22,19 @@ from courses.services import (
 )
 
 
+def _outline(request: HttpRequest, course: CoursePage, current=None):
+    """Learners see what is live; a preview shows the drafts its course's review covers."""
+    if getattr(request, "is_preview", False):
+        from courses.review import draft_outline
+
+        return draft_outline(course, current)
+    return selectors.course_outline(course)
+
+
 def course_outline(request: HttpRequest, course: CoursePage) -> HttpResponse:
-    enrolment = selectors.enrolment_of(request.user, course)
-    outline = selectors.course_outline(course)
+    preview = getattr(request, "is_preview", False)
+    enrolment = None if preview else selectors.enrolment_of(request.user, course)
+    outline = _outline(request, course)
     completed = selectors.completed_lesson_ids(enrolment)
     total = sum(len(m.lessons) for m in outline)
     next_lesson = None
@@ -46,7 +56,8 @@ def course_outline(request: HttpRequest, course: CoursePage) -> HttpResponse:
             "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
             "next_lesson": next_lesson,
             "targets": selectors.course_targets(course),
-            "in_plan": selectors.in_learning_plan(request.user, course),
+            "in_plan": False if preview else selectors.in_learning_plan(request.user, course),
+            "preview": preview,
         },
     )
 
@@ -71,9 +82,9 @@ def lesson_page(
             messages.info(request, "Enrol on the course to start its lessons.")
             return redirect(course.url)
         lesson_visit(enrolment=enrolment, lesson=lesson)
-    outline = selectors.course_outline(course)
+    outline = _outline(request, course, lesson)
     lessons = [each for module in outline for each in module.lessons]
-    index = next((i for i, each in enumerate(lessons) if each.pk == lesson.pk), 0)
+    index = next((i for i, each in enumerate(lessons) if each is lesson or each.pk == lesson.pk), 0)
     check = lesson.knowledge_check()
     completions = selectors.lesson_completions(enrolment)
     completed = set(completions)
@@ -107,6 +118,7 @@ def lesson_page(
             "feedback": _feedback(check, latest) if latest is not None else None,
             "unanswered": unanswered or [],
             "attempt_number": next_attempt_number(enrolment, lesson) if enrolment and check else 1,
+            "preview": preview,
         },
     )
 

@@ -1,6 +1,7 @@
 """Course authoring in Wagtail's admin, in a real browser with JavaScript: one training lead
-writes a course, a module and a lesson with a knowledge check and submits each for review; a
-second training lead approves each, and the course goes live for learners."""
+writes a course, a module and a lesson with a knowledge check, and submits the course once, as
+one unit with its module and lesson; a second training lead approves it once, and the course
+goes live for learners."""
 
 import re
 
@@ -10,7 +11,7 @@ from wagtail.models import WorkflowState
 
 from accounts.roles import Role
 from competencies.services import framework_load
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from tests.browser.axe import axe_violations
 from tests.competencies.frameworks import framework_data
 from tests.factories import make_person
@@ -78,12 +79,15 @@ def footer_actions(page) -> list[str]:
     ]
 
 
-def submit_for_review(page, title: str) -> None:
+def save_draft(page, title: str) -> None:
     assert "Publish" not in footer_actions(page)  # training leads cannot publish directly
-    footer_action(page, "Submit to Course review")
-    expect(page.get_by_text(f"Page '{title}' created and submitted for moderation.")).to_be_visible(
-        timeout=SLOW
-    )
+    footer_action(page, "Save draft")
+    expect(page.get_by_text(f"Page '{title}' created.")).to_be_visible(timeout=SLOW)
+
+
+def open_explorer(page, parent) -> None:
+    page.goto(f"/cms/pages/{parent.pk}/")
+    wait_for_admin(page)
 
 
 def add_child_page(page, parent_title: str) -> None:
@@ -116,19 +120,23 @@ def write_course(page) -> None:
     chooser = page.locator(".modal-dialog")
     expect(chooser).to_be_visible(timeout=SLOW)
     chooser.get_by_role("textbox", name=re.compile("Search")).fill("literacy")
-    chooser.get_by_role("link", name="DA.1 Data literacy", exact=True).click()
+    chooser.get_by_role("link", name="DA.1 Data literacy \N{EM DASH} Mini framework").click()
     expect(chooser).to_be_hidden(timeout=SLOW)
     expect(page.locator("[data-chooser-title]", has_text="DA.1 Data literacy")).to_be_visible()
     field(page, "spinbutton", "Level").fill("2")
 
-    submit_for_review(page, "Writing for the web")
+    save_draft(page, "Writing for the web")
+    open_explorer(page, CourseIndexPage.objects.get())
 
 
 def write_module(page) -> None:
     add_child_page(page, "Writing for the web")
     page.get_by_placeholder("Page title*").fill("Plain language")
     field(page, "textbox", "Summary").fill("Short words, short sentences.")
-    submit_for_review(page, "Plain language")
+    # A module has no review of its own: it is reviewed with its course.
+    assert "Submit to Course review" not in footer_actions(page)
+    save_draft(page, "Plain language")
+    open_explorer(page, CoursePage.objects.get(slug="writing-for-the-web"))
 
 
 def write_lesson(page) -> None:
@@ -164,7 +172,14 @@ def write_lesson(page) -> None:
             option.nth(n).get_by_role("checkbox", name="Correct").check()
         field(option.nth(n), "textbox", "Feedback").fill(feedback)
 
-    submit_for_review(page, "Use short words")
+    # Submitting the lesson submits its course, with everything in it, for one review.
+    footer_action(page, "Submit with course")
+    expect(
+        page.get_by_text(
+            "'Use short words' was saved and the course 'Writing for the web' submitted for "
+            "review, with its modules and lessons."
+        )
+    ).to_be_visible(timeout=SLOW)
 
 
 def approve(page, title: str) -> None:
@@ -177,6 +192,10 @@ def approve(page, title: str) -> None:
     review.get_by_role("link", name=title, exact=True).click()
     expect(page).to_have_url(re.compile(r"/cms/pages/\d+/edit/$"), timeout=SLOW)
     wait_for_admin(page)
+    # The reviewer sees the module and lesson that approving the course publishes with it.
+    unit = page.get_by_role("table", name="Modules and lessons with draft changes")
+    expect(unit.get_by_role("link", name="Plain language", exact=True)).to_be_visible()
+    expect(unit.get_by_role("link", name="Use short words", exact=True)).to_be_visible()
     footer_action(page, "Approve and Publish")
     expect(page.get_by_text(f"Page '{title}' has been updated.")).to_be_visible(timeout=SLOW)
 
@@ -197,7 +216,10 @@ def test_training_lead_writes_a_course_and_a_second_training_lead_approves_it(
     for each in (course, module, lesson):
         assert not each.live
         assert each.owner == author
-        assert each.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    # One review, of the course: its module and lesson need no submission of their own.
+    assert [(state.content_object.pk, state.status) for state in WorkflowState.objects.all()] == [
+        (course.pk, WorkflowState.STATUS_IN_PROGRESS)
+    ]
     assert course.competency_targets.get().competency.code == "DA.1"
 
     # The author cannot approve their own work: no review actions, and nothing awaits them.
@@ -208,8 +230,7 @@ def test_training_lead_writes_a_course_and_a_second_training_lead_approves_it(
     expect(page.get_by_role("heading", name="Awaiting your review")).to_have_count(0)
 
     page = admin_page(new_page, sign_in_as, reviewer)
-    for title in ("Writing for the web", "Plain language", "Use short words"):
-        approve(page, title)
+    approve(page, "Writing for the web")
 
     for each in (course, module, lesson):
         each.refresh_from_db()

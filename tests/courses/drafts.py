@@ -2,7 +2,7 @@
 
 from wagtail.models import Page
 
-from courses.models import CourseIndexPage, CoursePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 
 
 def draft_course(author, *, slug: str = "writing-for-the-web", **fields) -> CoursePage:
@@ -33,3 +33,25 @@ def act(page: Page, user, action: str = "approve") -> None:
     page.refresh_from_db()
     task_state = page.current_workflow_task_state
     task_state.task.specific.on_action(task_state, user, action)
+
+
+def draft_module(course: Page, author, *, title: str = "Plain language", slug: str = "plain"):
+    """A new, unpublished module in `course`, saved by `author`."""
+    module = ModulePage(title=title, slug=slug, live=False, owner=author)
+    course.add_child(instance=module)
+    module.save_revision(user=author)
+    return module
+
+
+def draft_lesson(module: Page, author, *, title: str = "Use short words", slug: str = "short"):
+    """A new, unpublished lesson in `module`, saved by `author`."""
+    lesson = LessonPage(
+        title=title,
+        slug=slug,
+        live=False,
+        owner=author,
+        body=[{"type": "text", "value": "<p>Short words are easier to read.</p>"}],
+    )
+    module.add_child(instance=lesson)
+    lesson.save_revision(user=author)
+    return lesson

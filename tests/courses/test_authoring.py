@@ -31,11 +31,12 @@ def test_course_review_is_the_catalogue_workflow_after_migrate():
     assert {group.name for group in tasks[0].groups.all()} == {"Training lead", "Administrator"}
 
 
-def test_courses_modules_and_lessons_inherit_the_course_review(course):
+def test_courses_go_through_the_course_review_and_their_lessons_with_them(course):
     lesson = LessonPage.objects.descendant_of(course).first()
 
     assert course.get_workflow().name == COURSE_REVIEW
-    assert lesson.get_workflow().name == COURSE_REVIEW
+    # Modules and lessons are reviewed with their course, never on their own.
+    assert lesson.get_workflow() is None
     # Pages outside the catalogue keep Wagtail's own workflow.
     assert HomePage.objects.get().get_workflow().name != COURSE_REVIEW
 

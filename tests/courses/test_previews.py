@@ -2,12 +2,13 @@
 editor's preview panel, in "view draft" and in the reviewer's workflow preview."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from accounts.roles import Role
 from courses.models import CourseIndexPage, HomePage, LessonPage, ModulePage
-from tests.courses.drafts import draft_course, submit
+from tests.courses.drafts import draft_course, draft_lesson, submit
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +20,12 @@ CHECK = {
     "evidences_level": None,
     "questions": [
         {
-            "type": "item",
-            "value": {
-                "kind": "single",
-                "text": "Which word is plainer?",
-                "options": [
-                    {"type": "item", "value": {"text": "Use", "correct": True, "feedback": "Yes."}},
-                    {
-                        "type": "item",
-                        "value": {"text": "Utilise", "correct": False, "feedback": "No."},
-                    },
-                ],
-            },
+            "kind": "single",
+            "text": "Which word is plainer?",
+            "options": [
+                {"text": "Use", "correct": True, "feedback": "Yes."},
+                {"text": "Utilise", "correct": False, "feedback": "No."},
+            ],
         }
     ],
 }
@@ -127,11 +122,10 @@ def test_draft_in_an_unpublished_course_shows_in_the_preview_panel(
     assert _title_shown(response, f"{page.title} (edited)")
 
 
-@pytest.mark.parametrize("kind", ["course", "module", "lesson"])
 def test_reviewer_sees_the_draft_they_review_in_the_workflow_preview(
-    client, tree, kind, training_lead, reviewer
+    client, tree, training_lead, reviewer
 ):
-    page = tree[kind]
+    page = tree["course"]
     submit(page, training_lead)
     page.refresh_from_db()
     task = page.current_workflow_task
@@ -139,6 +133,24 @@ def test_reviewer_sees_the_draft_they_review_in_the_workflow_preview(
 
     response = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk]))
 
+    assert response.status_code == 200
+    assert _title_shown(response, page.title)
+
+
+@pytest.mark.parametrize("kind", ["module", "lesson"])
+def test_reviewer_previews_each_module_and_lesson_reviewed_with_the_course(
+    client, tree, kind, training_lead, reviewer
+):
+    # Modules and lessons are reviewed with their course: its edit screen links their drafts.
+    submit(tree["course"], training_lead)
+    client.force_login(reviewer)
+    page = tree[kind]
+    preview = reverse("wagtailadmin_pages:view_draft", args=[page.pk])
+    course_screen = client.get(reverse("wagtailadmin_pages:edit", args=[tree["course"].pk]))
+
+    response = client.get(preview)
+
+    assert preview in course_screen.content.decode()
     assert response.status_code == 200
     assert _title_shown(response, page.title)
 
@@ -194,3 +206,61 @@ def test_new_page_in_an_unpublished_course_shows_in_the_preview_panel_before_its
 
     assert response.status_code == 200
     assert _title_shown(response, f"{page.title} (edited)")
+
+
+def _main(response):
+    return BeautifulSoup(response.content.decode(), "html.parser").find("main")
+
+
+def _texts(elements) -> list[str]:
+    return [" ".join(element.get_text(" ").split()) for element in elements]
+
+
+LEARNER_ACTIONS = [
+    "Check my answers",
+    "Mark this lesson as complete",
+    "Enrol and start",
+    "Add to your learning plan",
+    "Start the course",
+    "Continue where you left off",
+]
+
+
+def test_lesson_preview_shows_its_check_read_only_and_no_learner_buttons(
+    client, tree, training_lead, reviewer
+):
+    draft_lesson(tree["module"], training_lead, title="Draft lesson on tone", slug="tone-lesson")
+    client.force_login(reviewer)
+
+    main = _main(client.get(reverse("wagtailadmin_pages:view_draft", args=[tree["lesson"].pk])))
+
+    assert _texts(main.select(".govuk-caption-l")) == ["Lesson 1 of 2"]
+    assert _texts(main.select("#check-questions > li")) == ["Which word is plainer? Use Utilise"]
+    assert main.find_all(["form", "input", "button"]) == []
+    assert main.select("nav.govuk-pagination") == []
+    assert [action for action in LEARNER_ACTIONS if action in main.get_text()] == []
+
+
+def test_course_preview_outlines_its_draft_modules_and_lessons_without_learner_buttons(
+    client, tree, reviewer
+):
+    client.force_login(reviewer)
+
+    main = _main(client.get(reverse("wagtailadmin_pages:view_draft", args=[tree["course"].pk])))
+
+    assert _texts(main.select("h3[id^=module-]")) == ["Draft module on tone"]
+    assert _texts(main.select(".govuk-task-list__name-and-hint > span")) == [
+        "Draft lesson on plain words"
+    ]
+    assert main.find_all(["form", "button"]) == []
+    assert [action for action in LEARNER_ACTIONS if action in main.get_text()] == []
+    assert "Sign in" not in main.get_text()
+
+
+def test_preview_of_a_course_without_modules_says_so(client, training_lead):
+    course = draft_course(training_lead, title="A course just begun", slug="just-begun")
+    client.force_login(training_lead)
+
+    main = _main(client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk])))
+
+    assert "The course has no modules yet." in _texts(main.select("p"))
