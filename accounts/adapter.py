@@ -1,13 +1,17 @@
 """allauth adapter: who may sign up, with which email domains, and who never gets a password."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_login_redirect_url
+from allauth.core.internal.httpkit import is_headless_request
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+
+from accounts.models import FirstSteps
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,33 @@ def sign_in_elsewhere(email: str, request: HttpRequest | None = None) -> SignInE
     return import_string(lookup)(email, request)
 
 
+def first_sign_in_step(request: HttpRequest, user) -> str | None:
+    """Where a person asked something after their first sign-in goes before anything else, or
+    None. Accounts knows nothing of the organisation: the callable named by
+    ACCOUNT_FIRST_SIGN_IN_STEP decides (it may find the question already answered)."""
+    lookup = getattr(settings, "ACCOUNT_FIRST_SIGN_IN_STEP", "")
+    if not lookup or getattr(user, "first_steps", "") != FirstSteps.DUE:
+        return None
+    return import_string(lookup)(request, user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def new_user(self, request: HttpRequest):
+        # Someone signing themselves up is asked for their place after their first sign-in.
+        user = super().new_user(request)
+        user.first_steps = FirstSteps.DUE
+        return user
+
+    def post_login(self, request: HttpRequest, user, *, redirect_url, signup, **kwargs):
+        step = None if is_headless_request(request) else first_sign_in_step(request, user)
+        if step:
+            # The question comes first; the page the person was going to comes after it.
+            then = get_login_redirect_url(request, redirect_url, signup=signup)
+            redirect_url = f"{step}?{urlencode({'next': then})}"
+        return super().post_login(
+            request, user, redirect_url=redirect_url, signup=signup, **kwargs
+        )
+
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
         return on_site(super().get_email_confirmation_url(request, emailconfirmation))
 

@@ -29,6 +29,18 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class FirstSteps(models.TextChoices):
+    """Whether a person is asked for their department and job role after their first sign-in.
+
+    Accounts made by sign-up or by a first sign-in through an identity provider are `DUE`;
+    accounts made by an administrator, the HR roster or SCIM are never asked."""
+
+    NOT_ASKED = "", "Not asked"
+    DUE = "due", "To be asked at sign-in"
+    ANSWERED = "answered", "Answered"
+    SKIPPED = "skipped", "Skipped"
+
+
 class User(AbstractUser):
     """A person with an account. Signs in with their email address; has no username."""
 
@@ -36,6 +48,13 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     first_name = models.CharField("given name", max_length=150)
     last_name = models.CharField("family name", max_length=150, blank=True)
+    first_steps = models.CharField(
+        "department and job role question",
+        max_length=10,
+        choices=FirstSteps.choices,
+        default=FirstSteps.NOT_ASKED,
+        blank=True,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name"]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts.audit import audit_record, audit_snapshot
-from accounts.models import SecurityPolicy, User
+from accounts.models import FirstSteps, SecurityPolicy, User
 from accounts.roles import Role
 
 
@@ -23,11 +23,17 @@ def user_create(
     roles: Iterable[Role] = (Role.LEARNER,),
     actor: User | None = None,
     via: str = "",
+    first_steps: str = FirstSteps.NOT_ASKED,
 ) -> User:
     """Create a person with a primary email address (verified or not) and their roles; the
-    roles' audit entry names `actor` or the authority `via` which the account came."""
+    roles' audit entry names `actor` or the authority `via` which the account came.
+    `first_steps` DUE asks them for their department and job role at their first sign-in."""
     user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        first_steps=first_steps,
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     user_roles_set(user=user, roles=roles, actor=actor, via=via)

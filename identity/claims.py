@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import FirstSteps, User
 from accounts.roles import Role
 from accounts.services import user_create
 from identity.models import IdentityProvider
@@ -77,6 +77,8 @@ def identity_claims_apply(
             email_verified=True,
             roles=[Role.LEARNER],
             via=provider.name,
+            # Asked for their place after this sign-in unless the provider gives it.
+            first_steps=FirstSteps.DUE,
         )
     elif not user.is_active:
         return user

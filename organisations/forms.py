@@ -48,3 +48,32 @@ class MembershipDecisionForm(forms.Form):
         choices=[("approve", "Approve"), ("reject", "Do not approve")],
         error_messages={"required": "Choose whether to approve the correction"},
     )
+
+
+class FirstStepsForm(forms.Form):
+    """A new person's department and job role, chosen by code from the organisation's lists."""
+
+    department = forms.ModelChoiceField(
+        label="Your department",
+        queryset=Department.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label="Choose your department",
+        error_messages={"invalid_choice": "Select your department from the list"},
+    )
+    job_role = forms.ModelChoiceField(
+        label="Your job role",
+        queryset=JobRole.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label="Choose your job role",
+        error_messages={"invalid_choice": "Select your job role from the list"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("department") is None and data.get("job_role") is None:
+            self.add_error(
+                "department", "Select your department or your job role, or skip this question"
+            )
+        return data

@@ -6,6 +6,7 @@ from organisations import views
 
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("welcome/", views.FirstStepsView.as_view(), name="first_steps"),
     path("department/", views.MyDepartmentView.as_view(), name="my_department"),
     path("people/corrections/", views.MembershipRequestsView.as_view(), name="membership_requests"),
     path(

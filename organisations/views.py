@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
 from accounts.services import user_name_update
 from organisations import selectors
-from organisations.forms import MembershipDecisionForm, OwnDetailsForm
+from organisations.first_steps import first_steps_answer, first_steps_due, first_steps_skip
+from organisations.forms import FirstStepsForm, MembershipDecisionForm, OwnDetailsForm
 from organisations.models import Department, MembershipRequest
 from organisations.services import (
     may_decide_membership_request,
@@ -150,3 +152,57 @@ class MembershipRequestDecisionView(LoginRequiredMixin, FormView):
             else f"{person}'s correction was not approved; nothing changed.",
         )
         return redirect("membership_requests")
+
+
+def _onward(request) -> str:
+    """Where the person was going before the question: a page of this site, else home."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class FirstStepsView(LoginRequiredMixin, FormView):
+    """After a first sign-in: which department and job role are yours? Asked once; the answer
+    waits for a line manager or an administrator like any correction, and can be skipped."""
+
+    template_name = "organisations/first_steps.html"
+    form_class = FirstStepsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not first_steps_due(request.user):
+            return redirect(_onward(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["next"] = _onward(self.request)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "skip":
+            first_steps_skip(user=request.user)
+            messages.info(
+                request,
+                "You can add your department and job role at any time from your profile.",
+            )
+            return redirect(_onward(request))
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: FirstStepsForm):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form: FirstStepsForm):
+        first_steps_answer(
+            user=self.request.user,
+            department=form.cleaned_data["department"],
+            job_role=form.cleaned_data["job_role"],
+        )
+        messages.success(
+            self.request,
+            "Thank you. Your line manager or an administrator will check your department and "
+            "job role before they take effect.",
+        )
+        return redirect(_onward(self.request))

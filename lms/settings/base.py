@@ -192,6 +192,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # Accounts refuse a local password for these addresses and point to the provider instead.
 ACCOUNT_PASSWORD_SIGN_IN_REFUSAL = "identity.domains.provider_sign_in_for_email"  # noqa: S105
+# After a first sign-in, people whose place no authority has given are asked for it (once).
+ACCOUNT_FIRST_SIGN_IN_STEP = "organisations.first_steps.first_sign_in_step"
 IDENTITY_PROVIDERS_JSON = os.environ.get("IDENTITY_PROVIDERS_JSON", "")
 
 
