@@ -7,9 +7,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from competencies import selectors as competency_selectors
-from competencies.models import ManagerValidation, SelfAssessment
+from competencies.models import ManagerValidation, ProficiencyLevel, SelfAssessment
 from competencies.proficiency import Evidence, Reported, Source, gap, reported_level
 from courses.models import (
+    Certificate,
     CourseCompetencyTarget,
     CoursePage,
     Enrolment,
@@ -19,6 +20,7 @@ from courses.models import (
     LessonPage,
     ModulePage,
 )
+from courses.models.records import certificate_reference_normalise
 from organisations.models import Membership
 
 DURATIONS = {
@@ -294,4 +296,49 @@ def learner_skills(user: User):
             ],
         )
         for area in competency_selectors.areas_with_competencies(framework)
+    ]
+
+
+def certificate_by_reference(reference: str) -> Certificate | None:
+    """The certificate a reference names, as issued or as a person typed it: any case, with
+    or without the dashes (see certificate_reference_normalise)."""
+    certificates = Certificate.objects.select_related("enrolment__user", "enrolment__course")
+    found = certificates.filter(code=reference).first()
+    if found is None:
+        canonical = certificate_reference_normalise(reference)
+        if canonical is not None and canonical != reference:
+            found = certificates.filter(code=canonical).first()
+    return found
+
+
+@dataclass(frozen=True)
+class EvidencedCompetency:
+    code: str
+    title: str
+    level: int
+    level_name: str
+
+
+def certificate_competencies(certificate: Certificate) -> list[EvidencedCompetency]:
+    """What a completed course evidences: each competency it builds, at the level it builds it,
+    with the level's name in the competency's own framework."""
+    targets = list(
+        certificate.enrolment.course.competency_targets.select_related("competency").order_by(
+            "sort_order"
+        )
+    )
+    names = {
+        (framework_id, number): name
+        for framework_id, number, name in ProficiencyLevel.objects.filter(
+            framework_id__in={target.competency.framework_id for target in targets}
+        ).values_list("framework_id", "number", "name")
+    }
+    return [
+        EvidencedCompetency(
+            code=target.competency.code,
+            title=target.competency.title,
+            level=target.level,
+            level_name=names.get((target.competency.framework_id, target.level), ""),
+        )
+        for target in targets
     ]

@@ -88,8 +88,28 @@ class KnowledgeCheckAttempt(models.Model):
         return round(100 * self.correct / self.total) if self.total else 0
 
 
+# Crockford's base32 without 0 and 1: none of I, L, O, U, 0 or 1, the characters people read
+# or type one for another. A reference is 16 of them in groups of 4 (about 78 random bits).
+CERTIFICATE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CERTIFICATE_GROUPS = 4
+
+
 def _certificate_code() -> str:
-    return secrets.token_urlsafe(12)
+    characters = "".join(
+        secrets.choice(CERTIFICATE_ALPHABET) for _ in range(4 * CERTIFICATE_GROUPS)
+    )
+    return "-".join(characters[i : i + 4] for i in range(0, len(characters), 4))
+
+
+def certificate_reference_normalise(text: str) -> str | None:
+    """A reference as typed or read aloud (any case, spaces or dashes anywhere) in its stored
+    form, or None when it cannot be one. References issued before this form existed are
+    looked up exactly as they were issued."""
+    separators = "-_.\u2010\u2011\u2012\u2013\u2014"
+    compact = "".join(ch for ch in text.upper() if not (ch.isspace() or ch in separators))
+    if len(compact) != 4 * CERTIFICATE_GROUPS or not set(compact) <= set(CERTIFICATE_ALPHABET):
+        return None
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 class Certificate(models.Model):

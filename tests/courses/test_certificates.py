@@ -1,6 +1,7 @@
 """Certificates: a PDF for the learner only, and a public verification page."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -81,3 +82,85 @@ def test_unknown_certificate_says_certificate_not_found_in_the_service_style(cli
     assert ">made-up</strong>" in html
     assert '<a class="govuk-link" href="/">Go to the home page of City Learning</a>' in html
     assert "<title>Certificate not found" in html
+
+
+UNAMBIGUOUS = re.compile(r"[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){3}")
+
+
+@pytest.mark.django_db
+def test_new_references_use_no_character_that_reads_as_another(learner, course):
+    from courses.models.records import _certificate_code
+
+    references = {_certificate_code() for _ in range(500)}
+
+    assert len(references) == 500
+    assert [code for code in references if not UNAMBIGUOUS.fullmatch(code)] == []
+    assert set("".join(references)) & set("IiLlOoUu01") == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code.lower(),
+        lambda code: code.replace("-", ""),
+        lambda code: " ".join(code.lower().split("-")),
+        lambda code: code.replace("-", "\u2013"),  # an en dash from a word processor
+    ],
+)
+def test_a_reference_is_found_whatever_its_case_and_separators(client, certificate, typed):
+    response = client.get(reverse("certificate_verify", args=[typed(certificate.code)]))
+
+    assert response.status_code == 200
+    assert response.context["certificate"] == certificate
+
+
+@pytest.mark.django_db
+def test_references_issued_before_keep_working_exactly_as_issued(client, learner, course):
+    from django.utils import timezone
+
+    enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
+    old = Certificate.objects.create(enrolment=enrolment, code="Ol1I-xZ_9qLkVb0A")
+
+    assert client.get(reverse("certificate_verify", args=[old.code])).status_code == 200
+    client.force_login(learner)
+    pdf = client.get(reverse("certificate_download", args=[old.code]))
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+
+
+def summary_rows(html: str) -> list[tuple[str, str]]:
+    block = html.split('id="evidenced-competencies"', 1)[1].split("</dl>", 1)[0]
+    return re.findall(
+        r'<dt class="govuk-summary-list__key">([^<]*)</dt>\s*'
+        r'<dd class="govuk-summary-list__value">([^<]*)</dd>',
+        block,
+    )
+
+
+@pytest.mark.django_db
+def test_the_verification_page_names_the_competencies_and_levels_evidenced(client, certificate):
+    html = client.get(reverse("certificate_verify", args=[certificate.code])).content.decode()
+
+    assert '<h2 class="govuk-heading-m">Skills this course evidences</h2>' in html
+    assert summary_rows(html) == [
+        ("Data literacy (DA.1)", "Level 2: Working"),
+        ("Cyber hygiene (SP.1)", "Level 1: Awareness"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_pdf_names_the_competencies_and_levels_evidenced(client, learner, certificate):
+    client.force_login(learner)
+
+    response = client.get(reverse("certificate_download", args=[certificate.code.lower()]))
+
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(pages[0].extract_text().split())
+    assert len(pages) == 1
+    assert (
+        "Skills this course evidences Code Competency Level "
+        "DA.1 Data literacy Level 2: Working "
+        "SP.1 Cyber hygiene Level 1: Awareness"
+    ) in text
+    assert f"Reference {certificate.code}." in text
