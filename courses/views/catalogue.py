@@ -25,14 +25,32 @@ class CatalogueFilterForm(forms.Form):
         + [(key, label) for key, (label, _) in selectors.DURATIONS.items()],
     )
 
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, areas=(), **kwargs):
+        # The competency list follows the chosen area. A competency from another area is set
+        # aside: the area wins, and the page says which competency it did not use.
+        self.competency_set_aside = None
+        chosen = next((a for a in areas if data and a.code == data.get("area")), None)
+        if chosen is not None:
+            others = {c.code: c for a in areas if a != chosen for c in a.competencies.all()}
+            if data.get("competency") in others:
+                self.competency_set_aside = others[data["competency"]]
+                data = data.copy()
+                data["competency"] = ""
+        super().__init__(data, *args, **kwargs)
         self.fields["area"].choices = [("", "Any area")] + [
             (area.code, f"{area.code} {area.title}") for area in areas
         ]
-        self.fields["competency"].choices = [("", "Any competency")] + [
-            (c.code, f"{c.code} {c.title}") for area in areas for c in area.competencies.all()
-        ]
+        if chosen is not None:
+            competencies = [(c.code, f"{c.code} {c.title}") for c in chosen.competencies.all()]
+        else:
+            competencies = [
+                (
+                    f"{area.code} {area.title}",
+                    [(c.code, f"{c.code} {c.title}") for c in area.competencies.all()],
+                )
+                for area in areas
+            ]
+        self.fields["competency"].choices = [("", "Any competency"), *competencies]
 
 
 class CatalogueView(TemplateView):
@@ -66,4 +84,5 @@ class CatalogueView(TemplateView):
             "recommended": recommended,
             "filtered": any(filters.values()),
             "invalid": form.is_bound and not form.is_valid(),
+            "competency_set_aside": form.competency_set_aside,
         }
