@@ -342,3 +342,30 @@ def certificate_competencies(certificate: Certificate) -> list[EvidencedCompeten
         )
         for target in targets
     ]
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    """A learning plan as the learner reads it: what is still to do, in their order, and what
+    they have finished from it, newest first, with its enrolment (and so its certificate)."""
+
+    to_do: list[LearningPlanItem]
+    completed: list[tuple[LearningPlanItem, Enrolment]]
+
+
+def learning_plan_by_status(user: User) -> LearningPlan:
+    items = learning_plan(user)
+    finished = {
+        enrolment.course_id: enrolment
+        for enrolment in Enrolment.objects.filter(
+            user=user, completed_at__isnull=False, course_id__in=[i.course_id for i in items]
+        ).select_related("certificate")
+    }
+    completed = sorted(
+        ((item, finished[item.course_id]) for item in items if item.course_id in finished),
+        key=lambda pair: pair[1].completed_at,
+        reverse=True,
+    )
+    return LearningPlan(
+        to_do=[item for item in items if item.course_id not in finished], completed=completed
+    )

@@ -237,9 +237,14 @@ def plan_add(*, user: User, course: CoursePage, added_by: User) -> LearningPlanI
 
 @transaction.atomic
 def plan_move(*, user: User, item_id: int, offset: int) -> None:
-    """Move a plan item up (-1) or down (+1) by swapping it with its neighbour."""
+    """Move a plan item up (-1) or down (+1) by swapping it with its neighbour among the
+    courses still to do (finished ones are listed apart, so they are nobody's neighbour)."""
+    finished = Enrolment.objects.filter(user=user, completed_at__isnull=False).values("course_id")
     items = list(
-        LearningPlanItem.objects.select_for_update().filter(user=user).order_by("position")
+        LearningPlanItem.objects.select_for_update()
+        .filter(user=user)
+        .exclude(course_id__in=finished)
+        .order_by("position")
     )
     index = next((i for i, item in enumerate(items) if item.pk == item_id), None)
     if index is None:

@@ -21,11 +21,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         enrolments = selectors.learner_enrolments(user)
         rows = [row for _, area_rows in selectors.learner_skills(user) for row in area_rows]
+        plan = selectors.learning_plan_by_status(user)
         return {
             **super().get_context_data(**kwargs),
             "in_progress": [e for e in enrolments if e.enrolment.completed_at is None],
             "completed": [e for e in enrolments if e.enrolment.completed_at is not None],
-            "plan": selectors.learning_plan(user),
+            "plan": plan.to_do,
+            "plan_completed": plan.completed,
             "recommended": selectors.recommendations(user, limit=3),
             "profile_summary": {
                 "meets": sum(1 for r in rows if r.target and r.gap == 0),

@@ -257,7 +257,7 @@ def course_complete(request: HttpRequest, course_id: int) -> HttpResponse:
             "targets": selectors.course_targets(course),
             "plan": [
                 item
-                for item in selectors.learning_plan(request.user)
+                for item in selectors.learning_plan_by_status(request.user).to_do
                 if item.course_id != course.pk
             ][:3],
             "recommended": selectors.recommendations(request.user, limit=3),
