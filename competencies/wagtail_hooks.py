@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
+from competencies.choosers import PER_PAGE, CompetencyChooserViewSet
 from competencies.exchange import views as exchange_views
 from competencies.models import Area, Competency, Framework, RoleRequirement
 
@@ -75,6 +76,8 @@ class CompetencyViewSet(SnippetViewSet):
     filterset_class = CompetencyFilterSet
     list_display = ["code", "title", "framework", Column("area", label="Area")]
     list_per_page = 50
+    chooser_viewset_class = CompetencyChooserViewSet
+    chooser_per_page = PER_PAGE
     ordering = ["framework", "sort_order", "code"]
 
     def get_queryset(self, request):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -9,6 +10,18 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class CompetencyChooserBlock(SnippetChooserBlock):
+    """The competency chooser, naming each competency's framework as course targets do."""
+
+    @cached_property
+    def widget(self):
+        from competencies.choosers import CompetencyChooserWidget
+
+        if not self.has_explicit_icon:
+            self.set_meta_options({"icon": self.target_model.snippet_viewset.icon})
+        return CompetencyChooserWidget(self.target_model, icon=self.meta.icon)
 
 
 class ImageBlock(blocks.StructBlock):
@@ -114,13 +127,17 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     pass_mark = blocks.IntegerBlock(
         min_value=1, max_value=100, default=70, help_text="Percentage of questions right to pass."
     )
-    competency = SnippetChooserBlock(
+    competency = CompetencyChooserBlock(
         "competencies.Competency",
         required=False,
-        help_text="The competency a pass is evidence of.",
+        help_text="The competency that passing this check is evidence of.",
     )
     evidences_level = blocks.IntegerBlock(
-        min_value=0, max_value=10, required=False, help_text="The level a pass is evidence of."
+        min_value=0,
+        max_value=10,
+        required=False,
+        label="Level this shows someone has reached",
+        help_text="The level of that competency that passing this check shows someone has reached.",
     )
     questions = blocks.ListBlock(QuestionBlock(), min_num=1)
 
@@ -134,7 +151,12 @@ class KnowledgeCheckBlock(blocks.StructBlock):
             raise StructBlockValidationError(
                 block_errors={
                     "evidences_level": ErrorList(
-                        [ValidationError("Give both a competency and the level a pass evidences.")]
+                        [
+                            ValidationError(
+                                "Choose a competency and the level that passing shows someone "
+                                "has reached, or neither."
+                            )
+                        ]
                     )
                 }
             )
