@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.views import department, learner, organisation
+from analytics.views import department, hub, learner, organisation
 
 urlpatterns = [
     path("reports/", organisation.OrganisationReportView.as_view(), name="organisation_report"),
@@ -17,6 +17,7 @@ urlpatterns = [
         name="organisation_competency",
     ),
     path("reports/me/", learner.MyReportView.as_view(), name="my_report"),
+    path("reports/list/", hub.ReportsView.as_view(), name="reports"),
     path(
         "reports/department/",
         department.MyDepartmentReportView.as_view(),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from lms.navigation import navigation_for
+from lms.navigation import account_navigation_for, navigation_for
 
 
 def service(request: HttpRequest) -> dict:
@@ -12,4 +12,5 @@ def service(request: HttpRequest) -> dict:
         "organisation_name": settings.ORGANISATION_NAME,
         "support_email": settings.SUPPORT_EMAIL,
         "navigation": navigation_for(request),
+        "account_navigation": account_navigation_for(request),
     }

@@ -242,14 +242,11 @@ def test_navigation_offers_each_role_its_reports(client, organisation, administr
         client.force_login(user)
         return [item.label for item in client.get("/reports/me/").context["navigation"]]
 
-    assert "Skills reports" in menu(organisation.cto)
-    assert "Department skills" not in menu(organisation.cto)
-    assert "Skills reports" in menu(administrator)
-    assert "Department skills" in menu(organisation.managers["CRS"])
-    assert "Skills reports" not in menu(organisation.managers["CRS"])
-    learner_menu = menu(organisation.people["o1"])
-    assert "Skills reports" not in learner_menu
-    assert "Department skills" not in learner_menu
+    assert "Reports" in menu(organisation.cto)
+    assert "Reports" in menu(administrator)
+    assert "Reports" in menu(organisation.managers["CRS"])
+    # A learner's only report, their own, is reached from their learning.
+    assert "Reports" not in menu(organisation.people["o1"])
 
 
 @pytest.mark.django_db

@@ -63,7 +63,8 @@ def test_cto_office_drills_down_and_downloads_without_javascript(
     sign_in_as(page, organisation.cto)
 
     page.goto("/")
-    page.locator("#navigation").get_by_role("link", name="Skills reports").click()
+    page.locator("#navigation").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Skills across the organisation").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Skills reports"
     assert page.locator("svg[role=img] title").first.text_content().startswith("Percentage")
 
@@ -94,7 +95,8 @@ def test_department_lead_opens_a_direct_report_without_javascript(
     sign_in_as(page, organisation.managers["CRS"])
 
     page.goto("/")
-    page.locator("#navigation").get_by_role("link", name="Department skills").click()
+    page.locator("#navigation").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Your department's skills").click()
     page.wait_for_url("**/reports/departments/CRS/", wait_until="domcontentloaded")
     page.get_by_text("Person O4, Citizen service officer").click()
     table = page.get_by_role("table", name="Levels of Person O4")
