@@ -3,8 +3,8 @@ directly, the trend line drawn with matplotlib.
 
 Every chart carries a <title> and <desc> that name what it shows and where the same figures are
 in a table: the table is the primary accessible form, the chart a quick visual summary. Colour
-never carries meaning alone: each heatmap cell also prints its number and a band word, and hidden
-cells are hatched and say "hidden".
+never carries meaning alone: each heatmap cell also prints its share and counts, a key below the
+grid names each band of colour in words, and hidden cells are hatched and say "hidden".
 """
 
 import io
@@ -15,12 +15,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
+from courses.figures import share_text, whole_percent
+
 SHOWN, HIDDEN, NO_DATA, NOT_NEEDED = "shown", "hidden", "no data", "not needed"
 
-# Bands of % meeting target, printed in cells so the scale can be read without colour.
-BANDS = [(80.0, "high"), (50.0, "mid"), (0.0, "low")]
+# What every heatmap, its table and its key show, in the words they all use.
+SHOWS = "Share of people meeting their target level"
+# Bands of the share meeting target, read on the share as it is printed (79.6% prints "80%",
+# so it is in the top band): the words of the key, lowest floor last.
+BANDS = [
+    (80, "Most meet their target (80% or more)"),
+    (50, "Half or more meet their target (50% to 79%)"),
+    (0, "Fewer than half meet their target (under 50%)"),
+]
+HIDDEN_WORDS = "Hidden: a small group"
+NO_DATA_WORDS = "No one assessed yet"
+NOT_NEEDED_WORDS = "Not needed by any job role there"
 
-# cividis is designed to read the same with the common colour-vision deficiencies and in grey.
+# cividis is designed to read the same with the common colour-vision deficiencies and in grey:
+# dark blue where few meet their target, yellow where most do.
 COLOUR_MAP = "cividis"
 HIDDEN_FILL, NO_DATA_FILL, NOT_NEEDED_FILL = "#dddddd", "#ffffff", "#f3f2f1"
 INK = "#0b0c0c"
@@ -30,23 +43,29 @@ INK = "#0b0c0c"
 class HeatCell:
     state: str  # SHOWN, HIDDEN, NO_DATA (nobody's level is known) or NOT_NEEDED
     value: float | None = None  # % meeting target when SHOWN
+    meeting: int | None = None  # people assessed who meet their target, when SHOWN
+    known: int | None = None  # people assessed, when SHOWN
 
 
 def band(value: float | None) -> str:
-    """The word for a % meeting target: "low", "mid" or "high" ("" when there is none)."""
+    """The key's words for a % meeting target ("" when there is none)."""
     if value is None:
         return ""
-    return next(name for floor, name in BANDS if value >= floor)
+    printed = whole_percent(value)
+    return next(words for floor, words in BANDS if printed >= floor)
 
 
-# Heatmap layout in points (1/72 inch): the margin for row labels, the strip under the grid,
-# one cell, and the colour scale's gap, width and room for its labels.
-LEFT, BOTTOM, CELL_W, CELL_H = 72.0, 14.4, 90.0, 46.8
-SCALE_GAP, SCALE_W, SCALE_LABELS = 25.2, 15.84, 72.0
+# Heatmap layout in CSS pixels, drawn at its natural size (a page scrolls it sideways rather
+# than shrink its words): the margin for row labels, one cell, the key's rows and columns.
+LEFT, CELL_W, CELL_H, PAD = 88.0, 120.0, 60.0, 8.0
+KEY_TOP, KEY_ROW, KEY_W, SWATCH_W, SWATCH_H = 24.0, 32.0, 480.0, 56.0, 22.0
+KEY_ENTRIES = 6  # the three bands, hidden, no one assessed, not needed
 CELL_PATH = f"h{CELL_W:g}v{CELL_H:g}h-{CELL_W:g}z"  # one cell, drawn from its top left
-# Baselines of a cell's number (13 pt bold) and band word (10 pt), centred at 42% and 76% down.
-NUMBER_BASELINE, WORD_BASELINE = 0.42 * CELL_H + 4.6, 0.76 * CELL_H + 3.5
-SCALE_TICKS = [(0, "0"), (50, "50 mid"), (80, "80 high"), (100, "100%")]
+# Text sizes: a cell's share as large as the body text of a GOV.UK page, every other word
+# no smaller than its small print.
+NUMBER_SIZE, TEXT_SIZE, LINE = 19, 16, 20.0
+# Baselines of a cell's share and its second line.
+NUMBER_BASELINE, WORD_BASELINE = CELL_H / 2 - 2, CELL_H / 2 + 18
 # The service's own font stack, written out because a chart saved into the PDF inherits none.
 FONT = (
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', Arial, "
@@ -63,16 +82,18 @@ def heatmap_svg(
     description: str,
     id_prefix: str = "heatmap",
 ) -> str:
-    """A grid of % meeting target: rows (competencies) by columns (departments or roles).
+    """A grid of % meeting target: rows (competencies) by columns (departments or roles), with
+    its key below it.
 
     Written as SVG directly rather than drawn with matplotlib: a grid of rectangles and words
     needs no plotting library, matplotlib takes a few hundred milliseconds to draw one, and its
     markup for a 33 x 12 grid is over 400 KB that the page would carry on every visit."""
     labels = [textwrap.wrap(column, 12) or [""] for column in columns]
-    top = 72 * (0.35 + 0.22 * max((len(label) for label in labels), default=1))
+    top = PAD + LINE * max((len(label) for label in labels), default=1) + PAD
     grid_w, grid_h = max(len(columns), 1) * CELL_W, max(len(rows), 1) * CELL_H
-    width = LEFT + grid_w + SCALE_GAP + SCALE_W + SCALE_LABELS
-    height = top + grid_h + BOTTOM
+    key_top = top + grid_h + KEY_TOP
+    width = max(LEFT + grid_w, KEY_W) + PAD
+    height = key_top + (KEY_ENTRIES + 1) * KEY_ROW + PAD
     # Cells of one fill share one path, and texts of one size and ink one group: a page may
     # carry several hundred cells, and each attribute written once saves a few kilobytes.
     patches, numbers, words = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -87,43 +108,43 @@ def heatmap_svg(
             words[ink].append(_text(left + CELL_W / 2, upper + WORD_BASELINE, word))
     # Column labels are wrapped, their last line just above the first row.
     heads = [
-        _text(LEFT + (x + 0.5) * CELL_W, top - 7.2 - (len(lines) - 1 - i) * 13.2, line)
+        _text(LEFT + (x + 0.5) * CELL_W, top - PAD - (len(lines) - 1 - i) * LINE, line)
         for x, lines in enumerate(labels)
         for i, line in enumerate(lines)
     ]
     parts = [
         f'<svg role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
-        f'class="app-figure__image" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}pt" '
+        f'class="app-heatmap" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" '
         f'viewBox="0 0 {_n(width)} {_n(height)}">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
         _definitions(id_prefix),
         f'<rect width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
         f'<g font-family="{FONT}" fill="{INK}">',
-        '<g stroke="#ffffff" stroke-width="1.5">',
+        '<g stroke="#ffffff" stroke-width="2">',
         *(f'<path d="{"".join(paths)}" fill="{fill}"/>' for fill, paths in patches.items()),
         "</g>",
         *(
-            f'<g font-size="13" font-weight="bold" text-anchor="middle" fill="{ink}">'
-            f"{''.join(texts)}</g>"
+            f'<g font-size="{NUMBER_SIZE}" font-weight="bold" text-anchor="middle" '
+            f'fill="{ink}">{"".join(texts)}</g>'
             for ink, texts in numbers.items()
         ),
         *(
-            f'<g font-size="10" text-anchor="middle" fill="{ink}">{"".join(texts)}</g>'
+            f'<g font-size="{TEXT_SIZE}" text-anchor="middle" fill="{ink}">{"".join(texts)}</g>'
             for ink, texts in words.items()
         ),
-        '<g font-size="12" text-anchor="end">',
-        *(_text(LEFT - 3.5, top + (y + 0.5) * CELL_H + 4.2, row) for y, row in enumerate(rows)),
+        f'<g font-size="{TEXT_SIZE}" text-anchor="end">',
+        *(_text(LEFT - PAD, top + (y + 0.5) * CELL_H + 6, row) for y, row in enumerate(rows)),
         "</g>",
-        f'<g font-size="11" text-anchor="middle">{"".join(heads)}</g>',
-        _scale(id_prefix, LEFT + grid_w + SCALE_GAP, top, grid_h),
+        f'<g font-size="{TEXT_SIZE}" text-anchor="middle">{"".join(heads)}</g>',
+        _key(id_prefix, PAD, key_top),
         "</g></svg>",
     ]
     return "".join(parts)
 
 
 def _n(value: float) -> str:
-    """A coordinate to a tenth of a point, without trailing zeros: the SVG stays small."""
+    """A coordinate to a tenth of a pixel, without trailing zeros: the SVG stays small."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -131,9 +152,27 @@ def _text(x: float, y: float, words: str) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}">{escape(words)}</text>'
 
 
+def _band_ranges() -> list[tuple[float, float, str]]:
+    """Each band's lowest and highest share and its words, highest band first."""
+    ceilings = [100.0, *(float(floor) for floor, _ in BANDS[:-1])]
+    return [
+        (float(floor), ceiling, words)
+        for (floor, words), ceiling in zip(BANDS, ceilings, strict=True)
+    ]
+
+
 def _definitions(id_prefix: str) -> str:
     """White diagonal hatching on grey for hidden cells, grey dots on white for no data, and
-    the colour scale's gradient."""
+    each band's range of colours for the key."""
+    gradients = "".join(
+        f'<linearGradient id="{id_prefix}-band{i}">'
+        + "".join(
+            f'<stop offset="{step / 4:g}" stop-color="{_colour(low + (high - low) * step / 4)}"/>'
+            for step in range(5)
+        )
+        + "</linearGradient>"
+        for i, (low, high, _) in enumerate(_band_ranges())
+    )
     return (
         "<defs>"
         f'<pattern id="{id_prefix}-hidden" patternUnits="userSpaceOnUse" width="8" height="8">'
@@ -143,32 +182,32 @@ def _definitions(id_prefix: str) -> str:
         f'<rect width="6" height="6" fill="{NO_DATA_FILL}"/>'
         '<circle cx="1.5" cy="1.5" r="0.8" fill="#b1b4b6"/>'
         '<circle cx="4.5" cy="4.5" r="0.8" fill="#b1b4b6"/></pattern>'
-        f'<linearGradient id="{id_prefix}-scale" x1="0" y1="1" x2="0" y2="0">'
-        + "".join(
-            f'<stop offset="{step / 10:g}" stop-color="{_colour(10.0 * step)}"/>'
-            for step in range(11)
+        f"{gradients}</defs>"
+    )
+
+
+def _key(id_prefix: str, left: float, top: float) -> str:
+    """The key below the grid: the bands' colours with their words, then the other cells'."""
+    entries = [
+        (f"url(#{id_prefix}-band{i})", words) for i, (_, _, words) in enumerate(_band_ranges())
+    ]
+    others = [
+        (f"url(#{id_prefix}-hidden)", HIDDEN_WORDS),
+        (f"url(#{id_prefix}-nodata)", NO_DATA_WORDS),
+        (NOT_NEEDED_FILL, NOT_NEEDED_WORDS),
+    ]
+    swatches, texts = [], []
+    for i, (fill, words) in enumerate([*entries, *others], start=1):
+        y = top + KEY_ROW * i
+        swatches.append(
+            f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(SWATCH_W)}" height="{_n(SWATCH_H)}" '
+            f'fill="{fill}" stroke="#505a5f" stroke-width="1"/>'
         )
-        + "</linearGradient></defs>"
-    )
-
-
-def _scale(id_prefix: str, left: float, top: float, height: float) -> str:
-    """The colour scale beside the grid, its ticks labelled with the band names."""
-    right = left + SCALE_W
-    ticks = "".join(
-        f'<path d="M{_n(right)} {_n(top + height * (1 - value / 100))}h3.5"/>'
-        for value, _ in SCALE_TICKS
-    )
-    labels = "".join(
-        f'<text x="{_n(right + 7)}" y="{_n(top + height * (1 - value / 100) + 3.5)}">'
-        f"{escape(label)}</text>"
-        for value, label in SCALE_TICKS
-    )
+        texts.append(_text(left + SWATCH_W + PAD, y + SWATCH_H - 5, words))
     return (
-        f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(SCALE_W)}" height="{_n(height)}" '
-        f'fill="url(#{id_prefix}-scale)" stroke="#000000" stroke-width="0.8"/>'
-        f'<g stroke="#000000" stroke-width="0.8">{ticks}</g>'
-        f'<g font-size="10">{labels}</g>'
+        f'<g font-size="{TEXT_SIZE}">'
+        f'<text x="{_n(left)}" y="{_n(top + 18)}" font-weight="bold">Key</text>'
+        f"{''.join(texts)}</g>{''.join(swatches)}"
     )
 
 
@@ -184,14 +223,16 @@ def _plain_fill(cell: HeatCell) -> str:
 
 
 def _cell_look(cell: HeatCell, id_prefix: str) -> tuple[str, list[str]]:
-    """The cell's fill (a colour or a pattern) and its two lines of text."""
+    """The cell's fill (a colour or a pattern) and its two lines of text: the share and how
+    many of the people assessed meet their target ("7 of 10")."""
     if cell.state == SHOWN and cell.value is not None:
-        return _colour(cell.value), [f"{cell.value:.0f}%", band(cell.value)]
+        counts = "" if cell.known is None else f"{cell.meeting} of {cell.known}"
+        return _colour(cell.value), [share_text(cell.value, compact=True), counts]
     if cell.state == HIDDEN:
         return f"url(#{id_prefix}-hidden)", ["hidden", "small group"]
     if cell.state == NO_DATA:
-        return f"url(#{id_prefix}-nodata)", ["?", "no data"]
-    return NOT_NEEDED_FILL, ["-", "not needed"]
+        return f"url(#{id_prefix}-nodata)", ["no one", "assessed yet"]
+    return NOT_NEEDED_FILL, ["\u2013", "not needed"]
 
 
 @lru_cache(maxsize=1024)
@@ -215,6 +256,10 @@ def _ink_on(fill: str) -> str:
     return INK if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
+# The trend's words in points (1/72 inch): 12 pt is 16 CSS pixels at the chart's natural size.
+TREND_TEXT_PT = 12
+
+
 def trend_svg(
     *,
     points: list[tuple[str, float | None]],
@@ -225,7 +270,7 @@ def trend_svg(
     """A small line chart of % meeting target over time, each point labelled with its value."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7, 3))
+    figure = Figure(figsize=(7, 3.4))
     axes = figure.add_subplot()
     labels = [label for label, _ in points]
     values = [value for _, value in points]
@@ -240,18 +285,18 @@ def trend_svg(
     for x, value in zip(xs, values, strict=True):
         if value is not None:
             axes.annotate(
-                f"{value:.0f}%",
+                share_text(value, compact=True),
                 (x, value),
                 textcoords="offset points",
                 xytext=(0, 7),
                 ha="center",
-                fontsize=10,
+                fontsize=TREND_TEXT_PT,
                 color=INK,
             )
-    axes.set_xticks(xs, labels, fontsize=10)
-    axes.set_ylim(0, 110)
-    axes.set_yticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=10)
-    axes.set_ylabel("% meeting target", fontsize=10)
+    axes.set_xticks(xs, labels, fontsize=TREND_TEXT_PT)
+    axes.set_ylim(0, 115)
+    axes.set_yticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=TREND_TEXT_PT)
+    axes.set_ylabel("Share meeting their target", fontsize=TREND_TEXT_PT)
     axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

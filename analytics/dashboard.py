@@ -20,10 +20,11 @@ from django.core.cache import cache
 from analytics import charts
 from analytics.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
 from analytics.reports import Report
+from courses.figures import share_text
 
 # Part of the key of every cached chart: raise it when the drawing code changes, so no process
 # serves a chart drawn by the previous release.
-CHART_VERSION = 1
+CHART_VERSION = 2
 SOURCE_ORDER = ["knowledge check", "manager validation", "course completion", "self-assessment"]
 UrlFor = Callable[..., str | None]
 
@@ -78,6 +79,7 @@ class Grid:
     columns: list[Column]
     rows: list[GridRow]
     svg: str = ""
+    title: str = ""  # what every cell shows, across what: the heatmap's and the table's heading
 
 
 def _number(value) -> float | None:
@@ -192,7 +194,7 @@ def grid_of(
         ]
         total = _cell(by_total.get(code), total_url(code))
         rows.append(GridRow(code, title, areas.get(code, ""), cells, total))
-    result = Grid(columns, rows)
+    result = Grid(columns, rows, title=heatmap_title(_across(label)))
     if with_svg and rows and columns:
         result.svg = heatmap_for(result, label=label, id_prefix=svg_id)
     return result
@@ -205,11 +207,19 @@ def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
         tuple(row.code for row in grid.rows),
         tuple(column.code if short else column.name for column in grid.columns),
         tuple(
-            tuple(HeatCell(c.state, c.figures.pct_meeting) for c in row.cells) for row in grid.rows
+            tuple(
+                HeatCell(c.state, c.figures.pct_meeting, c.figures.meeting, c.figures.known)
+                for c in row.cells
+            )
+            for row in grid.rows
         ),
-        "department" if label == "department" else "job role",
+        _across(label),
         id_prefix,
     )
+
+
+def _across(label: str) -> str:
+    return "department" if label == "department" else "job role"
 
 
 # Charts are drawn when their figures change, not on every visit: each process keeps the ones
@@ -223,17 +233,25 @@ def _heatmap(rows: tuple, columns: tuple, cells: tuple, what: str, id_prefix: st
             rows=list(rows),
             columns=list(columns),
             cells=[list(row) for row in cells],
-            title=f"Percentage meeting target by competency and {what}",
+            title=heatmap_title(what),
             description=(
-                f"Heatmap: one row per competency, one column per {what}. Each cell gives the "
-                "percentage of people with a known level who meet their target, and a band "
-                "(low under 50%, mid 50 to 79%, high 80% or more); hatched cells are hidden "
-                "because the group is small. The same figures are in the table that follows."
+                f"Heatmap: one row per competency, one column per {what}. Each square gives the "
+                "share of the people assessed who meet their target level, and how many of "
+                "them (7 of 10: 7 of the 10 people assessed meet their target). Its colour "
+                "follows the key below the grid: "
+                + "; ".join(words for _, words in charts.BANDS)
+                + f". {charts.HIDDEN_WORDS}; {charts.NO_DATA_WORDS}; "
+                f"{charts.NOT_NEEDED_WORDS}. The same figures are in the table that follows."
             ),
             id_prefix=id_prefix,
         )
 
     return _shared("heatmap", (rows, columns, cells, what, id_prefix), draw)
+
+
+def heatmap_title(what: str) -> str:
+    """The heading of a grid's heatmap and table: what every square shows, across what."""
+    return f"{charts.SHOWS}, by competency and {what}"
 
 
 def _shared(kind: str, figures: tuple, draw: Callable[[], str]) -> str:
@@ -274,6 +292,11 @@ class Coverage:
     pct_stale: float | None
     sources: list[tuple[str, int]] = field(default_factory=list)
     suppressed_cells: int = 0
+    # Targets (one per person and competency they need) in the groups shown, and how many of
+    # them have no known level or a stale one; None where the report was computed without them.
+    targets: int | None = None
+    unknown: int | None = None
+    stale: int | None = None
 
     @property
     def pct_with_evidence(self) -> float | None:
@@ -298,6 +321,9 @@ def coverage_of(report: Report) -> Coverage:
         pct_stale=coverage.get("pct_stale"),
         sources=[(source, int(count)) for source, count in ordered],
         suppressed_cells=int(coverage.get("suppressed_cells") or 0),
+        targets=coverage.get("targets"),
+        unknown=coverage.get("unknown"),
+        stale=coverage.get("stale"),
     )
 
 
@@ -311,8 +337,9 @@ def method_notes(threshold: int, stale_after_days: int) -> list[str]:
         "check or their line manager's confirmation, then a completed course, then their own "
         "self-assessment.",
         "Gap = target minus level, never below 0, only where the level is known. Nobody is "
-        "counted as level 0 for want of evidence: unknown levels are counted apart, and "
-        "'% meeting target' is a share of the people whose level is known.",
+        "counted as level 0 for want of evidence: people not yet assessed are counted apart, "
+        "and the share meeting their target is a share of the people assessed (whose level "
+        "is known).",
         f"A group is shown only when it has more than {threshold} people, so that even one of "
         f"its own members sees figures about at least {threshold} others; smaller groups are "
         "hidden with every figure about them. Where a total over several groups is published, "
@@ -323,6 +350,9 @@ def method_notes(threshold: int, stale_after_days: int) -> list[str]:
         "Priority = mean gap x people below target x number of job roles that need the "
         "competency: large gaps, felt by many, in many roles, come first.",
         f"A level is stale when its evidence is more than {stale_after_days} days old.",
+        "Shares are rounded to a whole percentage, except that a share above 0 is never "
+        "written 0% (it is 'fewer than 1%') and a share below 100 never 100% ('more than "
+        "99%').",
         "Figures are recomputed when new evidence arrives, at most once a minute.",
     ]
 
@@ -346,11 +376,11 @@ def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str) -> str:
     def draw() -> str:
         return charts.trend_svg(
             points=list(points),
-            title="Percentage meeting target over time",
+            title=f"{charts.SHOWS}, by month",
             description=(
-                "Line chart of the percentage of people with a known level who meet their "
-                "target, one point per month: "
-                + "; ".join(f"{p}: {'no figure' if v is None else f'{v:.0f}%'}" for p, v in points)
+                "Line chart of the share of people assessed who meet their target level, one "
+                "point per month: "
+                + "; ".join(f"{p}: {share_text(v) or 'no figure'}" for p, v in points)
                 + ". The same figures are in the table that follows."
             ),
             id_prefix=id_prefix,

@@ -140,8 +140,11 @@ def report_xlsx(
         ("Figures computed", _generated(report)),
         ("People in the groups shown", coverage.people_in_scope),
         ("People with any evidence", coverage.people_with_evidence),
-        ("% of requirements with unknown level", _value("pct_unknown", coverage.pct_unknown)),
-        ("% of requirements with stale evidence", _value("pct_unknown", coverage.pct_stale)),
+        ("Targets in the groups shown", coverage.targets),
+        ("Targets not yet assessed", coverage.unknown),
+        ("% of targets not yet assessed", _value("pct_unknown", coverage.pct_unknown)),
+        ("Targets resting on stale evidence", coverage.stale),
+        ("% of targets resting on stale evidence", _value("pct_unknown", coverage.pct_stale)),
         ("Hidden cells (small groups)", coverage.suppressed_cells),
         ("Smallest group shown", report.smallest_shown),
     ]
@@ -159,8 +162,8 @@ def report_xlsx(
             "Title",
             "Priority",
             "Mean gap",
-            "% meeting",
-            "% unknown",
+            "% meeting their target",
+            "% not yet assessed",
             "People below",
         ]
     )

@@ -171,6 +171,9 @@ def coverage(gaps: pd.DataFrame) -> dict:
             "pct_unknown": None,
             "pct_stale": None,
             "sources": {},
+            "targets": None,
+            "unknown": None,
+            "stale": None,
         }
     known = gaps[gaps["known"]]
     return {
@@ -178,6 +181,10 @@ def coverage(gaps: pd.DataFrame) -> dict:
         "people_with_evidence": int(known["person"].nunique()),
         "pct_unknown": float(100 * (~gaps["known"]).mean()),
         "pct_stale": float(100 * gaps["stale"].mean()),
+        # The counts behind the two shares: a share rounded for display still says how many.
+        "targets": len(gaps),
+        "unknown": int((~gaps["known"]).sum()),
+        "stale": int(gaps["stale"].sum()),
         "sources": {str(s): int(n) for s, n in known["source"].value_counts().items()},
     }
 

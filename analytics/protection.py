@@ -27,6 +27,9 @@ WITHHELD = {
     "pct_unknown": None,
     "pct_stale": None,
     "sources": {},
+    "targets": None,
+    "unknown": None,
+    "stale": None,
 }
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Revision, WorkflowState
 
 from accounts.models import User
+from courses.figures import whole_percent
 from courses.models import CoursePage, Enrolment, KnowledgeCheckAttempt
 
 
@@ -61,4 +62,4 @@ def course_report(*, owner: User | None) -> QuerySet[CoursePage]:
 
 def percent(part: int, whole: int) -> int | None:
     """`part` as a whole percentage of `whole`; None when there is nothing to divide by."""
-    return round(100 * part / whole) if whole else None
+    return whole_percent(100 * part / whole) if whole else None

@@ -9,8 +9,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from courses.figures import share_text
 from courses.models import AutosavedStart, CourseIndexPage, abandoned_start
-from courses.reports import course_report, percent
+from courses.reports import course_report
 
 NO_LEARNERS, NO_ATTEMPTS = "No learners yet", "No attempts yet"
 
@@ -42,8 +43,8 @@ def _owner_name(course) -> str:
 
 def _rate(part: str, whole: str, *, empty: str):
     def accessor(course) -> str:
-        value = percent(getattr(course, part), getattr(course, whole))
-        return empty if value is None else f"{value}%"
+        total = getattr(course, whole)
+        return share_text(100 * getattr(course, part) / total).capitalize() if total else empty
 
     return accessor
 

@@ -7,15 +7,24 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from analytics.charts import HIDDEN, NO_DATA, SHOWN
+from analytics.charts import BANDS, HIDDEN, NO_DATA, SHOWN
+from courses.figures import share_of as _share_of
+from courses.figures import share_text
 
 register = template.Library()
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    """A whole percentage ("71%"); empty when there is no figure."""
-    return "" if value is None else f"{value:.0f}%"
+    """A whole percentage ("71%"), never rounded to "0%" or "100%" when it is not exactly that
+    ("fewer than 1%", "more than 99%"); empty when there is no figure."""
+    return share_text(value)
+
+
+@register.filter
+def share_of(part: int | None, whole: int | None) -> str:
+    """`part` of `whole` as a percentage with the counts: "fewer than 1% (1 of 376)"."""
+    return _share_of(part, whole)
 
 
 @register.filter
@@ -39,46 +48,59 @@ def level_text(level: int | None, names: dict | None = None) -> str:
 # escaped here.
 DASH = "\u2013"
 EVIDENCE_LINK = (
-    '<a class="govuk-link" href="{url}">{share}<span class="govuk-visually-hidden"> meeting '
+    '<a class="govuk-link" href="{url}">{share}<span class="govuk-visually-hidden"> meet their '
     "target: see the evidence</span></a>"
 )
-SHOWN_CELL = (
-    '{share} ({band})<br><span class="govuk-body-s">{meeting} of {known} known; '
-    "{unknown} unknown</span>"
-)
-HIDDEN_CELL = '<strong>Hidden</strong><br><span class="govuk-body-s">small group</span>'
-NO_DATA_LINK = '<a class="govuk-link" href="{url}">No known levels</a>'
-NO_DATA_CELL = '{words}<br><span class="govuk-body-s">{people} people, all unknown</span>'
+# The words of the grid's cells, shared by the pages, the report pack and the heatmap's key.
+MEETING_LINE = "{meeting} of {known} assessed meet their target"
+UNASSESSED_LINE = "{unknown} not yet assessed"
+NOBODY_ASSESSED = "No one assessed yet"
+SHOWN_CELL = "{share}<br>" + MEETING_LINE + "{unassessed}"
+HIDDEN_CELL = "<strong>Hidden</strong><br>small group"
+NO_DATA_LINK = '<a class="govuk-link" href="{url}">' + NOBODY_ASSESSED + "</a>"
+NO_DATA_CELL = "{words}<br>" + UNASSESSED_LINE
 NOT_NEEDED_CELL = (
     f'<span aria-hidden="true">{DASH}</span><span class="govuk-visually-hidden">Not needed</span>'
 )
 
 
+def share_words(value: float | None) -> str:
+    """A share as the first words of a cell or a line: "Fewer than 1%", "71%"."""
+    text = share_text(value)
+    return text[:1].upper() + text[1:]
+
+
 def _cell_html(cell) -> str:
     figures = cell.figures
     if cell.state == SHOWN:
-        share = percent(figures.pct_meeting)
+        share = share_words(figures.pct_meeting)
         if cell.url:
             share = EVIDENCE_LINK.format(url=escape(cell.url), share=share)
+        unassessed = ""
+        if figures.unknown:
+            unassessed = "<br>" + UNASSESSED_LINE.format(unknown=figures.unknown)
         return SHOWN_CELL.format(
-            share=share,
-            band=cell.band,
-            meeting=figures.meeting,
-            known=figures.known,
-            unknown=figures.unknown,
+            share=share, meeting=figures.meeting, known=figures.known, unassessed=unassessed
         )
     if cell.state == HIDDEN:
         return HIDDEN_CELL
     if cell.state == NO_DATA:
-        words = NO_DATA_LINK.format(url=escape(cell.url)) if cell.url else "No known levels"
-        return NO_DATA_CELL.format(words=words, people=figures.people)
+        words = NO_DATA_LINK.format(url=escape(cell.url)) if cell.url else NOBODY_ASSESSED
+        return NO_DATA_CELL.format(words=words, unknown=figures.people)
     return NOT_NEEDED_CELL
 
 
 @register.simple_tag
+def heatmap_key() -> str:
+    """The heatmap's bands of colour in words, lowest share first, for a key written out."""
+    return "; ".join(words for _, words in reversed(BANDS))
+
+
+@register.simple_tag
 def gap_cell(cell) -> str:
-    """A grid cell's contents: the % meeting target with its band and counts, linked to the
-    evidence; "Hidden" for a group too small to show; "No known levels"; or a dash."""
+    """A grid cell's contents: the share of people assessed who meet their target, linked to the
+    evidence, with the counts; "Hidden" for a group too small to show; "No one assessed yet";
+    or a dash."""
     return mark_safe(_cell_html(cell))  # noqa: S308 (numbers, fixed words and escaped links)
 
 
@@ -102,16 +124,13 @@ def pack_row_cells(row) -> str:
 def pack_cell(cell) -> str:
     figures = cell.figures
     if cell.state == SHOWN:
-        return format_html(
-            '{} ({})<br><span class="small">{}/{}, {} unknown</span>',
-            percent(figures.pct_meeting),
-            cell.band,
-            figures.meeting,
-            figures.known,
-            figures.unknown,
-        )
+        lines = [MEETING_LINE.format(meeting=figures.meeting, known=figures.known)]
+        if figures.unknown:
+            lines.append(UNASSESSED_LINE.format(unknown=figures.unknown))
+        share = share_words(figures.pct_meeting)
+        return format_html('{}<br><span class="small">{}</span>', share, "; ".join(lines))
     if cell.state == HIDDEN:
         return "Hidden"
     if cell.state == NO_DATA:
-        return "No known levels"
+        return NOBODY_ASSESSED
     return DASH

@@ -15,17 +15,15 @@ from analytics.charts import (
 )
 from analytics.dashboard import trend_of
 
+FEW = "Fewer than half meet their target (under 50%)"
+HALF = "Half or more meet their target (50% to 79%)"
+MOST = "Most meet their target (80% or more)"
 
-def test_bands_are_words_for_the_scale():
-    assert [band(v) for v in (None, 0, 49.9, 50, 79.9, 80, 100)] == [
-        "",
-        "low",
-        "low",
-        "mid",
-        "mid",
-        "high",
-        "high",
-    ]
+
+def test_bands_say_how_many_meet_their_target_as_the_share_is_printed():
+    # 49.5 prints as 50% and 79.5 as 80%: each is in the band its printed share names.
+    values = (None, 0, 49.4, 49.5, 50, 79.4, 79.5, 80, 99.9, 100)
+    assert [band(v) for v in values] == ["", FEW, FEW, HALF, HALF, HALF, MOST, MOST, MOST, MOST]
 
 
 def heatmap(**changes):
@@ -33,10 +31,10 @@ def heatmap(**changes):
         "rows": ["DA.1", "SP.1"],
         "columns": ["CRS", "FIN"],
         "cells": [
-            [HeatCell(SHOWN, 70.0), HeatCell(HIDDEN)],
+            [HeatCell(SHOWN, 70.0, 7, 10), HeatCell(HIDDEN)],
             [HeatCell(NO_DATA), HeatCell(NOT_NEEDED)],
         ],
-        "title": "Percentage meeting target",
+        "title": "Share of people meeting their target level",
         "description": "One row per competency.",
     }
     return heatmap_svg(**{**options, **changes})
@@ -46,10 +44,12 @@ def test_heatmap_is_a_labelled_image_with_its_numbers_and_words_as_text():
     svg = heatmap()
 
     assert svg.startswith('<svg role="img" aria-labelledby="heatmap-title heatmap-desc"')
-    assert '<title id="heatmap-title">Percentage meeting target</title>' in svg
+    assert '<title id="heatmap-title">Share of people meeting their target level</title>' in svg
     assert '<desc id="heatmap-desc">One row per competency.</desc>' in svg
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    for word in ["70%", "mid", "hidden", "small group", "no data", "not needed", "CRS", "SP.1"]:
+    for word in ["70%", "7 of 10", "hidden", "small group", "no one", "assessed yet"]:
+        assert word in texts
+    for word in ["not needed", "CRS", "SP.1", "Key", FEW, HALF, MOST, "No one assessed yet"]:
         assert word in texts
     assert "<?xml" not in svg
     assert 'height="' not in svg.split(">", 1)[0]  # scales with the page
@@ -85,16 +85,20 @@ def test_a_department_heatmap_stays_small():
     # for this grid was over 400 KB, carried by the page on every visit.
     rows = [f"DF.{n}" for n in range(33)]
     columns = [f"Job role with a long name {n}" for n in range(12)]
-    cells = [[HeatCell(SHOWN, float((x * 7 + y * 3) % 101)) for x in range(12)] for y in range(33)]
+    cells = [
+        [HeatCell(SHOWN, float((x * 7 + y * 3) % 101), 7, 10) for x in range(12)]
+        for y in range(33)
+    ]
     cells[0][0] = HeatCell(HIDDEN)
 
     svg = heatmap(rows=rows, columns=columns, cells=cells)
 
-    assert len(svg) < 60_000
+    assert len(svg) < 80_000
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert texts.count("hidden") == 1
     shown = 33 * 12 - 1
-    assert len([t for t in texts if t.endswith("%")]) == shown + 1  # and the scale's "100%"
+    assert len([t for t in texts if t.endswith("%")]) == shown
+    assert texts.count("7 of 10") == shown
 
 
 def test_hidden_and_no_data_cells_are_patterned_not_only_coloured():

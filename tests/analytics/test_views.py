@@ -39,7 +39,10 @@ def test_cto_office_sees_every_department_and_no_names(client, organisation):
     page = text(response)
     assert "Civil Registration and Citizen Services" in page
     assert "Transport and Mobility" in page
-    assert "70% meeting target: see the evidence (mid) 7 of 10 known; 4 unknown" in page
+    assert (
+        "70% meet their target: see the evidence 7 of 10 assessed meet their target "
+        "4 not yet assessed" in page
+    )
     assert "Person" not in page  # nobody is named
     assert 'role="img" aria-labelledby="heatmap-title heatmap-desc"' in response.content.decode()
 
@@ -103,7 +106,7 @@ def test_drill_down_explains_a_figure(client, organisation):
     assert (d.people, d.known, d.unknown, d.meeting, d.below, d.total_gap) == (14, 10, 4, 7, 3, 4)
     assert d.sources == [("manager validation", 2), ("self-assessment", 8)]
     assert d.targets == [("Citizen service officer", [1]), ("Data analyst", [3])]
-    assert "7 of the 10 people whose level is known meet their target" in text(response)
+    assert "7 of the 10 people assessed (whose level is known) meet their target" in text(response)
 
 
 @pytest.mark.django_db
@@ -299,17 +302,19 @@ def test_each_kind_of_cell_says_what_it_is_in_words():
     )
     assert gap_cell(shown) == (
         '<a class="govuk-link" href="/reports/x/?job_role=a&amp;b">70%<span '
-        'class="govuk-visually-hidden"> meeting target: see the evidence</span></a> (mid)<br>'
-        '<span class="govuk-body-s">7 of 10 known; 4 unknown</span>'
+        'class="govuk-visually-hidden"> meet their target: see the evidence</span></a><br>'
+        "7 of 10 assessed meet their target<br>4 not yet assessed"
     )
     assert gap_cell(cell("shown", pct_meeting=85.0, meeting=17, known=20, unknown=0)) == (
-        '85% (high)<br><span class="govuk-body-s">17 of 20 known; 0 unknown</span>'
+        "85%<br>17 of 20 assessed meet their target"
+    )
+    assert text_of(gap_cell(cell("shown", pct_meeting=0.4, meeting=1, known=250, unknown=2))) == (
+        "Fewer than 1% 1 of 250 assessed meet their target 2 not yet assessed"
     )
     assert text_of(gap_cell(cell("hidden", "/r/"))) == "Hidden small group"
     assert "/r/" not in gap_cell(cell("hidden", "/r/"))  # a hidden group has no evidence link
     assert gap_cell(cell("no data", "/r/", people=6, known=0)) == (
-        '<a class="govuk-link" href="/r/">No known levels</a><br>'
-        '<span class="govuk-body-s">6 people, all unknown</span>'
+        '<a class="govuk-link" href="/r/">No one assessed yet</a><br>6 not yet assessed'
     )
     assert gap_cell(cell("not needed")) == (
         '<span aria-hidden="true">\u2013</span>'
@@ -355,4 +360,4 @@ def test_the_cto_office_sees_a_department_without_reading_everyones_rows(
     response = client.get(url)
 
     assert response.status_code == 200
-    assert "70% meeting target: see the evidence" in text(response)
+    assert "70% meet their target: see the evidence" in text(response)

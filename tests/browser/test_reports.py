@@ -66,7 +66,9 @@ def test_cto_office_drills_down_and_downloads_without_javascript(
     page.locator("#navigation").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="Skills across the organisation").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Skills reports"
-    assert page.locator("svg[role=img] title").first.text_content().startswith("Percentage")
+    assert page.locator("svg[role=img] title").first.text_content() == (
+        "Share of people meeting their target level, by competency and department"
+    )
 
     # Each step waits for the next page to load: the address changes as soon as the
     # response starts, before the browser has read the page.
@@ -80,7 +82,9 @@ def test_cto_office_drills_down_and_downloads_without_javascript(
     page.wait_for_url(
         "**/reports/departments/CRS/competencies/DA.1/", wait_until="domcontentloaded"
     )
-    assert "7 of the 10 people whose level is known meet their target" in page.content()
+    assert "7 of the 10 people assessed (whose level is known) meet their target" in (
+        page.content()
+    )
 
     with page.expect_download() as download:
         page.goto("/reports/")
