@@ -169,3 +169,18 @@ def test_scroll_table_gives_a_caption_without_id_a_unique_one():
 def test_scroll_table_refuses_a_table_without_caption():
     with pytest.raises(TemplateSyntaxError):
         render("{% scroll_table %}<table></table>{% endscroll_table %}")
+
+
+@pytest.mark.django_db
+def test_the_department_pages_are_headed_as_the_reports_list_names_them(client, administrator):
+    client.force_login(administrator)
+    headings = {}
+    for title, url in report_titles(client, administrator):
+        if url in ("/departments/", "/department/"):
+            html = client.get(url).content.decode()
+            headings[title] = html.split('<h1 class="govuk-heading-l">')[1].split("</h1>")[0]
+
+    assert headings == {
+        "Staff using the service, by department": "Staff using the service, by department",
+        "People in your department": "People in your department",
+    }
