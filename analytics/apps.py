@@ -1,4 +1,5 @@
-"""App configuration: the evidence projection follows every statement the LRS stores."""
+"""App configuration: the evidence projection follows every statement the LRS stores, and
+every page reads people's current levels from the store it keeps."""
 
 from django.apps import AppConfig
 
@@ -15,6 +16,9 @@ class AnalyticsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from analytics.levels import stored_levels
         from analytics.signals import connect
+        from competencies.proficiency import use_level_store
 
         connect()
+        use_level_store(stored_levels)

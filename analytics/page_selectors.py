@@ -7,8 +7,9 @@ from datetime import datetime
 
 from django.db.models import Count, Max
 
-from analytics.models import Evidence, GapSnapshot, Proficiency
+from analytics.models import Evidence, GapSnapshot
 from competencies.models import Competency, Framework
+from competencies.proficiency import current_levels
 from courses.models import CourseCompetencyTarget, CoursePage
 from organisations.models import Department
 from xapi.models import LearnerIdentity
@@ -67,16 +68,14 @@ class OwnLevel:
 
 
 def own_levels(user, framework: Framework) -> tuple[dict[int, OwnLevel], dict[int, list]]:
-    """A person's reported level per competency id, and the evidence behind each (newest
-    first), from the reporting store."""
+    """A person's current level per competency id (competencies.proficiency.current_levels, as
+    every page has it), and the evidence behind each (newest first), from the reporting store."""
     identity = LearnerIdentity.objects.filter(user=user).values_list("pk", flat=True).first()
     if identity is None:
         return {}, {}
     levels = {
-        competency: OwnLevel(level, source, at)
-        for competency, level, source, at in Proficiency.objects.filter(
-            learner_id=identity, competency__framework=framework
-        ).values_list("competency_id", "level", "source", "evidence_at")
+        competency: OwnLevel(reported.level, reported.source or "", reported.at)
+        for competency, reported in current_levels(user, framework).items()
     }
     evidence: dict[int, list[EvidenceItem]] = defaultdict(list)
     for competency, source, level, at in (

@@ -1,4 +1,4 @@
-"""A department lead's direct reports, each with their levels and gaps (pure: frames in).
+"""A department lead's direct reports, each with their levels and gaps (pure: data in).
 
 Names appear only here, and only for the person's own line manager (see analytics/access.py).
 """
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import frames
+from competencies.proficiency import Reported
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,26 @@ class PersonGaps:
         return sum(1 for r in self.rows if r.level is None)
 
 
-def direct_report_gaps(reports: list[tuple[int, str, str]], inputs: dict) -> list[PersonGaps]:
-    """`reports` are (user id, name, job role name); levels and targets come from the report
-    inputs, so the cost does not grow with the number of people."""
+def direct_report_gaps(
+    reports: list[tuple[int, str, str]], inputs: dict, levels: dict[int, dict[str, Reported]]
+) -> list[PersonGaps]:
+    """`reports` are (user id, name, job role name); `levels` their current levels by user id
+    and competency code, as competencies.proficiency.current_levels_of reads them, so that each
+    person reads here as on their own pages and their line manager's team page, even while
+    the report's figures are a minute old. Targets come from the report inputs."""
     people: pd.DataFrame = inputs["people"]
     mine = people[people["user"].isin([user for user, _, _ in reports])]
-    gaps = frames.learner_gaps(mine, inputs["targets"], inputs["proficiency"])
+    person_of = dict(zip(mine["user"], mine["person"], strict=True))
+    proficiency = pd.DataFrame(
+        [
+            (person_of[user], code, reported.level, reported.source or "")
+            for user, by_code in levels.items()
+            if user in person_of
+            for code, reported in by_code.items()
+        ],
+        columns=["person", "competency", "level", "source"],
+    )
+    gaps = frames.learner_gaps(mine, inputs["targets"], proficiency)
     competencies = inputs["competencies"].sort_values(["order", "competency"])
     order = {code: index for index, code in enumerate(competencies["competency"])}
     titles = dict(zip(competencies["competency"], competencies["title"], strict=True))

@@ -10,9 +10,17 @@ Sources, strongest first:
 The reported level comes from the strongest source that has a level. With no evidence the
 level is unknown (None), never 0. Two pieces of evidence of one source recorded at the same
 instant are ordered by level, so the higher one counts as the later.
+
+`reported_level` is the one rule; `current_levels` is the one place every page reads its
+result from. The result is kept in the reporting store: the evidence projection applies this
+rule to every statement the LRS accepted as evidence (the platform's own and those of clients
+trusted for that kind of evidence, less what a voiding statement took away), as it arrives.
+A person's skills profile, their line manager's team page and the department report therefore
+show the same level. The store belongs to the reporting app, which sits above this one: it
+hands its reader to `use_level_store` when it starts, as it connects the projection to the LRS.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -73,3 +81,37 @@ def gap(target: int | None, level: int | None) -> int | None:
     if target is None or level is None:
         return None
     return max(target - level, 0)
+
+
+# (user ids, framework id) -> user id -> competency id -> Reported, for every competency of
+# the framework the person has evidence in; competencies without evidence are left out.
+LevelStore = Callable[[list[int], int], dict[int, dict[int, Reported]]]
+_store: list[LevelStore] = []
+
+
+def use_level_store(reader: LevelStore) -> None:
+    """Where current levels are read from (the reporting store's reader, set at start-up)."""
+    _store[:] = [reader]
+
+
+def current_levels_of(user_ids: Iterable[int], framework_id: int) -> dict[int, dict[int, Reported]]:
+    """The current level of each of these people in each competency of the framework, by user
+    id then competency id, as reports count it; a competency without evidence is absent (its
+    level is unknown). One read, however many people."""
+    if not _store:
+        raise RuntimeError("no store of current levels: is the reporting app installed?")
+    ids = sorted(set(user_ids))
+    found = _store[0](ids, framework_id) if ids else {}
+    return {user_id: found.get(user_id, {}) for user_id in ids}
+
+
+def current_levels(user, framework) -> dict[int, Reported]:
+    """A person's current level in each competency of `framework` they have evidence in, by
+    competency id: the level every page shows and every report counts."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return current_levels_of([user.pk], framework.pk)[user.pk]
+
+
+# The level of a competency without evidence.
+UNKNOWN = Reported(level=None, source=None)

@@ -15,6 +15,7 @@ from competencies.models import (
     RoleRequirement,
     SelfAssessment,
 )
+from competencies.proficiency import UNKNOWN, Reported, current_levels, gap
 from organisations.selectors import membership_of
 
 
@@ -116,20 +117,21 @@ class ProfileRow:
     answered: bool
     validated: int | None
     target: int | None
+    reported: Reported = UNKNOWN  # the current level, as every page and report has it
 
     @property
     def gap(self) -> int | None:
-        """Target minus the best-evidenced level; None when either is unknown."""
-        level = self.validated if self.validated is not None else self.self_assessed
-        if self.target is None or level is None:
-            return None
-        return max(self.target - level, 0)
+        """Target minus the current level; None when either is unknown."""
+        return gap(self.target, self.reported.level)
 
 
 def competency_profile(user: User, framework: Framework) -> list[tuple[Area, list[ProfileRow]]]:
+    """The person's current level in each competency against their role's target, beside their
+    own answer and the level their line manager last confirmed."""
     answers = self_assessments_of(user, framework)
     targets = role_targets(user, framework)
     validations = latest_validations(user, framework)
+    levels = current_levels(user, framework)
     return [
         (
             area,
@@ -142,6 +144,7 @@ def competency_profile(user: User, framework: Framework) -> list[tuple[Area, lis
                     if competency.pk in validations
                     else None,
                     target=targets.get(competency.pk),
+                    reported=levels.get(competency.pk, UNKNOWN),
                 )
                 for competency in area.competencies.all()
             ],

@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 from accounts.models import User
 from competencies import selectors
 from competencies.forms import SelfAssessmentForm, ValidationForm
+from competencies.proficiency import UNKNOWN, current_levels
 from competencies.services import manager_validation_record, self_assessment_save
 from organisations.selectors import direct_reports
 
@@ -210,6 +211,9 @@ class ValidateView(DirectReportMixin, FormView):
             "descriptors": descriptors,
             "self_assessed": answers.get(self.competency.pk),
             "answered": self.competency.pk in answers,
+            "current": current_levels(self.learner, self.framework).get(
+                self.competency.pk, UNKNOWN
+            ),
             "level_names": selectors.level_names(self.framework),
         }
 

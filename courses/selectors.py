@@ -7,14 +7,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from competencies import selectors as competency_selectors
-from competencies.models import ManagerValidation, ProficiencyLevel, SelfAssessment
-from competencies.proficiency import Evidence, Reported, Source, gap, reported_level
+from competencies.models import ProficiencyLevel
+from competencies.proficiency import UNKNOWN, Reported, current_levels, gap
 from courses.models import (
     Certificate,
     CourseCompetencyTarget,
     CoursePage,
     Enrolment,
-    KnowledgeCheckAttempt,
     LearningPlanItem,
     LessonCompletion,
     LessonPage,
@@ -150,14 +149,8 @@ def recommendations(user: User, *, limit: int = 5) -> list[Recommendation]:
     targets = competency_selectors.role_targets(user, framework)
     if not targets:
         return []
-    answers = competency_selectors.self_assessments_of(user, framework)
-    validations = competency_selectors.latest_validations(user, framework)
-    current = {
-        competency_id: validations[competency_id].level
-        if competency_id in validations
-        else answers.get(competency_id)
-        for competency_id in targets
-    }
+    levels = current_levels(user, framework)
+    current = {competency_id: levels.get(competency_id, UNKNOWN).level for competency_id in targets}
     # Courses the person already has in hand (enrolled, finished or planned) are not news.
     in_hand = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True)) | set(
         LearningPlanItem.objects.filter(user=user).values_list("course_id", flat=True)
@@ -242,56 +235,18 @@ class SkillRow:
         return gap(self.target, self.reported.level)
 
 
-def learner_evidence(user: User, framework) -> dict[int, list[Evidence]]:
-    """Every piece of evidence of a person's level, by competency id, from their own records:
-    knowledge checks passed, courses completed, validations and self-assessment."""
-    evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for competency_id, level, at in SelfAssessment.objects.filter(
-        user=user, competency__framework=framework
-    ).values_list("competency_id", "level", "updated_at"):
-        evidence[competency_id].append(Evidence(Source.SELF, level, at))
-    for competency_id, level, at in ManagerValidation.objects.filter(
-        learner=user, competency__framework=framework
-    ).values_list("competency_id", "level", "created_at"):
-        evidence[competency_id].append(Evidence(Source.VALIDATION, level, at))
-    passes = list(
-        KnowledgeCheckAttempt.objects.filter(enrolment__user=user, passed=True).values_list(
-            "lesson_id", "submitted_at"
-        )
-    )
-    if passes:
-        lessons = {
-            lesson.pk: lesson
-            for lesson in LessonPage.objects.filter(pk__in={lesson_id for lesson_id, _ in passes})
-        }
-        for lesson_id, at in passes:
-            check = lessons[lesson_id].knowledge_check() if lesson_id in lessons else None
-            competency = check.value.get("competency") if check else None
-            if competency is not None and competency.framework_id == framework.pk:
-                evidence[competency.pk].append(
-                    Evidence(Source.CHECK, check.value["evidences_level"], at)
-                )
-    for competency_id, level, at in CourseCompetencyTarget.objects.filter(
-        course__enrolments__user=user,
-        course__enrolments__completed_at__isnull=False,
-        competency__framework=framework,
-    ).values_list("competency_id", "level", "course__enrolments__completed_at"):
-        evidence[competency_id].append(Evidence(Source.COMPLETION, level, at))
-    return evidence
-
-
 def learner_skills(user: User):
     """The person's reported level for every competency of the primary framework, by area."""
     framework = competency_selectors.primary_framework()
     if framework is None:
         return []
-    evidence = learner_evidence(user, framework)
+    levels = current_levels(user, framework)
     targets = competency_selectors.role_targets(user, framework)
     return [
         (
             area,
             [
-                SkillRow(c, reported_level(evidence.get(c.pk, [])), targets.get(c.pk))
+                SkillRow(c, levels.get(c.pk, UNKNOWN), targets.get(c.pk))
                 for c in area.competencies.all()
             ],
         )

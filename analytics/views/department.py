@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from analytics import access, dashboard, drilldown, protection, selectors
+from analytics.levels import current_levels_by_code
 from analytics.page_selectors import department_name
 from analytics.reports import Report, skill_gap_report
 from analytics.team import direct_report_gaps
@@ -114,9 +115,11 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
         team = []
         if leads:
             memberships = direct_reports(self.request.user)
+            inputs = report_inputs()
             team = direct_report_gaps(
                 [(m.user_id, str(m.user), str(m.job_role or "No job role")) for m in memberships],
-                report_inputs(),
+                inputs,
+                current_levels_by_code([m.user_id for m in memberships], inputs["framework"]["pk"]),
             )
         context.update(
             code=code,
