@@ -1,5 +1,6 @@
 """The report pack as files: CSV (the grid, long format), XLSX (summary, data, method) and
-PDF (summary, heatmap, top gaps, recommendations, method). A Report in, bytes out.
+PDF (summary, top gaps, recommendations, then the heatmap and the table in parts that fit the
+page, and the method). A Report in, bytes out.
 
 Exports are built from the suppressed frames only: a hidden group's row keeps its labels and
 says `suppressed`, with every figure blank.
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from analytics import dashboard
+from analytics import dashboard, pack_layout
 from analytics.reports import Report
 
 METRICS = [
@@ -226,7 +227,9 @@ def report_pdf(
 ) -> bytes:
     from weasyprint import HTML  # imported here: it loads native libraries, only needed now
 
-    grid = dashboard.grid_of(report, svg_id="pack-heatmap")
+    # Drawn in page-sized parts below, never whole: a whole grid runs off the page.
+    grid = dashboard.grid_of(report, with_svg=False)
+    across = "departments" if report.rows_label == "department" else "job roles"
     html = render_to_string(
         "analytics/report_pack.html",
         {
@@ -234,7 +237,11 @@ def report_pdf(
             "scope_name": scope_name,
             "generated": _generated(report),
             "grid": grid,
-            "heatmap": _data_uri(grid.svg) if grid.svg else "",
+            "heatmap_parts": pack_layout.heatmap_parts(
+                grid, label=report.rows_label, across=across
+            ),
+            "table_parts": pack_layout.table_parts(grid, across=across),
+            "table_row_header_mm": pack_layout.TABLE_ROW_HEADER_MM,
             "top_gaps": dashboard.top_gaps_of(report),
             "coverage": dashboard.coverage_of(report),
             "recommendations": recommendations,
@@ -243,12 +250,6 @@ def report_pdf(
         },
     )
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
-
-
-def _data_uri(svg: str) -> str:
-    import base64
-
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def report_file(
