@@ -3,8 +3,11 @@ roles, with learning records stored as real xAPI statements through the LRS's ow
 
 Levels follow the demo organisation's design: a person's true level is their role's target
 minus one, spread by about one level and clipped to 0-4; some departments are a level stronger
-or weaker in some areas; about 30% of staff were never assessed. Everything is drawn from one
-seeded random generator, so a seed always gives the same organisation.
+or weaker in some areas; about 30% of staff were never assessed. The others assessed
+themselves, some were validated by their manager, and many enrolled on courses:
+courses.synthesis plays out how far each got (not started, part-way, failed a check and
+retried, completed). Everything is drawn from seeded random generators, so a seed always gives
+the same organisation.
 """
 
 import random
@@ -19,21 +22,14 @@ from django.db import transaction
 from accounts.models import User
 from competencies.models import Competency, RoleRequirement
 from competencies.selectors import primary_framework
-from courses.models import CoursePage, Enrolment
+from courses.synthesis import Learner, synthesize_course_learning
 from organisations.models import Department, JobRole, Membership
 from xapi.models import LearnerIdentity
 from xapi.services import statements_store
 from xapi.vocab import (
-    ACTIVITY_TYPE_ASSESSMENT,
-    ACTIVITY_TYPE_COURSE,
     VERB_ANSWERED,
-    VERB_COMPLETED,
-    VERB_PASSED,
-    VERB_REGISTERED,
-    activity_iri,
     category_self_assessment,
     extension_level_claimed,
-    extension_levels_claimed,
     verb_validated,
 )
 
@@ -74,7 +70,6 @@ DEPARTMENT_SHIFTS = {
     "HCD": {"UC.4": 1, "DA": -1, "SP": -1},
 }
 NEVER_ASSESSED = 0.30
-COMPLETED_A_COURSE = 0.45
 VALIDATED = 0.15
 GIVEN = [
     "Amina",
@@ -127,6 +122,8 @@ class Plan:
     users: int = 0
     statements: int = 0
     enrolments: int = 0
+    completed: int = 0
+    attempts: int = 0
 
 
 def synthesize_org(
@@ -148,7 +145,6 @@ def synthesize_org(
         competency__framework=framework, department__isnull=True
     ).values_list("job_role__code", "competency_id", "level"):
         targets.setdefault(role_code, {})[competency_id] = level
-    courses = list(CoursePage.objects.live().prefetch_related("competency_targets"))
     now = datetime.now(UTC)
     start = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
     # Reproducible, not secret. Seeded with where this run starts too, so running again adds
@@ -158,18 +154,26 @@ def synthesize_org(
     people = _create_people(rng, learners, start, departments, roles)
     plan.users = len(people)
     pending: list[dict] = []
+    learners: list[Learner] = []
     for person in people:
-        statements, enrolled = _records(rng, person, targets, competencies, courses, now, months)
+        statements, learner = _records(rng, person, targets, competencies, now, months)
         pending.extend(statements)
-        plan.enrolments += len(enrolled)
-        person["enrolled"] = enrolled
+        if learner is not None:
+            learners.append(learner)
         if len(pending) >= batch:
             plan.statements += _store(pending)
             pending = []
             if progress:
                 progress(plan)
     plan.statements += _store(pending)
-    _enrolments(people)
+    # Courses draw from a generator of their own, so course habits can change without
+    # changing anyone's levels.
+    learning = synthesize_course_learning(
+        learners, seed=f"{seed}/{start}/courses", now=now, batch=batch
+    )
+    plan.statements += learning.statements
+    plan.enrolments, plan.completed = learning.enrolments, learning.completed
+    plan.attempts = learning.attempts
     return plan
 
 
@@ -240,11 +244,12 @@ def _true_level(rng, target: int, competency: Competency, department: str) -> in
     return max(0, min(4, round(target - 1 + rng.gauss(0, 0.8) + shift)))
 
 
-def _records(rng, person, targets, competencies, courses, now, months):
-    """The statements one person's learning history is made of."""
+def _records(rng, person, targets, competencies, now, months):
+    """The statements of one person's assessments, and the person as their course history
+    needs them (None when they were never assessed)."""
     role_targets = targets.get(person["role"], {})
     if rng.random() < NEVER_ASSESSED or not role_targets:
-        return [], []
+        return [], None
     actor = {
         "objectType": "Agent",
         "account": {"homePage": _site(), "name": str(person["account_name"])},
@@ -297,73 +302,10 @@ def _records(rng, person, targets, competencies, courses, now, months):
                     context={"contextActivities": {"other": [{"id": competency.iri}]}},
                 )
             )
-    enrolled = []
-    if courses and rng.random() < COMPLETED_A_COURSE:
-        course = rng.choice(courses)
-        registration = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        began = assessed_at + timedelta(days=rng.uniform(1, 90))
-        finished = min(began + timedelta(days=rng.uniform(1, 30)), now)
-        course_iri = activity_iri("course", course.activity_uuid)
-        context = {"registration": registration}
-        statements.append(
-            _statement(
-                rng,
-                actor,
-                VERB_REGISTERED,
-                course_iri,
-                min(began, now),
-                context=context,
-                definition={"type": ACTIVITY_TYPE_COURSE},
-            )
-        )
-        course_levels = {}
-        for target in course.competency_targets.all():
-            competency = competencies.get(target.competency_id)
-            if competency is None:
-                continue
-            passed_level = min(target.level, max(levels.get(competency.pk, 0), 1))
-            course_levels[competency.iri] = target.level
-            statements.append(
-                _statement(
-                    rng,
-                    actor,
-                    VERB_PASSED,
-                    activity_iri("assessment", uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    finished,
-                    result={
-                        "score": {"scaled": 0.8, "raw": 4, "min": 0, "max": 5},
-                        "success": True,
-                        "extensions": {extension_level_claimed(): passed_level},
-                    },
-                    context={
-                        **context,
-                        "contextActivities": {
-                            "parent": [{"id": course_iri}],
-                            "other": [{"id": competency.iri}],
-                        },
-                    },
-                    definition={"type": ACTIVITY_TYPE_ASSESSMENT},
-                )
-            )
-        statements.append(
-            _statement(
-                rng,
-                actor,
-                VERB_COMPLETED,
-                course_iri,
-                finished,
-                result={
-                    "completion": True,
-                    "extensions": {extension_levels_claimed(): course_levels},
-                },
-                context={
-                    **context,
-                    "contextActivities": {"other": [{"id": i} for i in course_levels]},
-                },
-            )
-        )
-        enrolled.append((course, uuid.UUID(registration), finished))
-    return statements, enrolled
+    learner = Learner(
+        user=person["user"], levels=levels, role_targets=role_targets, since=assessed_at
+    )
+    return statements, learner
 
 
 def _statement(rng, actor, verb, target, when, *, result=None, context=None, definition=None):
@@ -391,20 +333,6 @@ def _store(statements: list[dict]) -> int:
     if statements:
         statements_store(statements=statements, client=None)
     return len(statements)
-
-
-def _enrolments(people: list[dict]) -> None:
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(
-                user=p["user"], course=course, registration=registration, completed_at=finished
-            )
-            for p in people
-            for course, registration, finished in p.get("enrolled", [])
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
 
 
 def chunked(items: list, size: int) -> Iterator[list]:

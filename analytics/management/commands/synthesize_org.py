@@ -10,7 +10,8 @@ from analytics.synthesis import synthesize_org
 class Command(BaseCommand):
     help = (
         "Create N synthetic staff across the demo departments and job roles, with "
-        "self-assessments, course results and validations stored as xAPI statements."
+        "self-assessments, validations and course histories (enrolments, knowledge-check "
+        "attempts, completions) recorded as the live flows record them."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         seconds = time.monotonic() - started
         self.stdout.write(
-            f"Synthesised {plan.users} staff, {plan.statements} statements and "
-            f"{plan.enrolments} completed enrolments in {seconds:.1f} s."
+            f"Synthesised {plan.users} staff, {plan.statements} statements, "
+            f"{plan.enrolments} enrolments ({plan.completed} completed) and "
+            f"{plan.attempts} knowledge-check attempts in {seconds:.1f} s."
         )
