@@ -32,6 +32,19 @@ class Source(StrEnum):
     COMPLETION = "course completion"
     SELF = "self-assessment"
 
+    @property
+    def label(self) -> str:
+        """How a page names the source in a sentence: "2, from a knowledge check"."""
+        return _SOURCE_LABELS[self]
+
+
+_SOURCE_LABELS = {
+    Source.CHECK: "a knowledge check",
+    Source.VALIDATION: "a line manager's confirmation",
+    Source.COMPLETION: "a completed course",
+    Source.SELF: "a self-assessment",
+}
+
 
 @dataclass(frozen=True)
 class Evidence:

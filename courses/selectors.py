@@ -9,6 +9,7 @@ from accounts.models import User
 from competencies import selectors as competency_selectors
 from competencies.models import ProficiencyLevel
 from competencies.proficiency import UNKNOWN, Reported, current_levels, gap
+from courses.figures import share_text
 from courses.models import (
     Certificate,
     CourseCompetencyTarget,
@@ -176,8 +177,9 @@ class EnrolmentProgress:
     total: int
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
+    def percent(self) -> str:
+        """The share of lessons done, as `courses.figures` writes shares: never "0%" once one is."""
+        return share_text(100 * self.completed / self.total if self.total else 0)
 
 
 def learner_enrolments(user: User) -> list[EnrolmentProgress]:

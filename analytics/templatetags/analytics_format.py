@@ -4,7 +4,7 @@ the report grids' cells."""
 from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from analytics.charts import BANDS, HIDDEN, NO_DATA, SHOWN
@@ -34,9 +34,9 @@ def decimal(value: float | None, places: int = 1) -> str:
 
 @register.filter
 def level_text(level: int | None, names: dict | None = None) -> str:
-    """A level with its name ("2 Working"); "Not known" when there is none, never 0."""
+    """A level with its name ("2 Working"); "Not yet assessed" when there is none, never 0."""
     if level is None:
-        return "Not known"
+        return "Not yet assessed"
     name = (names or {}).get(level, "")
     return f"{level} {name}".strip()
 
@@ -113,12 +113,6 @@ def gap_row_cells(row) -> str:
             for cell in [*row.cells, row.total]
         )
     )
-
-
-@register.simple_tag
-def pack_row_cells(row) -> str:
-    """A grid row's cells and total for the printed report pack: shorter words, no links."""
-    return format_html_join("", "<td>{}</td>", ((pack_cell(c),) for c in [*row.cells, row.total]))
 
 
 def pack_cell(cell) -> str:

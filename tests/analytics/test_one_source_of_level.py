@@ -145,7 +145,7 @@ def test_the_manager_confirming_a_level_sees_the_current_level(
 
     page = client.get(reverse("validate", args=[learner.pk, "DA.1"]))
 
-    assert "Their current level: 2 Working, from knowledge check." in text_of(
+    assert "Their current level: 2 Working, from a knowledge check." in text_of(
         lxml.html.fromstring(page.content.decode())
     )
 

@@ -140,7 +140,7 @@ def test_department_lead_sees_own_department_and_direct_reports_by_name(client, 
     # o6 answered "I don't know" for DA.1: unknown, not 0.
     assert team["Person O6"].rows[0].level is None
     assert team["Person O6"].unknown == 1
-    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not known" in text(response)
+    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed" in text(response)
 
 
 @pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_learner_sees_own_levels_with_evidence_and_unknown_apart_from_zero(clien
     assert response.context["unknown"] == 1
     page = text(response)
     assert 'Self-assessment: "I don\'t know"' in page
-    assert "Not known" in page
+    assert "Not yet assessed" in page
 
 
 @pytest.mark.django_db

@@ -251,3 +251,14 @@ def test_catalogue_names_competencies_by_title_as_well_as_code(
         "Builds Data literacy (DA.1; you: level 0, your role needs level 2), "
         "Cyber hygiene (SP.1; you: level 0, your role needs level 1)</span>"
     ) in html
+
+
+def test_progress_is_written_by_the_reports_rule_for_shares():
+    from courses.selectors import EnrolmentProgress
+
+    shares = [
+        EnrolmentProgress(enrolment=None, completed=done, total=total).percent
+        for done, total in [(0, 4), (1, 250), (1, 3), (249, 250), (4, 4), (0, 0)]
+    ]
+
+    assert shares == ["0%", "fewer than 1%", "33%", "more than 99%", "100%", "0%"]

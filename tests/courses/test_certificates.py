@@ -141,7 +141,7 @@ def summary_rows(html: str) -> list[tuple[str, str]]:
 def test_the_verification_page_names_the_competencies_and_levels_evidenced(client, certificate):
     html = client.get(reverse("certificate_verify", args=[certificate.code])).content.decode()
 
-    assert '<h2 class="govuk-heading-m">Skills this course evidences</h2>' in html
+    assert '<h2 class="govuk-heading-m">Skills and levels this course confirms</h2>' in html
     assert summary_rows(html) == [
         ("Data literacy (DA.1)", "Level 2: Working"),
         ("Cyber hygiene (SP.1)", "Level 1: Awareness"),
@@ -159,7 +159,7 @@ def test_the_pdf_names_the_competencies_and_levels_evidenced(client, learner, ce
     text = " ".join(pages[0].extract_text().split())
     assert len(pages) == 1
     assert (
-        "Skills this course evidences Code Competency Level "
+        "Skills and levels this course confirms Code Competency Level "
         "DA.1 Data literacy Level 2: Working "
         "SP.1 Cyber hygiene Level 1: Awareness"
     ) in text
