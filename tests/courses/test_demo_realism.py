@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -214,3 +215,15 @@ def test_training_leads_course_report_shows_the_figures(demo, client):
         assert _share(rate, completed, enrolled), (title, rate)
         assert _share(pass_rate, passed, attempts), (title, pass_rate)
         assert _share(first_rate, first_passed, first), (title, first_rate)
+
+
+def test_cto_offices_report_counts_levels_from_checks_and_completed_courses(demo, client):
+    client.force_login(User.objects.get(email="cto.office@example.org"))
+
+    response = client.get(reverse("organisation_report"))
+
+    assert response.status_code == 200
+    page = re.sub(r"<[^>]+>|\s+", " ", response.content.decode())
+    sources = dict(re.findall(r"(Knowledge check|Course completion): (\d+)", page))
+    assert int(sources["Knowledge check"]) > 0
+    assert int(sources["Course completion"]) > 0
