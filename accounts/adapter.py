@@ -68,6 +68,34 @@ def first_sign_in_step(request: HttpRequest, user) -> str | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages in the service's voice: what happened and what to do, in UK English.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": "This account is closed. Ask your administrator to reopen it.",
+        "cannot_remove_primary_email": "You cannot remove your main email address",
+        "duplicate_email": "This email address is already on your account",
+        "email_password_mismatch": (
+            "The email address or password is not right. Check them and try again."
+        ),
+        "email_taken": (
+            "An account already uses this email address. Sign in, or reset your password "
+            "if you have forgotten it."
+        ),
+        "enter_current_password": "Enter your current password",
+        "incorrect_code": "The code is not right. Check it and try again.",
+        "incorrect_password": "The password is not right",
+        "invalid_or_expired_key": (
+            "This link has expired or has already been used. Ask for a new one."
+        ),
+        "invalid_password_reset": (
+            "This link has expired or has already been used. Ask for a new one."
+        ),
+        "too_many_login_attempts": (
+            "You have tried to sign in too many times. Wait a few minutes and try again."
+        ),
+        "unverified_primary_email": "Confirm your main email address first",
+    }
+
     def new_user(self, request: HttpRequest):
         # Someone signing themselves up is asked for their place after their first sign-in.
         user = super().new_user(request)
@@ -80,9 +108,7 @@ class AccountAdapter(DefaultAccountAdapter):
             # The question comes first; the page the person was going to comes after it.
             then = get_login_redirect_url(request, redirect_url, signup=signup)
             redirect_url = f"{step}?{urlencode({'next': then})}"
-        return super().post_login(
-            request, user, redirect_url=redirect_url, signup=signup, **kwargs
-        )
+        return super().post_login(request, user, redirect_url=redirect_url, signup=signup, **kwargs)
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
         return on_site(super().get_email_confirmation_url(request, emailconfirmation))

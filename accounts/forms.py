@@ -36,6 +36,23 @@ def new_password_hint() -> str:
     )
 
 
+# Messages allauth's forms raise themselves, in the service's voice.
+REWORDED = {"You must type the same password each time.": "Enter the same password in both fields"}
+
+
+def reword_errors(form: forms.Form) -> None:
+    for errors in (form._errors or {}).values():
+        errors.data = [REWORDED.get(str(message), message) for message in errors]
+
+
+class ServiceWording:
+    """Mixed into each account form before allauth's, so its own messages are reworded too."""
+
+    def full_clean(self):
+        super().full_clean()
+        reword_errors(self)
+
+
 def relabel(form: forms.Form, labels: dict[str, str], required: dict[str, str]) -> None:
     """Sentence-case UK English labels without placeholders (a placeholder is not a label and
     disappears as people type); the rules for a new password as its hint; the reset link that
@@ -56,7 +73,7 @@ def relabel(form: forms.Form, labels: dict[str, str], required: dict[str, str]) 
             field.help_text = new_password_hint() if new and name == "password1" else ""
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(ServiceWording, AllauthSignupForm):
     first_name = forms.CharField(
         label="Given name",
         max_length=150,
@@ -148,7 +165,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         return super().clean_email()
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class ResetPasswordKeyForm(ServiceWording, AllauthResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         relabel(
@@ -158,7 +175,7 @@ class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
         )
 
 
-class ChangePasswordForm(AllauthChangePasswordForm):
+class ChangePasswordForm(ServiceWording, AllauthChangePasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         relabel(
@@ -176,7 +193,7 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         )
 
 
-class SetPasswordForm(AllauthSetPasswordForm):
+class SetPasswordForm(ServiceWording, AllauthSetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         relabel(

@@ -30,7 +30,7 @@ def test_wrong_password_is_refused_with_a_message(client):
     response = login(client, "amina@example.org", "not-the-password")
 
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in (
+    assert "The email address or password is not right. Check them and try again." in (
         response.content.decode()
     )
     assert "_auth_user_id" not in client.session
@@ -54,7 +54,9 @@ def test_repeated_failed_sign_ins_are_rate_limited_even_with_the_right_password(
     response = login(client, "amina@example.org", PASSWORD)
 
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "You have tried to sign in too many times. Wait a few minutes and try again." in (
+        response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 

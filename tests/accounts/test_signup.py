@@ -111,7 +111,7 @@ def test_tampered_confirmation_link_verifies_nothing(client):
         (
             {"password2": "a-different-passphrase"},
             "password2",
-            "You must type the same password each time.",
+            "Enter the same password in both fields",
         ),
     ],
 )
@@ -138,8 +138,8 @@ def test_signup_with_an_email_already_in_use_says_so_and_creates_nothing(client)
 
     assert response.status_code == 200
     assert (
-        "A user is already registered with this email address."
-        in response.context["form"].errors["email"][0]
+        "An account already uses this email address. Sign in, or reset your password "
+        "if you have forgotten it." in response.context["form"].errors["email"][0]
     )
     assert list(User.objects.values_list("pk", flat=True)) == [existing.pk]
 

@@ -86,8 +86,7 @@ def test_a_department_heatmap_stays_small():
     rows = [f"DF.{n}" for n in range(33)]
     columns = [f"Job role with a long name {n}" for n in range(12)]
     cells = [
-        [HeatCell(SHOWN, float((x * 7 + y * 3) % 101), 7, 10) for x in range(12)]
-        for y in range(33)
+        [HeatCell(SHOWN, float((x * 7 + y * 3) % 101), 7, 10) for x in range(12)] for y in range(33)
     ]
     cells[0][0] = HeatCell(HIDDEN)
 

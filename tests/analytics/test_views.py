@@ -140,7 +140,9 @@ def test_department_lead_sees_own_department_and_direct_reports_by_name(client, 
     # o6 answered "I don't know" for DA.1: unknown, not 0.
     assert team["Person O6"].rows[0].level is None
     assert team["Person O6"].unknown == 1
-    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed" in text(response)
+    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed" in text(
+        response
+    )
 
 
 @pytest.mark.django_db

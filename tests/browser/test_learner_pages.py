@@ -102,7 +102,9 @@ def test_certificate_plan_and_catalogue_pass_axe_and_reflow(new_page, sign_in_as
     for width in (1280, 320):
         page = new_page(width=width)
         page.goto(f"/certificates/{code.lower()}/")
-        expect(page.get_by_role("heading", name="Skills and levels this course confirms")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Skills and levels this course confirms")
+        ).to_be_visible()
         assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
 
         sign_in_as(page, finished["learner"])
