@@ -30,7 +30,7 @@ from xapi.signatures import SIGNATURE_USAGE, check_signature
 from xapi.targeting import inherit_target_matches
 from xapi.validation import XapiValidationError, validate_statement
 from xapi.validation.primitives import parse_timestamp
-from xapi.validation.statement import VOIDED_VERB
+from xapi.vocab import VERB_VOIDED
 
 
 class StatementConflict(Exception):
@@ -199,14 +199,14 @@ def _apply_voiding(rows: list[Statement]) -> None:
 
     A voiding statement itself is never voided, whatever targets it.
     """
-    voiding_targets = [row.object_statement_id for row in rows if row.verb_id == VOIDED_VERB]
+    voiding_targets = [row.object_statement_id for row in rows if row.verb_id == VERB_VOIDED]
     if voiding_targets:
         Statement.objects.filter(statement_id__in=voiding_targets).exclude(
-            verb_id=VOIDED_VERB
+            verb_id=VERB_VOIDED
         ).update(voided=True)
-    new_ids = [row.statement_id for row in rows if row.verb_id != VOIDED_VERB]
+    new_ids = [row.statement_id for row in rows if row.verb_id != VERB_VOIDED]
     already_targeted = Statement.objects.filter(
-        verb_id=VOIDED_VERB, object_statement_id__in=new_ids
+        verb_id=VERB_VOIDED, object_statement_id__in=new_ids
     ).values_list("object_statement_id", flat=True)
     if new_ids and already_targeted:
         Statement.objects.filter(statement_id__in=list(already_targeted)).update(voided=True)

@@ -24,6 +24,7 @@ from xapi.validation.primitives import (
     check_uuid,
     parse_timestamp,
 )
+from xapi.vocab import VERB_VOIDED
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 AGENT_KEYS = {"objectType", "name", *IFI_KEYS}
@@ -97,7 +98,6 @@ CONTEXT_KEYS_1 = {
     "extensions",
 }
 CONTEXT_KEYS_2 = CONTEXT_KEYS_1 | {"contextAgents", "contextGroups"}
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 
 class StatementValidator:
@@ -133,7 +133,7 @@ class StatementValidator:
             self.version(data["version"], f"{path}.version")
         if "attachments" in data:
             self.attachments(data["attachments"], f"{path}.attachments")
-        if data["verb"]["id"] == VOIDED_VERB:
+        if data["verb"]["id"] == VERB_VOIDED:
             target = data["object"]
             if target.get("objectType") != "StatementRef":
                 raise XapiValidationError(
