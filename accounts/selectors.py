@@ -16,7 +16,3 @@ def user_role_names(user: User | AnonymousUser) -> frozenset[str]:
         cached = frozenset(user.groups.filter(name__in=role_names).values_list("name", flat=True))
         user._role_names = cached
     return cached
-
-
-def user_has_role(user: User | AnonymousUser, role: Role) -> bool:
-    return str(role) in user_role_names(user)

@@ -12,7 +12,6 @@ the same organisation.
 
 import random
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -333,8 +332,3 @@ def _store(statements: list[dict]) -> int:
     if statements:
         statements_store(statements=statements, client=None)
     return len(statements)
-
-
-def chunked(items: list, size: int) -> Iterator[list]:
-    for index in range(0, len(items), size):
-        yield items[index : index + size]
