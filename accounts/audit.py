@@ -26,7 +26,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "lms.account.reactivate": "Account reactivated",
     "lms.account.create": "Account created",
     "lms.account.email_change": "Account email address changed",
-    "lms.learner.erase": "Learner erased",
+    "lms.learner.erase": "Learning records identity erased",
     "lms.security_policy.change": "Security policy changed",
     "lms.lrs_client.change": "LRS client changed",
     "lms.identity_provider.change": "Identity provider changed",

@@ -14,5 +14,7 @@ class XapiConfig(AppConfig):
             for model in ("lrsclient", "forwardingendpoint")
             for action in ("add", "change", "delete", "view")
         ]
-        + ["xapi.view_outboxentry", "xapi.change_outboxentry"],
+        + ["xapi.view_outboxentry", "xapi.change_outboxentry"]
+        # Erasing a person's learning records identity (the CMS's erasure screens).
+        + ["xapi.delete_learneridentity"],
     }
