@@ -1,4 +1,5 @@
-"""The project package is an app only so that seed_demo is a management command."""
+"""The project package is an app for what spans apps: seed_demo, and erasing a person's learning
+records identity (its CMS screens and erase_learner)."""
 
 from django.apps import AppConfig
 
