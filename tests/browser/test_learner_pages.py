@@ -127,8 +127,11 @@ def test_choosing_an_area_narrows_the_competencies_without_javascript(new_page, 
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(rf"area={re.escape(area.code)}"))
 
-    offered = page.locator("#id_competency option").all_text_contents()
-    assert offered == ["Any competency"] + [
-        f"{competency.code} {competency.title}"
-        for competency in area.competencies.order_by("sort_order", "code")
-    ]
+    # to_have_text waits for the new page's list, then compares all of it, in order.
+    expect(page.locator("#id_competency option")).to_have_text(
+        ["Any competency"]
+        + [
+            f"{competency.code} {competency.title}"
+            for competency in area.competencies.order_by("sort_order", "code")
+        ]
+    )
