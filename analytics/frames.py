@@ -189,24 +189,6 @@ def coverage(gaps: pd.DataFrame) -> dict:
     }
 
 
-def visible_total(summary: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Totals computed only from the rows left visible, for axes where the same people appear
-    in several rows (a department across competencies), so no hidden row can be derived."""
-    shown = summary[~summary["suppressed"]]
-    grouped = shown.groupby(by, dropna=False)
-    total = pd.DataFrame(
-        {
-            "known": grouped["known"].sum(),
-            "meeting": grouped["meeting"].sum(),
-            "unknown": grouped["unknown"].sum(),
-            "below": grouped["below"].sum(),
-        }
-    ).reset_index()
-    total["pct_meeting"] = 100 * total["meeting"] / total["known"].where(total["known"] > 0)
-    total["pct_unknown"] = 100 * total["unknown"] / (total["known"] + total["unknown"])
-    return total
-
-
 def roles_needing(targets: pd.DataFrame) -> pd.Series:
     """How many job roles need each competency (at any level above 0)."""
     needed = targets[(targets["target"] > 0) & targets["department"].isna()]

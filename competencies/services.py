@@ -172,64 +172,6 @@ def role_requirements_load(data: Mapping[str, Any]) -> int:
 
 
 @transaction.atomic
-def framework_new_version(*, framework: Framework, version: str) -> Framework:
-    """Copy a framework as a new draft version. Its competencies are new (new IRIs), linked to
-    the old ones, so evidence recorded against the old version is never rewritten."""
-    if Framework.objects.filter(slug=framework.slug, version=version).exists():
-        raise ValidationError(f"{framework.name} already has a version {version}.")
-    copy = Framework.objects.create(
-        slug=framework.slug,
-        name=framework.name,
-        version=version,
-        publisher=framework.publisher,
-        source=framework.source,
-        licence=framework.licence,
-        description=framework.description,
-        status=Framework.Status.DRAFT,
-    )
-    ProficiencyLevel.objects.bulk_create(
-        ProficiencyLevel(
-            framework=copy, number=level.number, name=level.name, description=level.description
-        )
-        for level in framework.levels.all()
-    )
-    areas = {}
-    for area in framework.areas.all():
-        areas[area.pk] = Area.objects.create(
-            framework=copy,
-            code=area.code,
-            title=area.title,
-            description=area.description,
-            sort_order=area.sort_order,
-        )
-    for competency in framework.competencies.prefetch_related("descriptors", "crosswalk"):
-        new = Competency.objects.create(
-            framework=copy,
-            area=areas[competency.area_id],
-            code=competency.code,
-            title=competency.title,
-            description=competency.description,
-            sort_order=competency.sort_order,
-            supersedes=competency,
-        )
-        LevelDescriptor.objects.bulk_create(
-            LevelDescriptor(competency=new, level=d.level, text=d.text)
-            for d in competency.descriptors.all()
-        )
-        CrosswalkLink.objects.bulk_create(
-            CrosswalkLink(
-                competency=new,
-                scheme=link.scheme,
-                code=link.code,
-                target=link.target,
-                verified=link.verified,
-            )
-            for link in competency.crosswalk.all()
-        )
-    return copy
-
-
-@transaction.atomic
 def self_assessment_save(*, user: User, answers: Mapping[Competency, int | None]) -> int:
     """Store a person's answers for some competencies and record each change as a statement.
 

@@ -51,10 +51,6 @@ class ProvisioningToken(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
 
 class ProvisionedUser(models.Model):
     """A person as SCIM knows them: their SCIM id, userName and externalId. A deleted record

@@ -1,6 +1,4 @@
-"""Who statements are about: a person's pseudonymous Agent, its reverse lookup and its erasure."""
-
-import uuid
+"""Who statements are about: a person's pseudonymous Agent and its erasure."""
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -22,17 +20,6 @@ def learner_agent(*, user: AbstractBaseUser) -> Agent:
         object_type="Agent",
         account=AgentAccount(home_page=settings.SITE_URL, name=str(identity.account_name)),
     )
-
-
-def learner_identity_user(*, account_name: str | uuid.UUID) -> AbstractBaseUser | None:
-    """The person behind an account name, or None once the mapping is erased (or never was)."""
-    try:
-        name = account_name if isinstance(account_name, uuid.UUID) else uuid.UUID(account_name)
-    except ValueError:
-        # Names other systems wrote into the LRS need not be UUIDs; none of them is a learner.
-        return None
-    identity = LearnerIdentity.objects.filter(account_name=name).select_related("user").first()
-    return identity.user if identity else None
 
 
 @transaction.atomic

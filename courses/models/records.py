@@ -83,10 +83,6 @@ class KnowledgeCheckAttempt(models.Model):
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.lesson_id} #{self.number}"
 
-    @property
-    def score_percent(self) -> int:
-        return round(100 * self.correct / self.total) if self.total else 0
-
 
 # Crockford's base32 without 0 and 1: none of I, L, O, U, 0 or 1, the characters people read
 # or type one for another. A reference is 16 of them in groups of 4 (about 78 random bits).

@@ -12,7 +12,6 @@ from analytics.frames import (
     resolve_targets,
     roles_needing,
     suppress,
-    visible_total,
 )
 
 PEOPLE = pd.DataFrame(
@@ -186,27 +185,6 @@ def test_no_secondary_suppression_when_nothing_is_hidden():
     )
 
     assert not suppress(summary, 5, [["competency"]])["suppressed"].any()
-
-
-def test_totals_over_overlapping_rows_use_only_visible_cells():
-    summary = suppress(
-        pd.DataFrame(
-            {
-                "department": ["A", "A"],
-                "competency": ["X", "Y"],
-                "people": [10, 2],
-                "known": [10, 2],
-                "meeting": [6, 2],
-                "unknown": [0, 0],
-                "below": [4, 0],
-            }
-        ),
-        5,
-    )
-
-    total = visible_total(summary, ["department"]).iloc[0]
-
-    assert (total.known, total.meeting, total.pct_meeting) == (10, 6, 60)
 
 
 def test_crosswalk_view_counts_each_requirement_towards_linked_competencies():

@@ -10,7 +10,7 @@ from competencies.models import (
     LevelDescriptor,
     RoleRequirement,
 )
-from competencies.services import framework_load, framework_new_version
+from competencies.services import framework_load
 from tests.competencies.frameworks import framework_data
 
 
@@ -80,23 +80,3 @@ def test_unknown_job_role_in_profiles_loads_nothing(framework):
     with pytest.raises(ValidationError, match="Unknown job role 'astronaut'"):
         role_requirements_load({"framework": "mini", "profiles": {"astronaut": {"DA": 2}}})
     assert RoleRequirement.objects.count() == 0
-
-
-def test_new_version_copies_everything_with_new_identities(framework):
-    copy = framework_new_version(framework=framework, version="2.0")
-
-    old = Competency.objects.get(framework=framework, code="DA.1")
-    new = Competency.objects.get(framework=copy, code="DA.1")
-    assert copy.status == Framework.Status.DRAFT
-    assert new.supersedes == old
-    assert new.uuid != old.uuid
-    assert new.iri != old.iri
-    assert new.descriptors.count() == old.descriptors.count()
-    assert list(new.crosswalk.values_list("code", "verified")) == list(
-        old.crosswalk.values_list("code", "verified")
-    )
-
-
-def test_new_version_refuses_an_existing_version_number(framework):
-    with pytest.raises(ValidationError, match=r"already has a version 1\.0"):
-        framework_new_version(framework=framework, version="1.0")

@@ -8,7 +8,8 @@ from accounts.models import User
 from provisioning.models import ProvisionedUser
 from tests.factories import PASSWORD
 from tests.provisioning.conftest import error_of, user_body
-from xapi.identity import learner_agent, learner_identity_user
+from xapi.identity import learner_agent
+from xapi.models import LearnerIdentity
 
 
 def signed_in_client(email: str) -> Client:
@@ -62,7 +63,7 @@ def test_delete_closes_the_account_keeps_it_and_its_records_and_hides_it(scim):
     assert browser.get("/profile/").url.startswith("/accounts/login/")
     user.refresh_from_db()
     assert user.is_active is False
-    assert learner_identity_user(account_name=pseudonym) == user
+    assert LearnerIdentity.objects.get(account_name=pseudonym).user == user
     assert error_of(scim.get(f"/Users/{body['id']}"))["status"] == "404"
     assert (
         scim.get("/Users", filter='userName eq "ana@city.example.gov"').json()["totalResults"] == 0

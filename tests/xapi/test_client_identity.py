@@ -12,7 +12,6 @@ from xapi.client import statement_record, verb
 from xapi.identity import (
     learner_agent,
     learner_identity_erase,
-    learner_identity_user,
     site_authority,
 )
 from xapi.models import LearnerIdentity
@@ -73,18 +72,6 @@ def test_stored_statement_carries_no_name_or_email_of_the_person():
 
 
 @pytest.mark.django_db
-def test_learner_identity_user_finds_the_person_behind_an_account_name():
-    person, other = make_person(), make_person()
-    name = learner_agent(user=person).account.name
-    learner_agent(user=other)
-
-    assert learner_identity_user(account_name=name) == person
-    assert learner_identity_user(account_name=uuid.UUID(name)) == person
-    assert learner_identity_user(account_name=str(uuid.uuid4())) is None
-    assert learner_identity_user(account_name="lrs-client/key") is None
-
-
-@pytest.mark.django_db
 def test_learner_identity_erase_keeps_statements_but_unlinks_them():
     person = make_person()
     name = learner_agent(user=person).account.name
@@ -93,7 +80,7 @@ def test_learner_identity_erase_keeps_statements_but_unlinks_them():
 
     assert learner_identity_erase(user=person) is True
 
-    assert learner_identity_user(account_name=name) is None
+    assert not LearnerIdentity.objects.filter(account_name=name).exists()
     assert StoredStatement.objects.get(statement_id=recorded).data == before
     assert not LearnerIdentity.objects.filter(user=person).exists()
     assert learner_identity_erase(user=person) is False
@@ -108,7 +95,7 @@ def test_learner_agent_after_erasure_is_a_new_unrelated_pseudonym():
     new = learner_agent(user=person).account.name
 
     assert new != old
-    assert learner_identity_user(account_name=new) == person
+    assert LearnerIdentity.objects.get(account_name=new).user == person
 
 
 def test_site_authority_is_the_lms_account_on_the_site():
