@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from competencies.models import Competency, SelfAssessment
+from tests.html import heading, texts, tree
 from xapi.models import Statement
 from xapi.vocab import category_self_assessment, extension_level_claimed
 
@@ -20,9 +21,10 @@ def test_overview_lists_areas_with_progress(client, learner, framework):
 
     html = client.get(reverse("self_assessment")).content.decode()
 
-    assert "DA Data" in html
-    assert "Not started" in html
-    assert "Completed" in html
+    assert texts(html, "//li[contains(@class, 'govuk-task-list__item')]") == [
+        "DA Data Not started",
+        "SP Security Completed",
+    ]
 
 
 @pytest.mark.django_db
@@ -31,9 +33,20 @@ def test_area_form_shows_descriptors_and_both_zero_and_dont_know(client, learner
 
     html = client.get(reverse("self_assessment_area", args=["DA"])).content.decode()
 
-    assert "Builds a chart." in html
-    assert "0 Not yet" in html
-    assert "I don&#x27;t know" in html
+    assert heading(html) == "DA Data"
+    assert texts(html, "//legend") == ["DA.1 Data literacy", "DA.2 Data ethics"]
+    # Each level with its descriptor where the framework has one; "I don't know" apart from 0.
+    assert texts(html, "(//fieldset)[1]//div[contains(@class, 'govuk-radios__item')]") == [
+        "0 Not yet",
+        "1 Awareness Reads a chart.",
+        "2 Working Builds a chart.",
+        "3 Practitioner Designs a dashboard.",
+        "4 Expert Sets data strategy.",
+        "I don't know",
+    ]
+    assert [
+        radio.get("value") for radio in tree(html).xpath("(//fieldset)[1]//input[@type='radio']")
+    ] == ["0", "1", "2", "3", "4", "unknown"]
 
 
 @pytest.mark.django_db
@@ -68,21 +81,30 @@ def test_revisiting_shows_answers_and_only_changes_are_recorded(client, learner,
     page = client.get(url).content.decode()
     client.post(url, {field("DA.1"): "3", field("DA.2"): "0"})
 
-    assert 'value="2" checked' in page
+    checked = {
+        radio.get("name"): radio.get("value") for radio in tree(page).xpath("//input[@checked]")
+    }
+    assert checked == {field("DA.1"): "2", field("DA.2"): "0"}
     assert Statement.objects.count() == 3
     assert SelfAssessment.objects.get(user=learner, competency__code="DA.1").level == 3
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "messages"),
     [
-        ({}, "Choose a level for DA.1, or I don&#x27;t know"),
-        ({"DA.1": "9", "DA.2": "1"}, "Choose one of the levels for DA.1"),
-        ({"DA.1": "two", "DA.2": "1"}, "Choose one of the levels for DA.1"),
+        (
+            {},
+            [
+                "Choose a level for DA.1, or I don't know",
+                "Choose a level for DA.2, or I don't know",
+            ],
+        ),
+        ({"DA.1": "9", "DA.2": "1"}, ["Choose one of the levels for DA.1"]),
+        ({"DA.1": "two", "DA.2": "1"}, ["Choose one of the levels for DA.1"]),
     ],
 )
 @pytest.mark.django_db
-def test_bad_answers_explain_and_save_nothing(client, learner, framework, data, message):
+def test_bad_answers_explain_and_save_nothing(client, learner, framework, data, messages):
     client.force_login(learner)
 
     response = client.post(
@@ -90,7 +112,9 @@ def test_bad_answers_explain_and_save_nothing(client, learner, framework, data, 
     )
 
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert texts(response.content, "//ul[contains(@class, 'govuk-error-summary__list')]/li") == (
+        messages
+    )
     assert SelfAssessment.objects.count() == 0
     assert Statement.objects.count() == 0
 

@@ -7,19 +7,78 @@ from django.urls import reverse
 from competencies.models import Competency, ManagerValidation
 from competencies.services import manager_validation_record
 from tests.factories import make_person
+from tests.html import heading, table, texts
 from xapi.models import Statement
 from xapi.vocab import extension_level_claimed, verb_validated
 
+NONE = "\N{EN DASH}"  # an empty cell
+
 
 @pytest.mark.django_db
-def test_manager_sees_their_team_and_a_report_profile(client, department_lead, learner, framework):
+def test_manager_sees_their_team_and_a_report_profile(
+    client, department_lead, learner, framework, requirements
+):
+    client.force_login(learner)
+    client.post(
+        reverse("self_assessment_area", args=["DA"]),
+        {
+            f"competency_{Competency.objects.get(code='DA.1').pk}": "1",
+            f"competency_{Competency.objects.get(code='DA.2').pk}": "unknown",
+        },
+    )
     client.force_login(department_lead)
 
-    team = client.get(reverse("team")).content.decode()
-    member = client.get(reverse("team_member", args=[learner.pk]))
+    team = client.get(reverse("team")).content
+    member = client.get(reverse("team_member", args=[learner.pk])).content
 
-    assert str(learner) in team
-    assert member.status_code == 200
+    assert texts(team, "//main//ul/li") == [f"{learner}, Citizen service officer"]
+    assert heading(member) == str(learner)
+    columns = [
+        "Competency",
+        "Role needs",
+        "Gap",
+        "Current level",
+        "Self-assessed",
+        "Confirmed by manager",
+        "Action",
+    ]
+    # Each row: the role's need, the gap, the current level and where it comes from, the
+    # person's own answer and the manager's confirmation (none yet).
+    assert [table(member, "DA Data"), table(member, "SP Security")] == [
+        [
+            columns,
+            [
+                "DA.1 Data literacy",
+                "2",
+                "1 below",
+                "1 from a self-assessment",
+                "1",
+                NONE,
+                "Confirm DA.1",
+            ],
+            [
+                "DA.2 Data ethics",
+                "1",
+                "Unknown",
+                "Not yet assessed",
+                "I don't know",
+                NONE,
+                "Confirm DA.2",
+            ],
+        ],
+        [
+            columns,
+            [
+                "SP.1 Cyber hygiene",
+                "3",
+                "Unknown",
+                "Not yet assessed",
+                "Not answered",
+                NONE,
+                "Confirm SP.1",
+            ],
+        ],
+    ]
 
 
 @pytest.mark.django_db
@@ -74,7 +133,9 @@ def test_validation_needs_a_level(client, department_lead, learner, framework):
     response = client.post(reverse("validate", args=[learner.pk, "DA.1"]), {"level": "12"})
 
     assert response.status_code == 200
-    assert "level" in response.context["form"].errors
+    assert texts(response.content, "//ul[contains(@class, 'govuk-error-summary__list')]/li") == [
+        "Select a valid choice. 12 is not one of the available choices."
+    ]
     assert ManagerValidation.objects.count() == 0
 
 
