@@ -25,9 +25,10 @@ ERASURE_EFFECTS = (
     "The evidence of their skills drawn from those records, and the levels worked out from it, "
     "are deleted.",
     "The skill-gap reports are recomputed without them.",
-    "Their account, their place in the organisation and their course enrolments are not "
-    "changed. If they learn again, their new records are stored under a new, unrelated "
-    "pseudonym.",
+    "Their account, their place in the organisation, their course enrolments, their "
+    "self-assessment answers and their line manager's confirmations stay with their account: "
+    "closing or deleting the account is a separate step. If they learn again, their new "
+    "records are stored under a new, unrelated pseudonym.",
 )
 
 
