@@ -4,8 +4,12 @@ import re
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
 import content_fixtures
@@ -21,6 +25,24 @@ pytestmark = [
 ]
 
 PASSPHRASE = "a-long-and-unusual-passphrase"
+
+
+def banners(page) -> list[str]:
+    """The words of each notification banner on the page, whitespace collapsed."""
+    return [
+        " ".join(text.split())
+        for text in page.locator(".govuk-notification-banner__content").all_inner_texts()
+    ]
+
+
+def summary_rows(page) -> dict[str, str]:
+    """The profile's summary list: each row's key and value."""
+    return {
+        row.locator("dt").inner_text().strip(): " ".join(
+            row.locator(".govuk-summary-list__value").inner_text().split()
+        )
+        for row in page.locator(".govuk-summary-list__row").all()
+    }
 
 
 def sign_in(page, email, password):
@@ -44,10 +66,16 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     page.get_by_label("Confirm password").fill(PASSPHRASE)
     page.get_by_role("button", name="Create account").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    # The account exists, unconfirmed, and the confirmation went to the address given.
+    assert list(
+        EmailAddress.objects.values_list("user__first_name", "user__last_name", "email", "verified")
+    ) == [("Noor", "Haddad", "noor.haddad@example.org", False)]
+    assert [message.to for message in mail.outbox] == [["noor.haddad@example.org"]]
 
     link = re.search(r"http://[^/]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
     page.goto(link)
     page.get_by_role("button", name="Confirm email address").click()
+    assert EmailAddress.objects.get(email="noor.haddad@example.org").verified is True
     # Straight after the first sign-in: where do you work? Asked once, on a page of its own.
     expect(page).to_have_url(re.compile(r"/welcome/\?next=%2F$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Tell us where you work"
@@ -58,13 +86,16 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     page.get_by_label("Your job role").select_option(label="Citizen service officer")
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    assert "noor.haddad@example.org" in page.locator("main").inner_text()
+    assert banners(page) == [
+        "Thank you. Your line manager or an administrator will check your department and job "
+        "role before they take effect."
+    ]
+    expect(page.locator("main p", has_text="You are signed in as")).to_have_text(
+        "You are signed in as noor.haddad@example.org."
+    )
 
     page.locator("#account-navigation").get_by_role("link", name="Your profile").click()
     # A newcomer's own word places them nowhere: it waits for an administrator's approval.
-    expect(page.locator("#pending-correction")).to_contain_text(
-        "Civil Registration and Citizen Services (CRS)"
-    )
     assert not Membership.objects.filter(user__email="noor.haddad@example.org").exists()
     request = MembershipRequest.objects.get(user__email="noor.haddad@example.org")
     assert (request.department.code, request.job_role.code, request.status) == (
@@ -72,6 +103,20 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
         "citizen-service-officer",
         "pending",
     )
+    asked_on = dateformat.format(timezone.localtime(request.created_at), "j F Y")
+    expect(page.locator("#pending-correction")).to_have_text(
+        "You asked to change your department to Civil Registration and Citizen Services (CRS) "
+        f"and your job role to Citizen service officer on {asked_on}. Your line manager or an "
+        "administrator will check it before it takes effect."
+    )
+    assert summary_rows(page) == {
+        "Email address": "noor.haddad@example.org",
+        "Line manager": "Not recorded",
+        "Password": "Hidden",
+        "Two-factor authentication": "Protects your account if your password is stolen.",
+        "Department": "Not recorded",
+        "Job role": "Not recorded",
+    }
 
     page.goto("/accounts/2fa/totp/activate/")
     page.get_by_label("Password").fill(PASSPHRASE)
@@ -80,6 +125,15 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     page.get_by_label("Authenticator code").fill(current_code(secret))
     page.get_by_role("button", name="Activate").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery\-codes/"))
+    assert banners(page) == [
+        "Your authenticator app is set up.",
+        "New recovery codes have been created.",
+    ]
+    assert sorted(
+        Authenticator.objects.filter(user__email="noor.haddad@example.org").values_list(
+            "type", flat=True
+        )
+    ) == [Authenticator.Type.RECOVERY_CODES, Authenticator.Type.TOTP]
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Sign out").click()
@@ -88,6 +142,8 @@ def test_new_civil_servant_signs_up_confirms_sets_up_mfa_and_signs_back_in(new_p
     assert axe_violations(page) == []
     page.get_by_label("Code").fill(current_code(secret))
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert banners(page) == ["You are signed in as Noor Haddad."]
     expect(
         page.locator("#account-navigation").get_by_role("link", name="Your profile")
     ).to_be_visible()
@@ -111,8 +167,12 @@ def test_each_demo_persona_signs_in_and_sees_their_menu(new_page, email, menu):
     call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
     page = new_page(width=1024)
 
-    sign_in(page, email, content_fixtures.read("users")["password"])
+    users = content_fixtures.read("users")
+    sign_in(page, email, users["password"])
 
+    person = next(user for user in users["users"] if user["email"] == email)
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert banners(page) == [f"You are signed in as {person['first_name']} {person['last_name']}."]
     links = page.locator("#navigation a").all_inner_texts()
     assert [text.strip() for text in links] == menu
     account = page.locator("#account-navigation").get_by_role("link").all_inner_texts()
@@ -131,4 +191,6 @@ def test_training_lead_reaches_the_cms_through_the_sites_own_sign_in(new_page):
     page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(re.compile(r"/cms/$"))
-    assert "Dashboard" in page.title()
+    # The CMS dashboard, headed with the service's name.
+    expect(page.get_by_role("heading", level=1)).to_have_text(settings.SERVICE_NAME)
+    assert page.title() == f"Dashboard - {settings.SERVICE_NAME} content management"
