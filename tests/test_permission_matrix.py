@@ -7,13 +7,23 @@ dashboard, where Wagtail sends people who lack a model permission inside the CMS
 never shown). Later features add their pages to PAGES.
 """
 
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import SecurityPolicy
+from accounts.roles import Role
+from competencies.services import framework_load, role_requirements_load
+from courses.loading import course_load
 from courses.models import CourseIndexPage, HomePage
 from organisations.services import membership_request_create
+from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
+from tests.courses.data import course_data
+from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.mfa import activate_totp
 
 LOGIN, HOME, CMS = "/accounts/login/?next=", "/", "/cms/"
 PERSONAS = [
@@ -152,36 +162,86 @@ CASES = [
 ]
 
 
+@dataclass(frozen=True)
+class Cast:
+    people: dict
+    ids: dict
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """Everyone and everything the table's pages need, built once for the whole table: the six
+    personas (the administrator with an authenticator app), two frameworks, a course, role
+    requirements, a second department and a correction the learner asked for. It is rolled back
+    after the module; each case runs in a savepoint of its own inside it, so what one request
+    writes (its session, a sign-in time) is gone before the next."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(COMPETENCY_PRIMARY_FRAMEWORK="mini"),
+        transaction.atomic(),
+    ):
+        department = DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
+        other_department = DepartmentFactory(code="FIN", name="Finance, Revenue and Procurement")
+        job_role = JobRoleFactory(code="citizen-service-officer", name="Citizen service officer")
+        department_lead = make_person(
+            roles=[Role.LEARNER, Role.DEPARTMENT_LEAD], department=department, job_role=job_role
+        )
+        learner = make_person(
+            department=department, job_role=job_role, line_manager=department_lead
+        )
+        training_lead = make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+        administrator = make_person(roles=[Role.LEARNER, Role.ADMINISTRATOR])
+        activate_totp(administrator)  # administrators must use MFA by default
+        people = {
+            "anonymous": None,
+            "learner": learner,
+            "training_lead": training_lead,
+            "department_lead": department_lead,
+            "cto_office": make_person(roles=[Role.LEARNER, Role.CTO_OFFICE]),
+            "administrator": administrator,
+        }
+        framework_load(DIGCOMP_MINI)
+        framework = framework_load(framework_data())
+        role_requirements_load(
+            {
+                "framework": "mini",
+                "profiles": {job_role.code: {"DA": 2, "SP": 1}},
+                "competency_overrides": {job_role.code: {"DA.2": 1}},
+                "department_overrides": [
+                    {
+                        "department": department.code,
+                        "job_role": job_role.code,
+                        "competency": "SP.1",
+                        "level": 3,
+                    }
+                ],
+            }
+        )
+        course_load(course_data(), owner=training_lead)
+        correction = membership_request_create(
+            user=learner, department=other_department, job_role=None
+        )
+        ids = {
+            "security_policy": SecurityPolicy.load().pk,
+            "learner": learner.pk,
+            "framework": framework.pk,
+            "catalogue": CourseIndexPage.objects.get().pk,
+            "home": HomePage.objects.get().pk,
+            "correction": correction.pk,
+        }
+        yield Cast(people=people, ids=ids)
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(("path", "persona", "expected"), CASES)
 @pytest.mark.django_db
-def test_permission_matrix(request, client, people, path, persona, expected):
-    # Build only the content a page needs: a course costs far more than a framework.
-    framework = request.getfixturevalue("framework")
-    if path.startswith(("/courses/", "/certificates/")):
-        request.getfixturevalue("course")
-    if path.startswith("/reports/"):
-        request.getfixturevalue("requirements")
-        request.getfixturevalue("other_department")
-    if "{correction}" in path:
-        correction = membership_request_create(
-            user=people["learner"],
-            department=request.getfixturevalue("other_department"),
-            job_role=None,
-        )
-    if people[persona] is not None:
-        client.force_login(people[persona])
+def test_permission_matrix(cast, client, path, persona, expected):
+    if cast.people[persona] is not None:
+        client.force_login(cast.people[persona])
 
-    ids = {
-        "security_policy": SecurityPolicy.load().pk,
-        "learner": people["learner"].pk,
-        "framework": framework.pk,
-        "catalogue": CourseIndexPage.objects.get().pk,
-        "home": HomePage.objects.get().pk,
-        "correction": correction.pk if "{correction}" in path else 0,
-    }
-    path = path.format(**ids)
+    path = path.format(**cast.ids)
     if isinstance(expected, str):
-        expected = expected.format(**ids)
+        expected = expected.format(**cast.ids)
     response = client.get(path)
 
     if isinstance(expected, str):
