@@ -8,14 +8,20 @@ PORT ?= 8000
 # (its prerequisites, seeding included, inherit it).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-system-packages install install-dev assets migrate seed serve lint format bench clean
+.PHONY: run test test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean
 
 run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev assets test-system-packages ## Install and run every test (browser tests need /usr/bin/chromium)
+test: install-dev assets test-system-packages test-ralph ## Install and run every test (browser tests need /usr/bin/chromium)
 	$(BIN)/pytest
+
+# Ralph, the independent LRS the forwarding and pulling tests talk to, has dependencies that are
+# not ours: it lives in a virtualenv of its own ($RALPH_VENV, default /tmp/ralph-venv), installed
+# here once so that no test installs it on first use.
+test-ralph: install-dev
+	$(BIN)/python -m tests.peers.ralph_peer
 
 # The SAML test identity provider (pysaml2) signs with Debian's xmlsec1 binary. The site itself
 # never needs it: python3-saml's xmlsec wheel carries its own library.

@@ -1,8 +1,10 @@
 """Start openfun's Ralph, an independent xAPI LRS, as a separate process on 127.0.0.1.
 
-Ralph is installed once from PyPI into its own virtualenv ($RALPH_VENV, default
-/tmp/ralph-venv), apart from the project's, because its dependencies are not ours. Its
-statements land in DATA_DIR/fs_lrs.jsonl; it has only the statements resource, at /xAPI/.
+Ralph is installed from PyPI into its own virtualenv ($RALPH_VENV, default /tmp/ralph-venv),
+apart from the project's, because its dependencies are not ours. `make test` installs it before
+the run (`python -m tests.peers.ralph_peer`); a test started some other way installs it on first
+use, which needs the network. Its statements land in DATA_DIR/fs_lrs.jsonl; it has only the
+statements resource, at /xAPI/.
 """
 
 import contextlib
@@ -109,3 +111,8 @@ def start(port: int, data_dir: Path, key: str, secret: str, timeout: float = 30)
 def stop(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    # `make test` installs Ralph ahead of the run, so no test installs it on first use.
+    print(f"Ralph {RALPH_VERSION} is installed in {install()}")

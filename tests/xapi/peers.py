@@ -73,6 +73,12 @@ class RalphPeer:
         status, body = self._request("POST", "statements", json.dumps(statements).encode())
         assert status in (200, 204), body
 
+    def clear(self) -> None:
+        """Forget every statement. Ralph's API deletes nothing, but its filesystem backend opens
+        its one file afresh on every read and append, so emptying the file empties the LRS."""
+        for store in self.data_dir.glob("*.jsonl"):
+            store.write_bytes(b"")
+
 
 def start_ralph(data_dir: Path) -> RalphPeer:
     return RalphPeer(port=free_port(), data_dir=data_dir, key="ralph-key", secret="ralph-secret-1")
