@@ -8,7 +8,7 @@ import pytest
 
 from analytics.frames import proficiency_from_evidence
 from analytics.models import GapSnapshot
-from analytics.trends import snapshot_months, trend_series
+from analytics.trends import month_starts, snapshot_months, trend_series
 from competencies.models import Competency
 from competencies.proficiency import Evidence, Source, reported_level
 from competencies.services import self_assessment_save
@@ -82,9 +82,19 @@ def test_snapshots_feed_a_trend_and_small_groups_show_nothing(
 
     written = snapshot_months(2)
 
-    assert written >= 2
+    # Two months, one row for each of the department's three required competencies.
+    assert written == 6
     this_month = GapSnapshot.objects.filter(competency="DA.1").order_by("-month").first()
     assert (this_month.known, this_month.meeting) == (4, 3)
     points = trend_series("CRS", threshold=5)
-    assert points[-1].pct_meeting is not None
+    # Last month nobody had answered; this month 3 of the 4 known DA.1 levels meet the target,
+    # and 4 of the 18 requirements (6 people x 3 competencies) are known.
+    assert [
+        (point.month, point.pct_meeting, point.pct_known, point.people) for point in points
+    ] == [
+        (month, pct, known, 6)
+        for month, pct, known in zip(
+            month_starts(2), [None, 75.0], [0.0, 100 * 4 / 18], strict=True
+        )
+    ]
     assert trend_series("CRS", threshold=50)[-1].pct_meeting is None
