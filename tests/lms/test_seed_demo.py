@@ -1,10 +1,13 @@
-"""seed_demo: the demo organisation and one account per persona, and running it twice is safe."""
+"""seed_demo: the demo organisation and one account per persona, and running it twice is safe.
+
+The demo is seeded once for the module; each test reads it, or seeds again over it."""
 
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Site
 
 import content_fixtures
@@ -12,10 +15,19 @@ from accounts.models import SecurityPolicy, User
 from organisations.models import Department, JobRole, Membership
 
 
-@pytest.mark.django_db
-def test_seed_demo_loads_the_domain_organisation_and_personas():
-    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """What seed_demo printed, seeding an empty database once for the tests that only read the
+    result; rolled back after the module, and each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", "--synthetic-staff", "0", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_domain_organisation_and_personas(seeded):
     assert Department.objects.count() == 8
     assert JobRole.objects.count() == 12
     assert set(Department.objects.values_list("code", flat=True)) == {
@@ -43,8 +55,7 @@ def test_seed_demo_loads_the_domain_organisation_and_personas():
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
+def test_seed_demo_twice_changes_nothing(seeded):
     before = (
         list(Department.objects.values_list("pk", "code", "name", "parent_id")),
         list(JobRole.objects.values_list("pk", "code", "name")),
@@ -66,23 +77,24 @@ def test_seed_demo_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_seed_demo_can_keep_a_stricter_mfa_policy():
+def test_seed_demo_can_keep_a_stricter_mfa_policy(seeded):
+    policy = SecurityPolicy.load()
+    policy.require_mfa_for_administrators = True
+    policy.save()
+
     call_command("seed_demo", "--keep-mfa-policy", "--synthetic-staff", "0", stdout=StringIO())
 
     assert SecurityPolicy.load().require_mfa_for_administrators is True
 
 
 @pytest.mark.django_db
-def test_seed_demo_prints_the_sign_ins(capsys):
-    call_command("seed_demo", "--synthetic-staff", "0")
-
-    out = capsys.readouterr().out
-    assert "learner@example.org" in out
-    assert content_fixtures.read("users")["password"] in out
+def test_seed_demo_prints_the_sign_ins(seeded):
+    assert "learner@example.org" in seeded
+    assert content_fixtures.read("users")["password"] in seeded
 
 
 @pytest.mark.django_db
-def test_seed_demo_adds_synthetic_staff_once_with_reports_data():
+def test_seed_demo_adds_synthetic_staff_once_with_reports_data(seeded):
     from analytics.models import GapSnapshot, Proficiency
     from analytics.synthesis import EMAIL_DOMAIN
 
@@ -95,7 +107,7 @@ def test_seed_demo_adds_synthetic_staff_once_with_reports_data():
 
 
 @pytest.mark.django_db
-def test_seed_demo_puts_the_default_site_on_site_url(settings):
+def test_seed_demo_puts_the_default_site_on_site_url(seeded, settings):
     Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
     settings.SITE_URL = "http://127.0.0.1:8765"
 
