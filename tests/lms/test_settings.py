@@ -28,14 +28,14 @@ def run_manage(*args, **env):
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_ALLOWED_HOSTS="lms.example.gov")
 
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "Set DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
     result = run_manage("check", DJANGO_SECRET_KEY=GOOD_KEY)
 
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "Set DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
