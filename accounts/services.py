@@ -7,9 +7,15 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.audit import audit_record, audit_snapshot
+from accounts.audit import audit_record
 from accounts.models import FirstSteps, SecurityPolicy, User
 from accounts.roles import Role
+from accounts.selectors import (
+    SECURITY_POLICY_FLAGS,
+    declared_role_permissions,
+    security_policy_snapshot,
+    user_roles_snapshot,
+)
 
 
 @transaction.atomic
@@ -88,20 +94,6 @@ def user_roles_set(
     user_roles_audit(user=user, before=before, actor=actor, via=via)
 
 
-def user_roles_snapshot(user: User) -> dict:
-    """A person's roles (in the order of Role) and whether they are a superuser, for the audit
-    trail; a person not saved yet has none."""
-    held = set()
-    if user.pk is not None:
-        held = set(
-            user.groups.filter(name__in=[str(r) for r in Role]).values_list("name", flat=True)
-        )
-    return {
-        "roles": [str(role) for role in Role if str(role) in held],
-        "is_superuser": bool(user.is_superuser),
-    }
-
-
 def user_roles_audit(*, user: User, before: dict, actor: User | None = None, via: str = "") -> None:
     """Record a change of roles made here or in the CMS's user screens, if there was one."""
     after = user_roles_snapshot(user)
@@ -114,15 +106,6 @@ def user_roles_audit(*, user: User, before: dict, actor: User | None = None, via
             after=after,
             via=via,
         )
-
-
-def declared_role_permissions() -> dict[str, set[str]]:
-    """Collect 'app_label.codename' permissions per role from every app's `role_permissions`."""
-    declared: dict[str, set[str]] = {str(role): set() for role in Role}
-    for config in apps.get_app_configs():
-        for role, permissions in getattr(config, "role_permissions", {}).items():
-            declared[str(Role(role))].update(permissions)
-    return declared
 
 
 @transaction.atomic
@@ -164,14 +147,6 @@ def user_name_update(*, user: User, first_name: str, last_name: str) -> User:
     return user
 
 
-SECURITY_POLICY_FLAGS = (
-    "require_mfa_for_administrators",
-    "require_mfa_for_cto_office",
-    "require_mfa_for_department_leads",
-    "require_mfa_for_training_leads",
-)
-
-
 @transaction.atomic
 def security_policy_update(
     *, actor: User | None = None, via: str = "", **flags: bool
@@ -188,10 +163,6 @@ def security_policy_update(
     policy.save()
     security_policy_audit(policy=policy, before=before, actor=actor, via=via)
     return policy
-
-
-def security_policy_snapshot(policy: SecurityPolicy) -> dict:
-    return audit_snapshot(policy, SECURITY_POLICY_FLAGS)
 
 
 def security_policy_audit(

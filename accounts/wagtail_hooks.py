@@ -8,12 +8,8 @@ from wagtail.admin.menu import MenuItem
 from accounts.audit_views import AuditTrailView, may_read_audit_trail
 from accounts.choosers import person_chooser_viewset
 from accounts.models import SecurityPolicy
-from accounts.services import (
-    security_policy_audit,
-    security_policy_snapshot,
-    user_roles_audit,
-    user_roles_snapshot,
-)
+from accounts.selectors import security_policy_snapshot, user_roles_snapshot
+from accounts.services import security_policy_audit, user_roles_audit
 
 
 @hooks.register("register_admin_viewset")

@@ -120,3 +120,17 @@ def mark(
         )
     correct = sum(1 for m in marks if m.correct)
     return Marking(questions=marks, correct=correct, total=len(marks), pass_mark=pass_mark)
+
+
+def feedback_of(
+    questions: Sequence[Question], answers: Mapping[str, Sequence[str]]
+) -> list[tuple[Question, bool, list[Option]]]:
+    """Per question, for an attempt's recorded answers: whether it was right, and the options
+    the learner chose (each with its feedback)."""
+    results = []
+    for question in questions:
+        chosen = answers.get(question.id, [])
+        by_id = {option.id: option for option in question.options}
+        right = set(chosen) == set(question.correct_ids)
+        results.append((question, right, [by_id[i] for i in chosen if i in by_id]))
+    return results

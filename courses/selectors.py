@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from competencies import selectors as competency_selectors
@@ -15,6 +15,7 @@ from courses.models import (
     CourseCompetencyTarget,
     CoursePage,
     Enrolment,
+    KnowledgeCheckAttempt,
     LearningPlanItem,
     LessonCompletion,
     LessonPage,
@@ -79,6 +80,28 @@ def enrolment_of(user: User, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None
     return Enrolment.objects.filter(user=user, course=course).first()
+
+
+def completed_enrolment(user: User, course: CoursePage) -> Enrolment | None:
+    """The person's enrolment on the course once they have finished it, with its certificate."""
+    return (
+        Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False)
+        .select_related("certificate")
+        .first()
+    )
+
+
+def latest_attempt(enrolment: Enrolment, lesson: LessonPage) -> KnowledgeCheckAttempt | None:
+    """The learner's most recent attempt at the lesson's knowledge check."""
+    return KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).first()
+
+
+def next_attempt_number(enrolment: Enrolment, lesson: LessonPage) -> int:
+    """The number the learner's next attempt at the lesson's knowledge check will carry."""
+    latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).aggregate(
+        latest=Max("number")
+    )["latest"]
+    return (latest or 0) + 1
 
 
 def course_targets(course: CoursePage) -> list[CourseCompetencyTarget]:

@@ -25,7 +25,7 @@ from courses.models import (
     LessonPage,
     LessonVisit,
 )
-from courses.selectors import course_lessons, is_line_manager
+from courses.selectors import course_lessons, is_line_manager, next_attempt_number
 
 
 class LearningError(Exception):
@@ -109,13 +109,6 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def enrolment_for(*, user: User, course: CoursePage) -> Enrolment:
-    enrolment = Enrolment.objects.filter(user=user, course=course).first()
-    if enrolment is None:
-        raise LearningError("Enrol on the course first.")
-    return enrolment
-
-
 @transaction.atomic
 def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
     """Remember where the learner is, and record the first time they open each lesson."""
@@ -125,13 +118,6 @@ def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
     visit, first_time = LessonVisit.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     if first_time:
         course_xapi.experienced(enrolment, lesson, visit.first_visited_at)
-
-
-def next_attempt_number(enrolment: Enrolment, lesson: LessonPage) -> int:
-    latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).aggregate(
-        latest=Max("number")
-    )["latest"]
-    return (latest or 0) + 1
 
 
 @transaction.atomic
@@ -175,7 +161,7 @@ def knowledge_check_submit(
     if marking.passed:
         lessons = [lesson]
         if lesson.placement:
-            module = lesson.get_parent()
+            module = lesson.module
             lessons = [
                 each for each in course_lessons(enrolment.course) if each.is_descendant_of(module)
             ]

@@ -1,8 +1,12 @@
 """The course page tree: CourseIndexPage > CoursePage > ModulePage > LessonPage."""
 
 import uuid
+from functools import cached_property
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -10,9 +14,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.forms import KnowledgeCheckForm
+from courses.marking import feedback_of, questions_of
 from courses.models.blocks import LessonStreamBlock
 from courses.models.panels import CourseUnitPanel, reviewed_with_course_panel
-from courses.models.previews import ServedPreviewMixin, TemplatePreviewMixin
+from courses.models.previews import TemplatePreviewMixin
 from xapi.vocab import activity_iri
 
 
@@ -37,7 +43,18 @@ class CourseIndexPage(TemplatePreviewMixin, Page):
         return redirect("catalogue")
 
 
-class CoursePage(ServedPreviewMixin, Page):
+def _outline(request, course, current=None):
+    """Learners see what is live; a preview shows the drafts its course's review covers."""
+    if getattr(request, "is_preview", False):
+        from courses.review import draft_outline
+
+        return draft_outline(course, current)
+    from courses.selectors import course_outline
+
+    return course_outline(course)
+
+
+class CoursePage(Page):
     class Format(models.TextChoices):
         SELF_PACED = "self-paced", "Self-paced"
         COHORT = "cohort", "Cohort"
@@ -108,10 +125,34 @@ class CoursePage(ServedPreviewMixin, Page):
             )
         return super().serve_preview(request, mode_name)
 
-    def serve(self, request, *args, **kwargs):
-        from courses.views.learning import course_outline
+    def get_context(self, request, *args, **kwargs):
+        """The outline and the learner's progress through it. A preview (Wagtail renders it from
+        this context too) shows the drafts under review and records nothing."""
+        from courses import selectors
 
-        return course_outline(request, self)
+        preview = getattr(request, "is_preview", False)
+        enrolment = None if preview else selectors.enrolment_of(request.user, self)
+        outline = _outline(request, self)
+        completed = selectors.completed_lesson_ids(enrolment)
+        next_lesson = None
+        if enrolment is not None:
+            next_lesson = next(
+                (each for m in outline for each in m.lessons if each.pk not in completed), None
+            )
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "course": self,
+            "outline": outline,
+            "enrolment": enrolment,
+            "completed": completed,
+            "completed_count": len(completed),
+            "total": sum(len(m.lessons) for m in outline),
+            "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
+            "next_lesson": next_lesson,
+            "targets": selectors.course_targets(self),
+            "in_plan": False if preview else selectors.in_learning_plan(request.user, self),
+            "preview": preview,
+        }
 
 
 class CourseCompetencyTarget(Orderable):
@@ -173,7 +214,7 @@ class ModulePage(CourseUnitMember, TemplatePreviewMixin, Page):
         return redirect(self.get_parent().url + f"#module-{self.pk}")
 
 
-class LessonPage(CourseUnitMember, ServedPreviewMixin, Page):
+class LessonPage(CourseUnitMember, Page):
     summary = models.CharField(max_length=300, blank=True)
     duration_minutes = models.PositiveIntegerField(default=15)
     placement = models.BooleanField(
@@ -201,6 +242,27 @@ class LessonPage(CourseUnitMember, ServedPreviewMixin, Page):
     def iri(self) -> str:
         return activity_iri("lesson", self.activity_uuid)
 
+    # A lesson served by Wagtail was reached through its course and module, and its routing
+    # keeps each parent it fetched (treebeard's get_parent cache): `course` and `module` use
+    # those when they are there, and otherwise ask for the one page (its path names its
+    # ancestors). Each is kept for the life of this object.
+
+    @cached_property
+    def course(self) -> CoursePage:
+        """The course the lesson is part of: no query after routing, else one."""
+        routed = getattr(getattr(self, "_cached_parent_obj", None), "_cached_parent_obj", None)
+        if isinstance(routed, CoursePage):
+            return routed
+        return CoursePage.objects.ancestor_of(self).get()
+
+    @cached_property
+    def module(self) -> ModulePage:
+        """The module the lesson is part of: no query after routing, else one."""
+        routed = getattr(self, "_cached_parent_obj", None)
+        if isinstance(routed, ModulePage):
+            return routed
+        return ModulePage.objects.ancestor_of(self).get()
+
     def knowledge_check(self):
         """The lesson's knowledge check as a bound block (with its id), or None."""
         for block in self.body:
@@ -209,6 +271,68 @@ class LessonPage(CourseUnitMember, ServedPreviewMixin, Page):
         return None
 
     def serve(self, request, *args, **kwargs):
-        from courses.views.learning import lesson_page
+        """Only a learner enrolled on the course reads its lessons; opening one is recorded."""
+        from courses import selectors, services
 
-        return lesson_page(request, self)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        enrolment = selectors.enrolment_of(request.user, self.course)
+        if enrolment is None:
+            messages.info(request, "Enrol on the course to start its lessons.")
+            return redirect(self.course.url)
+        services.lesson_visit(enrolment=enrolment, lesson=self)
+        return super().serve(request, *args, enrolment=enrolment, **kwargs)
+
+    def get_context(self, request, *args, enrolment=None, check_form=None, **kwargs):
+        """The lesson in its course: where it sits, the learner's progress, and its knowledge
+        check with the feedback on their last attempt. `check_form`, a KnowledgeCheckForm sent
+        with questions left out, shows the check again with an error summary linking to each,
+        and the answers already given still chosen. A preview (Wagtail renders it from this
+        context too) shows the drafts under review and records nothing."""
+        from courses import selectors
+
+        course = self.course
+        preview = getattr(request, "is_preview", False)
+        if enrolment is None and not preview:
+            enrolment = selectors.enrolment_of(request.user, course)
+        outline = _outline(request, course, self)
+        lessons = [each for module in outline for each in module.lessons]
+        index = next((i for i, each in enumerate(lessons) if each is self or each.pk == self.pk), 0)
+        check = self.knowledge_check()
+        completions = selectors.lesson_completions(enrolment)
+        completed = set(completions)
+        # Lessons a placement check let the learner skip are not where they go next.
+        later = [
+            each
+            for each in lessons[index + 1 :]
+            if each.placement or completions.get(each.pk) != "placement"
+        ]
+        latest = None
+        if enrolment is not None and check is not None:
+            latest = selectors.latest_attempt(enrolment, self)
+        feedback = (
+            feedback_of(questions_of(check.value), latest.answers) if latest is not None else None
+        )
+        form = check_form if check_form is not None else KnowledgeCheckForm(check)
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "lesson": self,
+            "course": course,
+            "outline": outline,
+            "enrolment": enrolment,
+            "completed": completed,
+            "is_complete": self.pk in completed,
+            "previous_lesson": lessons[index - 1] if index > 0 else None,
+            "next_lesson": later[0] if later else None,
+            "position": index + 1,
+            "lesson_count": len(lessons),
+            "check": check,
+            "questions": form.questions(feedback),
+            "latest": latest,
+            "feedback": feedback,
+            "unanswered": form.unanswered,
+            "attempt_number": (
+                selectors.next_attempt_number(enrolment, self) if enrolment and check else 1
+            ),
+            "preview": preview,
+        }

@@ -1,21 +1,10 @@
-"""How course pages preview in the CMS, including drafts inside a course that is not live yet."""
+"""How course pages preview in the CMS, including drafts inside a course that is not live yet.
+
+Courses and lessons need nothing here: they build their context in `get_context()`, which
+Wagtail's own preview renders too, and read `request.is_preview` to record nothing and show the
+drafts their course's review covers."""
 
 from django.template.response import TemplateResponse
-
-
-class ServedPreviewMixin:
-    """Preview the page through its own `serve()`, as learners will see it.
-
-    Wagtail renders a preview from the page's template and `get_context()` alone, which skips
-    the views that course pages are served by and leaves their templates without the course,
-    outline and lesson they need. The request is flagged as a preview so that the views record
-    nothing and ask for no enrolment.
-    """
-
-    def serve_preview(self, request, mode_name):
-        request.is_preview = True
-        request.preview_mode = mode_name
-        return self.serve(request)
 
 
 class TemplatePreviewMixin:
