@@ -6,7 +6,7 @@ import pytest
 
 from tests.xapi.lrs import statement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ACTIVITY = "https://example.org/course/9"
 

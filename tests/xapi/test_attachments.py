@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from tests.xapi.lrs import statement
 from xapi.models import Attachment, Statement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -58,25 +58,86 @@ def jws(payload: dict, alg="RS256") -> bytes:
     return f"{signing_input}.{b64(signature)}".encode()
 
 
+def read_multipart(response) -> list[tuple[dict, bytes]]:
+    """The parts of a multipart/mixed answer as (headers, content), read independently of the
+    LRS's own parser."""
+    kind, _, boundary = response.headers["Content-Type"].partition("; boundary=")
+    assert kind == "multipart/mixed"
+    delimiter = f"\r\n--{boundary}".encode()
+    body = b"\r\n" + response.content
+    assert body.endswith(delimiter + b"--")
+    parts = []
+    for chunk in body.removesuffix(delimiter + b"--").split(delimiter)[1:]:
+        head, _, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
+        parts.append((headers, content))
+    return parts
+
+
+def stored_attachments() -> list[tuple]:
+    return list(Attachment.objects.values_list("sha2", "content_type", "content", "length"))
+
+
 def test_attachment_is_stored_and_returned_with_attachments_true(lrs):
-    content = b"Certificate of completion"
-    sent = statement(attachments=[declared(content)])
-    body, headers = multipart(sent, [("text/plain", content, declared(content)["sha2"])])
+    # Binary content with line breaks and a boundary-like line must come back byte for byte.
+    content = b"%PDF-1.7\r\n\x00\xff\r\n--not-the-boundary\r\nCertificate of completion\r\n"
+    sha2 = declared(content)["sha2"]
+    sent = statement(attachments=[declared(content, "application/pdf")])
+    body, headers = multipart(sent, [("application/pdf", content, sha2)])
 
     response = lrs.post("statements", data=body, headers=headers)
     fetched = lrs.get("statements", params={"statementId": sent["id"], "attachments": "true"})
+    plain = lrs.get("statements", params={"statementId": sent["id"]}).json()
 
-    assert response.status_code == 200
-    assert Attachment.objects.get().content == content
-    assert fetched.headers["Content-Type"].startswith("multipart/mixed; boundary=")
-    assert content in fetched.content
-    assert f"X-Experience-API-Hash: {declared(content)['sha2']}".encode() in fetched.content
+    assert (response.status_code, response.json()) == (200, [sent["id"]])
+    assert [(s, t, bytes(c), n) for s, t, c, n in stored_attachments()] == [
+        (sha2, "application/pdf", content, len(content))
+    ]
+    assert fetched.status_code == 200
+    [(statement_headers, statement_body), *attachment_parts] = read_multipart(fetched)
+    assert statement_headers == {"Content-Type": "application/json"}
+    assert json.loads(statement_body) == plain
+    assert plain["attachments"] == [declared(content, "application/pdf")]
+    assert attachment_parts == [
+        (
+            {
+                "Content-Type": "application/pdf",
+                "Content-Transfer-Encoding": "binary",
+                "X-Experience-API-Hash": sha2,
+            },
+            content,
+        )
+    ]
+
+
+def test_a_query_with_attachments_true_returns_each_attachment_once(lrs):
+    shared, own = b"Shared evidence", b"Only the second"
+    first = statement(attachments=[declared(shared)])
+    second = statement(attachments=[declared(shared), declared(own)])
+    for sent, parts in ((first, [shared]), (second, [shared, own])):
+        body, headers = multipart(
+            sent, [("text/plain", part, declared(part)["sha2"]) for part in parts]
+        )
+        assert lrs.post("statements", data=body, headers=headers).status_code == 200
+
+    fetched = lrs.get("statements", params={"attachments": "true"})
+
+    [(_, listing), *attachment_parts] = read_multipart(fetched)
+    assert [s["id"] for s in json.loads(listing)["statements"]] == [second["id"], first["id"]]
+    assert sorted(content for _, content in attachment_parts) == sorted([shared, own])
+    assert len(stored_attachments()) == 2
 
 
 def test_attachment_with_file_url_needs_no_part(lrs):
-    sent = statement(attachments=[{**declared(b"x"), "fileUrl": "https://example.org/x.txt"}])
+    attachment = {**declared(b"x"), "fileUrl": "https://example.org/x.txt"}
+    sent = statement(attachments=[attachment])
 
-    assert lrs.post_statements(sent).status_code == 200
+    response = lrs.post_statements(sent)
+
+    assert (response.status_code, response.json()) == (200, [sent["id"]])
+    stored = lrs.get("statements", params={"statementId": sent["id"]}).json()
+    assert stored["attachments"] == [attachment]
+    assert stored_attachments() == []
 
 
 def test_attachment_without_part_or_file_url_is_refused(lrs):
@@ -84,7 +145,7 @@ def test_attachment_without_part_or_file_url_is_refused(lrs):
 
     assert response.status_code == 400
     assert "no attachment part with this sha2" in response.json()["error"]["message"]
-    assert Statement.objects.count() == 0
+    assert (Statement.objects.count(), stored_attachments()) == (0, [])
 
 
 def test_part_whose_content_does_not_match_its_hash_is_refused(lrs):
@@ -95,6 +156,7 @@ def test_part_whose_content_does_not_match_its_hash_is_refused(lrs):
 
     assert response.status_code == 400
     assert "does not match its hash" in response.json()["error"]["message"]
+    assert (Statement.objects.count(), stored_attachments()) == (0, [])
 
 
 def test_part_matching_no_declared_attachment_is_refused(lrs):
@@ -106,6 +168,7 @@ def test_part_matching_no_declared_attachment_is_refused(lrs):
 
     assert response.status_code == 400
     assert "match no statement" in response.json()["error"]["message"]
+    assert (Statement.objects.count(), stored_attachments()) == (0, [])
 
 
 @pytest.mark.parametrize("alg", ["RS256", "RS384", "RS512"])
@@ -113,11 +176,17 @@ def test_signed_statement_is_accepted(lrs, alg):
     sent = statement()
     signature = jws(sent, alg)
     signed = {**sent, "attachments": [declared(signature, "application/octet-stream", SIGNATURE)]}
-    body, headers = multipart(
-        signed, [("application/octet-stream", signature, hashlib.sha256(signature).hexdigest())]
-    )
+    sha2 = hashlib.sha256(signature).hexdigest()
+    body, headers = multipart(signed, [("application/octet-stream", signature, sha2)])
 
-    assert lrs.post("statements", data=body, headers=headers).status_code == 200
+    response = lrs.post("statements", data=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, [sent["id"]])
+    assert [(s, t, bytes(c), n) for s, t, c, n in stored_attachments()] == [
+        (sha2, "application/octet-stream", signature, len(signature))
+    ]
+    stored = lrs.get("statements", params={"statementId": sent["id"]}).json()
+    assert stored["attachments"] == signed["attachments"]
 
 
 @pytest.mark.parametrize(
@@ -145,7 +214,7 @@ def test_bad_signatures_are_refused(lrs, make_signature, content_type, message):
 
     assert response.status_code == 400
     assert message in response.json()["error"]["message"]
-    assert Statement.objects.count() == 0
+    assert (Statement.objects.count(), stored_attachments()) == (0, [])
 
 
 def test_signature_comparison_ignores_duration_beyond_hundredths(lrs):
@@ -156,11 +225,13 @@ def test_signature_comparison_ignores_duration_beyond_hundredths(lrs):
         "result": {"duration": "P1DT12H36M0.1237S"},
         "attachments": [declared(signature, "application/octet-stream", SIGNATURE)],
     }
-    body, headers = multipart(
-        signed, [("application/octet-stream", signature, hashlib.sha256(signature).hexdigest())]
-    )
+    sha2 = hashlib.sha256(signature).hexdigest()
+    body, headers = multipart(signed, [("application/octet-stream", signature, sha2)])
 
-    assert lrs.post("statements", data=body, headers=headers).status_code == 200
+    response = lrs.post("statements", data=body, headers=headers)
+
+    assert (response.status_code, response.json()) == (200, [sent["id"]])
+    assert [bytes(content) for _, _, content, _ in stored_attachments()] == [signature]
 
 
 def test_wrong_content_type_for_statements_is_refused(lrs):

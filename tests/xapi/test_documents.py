@@ -6,7 +6,7 @@ import pytest
 
 from xapi.models import Document
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 AGENT = json.dumps({"objectType": "Agent", "mbox": "mailto:ana@example.org"})
 ACTIVITY = "https://example.org/course/1"

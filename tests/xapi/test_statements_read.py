@@ -9,7 +9,7 @@ import pytest
 
 from tests.xapi.lrs import BASE, statement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 ANA = {"objectType": "Agent", "mbox": "mailto:ana@example.org"}
 BEN = {"objectType": "Agent", "account": {"homePage": "https://id.example.gov", "name": "ben"}}

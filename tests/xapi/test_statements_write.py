@@ -7,7 +7,7 @@ import pytest
 from tests.xapi.lrs import BASE, statement
 from xapi.models import Statement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 

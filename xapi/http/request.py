@@ -131,6 +131,13 @@ def _read_body(request: HttpRequest) -> bytes:
     body = request.read(limit + 1)
     if len(body) > limit:
         raise XapiHttpError(413, f"The request body is larger than {limit} bytes.")
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if chunked and not body and not request.META.get("CONTENT_LENGTH"):
+        # A WSGI server hands Django no length for a chunked body, so Django reads nothing:
+        # say so, rather than calling a well-formed statement "not valid JSON".
+        raise XapiHttpError(
+            411, "Send the body with a Content-Length header; chunked bodies are not accepted."
+        )
     return body
 
 
@@ -249,7 +256,12 @@ def lrs_view(handler: Callable[[LrsRequest], HttpResponse], *, methods: set[str]
             version = lrs_request.version
             method = "GET" if lrs_request.method == "HEAD" else lrs_request.method
             if method not in methods:
-                raise XapiHttpError(405, f"{lrs_request.method} is not allowed here.")
+                allowed = methods | {"HEAD"} if "GET" in methods else methods
+                raise XapiHttpError(
+                    405,
+                    f"{lrs_request.method} is not allowed here.",
+                    headers={"Allow": ", ".join(sorted(allowed))},
+                )
             lrs_request.method = method
             response = handler(lrs_request, *args, **kwargs)
             if request.method == "HEAD":
