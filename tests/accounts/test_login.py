@@ -99,7 +99,7 @@ def test_password_reset_sends_a_link_only_for_known_addresses(client, mailoutbox
 
 @pytest.mark.django_db
 def test_password_reset_link_sets_a_new_password(client, mailoutbox):
-    make_person(email="amina@example.org")
+    person = make_person(email="amina@example.org")
     client.post(reverse("account_reset_password"), {"email": "amina@example.org"})
     link = re.search(r"http://[^/]+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)[1]
 
@@ -110,4 +110,9 @@ def test_password_reset_link_sets_a_new_password(client, mailoutbox):
     )
 
     assert response.status_code == 302
-    assert login(client, "amina@example.org", "a-fresh-long-passphrase").status_code == 302
+    # The old password no longer works; the new one signs the person in.
+    assert "_auth_user_id" not in client.session
+    assert login(client, "amina@example.org", PASSWORD).status_code == 200
+    signed_in = login(client, "amina@example.org", "a-fresh-long-passphrase")
+    assert (signed_in.status_code, signed_in.url) == (302, "/")
+    assert client.session["_auth_user_id"] == str(person.pk)

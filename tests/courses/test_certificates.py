@@ -5,16 +5,16 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from pypdf import PdfReader
 
 from courses.models import Certificate, Enrolment
 from tests.factories import make_person
+from tests.html import heading, texts
 
 
 @pytest.fixture
 def certificate(learner, course):
-    from django.utils import timezone
-
     enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
     return Certificate.objects.create(enrolment=enrolment)
 
@@ -63,9 +63,16 @@ def test_nobody_else_downloads_it(client, certificate):
 def test_anyone_can_verify_a_certificate(client, learner, certificate):
     html = client.get(reverse("certificate_verify", args=[certificate.code])).content.decode()
 
-    assert "Certificate is valid" in html
-    assert learner.get_full_name() in html
-    assert "Data basics" in html
+    completed_on = dateformat.format(
+        timezone.localtime(certificate.enrolment.completed_at), "j F Y"
+    )
+    assert heading(html) == "Certificate is valid"
+    assert texts(html, "//div[contains(@class, 'govuk-panel__body')]") == [
+        f"Reference {certificate.code}"
+    ]
+    assert texts(html, "//main//p[contains(@class, 'govuk-body')]")[0] == (
+        f"{learner.get_full_name()} completed Data basics on {completed_on}."
+    )
 
 
 @pytest.mark.django_db
@@ -117,12 +124,14 @@ def test_a_reference_is_found_whatever_its_case_and_separators(client, certifica
 
 @pytest.mark.django_db
 def test_references_issued_before_keep_working_exactly_as_issued(client, learner, course):
-    from django.utils import timezone
-
     enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
     old = Certificate.objects.create(enrolment=enrolment, code="Ol1I-xZ_9qLkVb0A")
 
-    assert client.get(reverse("certificate_verify", args=[old.code])).status_code == 200
+    verify = client.get(reverse("certificate_verify", args=[old.code]))
+    assert (verify.status_code, heading(verify.content)) == (200, "Certificate is valid")
+    assert texts(verify.content, "//div[contains(@class, 'govuk-panel__body')]") == [
+        "Reference Ol1I-xZ_9qLkVb0A"
+    ]
     client.force_login(learner)
     pdf = client.get(reverse("certificate_download", args=[old.code]))
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")

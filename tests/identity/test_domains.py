@@ -98,15 +98,17 @@ def test_other_domains_and_disabled_providers_keep_their_passwords(client, city_
     make_person(email="ann@city.example.gov")
     IdentityProvider.objects.filter(pk=city_provider.pk).update(enabled=False)
 
-    parks = client.post(
-        reverse("account_login"), {"login": "dee@parks.example.gov", "password": PASSWORD}
-    )
-    client.logout()
-    city = client.post(
-        reverse("account_login"), {"login": "ann@city.example.gov", "password": PASSWORD}
-    )
+    signed_in = []
+    for email in ("dee@parks.example.gov", "ann@city.example.gov"):
+        response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+        user_id = client.session.get("_auth_user_id")
+        signed_in.append((response.status_code, response.url, User.objects.get(pk=user_id).email))
+        client.logout()
 
-    assert (parks.status_code, city.status_code) == (302, 302)
+    assert signed_in == [
+        (302, "/", "dee@parks.example.gov"),
+        (302, "/", "ann@city.example.gov"),
+    ]
 
 
 def test_sign_in_page_has_a_post_button_for_each_enabled_provider(client, city_provider):

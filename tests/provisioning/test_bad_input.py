@@ -81,7 +81,14 @@ def test_ignored_rfc_attributes_are_accepted(scim):
     body = user_body(displayName="Ana Silva", phoneNumbers=[{"value": "+1", "type": "work"}])
     body["name"]["formatted"] = "Ana Silva"
 
-    assert scim.post("/Users", body).status_code == 201
+    response = scim.post("/Users", body)
+
+    assert response.status_code == 201
+    # Stored as any other person: the attributes the service keeps, nothing from the rest.
+    assert list(User.objects.values_list("email", "first_name", "last_name", "is_active")) == [
+        ("ana@city.example.gov", "Ana", "Silva", True)
+    ]
+    assert "phoneNumbers" not in response.json()
 
 
 def test_duplicate_user_name_is_a_409_whatever_its_case(scim):
