@@ -65,3 +65,4 @@ def test_agents_refuses_a_bad_agent(lrs):
     response = lrs.get("agents", params={"agent": json.dumps({"name": "no identifier"})})
 
     assert response.status_code == 400
+    assert "exactly one identifier" in response.json()["error"]["message"]

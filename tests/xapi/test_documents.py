@@ -108,6 +108,7 @@ def test_if_none_match_star_refuses_to_overwrite(lrs):
     )
 
     assert response.status_code == 412
+    assert lrs.get("agents/profile", params=AGENT_PROFILE).json() == {"v": 1}
 
 
 def test_profile_put_without_precondition_creates_but_never_overwrites(lrs):

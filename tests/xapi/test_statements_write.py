@@ -106,6 +106,7 @@ def test_batch_repeating_an_id_is_refused(lrs):
     response = lrs.post_statements([sent, sent])
 
     assert response.status_code == 400
+    assert "two statements in one request share an id" in response.json()["error"]["message"]
     assert Statement.objects.count() == 0
 
 
