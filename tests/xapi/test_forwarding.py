@@ -153,6 +153,8 @@ def _deliver_on_a_thread(endpoint, reports: list) -> None:
         connection.close()
 
 
+# Committed data: the worker thread has a database connection of its own, which sees only what
+# is committed, and the test is about the locks two connections hold.
 @pytest.mark.django_db(transaction=True)
 def test_a_silent_lrs_times_out_without_blocking_learners_or_losing_statements(client):
     with SilentLrs() as silent:
