@@ -10,6 +10,7 @@ from django.urls import reverse
 from courses.models import Certificate, Enrolment, KnowledgeCheckAttempt, LessonCompletion
 from courses.services import LearningError, enrolment_create, knowledge_check_submit
 from tests.courses.helpers import form, lessons, right_answers, wrong_answers
+from tests.html import texts
 from xapi.models import Statement
 from xapi.vocab import VERB_COMPLETED, VERB_EXPERIENCED, VERB_FAILED, VERB_PASSED, VERB_REGISTERED
 
@@ -135,16 +136,25 @@ def test_resubmitting_after_passing_changes_nothing(client, learner, course):
 
 
 @pytest.mark.parametrize(
-    "tamper",
+    ("tamper", "problem"),
     [
-        lambda answers: {qid: ["not-an-option"] for qid in answers},
-        lambda answers: {**answers, "made-up-question": ["x"]},
-        lambda answers: dict(list(answers.items())[:1]),
+        (
+            lambda answers: {qid: ["not-an-option"] for qid in answers},
+            "There is a problem An answer is not one of the options.",
+        ),
+        (
+            lambda answers: {**answers, "made-up-question": ["x"]},
+            "There is a problem The answers name questions this check does not have.",
+        ),
+        (
+            lambda answers: dict(list(answers.items())[:1]),
+            "There is a problem Select an answer to question 2 Select an answer to question 3",
+        ),
     ],
 )
 @pytest.mark.django_db
 def test_tampered_or_missing_answers_are_refused_and_nothing_recorded(
-    client, learner, course, tamper
+    client, learner, course, tamper, problem
 ):
     client.force_login(learner)
     client.post(reverse("enrol", args=[course.pk]))
@@ -156,7 +166,7 @@ def test_tampered_or_missing_answers_are_refused_and_nothing_recorded(
         reverse("submit_check", args=[lesson.pk]), form(tamper(right_answers(lesson))), follow=True
     )
 
-    assert "There is a problem" in response.content.decode()
+    assert texts(response.content, "//div[@data-module='govuk-error-summary']") == [problem]
     assert KnowledgeCheckAttempt.objects.count() == 0
     assert LessonCompletion.objects.count() == 0
     assert Statement.objects.count() == before
@@ -171,7 +181,9 @@ def test_submitting_without_an_enrolment_is_refused(client, learner, course):
         reverse("submit_check", args=[lesson.pk]), form(right_answers(lesson)), follow=True
     )
 
-    assert "Enrol on the course first." in response.content.decode()
+    # Sent back to the course page, which says what to do.
+    assert [url for url, _ in response.redirect_chain][-1] == course.url
+    assert "Enrol on the course first." in texts(response.content, "//main//p")
     assert KnowledgeCheckAttempt.objects.count() == 0
 
 
