@@ -10,6 +10,7 @@ from courses.models import LearningPlanItem
 from courses.selectors import recommendations
 from tests.courses.data import course_data
 from tests.factories import make_person
+from tests.html import texts
 
 
 @pytest.fixture
@@ -52,7 +53,10 @@ def test_unknown_filter_values_show_everything_with_a_message(client, courses):
     response = client.get(reverse("catalogue"), {"level": "wizard"})
 
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert texts(response.content, "//p[contains(@class, 'govuk-error-message')]") == [
+        "Error: Select a valid choice. wizard is not one of the available choices."
+    ]
+    assert [c.title for c in response.context["courses"]] == ["Data basics", "Security habits"]
 
 
 @pytest.mark.django_db
