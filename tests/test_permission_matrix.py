@@ -153,6 +153,12 @@ PAGES = {
     # The HR roster upload; its confirmation takes only the form's POST.
     "/cms/organisation/roster/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/organisation/roster/confirm/": row(LOGIN, 403, CMS, 403, 403, 405),
+    # Erasing a person's learning records identity: administrators only, refused outright to
+    # everyone else (before the person is looked up). The learner has no learning records
+    # yet, so there is nothing to erase (409).
+    "/cms/learning-records/erase/": row(LOGIN, 403, 403, 403, 403, 200),
+    "/cms/learning-records/erase/{learner}/": row(LOGIN, 403, 403, 403, 403, 409),
+    "/cms/learning-records/erase/999999/": row(LOGIN, 403, 403, 403, 403, 404),
 }
 
 CASES = [
