@@ -17,6 +17,7 @@ from competencies.services import framework_load, role_requirements_load
 from organisations.models import JobRole
 from tests.competencies.exchange.conftest import edit_csv, row_counts
 from tests.competencies.frameworks import framework_data
+from tests.html import texts
 
 EXCHANGE = "/cms/competencies/exchange/"
 
@@ -71,9 +72,14 @@ def test_a_refused_upload_lists_every_problem_and_imports_nothing(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The file was refused: nothing was imported" in html
-    assert "Line 8, <strong>Role</strong>: unknown job role &#x27;Astronaut&#x27;" in html
-    assert "Line 12, <strong>Level number</strong>: &#x27;x&#x27; is not a whole number" in html
+    assert texts(html, "//*[@id='import-errors']/*[not(self::ul)]") == [
+        "The file was refused: nothing was imported",
+        "Correct these 2 problems and upload the file again.",
+    ]
+    assert texts(html, "//*[@id='import-errors']//li") == [
+        "Line 8, Role: unknown job role 'Astronaut'",
+        "Line 12, Level number: 'x' is not a whole number",
+    ]
     assert row_counts() == before
 
 

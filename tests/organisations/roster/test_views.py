@@ -6,6 +6,7 @@ from wagtail.models import ModelLogEntry
 
 from organisations.models import Membership
 from organisations.roster.services import roster_import
+from tests.html import texts
 from tests.organisations.roster.rosters import person, roster, written
 
 URL = "/cms/organisation/roster/"
@@ -62,9 +63,14 @@ def test_refused_upload_lists_each_problem_with_its_line(client, administrator, 
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The roster was refused: nothing was written" in html
-    assert "Line 3, email: &#x27;x&#x27; is not an email address." in html
-    assert "Line 4, employee_number: employee number E1 is already on line 2." in html
+    assert texts(html, "//*[@id='roster-problems']/*[not(self::ul)]") == [
+        "The roster was refused: nothing was written",
+        "Correct 2 problems and upload the file again.",
+    ]
+    assert texts(html, "//*[@id='roster-problems']//li") == [
+        "Line 3, email: 'x' is not an email address.",
+        "Line 4, employee_number: employee number E1 is already on line 2.",
+    ]
     assert written() == before
     assert "roster_upload" not in client.session
 
