@@ -6,7 +6,7 @@ from wagtail.models import ModelLogEntry
 
 from organisations.models import Membership
 from organisations.roster.services import roster_import
-from tests.html import texts
+from tests.html import table, texts
 from tests.organisations.roster.rosters import person, roster, written
 
 URL = "/cms/organisation/roster/"
@@ -27,9 +27,16 @@ def test_administrator_uploads_checks_and_confirms_a_roster(client, administrato
 
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "People: 2 new, 0 moved, 0 leaving, 0 updated, 0 unchanged." in html
-    assert "E2 e2@city.example.gov" in html
-    assert "department CRS; line manager E1" in html
+    assert texts(html, "//main//h2/following-sibling::ul[1]/li") == [
+        "staff.csv: 2 people.",
+        "People: 2 new, 0 moved, 0 leaving, 0 updated, 0 unchanged.",
+        "Departments: 0 added, 0 changed. Job roles: 0 added, 0 changed.",
+    ]
+    assert table(html, "What changes") == [
+        ["Change", "Line", "Who or what", "Detail"],
+        ["new", "2", "E1 e1@city.example.gov", "department CRS"],
+        ["new", "3", "E2 e2@city.example.gov", "department CRS; line manager E1"],
+    ]
     assert written() == before
 
     applied = client.post(
