@@ -8,7 +8,7 @@ PORT ?= 8000
 # (its prerequisites, seeding included, inherit it).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean
+.PHONY: run test test-fast test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean
 
 run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/). Stop with Ctrl+C."
@@ -22,6 +22,9 @@ test: install-dev assets test-system-packages test-ralph ## Install and run ever
 # here once so that no test installs it on first use.
 test-ralph: install-dev
 	$(BIN)/python -m tests.peers.ralph_peer
+
+test-fast: install-dev assets ## The inner loop: every test but the browser and slow ones
+	$(BIN)/pytest -m "not browser and not slow"
 
 # The SAML test identity provider (pysaml2) signs with Debian's xmlsec1 binary. The site itself
 # never needs it: python3-saml's xmlsec wheel carries its own library.

@@ -166,3 +166,26 @@ def course(framework, training_lead):
     from tests.courses.data import course_data
 
     return course_load(course_data(), owner=training_lead)
+
+
+# Modules that seed the whole demo or start an outside service (identity providers, Ralph,
+# scim2-tester). `make test-fast` leaves them out, with the browser tests, for the inner loop;
+# `make test` and CI run everything.
+SLOW_MODULES = {
+    "tests/analytics/test_pdf_pack_layout.py",
+    "tests/analytics/test_synthesis.py",
+    "tests/courses/test_demo_realism.py",
+    "tests/identity/test_first_steps_sso.py",
+    "tests/identity/test_saml.py",
+    "tests/lms/test_seed_demo.py",
+    "tests/provisioning/test_scim2_tester.py",
+    "tests/xapi/test_forwarding.py",
+    "tests/xapi/test_pulling.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
