@@ -12,6 +12,8 @@ run as they would in production; Ralph runs on its filesystem backend (one uvico
 started as the forwarding tests start it (tests/peers/ralph_peer.py).
 
 Afterwards the statements each LRS holds are counted and must equal those acknowledged.
+--smoke measures ours only (Ralph needs its own virtualenv): one client, one worker, batches
+of 5 for 1 s, on a throwaway database named for the process.
 Prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -38,6 +40,7 @@ from benchkit.xapi_load import StatementMaker, World, XapiClient, ms, percentile
 
 from tests.peers import ralph_peer
 
+DATABASE = "lms_bench_ingest"
 TEMPLATES = 5_000  # distinct pre-built statements the batches are drawn from
 TIMELINE_SLICES = 6
 
@@ -55,7 +58,16 @@ def parse_args() -> argparse.Namespace:
         help="gunicorn workers for our LRS (default: cores + 1)",
     )
     parser.add_argument("--only", choices=["ours", "ralph"], help="measure just one LRS")
-    return parser.parse_args()
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="ours only, one client, batches of 5 for 1 s, on a database of its own",
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.only, args.clients, args.batch, args.workers = "ours", 1, 5, 1
+        args.seconds, args.warmup = 1.0, 0.0
+    return args
 
 
 def statement_templates(count: int) -> list[str]:
@@ -180,9 +192,10 @@ def check_one_batch(target, templates, batch) -> int:
 
 def measure_ours(stack, work: Path, templates, args) -> dict:
     key, secret = "bench-ingest", secrets.token_urlsafe(24)
-    infra.log("our LRS: creating lms_bench_ingest and migrating")
-    url = infra.create_database("lms_bench_ingest")
-    stack.callback(infra.drop_database, "lms_bench_ingest")
+    database = infra.smoke_name(DATABASE) if args.smoke else DATABASE
+    infra.log(f"our LRS: creating {database} and migrating")
+    url = infra.create_database(database)
+    stack.callback(infra.drop_database, database)
     env = infra.production_env(url)
     infra.manage("migrate", "--noinput", env=env)
     infra.manage(
@@ -243,9 +256,10 @@ def main() -> None:
     args = parse_args()
     began = time.monotonic()
     infra.log("building statements")
-    templates = statement_templates(TEMPLATES)
+    templates = statement_templates(50 if args.smoke else TEMPLATES)
     report: dict = {
         "benchmark": "lrs_ingest",
+        "smoke": args.smoke,
         "parameters": {
             "seconds": args.seconds,
             "warmup_seconds": args.warmup,

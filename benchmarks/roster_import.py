@@ -14,7 +14,8 @@ managers, leavers, changed addresses, joiners and people gone from the file). Ea
 would: wall time (Django's start included), rows/s, CPU and peak resident memory of that
 process.
 
---smoke imports 500 rows, to try the script in seconds. Prints one JSON object on stdout.
+--smoke imports 500 rows into one new database of its own (PostgreSQL when DATABASE_URL
+names it, SQLite otherwise), to try the script in seconds. Prints one JSON object on stdout.
 """
 
 import argparse
@@ -58,10 +59,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--changes", type=float, default=0.05, help="share of people changed")
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--smoke", action="store_true", help="500 rows, in seconds")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="500 rows on one new database (PostgreSQL if DATABASE_URL names it, else SQLite)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.rows = 500
+        args.databases = "postgres" if infra.smoke_uses_postgres() else "sqlite"
     return args
 
 
@@ -211,7 +217,8 @@ def main() -> None:
             "rerun": (work / "roster.csv", len(people)),
             "changes": (write(work / "roster-changed.csv", after), len(after)),
         }
-        if os.environ.get("DATABASE_URL"):
+        database = infra.smoke_name(DATABASE) if args.smoke else DATABASE
+        if os.environ.get("DATABASE_URL") and not args.smoke:
             targets = {"given": os.environ["DATABASE_URL"]}
         else:
             targets = {}
@@ -219,14 +226,15 @@ def main() -> None:
                 if kind == "sqlite":
                     targets[kind] = f"sqlite:///{work / 'roster.sqlite3'}"
                 elif kind == "postgres":
-                    targets[kind] = infra.create_database(DATABASE)
-                    stack.callback(infra.drop_database, DATABASE)
+                    targets[kind] = infra.create_database(database)
+                    stack.callback(infra.drop_database, database)
                 else:
                     raise SystemExit(f"Unknown database {kind!r}: use sqlite or postgres.")
         results = {kind: bench_database(kind, url, files) for kind, url in targets.items()}
     print(
         json.dumps(
             {
+                "smoke": args.smoke,
                 "rows": args.rows,
                 "seed": args.seed,
                 "changes": args.changes,

@@ -174,6 +174,7 @@ def course(framework, training_lead):
 SLOW_MODULES = {
     "tests/analytics/test_pdf_pack_layout.py",
     "tests/analytics/test_synthesis.py",
+    "tests/benchmarks/test_smoke.py",
     "tests/courses/test_demo_realism.py",
     "tests/identity/test_first_steps_sso.py",
     "tests/identity/test_saml.py",

@@ -232,6 +232,16 @@ def create_database(name: str) -> str:
     return database_url(name)
 
 
+def smoke_name(name: str) -> str:
+    """A throwaway name of this process for a --smoke run, so two runs never share a database."""
+    return checked_name(f"{name}_smoke_{os.getpid()}")
+
+
+def smoke_uses_postgres() -> bool:
+    """--smoke runs on PostgreSQL when DATABASE_URL names it, otherwise on SQLite where it can."""
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def database_url(name: str) -> str:
     return f"postgres://postgres@127.0.0.1:5432/{checked_name(name)}"
 

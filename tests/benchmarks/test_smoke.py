@@ -1,0 +1,78 @@
+"""Each benchmark's --smoke run: the same code paths at a tiny scale, so the scripts cannot rot.
+
+The scripts start their own throwaway databases (a temporary SQLite file, or a PostgreSQL
+database named for the process when DATABASE_URL names PostgreSQL) and never the one in
+DATABASE_URL itself.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def smoke(script: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--smoke"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout)
+
+
+def test_lrs_conformance_smoke_serves_a_fresh_lrs_and_checks_its_about_resource():
+    report = smoke("lrs_conformance.py")
+    assert set(report) == {
+        "benchmark",
+        "smoke",
+        "parameters",
+        "2.0.0",
+        "goal",
+        "goal_met",
+        "logs",
+        "seconds",
+    }
+    assert report["smoke"] is True
+    assert {k: v for k, v in report["2.0.0"].items() if k != "seconds"} == {
+        "passed": 1,
+        "total": 1,
+        "failed": 0,
+        "failing_tests": [],
+    }
+
+
+def test_lrs_ingest_smoke_measures_our_lrs_and_checks_what_it_stored():
+    report = smoke("lrs_ingest.py")
+    assert set(report) == {
+        "benchmark",
+        "smoke",
+        "parameters",
+        "gunicorn_workers_why",
+        "ours",
+        "seconds",
+    }
+    assert report["smoke"] is True
+    assert report["ours"]["stored_check"]["equal"] is True
+
+
+def test_roster_import_smoke_imports_three_files_into_one_new_database():
+    report = smoke("roster_import.py")
+    assert set(report) == {
+        "smoke",
+        "rows",
+        "seed",
+        "changes",
+        "databases",
+        "goal",
+        "goal_met",
+        "cpus",
+    }
+    assert report["smoke"] is True
+    assert report["rows"] == 500
+    (result,) = report["databases"].values()
+    assert set(result) == {"first", "rerun", "changes"}
