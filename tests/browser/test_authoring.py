@@ -161,9 +161,8 @@ def write_lesson(page) -> None:
         "Which word is easier to read?"
     )
     options = question.locator("[data-contentpath=options]")
-    options.get_by_role("button", name="Add").last.click()
     option = options.locator("[data-streamfield-child]")
-    expect(option).to_have_count(2, timeout=SLOW)
+    add_list_item(options, option, count=2)
     for n, (answer, correct, feedback) in enumerate(
         [("Use", True, "Short and plain."), ("Utilise", False, "A longer word, same meaning.")]
     ):
@@ -180,6 +179,23 @@ def write_lesson(page) -> None:
             "review, with its modules and lessons."
         )
     ).to_be_visible(timeout=SLOW)
+
+
+def add_list_item(items, children, *, count: int) -> None:
+    """Adds an item to a list block until it holds `count`. On a busy machine a click can land
+    before the block's script listens; the click is then lost, so it is made again, only while
+    the list is still short."""
+    add = items.get_by_role("button", name="Add").last
+    for _ in range(3):
+        expect(add).to_be_enabled(timeout=SLOW)
+        add.click()
+        try:
+            expect(children).to_have_count(count, timeout=10_000)
+            return
+        except AssertionError:
+            if children.count() >= count:
+                raise
+    expect(children).to_have_count(count, timeout=SLOW)
 
 
 def approve(page, title: str) -> None:

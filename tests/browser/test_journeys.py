@@ -29,6 +29,8 @@ PASSPHRASE = "a-long-and-unusual-passphrase"
 
 def banners(page) -> list[str]:
     """The words of each notification banner on the page, whitespace collapsed."""
+    # After a redirect the address changes before the new page has loaded: read it once loaded.
+    page.wait_for_load_state("load")
     return [
         " ".join(text.split())
         for text in page.locator(".govuk-notification-banner__content").all_inner_texts()
