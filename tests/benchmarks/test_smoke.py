@@ -76,3 +76,21 @@ def test_roster_import_smoke_imports_three_files_into_one_new_database():
     assert report["rows"] == 500
     (result,) = report["databases"].values()
     assert set(result) == {"first", "rerun", "changes"}
+
+
+def test_lrs_query_smoke_seeds_times_and_explains_every_filter_then_drops_its_database():
+    report = smoke("lrs_query.py")
+    assert set(report) == {
+        "benchmark",
+        "smoke",
+        "parameters",
+        "seed",
+        "table_rows",
+        "queries",
+        "goals",
+        "database_kept",
+        "seconds",
+    }
+    assert report["smoke"] is True
+    assert report["table_rows"]["xapi_statement"] == 1_000
+    assert report["database_kept"] is False
