@@ -31,14 +31,11 @@ Prints one JSON object on stdout; progress goes to stderr.
 """
 
 import argparse
-import http.client
 import json
-import queue
 import resource
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +43,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import infra
-from benchkit.xapi_load import ms, percentile
+from benchkit.page_load import AccessLog, Browser, load, settle, summary
+from benchkit.xapi_load import ms
 
 DATABASE = "lms_bench_analytics"
 # Bump when what the seed holds changes, so a database seeded by an older script is rebuilt.
@@ -79,7 +77,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
     parser.add_argument("--drop", action="store_true", help="drop the seeded database at the end")
     parser.add_argument("--database", default=DATABASE, help="an lms_bench_* name")
+    parser.add_argument("--smoke", action="store_true", help="100 learners, a database of its own")
     args = parser.parse_args()
+    if args.smoke:
+        args.learners, args.requests, args.concurrency, args.workers = 100, 4, 2, 1
+        args.new_statements, args.batch, args.reseed, args.drop = 20, 10, True, True
+        args.database = infra.smoke_name(DATABASE)
     if args.learners < 100:
         parser.error("--learners must be at least 100")
     if not args.database.startswith("lms_bench_"):
@@ -322,112 +325,6 @@ def measure_incremental(args, env: dict, work: Path, log_path: Path) -> dict:
 # -- c. dashboards --------------------------------------------------------------------------
 
 
-class Browser:
-    """One signed-in user: a keep-alive connection carrying the session cookie."""
-
-    def __init__(self, port: int, cookie: str):
-        self.port, self.cookie = port, cookie
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-
-    def get(self, path: str) -> tuple[int, int, float]:
-        for attempt in (1, 2):
-            try:
-                began = time.perf_counter()
-                self.conn.request("GET", path, headers={"Cookie": self.cookie})
-                response = self.conn.getresponse()
-                body = response.read()
-                return response.status, len(body), time.perf_counter() - began
-            except (ConnectionError, http.client.HTTPException):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def load(port: int, cookie: str, path: str, users: int, total: int) -> list[tuple]:
-    """`users` threads, each a signed-in user, share `total` GETs of path back to back."""
-    todo: queue.Queue = queue.Queue()
-    for n in range(total):
-        todo.put(n)
-    results: list[tuple] = []
-    lock = threading.Lock()
-
-    def user() -> None:
-        browser = Browser(port, cookie)
-        try:
-            while True:
-                try:
-                    todo.get_nowait()
-                except queue.Empty:
-                    return
-                outcome = browser.get(path)
-                with lock:
-                    results.append(outcome)
-        finally:
-            browser.close()
-
-    threads = [threading.Thread(target=user) for _ in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-class AccessLog:
-    """gunicorn's access log, read from where the last phase stopped."""
-
-    def __init__(self, path: Path):
-        self.path, self.offset = path, 0
-
-    def since_last(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        with open(self.path, "rb") as log:
-            log.seek(self.offset)
-            text = log.read()
-            self.offset += len(text)
-        lines = []
-        for line in text.decode(errors="replace").splitlines():
-            parts = line.split()
-            if len(parts) == 5 and parts[3].isdigit():
-                lines.append(
-                    {"path": parts[1], "status": int(parts[2]), "seconds": int(parts[3]) / 1e6}
-                )
-        return lines
-
-
-def settle(log: AccessLog, expect: int, timeout: float = 10) -> list[dict]:
-    """The access-log lines of the requests just made (gunicorn writes them as they end)."""
-    lines: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while len(lines) < expect and time.monotonic() < deadline:
-        lines += log.since_last()
-        if len(lines) < expect:
-            time.sleep(0.05)
-    return lines
-
-
-def summary(client: list[float], server: list[float]) -> dict:
-    return {
-        "requests": len(client),
-        "server_ms": {
-            "p50": ms(percentile(server, 0.5)),
-            "p95": ms(percentile(server, 0.95)),
-            "max": ms(max(server) if server else None),
-        },
-        "client_ms": {
-            "p50": ms(percentile(client, 0.5)),
-            "p95": ms(percentile(client, 0.95)),
-            "max": ms(max(client) if client else None),
-        },
-    }
-
-
 def one_request(port: int, cookie: str, path: str, log: AccessLog) -> tuple[int, dict]:
     """One GET by a new connection: the page's size, and its server and client times."""
     browser = Browser(port, cookie)
@@ -533,6 +430,7 @@ def main() -> None:
     began = time.monotonic()
     report: dict = {
         "benchmark": "analytics_scale",
+        "smoke": args.smoke,
         "parameters": {
             "learners": args.learners,
             "seed": args.seed,

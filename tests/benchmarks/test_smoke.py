@@ -94,3 +94,23 @@ def test_lrs_query_smoke_seeds_times_and_explains_every_filter_then_drops_its_da
     assert report["smoke"] is True
     assert report["table_rows"]["xapi_statement"] == 1_000
     assert report["database_kept"] is False
+
+
+def test_analytics_scale_smoke_seeds_rebuilds_absorbs_and_loads_the_reports():
+    report = smoke("analytics_scale.py")
+    assert set(report) == {
+        "benchmark",
+        "smoke",
+        "parameters",
+        "machine",
+        "seed",
+        "database",
+        "store",
+        "rebuild",
+        "incremental",
+        "dashboards",
+        "goals",
+        "seconds",
+    }
+    assert report["smoke"] is True
+    assert report["database"]["kept"] is None
