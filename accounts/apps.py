@@ -29,6 +29,16 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from accounts.signals import sync_role_groups_after_migrate
 
-        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="accounts-role-groups")
+        # migrate and flush send post_migrate once for each app with models, and each app's
+        # permissions are created in its own call: connected to the last such app alone, the
+        # sync runs once per migrate or flush and sees every app's permissions.
+        last_app_with_models = [c for c in apps.get_app_configs() if c.models_module][-1]
+        post_migrate.connect(
+            sync_role_groups_after_migrate,
+            sender=last_app_with_models,
+            dispatch_uid="accounts-role-groups",
+        )

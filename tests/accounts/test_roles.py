@@ -99,3 +99,19 @@ def test_an_account_created_by_an_authority_names_it_in_the_roles_audit_entry():
         "HR roster",
         ["Learner"],
     )
+
+
+def test_role_groups_are_synced_once_per_migrate_after_every_app_has_its_permissions():
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from accounts.signals import sync_role_groups_after_migrate
+
+    def syncs_after(config) -> bool:
+        sync_receivers, async_receivers = post_migrate._live_receivers(config)
+        return sync_role_groups_after_migrate in sync_receivers + async_receivers
+
+    apps_with_models = [config for config in apps.get_app_configs() if config.models_module]
+    assert [config.label for config in apps_with_models if syncs_after(config)] == [
+        apps_with_models[-1].label
+    ]
