@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "competencies",
     "courses",
     "analytics",
+    "jobs",
     "lms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +299,23 @@ ANALYTICS_REBUILD_WORKERS = int(
 
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))
+
+# Background work is django-tasks. Wagtail's own tasks (search index updates) run at once, in the
+# request; the periodic jobs go through the database queue, which every worker on every machine
+# shares (`manage.py run_worker`).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# The periodic jobs run_worker runs: a django-tasks task on the database backend, and "every"
+# SECONDS or "daily_at" "HH:MM" (TIME_ZONE); "timeout" SECONDS (15 minutes unless given) is how
+# long a run that has not finished holds back the next. Adding a job is one line here.
+PERIODIC_JOBS = {
+    "forward_statements": {"task": "lms.tasks.forward_statements", "every": 5},
+    "publish_scheduled": {"task": "lms.tasks.publish_scheduled", "every": 60},
+    "refresh_reports": {"task": "lms.tasks.refresh_reports", "every": 300, "timeout": 3600},
+    "snapshot_skill_gaps": {"task": "lms.tasks.snapshot_skill_gaps", "daily_at": "02:00"},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""Record this month's skill-gap figures for the trend (run monthly, e.g. from cron)."""
+"""Record this month's skill-gap figures for the trend (run_worker does so nightly)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

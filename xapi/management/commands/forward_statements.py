@@ -1,8 +1,6 @@
-"""The forwarding worker: forward_statements [--once] [--endpoint NAME] [--interval SECONDS]."""
+"""Send what the outbox holds once: forward_statements [--endpoint NAME] (run_worker repeats it)."""
 
 import logging
-import signal
-import threading
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connection
@@ -15,31 +13,20 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Send queued statements to the enabled forwarding endpoints. Runs until stopped "
-        "(SIGTERM or Ctrl+C finish the batch on the wire first); --once sends what is due and "
-        "exits. Several workers may run at once on PostgreSQL."
+        "Send queued statements to the enabled forwarding endpoints once, then exit. The "
+        "background worker (manage.py run_worker) runs this every few seconds; several may run "
+        "at once."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        # Scripts written when the command looped by default still pass --once.
+        parser.add_argument("--once", action="store_true", help="The default; kept for scripts.")
         parser.add_argument("--endpoint", help="Only this endpoint (by name).")
-        parser.add_argument(
-            "--interval", type=float, default=5.0, help="Seconds between passes (default 5)."
-        )
 
-    def handle(self, *args, once, endpoint, interval, **options):
+    def handle(self, *args, endpoint, **options):
         if endpoint and not ForwardingEndpoint.objects.filter(name=endpoint).exists():
             raise CommandError(f"No forwarding endpoint is named {endpoint!r}.")
-        stop = threading.Event()
-        if not once:
-            # Stop between batches: an entry is only marked sent after its peer acknowledged
-            # it, so even a hard kill loses nothing, but a clean stop avoids a re-send.
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
-        while True:
-            self._pass(endpoint)
-            if once or stop.wait(interval):
-                break
+        self._pass(endpoint)
 
     def _pass(self, name: str | None) -> None:
         # A long-running worker drops stale connections as a request would; inside a
@@ -53,8 +40,8 @@ class Command(BaseCommand):
             try:
                 report = outbox_deliver(endpoint=endpoint)
             except DatabaseError:
-                # A database that is briefly away must not end the worker; the next pass
-                # finds the entries where they were.
+                # A database that is briefly away must not stop the other endpoints; the next
+                # pass finds the entries where they were.
                 logger.exception("Forwarding to %s stopped on a database error", endpoint.name)
                 continue
             except Exception:
