@@ -6,12 +6,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from analytics import charts, selectors
-from analytics.dashboard import Cell, Figures
+from analytics.reports.assembly import charts
+from analytics.reports.assembly import inputs
+from analytics.reports.dashboard import Cell, Figures
 from analytics.templatetags.analytics_format import gap_cell
-from analytics.trends import snapshot_months
+from analytics.reports.trends import snapshot_months
 from tests.analytics.scenario import THRESHOLD, build_organisation
 from tests.factories import make_person
+from tests.html import heading, table, texts, tree
 
 
 @pytest.fixture
@@ -36,15 +38,67 @@ def test_cto_office_sees_every_department_and_no_names(client, organisation):
     response = client.get(reverse("organisation_report"))
 
     assert response.status_code == 200
-    page = text(response)
-    assert "Civil Registration and Citizen Services" in page
-    assert "Transport and Mobility" in page
-    assert (
-        "70% meet their target: see the evidence 7 of 10 assessed meet their target "
-        "4 not yet assessed" in page
+    html = response.content.decode()
+    assert heading(html) == "Skills reports"
+    assert table(html, "Share of people meeting") == [
+        [
+            "Competency",
+            "Civil Registration and Citizen Services",
+            "Finance, Revenue and Procurement",
+            "Transport and Mobility",
+            "All departments",
+        ],
+        [
+            "DA.1 Data literacy",
+            shown(70, 7, 10, 4),
+            shown(71, 5, 7, 3),
+            shown(50, 2, 4, 2),
+            shown(67, 14, 21, 9),
+        ],
+        [
+            "DA.2 Data ethics",
+            shown(50, 2, 4, 2),
+            "Hidden small group",
+            "Hidden small group",
+            shown(44, 4, 9, 2),
+        ],
+        [
+            "SP.1 Cyber hygiene",
+            shown(60, 6, 10, 4),
+            shown(71, 5, 7, 3),
+            shown(75, 3, 4, 2),
+            shown(67, 14, 21, 9),
+        ],
+    ]
+    assert table(html, "Largest gaps") == [
+        [
+            "Rank",
+            "Competency",
+            "Priority",
+            "Mean gap (levels)",
+            "Share meeting their target",
+            "Share not yet assessed",
+            "People below target",
+        ],
+        ["1", "SP.1 Cyber hygiene", "6.0", "0.43", "67%", "30%", "7"],
+        ["2", "DA.1 Data literacy", "5.3", "0.38", "67%", "30%", "7"],
+        ["3", "DA.2 Data ethics", "3.9", "0.78", "44%", "18%", "5"],
+    ]
+    assert "Person" not in text(response)  # nobody is named
+    assert charts_of(html) == [("img", "heatmap-title heatmap-desc")]
+
+
+def shown(pct: int, meeting: int, known: int, unknown: int) -> str:
+    """The words of a shown cell of a figures table."""
+    return (
+        f"{pct}% meet their target: see the evidence "
+        f"{meeting} of {known} assessed meet their target {unknown} not yet assessed"
     )
-    assert "Person" not in page  # nobody is named
-    assert 'role="img" aria-labelledby="heatmap-title heatmap-desc"' in response.content.decode()
+
+
+def charts_of(html: str) -> list[tuple[str, str]]:
+    """Each chart's role and the ids of the title and description it is labelled by."""
+    return [(svg.get("role"), svg.get("aria-labelledby")) for svg in tree(html).xpath("//svg")]
 
 
 @pytest.mark.django_db
@@ -60,8 +114,14 @@ def test_hidden_groups_show_no_figure_on_the_cto_page(client, organisation):
     hidden = [cell for cell in da2.cells if cell.state == "hidden"]
     assert all(cell.figures.people is None and cell.figures.pct_meeting is None for cell in hidden)
     # The table row for DA.2 holds CRS's figures and two "Hidden" cells, nothing else.
-    row = re.search(r"DA\.2 Data ethics</th>(.*?)</tr>", response.content.decode(), re.S)[1]
-    assert text_of(row).count("Hidden small group") == 2
+    rows = table(response.content.decode(), "Share of people meeting")
+    assert rows[2] == [
+        "DA.2 Data ethics",
+        shown(50, 2, 4, 2),
+        "Hidden small group",
+        "Hidden small group",
+        shown(44, 4, 9, 2),
+    ]
 
 
 def text_of(html: str) -> str:
@@ -106,7 +166,36 @@ def test_drill_down_explains_a_figure(client, organisation):
     assert (d.people, d.known, d.unknown, d.meeting, d.below, d.total_gap) == (14, 10, 4, 7, 3, 4)
     assert d.sources == [("manager validation", 2), ("self-assessment", 8)]
     assert d.targets == [("Citizen service officer", [1]), ("Data analyst", [3])]
-    assert "7 of the 10 people assessed (whose level is known) meet their target" in text(response)
+    html = response.content.decode()
+    assert heading(html) == "DA.1 Data literacy"
+    assert texts(html, "//main//p") == [
+        "The evidence behind this competency's figures: how the levels of the people who need it "
+        "are spread, where those levels come from and how old they are.",
+        "7 of the 10 people assessed (whose level is known) meet their target: 70%.",
+        "4 of 14 people are not yet assessed (29%); they are counted apart, not as level 0.",
+        "3 people are below target; their gaps add up to 4 levels, a mean gap of 0.40 across the "
+        "10 known levels.",
+        "Stale: 0 of the 10 known levels (0%) rest on evidence more than 730 days old.",
+    ]
+    assert table(html, "People at each level") == [
+        ["Level", "People"],
+        ["0 Not yet", "1"],
+        ["1 Awareness", "3"],
+        ["2 Working", "3"],
+        ["3 Practitioner", "2"],
+        ["4 Expert", "1"],
+        ['Not yet assessed (no evidence, or "I don\'t know")', "4"],
+    ]
+    assert table(html, "Where the known levels come from") == [
+        ["Evidence", "People"],
+        ["Manager validation", "2"],
+        ["Self-assessment", "8"],
+    ]
+    assert table(html, "Share of people meeting their target level, by job role") == [
+        ["Job role", "Share meeting their target"],
+        ["Citizen service officer", shown(80, 4, 5, 3)],
+        ["Data analyst", shown(60, 3, 5, 1)],
+    ]
 
 
 @pytest.mark.django_db
@@ -119,8 +208,15 @@ def test_drill_down_of_a_hidden_group_shows_nothing(client, organisation):
 
     assert response.status_code == 200
     assert not response.context["distribution"].visible
-    assert "People at each level" not in text(response)
-    assert "Hidden: 4 people or fewer" in text(response)
+    # The whole page: what the figure is about and why it is hidden, no figure at all.
+    assert texts(response.content.decode(), "//main/*") == [
+        "Data analyst, Finance, Revenue and Procurement",
+        "DA.2 Data ethics",
+        "The evidence behind this competency's figures: how the levels of the people who need it "
+        "are spread, where those levels come from and how old they are.",
+        "! Warning Hidden: 4 people or fewer, or showing it would let a smaller hidden group be "
+        "worked out. No figure about this group is shown.",
+    ]
 
 
 @pytest.mark.django_db
@@ -140,9 +236,33 @@ def test_department_lead_sees_own_department_and_direct_reports_by_name(client, 
     # o6 answered "I don't know" for DA.1: unknown, not 0.
     assert team["Person O6"].rows[0].level is None
     assert team["Person O6"].unknown == 1
-    assert "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed" in text(
-        response
-    )
+    html = response.content.decode()
+    assert texts(html, "//details/summary") == [
+        "Person A1, Data analyst: 3 meeting, 0 below, 0 not yet assessed",
+        "Person A2, Data analyst: 0 meeting, 3 below, 0 not yet assessed",
+        "Person A3, Data analyst: 1 meeting, 1 below, 1 not yet assessed",
+        "Person A4, Data analyst: 1 meeting, 1 below, 1 not yet assessed",
+        "Person A5, Data analyst: 0 meeting, 0 below, 3 not yet assessed",
+        "Person A6, Data analyst: 3 meeting, 0 below, 0 not yet assessed",
+        "Person O1, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed",
+        "Person O2, Citizen service officer: 1 meeting, 1 below, 0 not yet assessed",
+        "Person O3, Citizen service officer: 1 meeting, 1 below, 0 not yet assessed",
+        "Person O4, Citizen service officer: 2 meeting, 0 below, 0 not yet assessed",
+        "Person O5, Citizen service officer: 0 meeting, 1 below, 1 not yet assessed",
+        "Person O6, Citizen service officer: 0 meeting, 1 below, 1 not yet assessed",
+        "Person O7, Citizen service officer: 0 meeting, 0 below, 2 not yet assessed",
+        "Person O8, Citizen service officer: 1 meeting, 0 below, 1 not yet assessed",
+    ]
+    assert table(html, "Levels of Person O4") == [
+        ["Competency", "Level", "From", "Target", "Gap"],
+        ["DA.1 Data literacy", "1", "Manager validation", "1", "Meets"],
+        ["SP.1 Cyber hygiene", "3", "Self-assessment", "2", "Meets"],
+    ]
+    assert table(html, "Levels of Person O6") == [
+        ["Competency", "Level", "From", "Target", "Gap"],
+        ["DA.1 Data literacy", "Not yet assessed", "No evidence", "1", "Unknown"],
+        ["SP.1 Cyber hygiene", "1", "Self-assessment", "2", "1 below"],
+    ]
 
 
 @pytest.mark.django_db
@@ -166,6 +286,15 @@ def test_cto_office_sees_a_department_without_its_names(client, organisation):
     assert response.status_code == 200
     assert response.context["team"] == []
     assert "Person" not in text(response)
+    html = response.content.decode()
+    assert heading(html) == "Department skills"
+    assert table(html, "Share of people meeting") == [
+        ["Competency", "Citizen service officer", "Data analyst", "Whole department"],
+        ["DA.1 Data literacy", shown(80, 4, 5, 3), shown(60, 3, 5, 1), shown(70, 7, 10, 4)],
+        ["DA.2 Data ethics", "\u2013 Not needed", shown(50, 2, 4, 2), shown(50, 2, 4, 2)],
+        ["SP.1 Cyber hygiene", shown(50, 3, 6, 2), shown(75, 3, 4, 2), shown(60, 6, 10, 4)],
+    ]
+    assert texts(html, "//details/summary") == []
 
 
 @pytest.mark.django_db
@@ -207,9 +336,40 @@ def test_learner_sees_own_levels_with_evidence_and_unknown_apart_from_zero(clien
     assert (rows["SP.1"].reported, rows["SP.1"].target, rows["SP.1"].gap) == (1, 2, 1)
     assert (response.context["meeting"], response.context["below"]) == (0, 1)
     assert response.context["unknown"] == 1
-    page = text(response)
-    assert 'Self-assessment: "I don\'t know"' in page
-    assert "Not yet assessed" in page
+    html = response.content.decode()
+    assert heading(html) == "Your skills report"
+    at = rows["DA.1"].evidence[0].occurred_at
+    on = f"{at.day} {at:%B %Y}"
+    assert table(html, "DA Data") == [
+        ["Competency", "Role needs", "Gap", "Your level", "Evidence"],
+        [
+            "DA.1 Data literacy",
+            "1",
+            "Unknown",
+            "Not yet assessed",
+            f'Self-assessment: "I don\'t know", {on}',
+        ],
+        ["DA.2 Data ethics", "Not needed", "\u2013", "Not yet assessed", "None yet"],
+    ]
+    assert table(html, "SP Security") == [
+        ["Competency", "Role needs", "Gap", "Your level", "Evidence"],
+        [
+            "SP.1 Cyber hygiene",
+            "2",
+            "1 below",
+            "1 Awareness from a self-assessment",
+            f"Self-assessment: level 1, {on}",
+        ],
+    ]
+    assert texts(html, "//main//p") == [
+        "Your level in each competency of the Mini framework, what your job role needs, and "
+        "every piece of evidence behind the level. Only you see this page.",
+        "Of the 2 competencies your role needs: 0 at or above target, 1 below, 1 not yet assessed.",
+        "A level counts the strongest evidence first: a passed knowledge check or your line "
+        "manager's confirmation, then a completed course, then your own self-assessment. "
+        '"Not yet assessed" means there is no evidence yet; it is never counted as level 0.',
+        "Update your self-assessment",
+    ]
 
 
 @pytest.mark.django_db
@@ -262,14 +422,22 @@ def test_pages_say_so_when_no_framework_is_published(client, cto_office, setting
     response = client.get(reverse("organisation_report"))
 
     assert response.status_code == 200
-    assert "No competency framework has been published yet" in text(response)
+    html = response.content.decode()
+    assert heading(html) == "Skills reports"
+    assert texts(html, "//main//p") == [
+        "No competency framework has been published yet, so there is nothing to report."
+    ]
     assert client.get(reverse("organisation_export", args=["csv"])).status_code == 404
 
 
 @pytest.mark.django_db
 def test_trend_shows_once_two_months_are_recorded(client, organisation):
     client.force_login(organisation.cto)
-    assert "No trend yet" in text(client.get(reverse("organisation_report")))
+    before = client.get(reverse("organisation_report")).content.decode()
+    assert charts_of(before) == [("img", "heatmap-title heatmap-desc")]
+    assert texts(before, "//p[contains(., 'No trend yet')]") == [
+        "No trend yet. Figures are kept once a month; the trend appears after the second month."
+    ]
 
     snapshot_months(2)  # last month (no evidence yet) and this one
     response = client.get(reverse("organisation_report"))
@@ -279,7 +447,17 @@ def test_trend_shows_once_two_months_are_recorded(client, organisation):
     # DA.2 are hidden): known levels CRS 10 + 4 + 10, FIN 7 + 7, TRN 4 + 4 = 46; meeting
     # target CRS 7 + 2 + 6, FIN 5 + 5, TRN 2 + 3 = 30. Last month nobody's level was known.
     assert [value for _, value in trend.points] == [None, pytest.approx(100 * 30 / 46)]
-    assert 'aria-labelledby="trend-title trend-desc"' in response.content.decode()
+    html = response.content.decode()
+    assert charts_of(html) == [
+        ("img", "heatmap-title heatmap-desc"),
+        ("img", "trend-title trend-desc"),
+    ]
+    [(last_month, _), (this_month, _)] = trend.points
+    assert table(html, "Share of people meeting their target level, by month") == [
+        ["Month", "Share meeting their target"],
+        [last_month, "No figure (group too small or no one assessed)"],
+        [this_month, "65%"],
+    ]
     assert "No trend yet" not in text(response)
 
 
@@ -362,4 +540,9 @@ def test_the_cto_office_sees_a_department_without_reading_everyones_rows(
     response = client.get(url)
 
     assert response.status_code == 200
-    assert "70% meet their target: see the evidence" in text(response)
+    assert table(response.content.decode(), "Share of people meeting")[1] == [
+        "DA.1 Data literacy",
+        shown(80, 4, 5, 3),
+        shown(60, 3, 5, 1),
+        shown(70, 7, 10, 4),
+    ]
