@@ -4,11 +4,13 @@ import http.client
 import json
 import logging
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from xapi.credentials import UndecryptablePassword
@@ -17,9 +19,17 @@ from xapi.transport import LrsTransport
 
 logger = logging.getLogger(__name__)
 
-# Back-off: the first retry after about BASE_DELAY, doubling, never more than MAX_DELAY apart.
+# Back-off of a statement the peer refused: the first retry after about BASE_DELAY, doubling,
+# never more than MAX_DELAY apart (also the longest Retry-After honoured).
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
+# Back-off of an endpoint that failed (no answer, 5xx, 401/403/408/429): short at first so a
+# blip costs seconds, capped so a peer back after a long outage waits minutes, not an hour.
+ENDPOINT_BASE_DELAY = timedelta(seconds=5)
+ENDPOINT_MAX_DELAY = timedelta(minutes=5)
+# A claimed batch is invisible to other workers this long after its last renewal; the worker
+# sending it renews before every request, so only a dead worker's batch outlives it.
+LEASE = timedelta(seconds=30)
 # A statement the peer refuses for its content is tried this many times (a peer may be fixed
 # or reconfigured meanwhile), then given up and left visible with its error.
 MAX_REJECTIONS = 5
@@ -40,6 +50,7 @@ class BatchOutcome:
     unsent: list[int] = field(default_factory=list)  # not acknowledged: try again later
     error: str = ""  # why the unsent ones were not acknowledged
     retry_after: timedelta | None = None
+    taken_over: list[int] = field(default_factory=list)  # now another worker's: not sent here
 
 
 @dataclass(frozen=True)
@@ -50,19 +61,30 @@ class DeliveryReport:
     given_up: int = 0
     unsent: int = 0
     error: str = ""
+    backoff_until: datetime | None = None  # when the endpoint may be called again, if failing
 
 
-def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+def retry_delay(
+    attempts: int,
+    *,
+    rng: random.Random | None = None,
+    base: timedelta = BASE_DELAY,
+    cap: timedelta = MAX_DELAY,
+) -> timedelta:
     """Exponential back-off with jitter: a random point in the upper half of the window, so
     that workers and endpoints that failed together do not retry together."""
-    window = min(MAX_DELAY, BASE_DELAY * 2 ** max(attempts - 1, 0))
+    window = min(cap, base * 2 ** min(max(attempts - 1, 0), 32))
     return window * (rng or random).uniform(0.5, 1.0)
 
 
+def endpoint_retry_delay(failures: int, *, rng: random.Random | None = None) -> timedelta:
+    return retry_delay(failures, rng=rng, base=ENDPOINT_BASE_DELAY, cap=ENDPOINT_MAX_DELAY)
+
+
 def claim_lease(endpoint: ForwardingEndpoint) -> timedelta:
-    """How long claimed entries stay invisible to other workers. A worker that dies keeps them
-    only this long; if a slow batch outlives it, another worker re-sends, which is harmless."""
-    return max(timedelta(minutes=5), timedelta(seconds=4 * endpoint.timeout_seconds))
+    """How long a claim lasts after its last renewal: long enough for one request (the worker
+    renews before each), so a worker that dies holds its batch only this long."""
+    return max(LEASE, timedelta(seconds=3 * endpoint.timeout_seconds))
 
 
 def transport_for(endpoint: ForwardingEndpoint) -> LrsTransport:
@@ -76,13 +98,21 @@ def transport_for(endpoint: ForwardingEndpoint) -> LrsTransport:
 
 
 def outbox_claim(*, endpoint: ForwardingEndpoint, now: datetime) -> list[OutboxEntry]:
-    """Take the oldest due entries of one endpoint, at most one batch, for this worker alone.
+    """Take the oldest due entries of one endpoint, at most one batch, for this worker alone;
+    none while the endpoint backs off.
 
-    The claim moves `next_attempt_at` past the lease and commits at once, so no lock is held
-    while the batch is on the wire. On PostgreSQL, rows another worker is claiming are skipped;
-    SQLite runs every transaction IMMEDIATE here (settings), so claims simply take turns.
+    The claim moves `next_attempt_at` past the lease, marks the entries with a token of this
+    claim and commits at once, so no lock is held while the batch is on the wire. On
+    PostgreSQL the endpoint's row is locked for the claim, so workers take turns claiming;
+    SQLite runs every transaction IMMEDIATE here (settings), so claims take turns there too.
     """
     with transaction.atomic():
+        gate = ForwardingEndpoint.objects.filter(pk=endpoint.pk)
+        if connection.features.has_select_for_update:
+            gate = gate.select_for_update()
+        state = gate.values("failures", "backoff_until").first()
+        if state is None or (state["backoff_until"] and state["backoff_until"] > now):
+            return []
         due = OutboxEntry.objects.filter(
             endpoint=endpoint,
             sent_at__isnull=True,
@@ -94,15 +124,45 @@ def outbox_claim(*, endpoint: ForwardingEndpoint, now: datetime) -> list[OutboxE
         ids = list(due.values_list("pk", flat=True)[: max(endpoint.batch_size, 1)])
         if not ids:
             return []
-        OutboxEntry.objects.filter(pk__in=ids).update(next_attempt_at=now + claim_lease(endpoint))
+        lease_end = now + claim_lease(endpoint)
+        token = uuid.uuid4().hex
+        OutboxEntry.objects.filter(pk__in=ids).update(next_attempt_at=lease_end, claimed_by=token)
+        if state["failures"]:
+            # The endpoint was failing: this batch probes it, and the other workers keep off
+            # until it answers (or until the lease ends, if this worker dies).
+            gate.update(backoff_until=lease_end)
     return list(OutboxEntry.objects.filter(pk__in=ids).select_related("statement").order_by("pk"))
 
 
-def outbox_send(*, transport: LrsTransport, entries: list[OutboxEntry]) -> BatchOutcome:
+def outbox_renew(
+    *, endpoint: ForwardingEndpoint, entries: list[OutboxEntry], now: datetime
+) -> list[OutboxEntry]:
+    """Extend this worker's lease on its entries; returns those still its own (another worker
+    may have taken over entries whose lease ran out, and then this one must not send them)."""
+    if not entries:
+        return []
+    token = entries[0].claimed_by
+    held = OutboxEntry.objects.filter(
+        pk__in=[entry.pk for entry in entries], claimed_by=token, sent_at__isnull=True
+    )
+    with transaction.atomic():
+        ids = set(held.values_list("pk", flat=True))
+        held.update(next_attempt_at=now + claim_lease(endpoint))
+    return [entry for entry in entries if entry.pk in ids]
+
+
+def outbox_send(
+    *,
+    transport: LrsTransport,
+    entries: list[OutboxEntry],
+    renew: Callable[[list[OutboxEntry]], list[OutboxEntry]] | None = None,
+) -> BatchOutcome:
     """Send a batch; where the peer refuses the whole batch for one statement, find which.
 
-    Writes nothing to the database: the caller records the outcome afterwards, so a worker
-    killed here leaves its entries unsent, to be sent again when the lease runs out.
+    Writes nothing but lease renewals (`renew`, called with the batch before every request
+    after the first, returns the entries still this worker's): the caller records
+    the outcome afterwards, so a worker killed here leaves its entries unsent, to be sent
+    again when the lease runs out.
     """
     outcome = BatchOutcome()
     try:
@@ -119,6 +179,12 @@ def outbox_send(*, transport: LrsTransport, entries: list[OutboxEntry]) -> Batch
     # at a time to deliver the rest and to learn which one it was.
     for position, entry in enumerate(entries):
         if len(entries) > 1:
+            if renew is not None:
+                # The whole batch: answered entries are recorded only at the end.
+                held = {kept.pk for kept in renew(entries)}
+                if entry.pk not in held:
+                    outcome.taken_over.append(entry.pk)
+                    continue
             try:
                 status, detail, retry_after = _post(transport, [entry])
             except SEND_ERRORS as error:
@@ -146,52 +212,63 @@ def outbox_record(
     now: datetime,
     rng: random.Random | None = None,
 ) -> tuple[int, int]:
-    """Write a batch's outcome: sent, retried with back-off, or given up. Returns
+    """Write a batch's outcome: sent, refused (the statement retried with back-off, or given
+    up), or unsent (due again at once, behind the endpoint's back-off). Entries another worker
+    took over are left to it, except that what the peer acknowledged is sent. Returns
     (rejected, given up)."""
     by_id = {entry.pk: entry for entry in entries}
+    token = entries[0].claimed_by if entries else ""
+    mine = OutboxEntry.objects.filter(claimed_by=token, sent_at__isnull=True)
     given_up = 0
     with transaction.atomic():
         plain = [pk for pk, note in outcome.delivered.items() if not note]
-        OutboxEntry.objects.filter(pk__in=plain).update(sent_at=now, last_error="")
+        sent = {"sent_at": now, "claimed_by": ""}
+        OutboxEntry.objects.filter(pk__in=plain).update(last_error="", **sent)
         for pk, note in outcome.delivered.items():
             if note:
-                OutboxEntry.objects.filter(pk=pk).update(sent_at=now, last_error=note)
-        retried = []
-        failures = {**outcome.rejected, **dict.fromkeys(outcome.unsent, outcome.error)}
-        for pk, reason in failures.items():
+                OutboxEntry.objects.filter(pk=pk).update(last_error=note, **sent)
+        for pk, reason in outcome.rejected.items():
             entry = by_id[pk]
-            entry.attempts += 1
-            entry.last_error = reason[:ERROR_LENGTH]
-            delay = retry_delay(entry.attempts, rng=rng)
-            if pk in outcome.rejected:
-                entry.rejections += 1
-                if entry.rejections >= MAX_REJECTIONS:
-                    entry.given_up_at = now
-                    given_up += 1
-            elif outcome.retry_after:
-                delay = min(max(delay, outcome.retry_after), MAX_DELAY)
-            entry.next_attempt_at = now + delay
-            retried.append(entry)
-        OutboxEntry.objects.bulk_update(
-            retried, ["attempts", "rejections", "last_error", "next_attempt_at", "given_up_at"]
+            changes = {
+                "attempts": entry.attempts + 1,
+                "rejections": entry.rejections + 1,
+                "last_error": reason[:ERROR_LENGTH],
+                "next_attempt_at": now + retry_delay(entry.attempts + 1, rng=rng),
+                "claimed_by": "",
+            }
+            if changes["rejections"] >= MAX_REJECTIONS:
+                changes["given_up_at"] = now
+            updated = mine.filter(pk=pk).update(**changes)
+            given_up += updated if "given_up_at" in changes else 0
+        # Unsent entries are due again at once: the endpoint's back-off holds them, and when
+        # it ends they go out in full batches in the order they were stored.
+        mine.filter(pk__in=outcome.unsent).update(
+            attempts=F("attempts") + 1,
+            last_error=outcome.error[:ERROR_LENGTH],
+            next_attempt_at=now,
+            claimed_by="",
         )
-        _record_on_endpoint(endpoint, outcome, now)
+        _record_on_endpoint(endpoint, outcome, now, rng=rng)
     return len(outcome.rejected), given_up
 
 
 def outbox_deliver(
     *,
     endpoint: ForwardingEndpoint,
-    now: datetime | None = None,
+    now: datetime | Callable[[], datetime] | None = None,
     max_batches: int | None = None,
     rng: random.Random | None = None,
 ) -> DeliveryReport:
     """Deliver the due entries of one endpoint, batch after batch, until none is due or the
     peer fails; a failing peer is left alone until its entries' back-off has passed.
 
-    `now` fixes the clock (tests); by default each batch reads the time when it starts.
+    `now` fixes the clock, or is a clock to read (tests); by default the time is read when each
+    batch starts, at each lease renewal and when the outcome is recorded.
     """
-    clock: Callable[[], datetime] = (lambda: now) if now is not None else timezone.now
+    fixed = now
+    clock: Callable[[], datetime] = (
+        now if callable(now) else (lambda: fixed) if fixed is not None else timezone.now
+    )
     totals = {"delivered": 0, "rejected": 0, "given_up": 0, "unsent": 0}
     error, batches = "", 0
     try:
@@ -205,7 +282,11 @@ def outbox_deliver(
             if not entries:
                 break
             batches += 1
-            outcome = outbox_send(transport=transport, entries=entries)
+
+            def renew(held: list[OutboxEntry]) -> list[OutboxEntry]:
+                return outbox_renew(endpoint=endpoint, entries=held, now=clock())
+
+            outcome = outbox_send(transport=transport, entries=entries, renew=renew)
             rejected, given_up = outbox_record(
                 endpoint=endpoint, entries=entries, outcome=outcome, now=clock(), rng=rng
             )
@@ -217,7 +298,9 @@ def outbox_deliver(
                 error = outcome.error
                 logger.warning("Forwarding to %s failed: %s", endpoint.name, error)
                 break
-    return DeliveryReport(endpoint=endpoint.name, error=error, **totals)
+    return DeliveryReport(
+        endpoint=endpoint.name, error=error, backoff_until=endpoint.backoff_until, **totals
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -274,10 +357,25 @@ def _detail(data: str | None) -> str:
     return text[:ERROR_LENGTH] or "(no explanation)"
 
 
-def _record_on_endpoint(endpoint: ForwardingEndpoint, outcome: BatchOutcome, now: datetime) -> None:
+def _record_on_endpoint(
+    endpoint: ForwardingEndpoint,
+    outcome: BatchOutcome,
+    now: datetime,
+    *,
+    rng: random.Random | None = None,
+) -> None:
     changes: dict = {}
     if outcome.delivered:
         changes["last_success_at"] = now
+    if outcome.unsent:
+        # The peer failed the send itself: keep off it for a while, longer each time.
+        failures = _locked_failures(endpoint) + 1
+        delay = endpoint_retry_delay(failures, rng=rng)
+        if outcome.retry_after:
+            delay = min(max(delay, outcome.retry_after), MAX_DELAY)
+        changes.update(failures=failures, backoff_until=now + delay)
+    elif outcome.delivered or outcome.rejected:
+        changes.update(failures=0, backoff_until=None)  # it answered: it is healthy
     if outcome.error:
         changes.update(last_error=outcome.error[:ERROR_LENGTH], last_error_at=now)
     elif outcome.rejected:
@@ -289,3 +387,12 @@ def _record_on_endpoint(endpoint: ForwardingEndpoint, outcome: BatchOutcome, now
         ForwardingEndpoint.objects.filter(pk=endpoint.pk).update(**changes)
         for name, value in changes.items():
             setattr(endpoint, name, value)
+
+
+def _locked_failures(endpoint: ForwardingEndpoint) -> int:
+    """The endpoint's count of failures in a row, its row locked until the caller's
+    transaction ends, so two workers failing at once both count."""
+    rows = ForwardingEndpoint.objects.filter(pk=endpoint.pk)
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    return rows.values_list("failures", flat=True).first() or 0

@@ -16,6 +16,7 @@ from tests.factories import ForwardingEndpointFactory, statement_data
 from tests.xapi.peers import ScriptedLrs, SilentLrs, refused_url
 from xapi.forwarding import (
     BASE_DELAY,
+    ENDPOINT_BASE_DELAY,
     MAX_DELAY,
     MAX_REJECTIONS,
     claim_lease,
@@ -112,23 +113,29 @@ def test_an_unreachable_lrs_keeps_statements_queued_until_it_is_back(ralph):
     now = timezone.now()
 
     report = outbox_deliver(endpoint=endpoint, now=now)
-    too_soon = outbox_deliver(endpoint=endpoint, now=now + BASE_DELAY / 4)
+    too_soon = outbox_deliver(endpoint=endpoint, now=now + ENDPOINT_BASE_DELAY / 4)
 
     entry = _entry(endpoint, statement_id)
     assert (report.delivered, report.unsent) == (0, 1)
     assert "ConnectionRefusedError" in report.error
+    # The entry stays due; the endpoint's back-off keeps the worker away.
     assert (entry.sent_at, entry.attempts, entry.rejections) == (None, 1, 0)
-    assert now + BASE_DELAY / 2 <= entry.next_attempt_at <= now + BASE_DELAY
+    assert (entry.next_attempt_at, entry.claimed_by) == (now, "")
     assert (too_soon.delivered, too_soon.unsent) == (0, 0)
     endpoint.refresh_from_db()
     assert "ConnectionRefusedError" in endpoint.last_error
     assert endpoint.last_error_at == now
+    assert endpoint.failures == 1
+    assert now + ENDPOINT_BASE_DELAY / 2 <= endpoint.backoff_until <= now + ENDPOINT_BASE_DELAY
+    assert report.backoff_until == endpoint.backoff_until
 
     _point_at(endpoint, ralph)
-    back = outbox_deliver(endpoint=endpoint, now=entry.next_attempt_at)
+    back = outbox_deliver(endpoint=endpoint, now=endpoint.backoff_until)
 
     assert back.delivered == 1
     assert len(ralph.statements_with_id(statement_id)) == 1
+    endpoint.refresh_from_db()
+    assert (endpoint.failures, endpoint.backoff_until) == (0, None)
 
 
 @pytest.mark.django_db
@@ -195,10 +202,12 @@ def test_a_5xx_is_retried_with_back_off_and_nothing_is_lost(ralph):
     for statement_id in ids[:2]:
         entry = _entry(endpoint, statement_id)
         assert (entry.attempts, entry.last_error) == (1, "HTTP 500: database down")
-        assert now + BASE_DELAY / 2 <= entry.next_attempt_at <= now + BASE_DELAY
+        assert entry.next_attempt_at == now
+    endpoint.refresh_from_db()
+    assert now + ENDPOINT_BASE_DELAY / 2 <= endpoint.backoff_until <= now + ENDPOINT_BASE_DELAY
 
     _point_at(endpoint, ralph)
-    back = outbox_deliver(endpoint=endpoint, now=now + BASE_DELAY)
+    back = outbox_deliver(endpoint=endpoint, now=now + ENDPOINT_BASE_DELAY)
 
     assert back.delivered == 3
     for statement_id in ids:
@@ -215,8 +224,9 @@ def test_a_503_retry_after_is_honoured():
         outbox_deliver(endpoint=endpoint, now=now)
 
     entry = _entry(endpoint, statement_id)
-    assert entry.next_attempt_at == now + timedelta(seconds=120)
-    assert entry.last_error == "HTTP 503: maintenance"
+    endpoint.refresh_from_db()
+    assert endpoint.backoff_until == now + timedelta(seconds=120)
+    assert (entry.next_attempt_at, entry.last_error) == (now, "HTTP 503: maintenance")
 
 
 @pytest.mark.django_db
@@ -237,12 +247,12 @@ def test_refused_credentials_are_recorded_and_retried_later(ralph):
         0,
         None,
     )
-    assert entry.next_attempt_at > now
+    assert endpoint.backoff_until > now
     assert ralph.statements_with_id(statement_id) == []
 
     endpoint.set_password(ralph.secret)
     endpoint.save()
-    later = outbox_deliver(endpoint=endpoint, now=entry.next_attempt_at)
+    later = outbox_deliver(endpoint=endpoint, now=endpoint.backoff_until)
 
     assert later.delivered == 1
     assert len(ralph.statements_with_id(statement_id)) == 1

@@ -24,6 +24,13 @@ class ForwardingEndpoint(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Back-off of the whole endpoint: after a failed send it is not called again before
+    # `backoff_until`; `failures` counts the failed sends in a row, and a success resets both.
+    failures = models.PositiveIntegerField(default=0, editable=False)
+    backoff_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # When it was last turned off: statements stored since then were not queued for it, and
+    # an administrator turning it back on may choose to send them.
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -50,7 +57,11 @@ class OutboxEntry(models.Model):
     # Refusals of the statement's content (a 4xx other than 401/403/408/429), counted apart from
     # outages so that hours of a peer being down do not use up a statement's chances.
     rejections = models.PositiveIntegerField(default=0)
+    # When the entry is next due; while a worker holds it, the end of that worker's lease.
     next_attempt_at = models.DateTimeField()
+    # The worker holding the entry (a random token per claim), so a worker renews and records
+    # only what is still its own after another worker has taken over an expired lease.
+    claimed_by = models.CharField(max_length=32, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Set when the peer refused the statement's content too many times: it is no longer sent,
     # and stays listed with its error until someone queues it again.
