@@ -52,7 +52,13 @@ def test_opening_a_lesson_is_recorded_once_and_remembered(client, learner, cours
 
     assert verbs().count(VERB_EXPERIENCED) == 1
     assert Enrolment.objects.get().last_lesson_id == lesson.pk
-    assert "Continue where you left off" in client.get(course.url).content.decode()
+    html = client.get(course.url).content.decode()
+    assert texts(html, "//main//a[contains(@class, 'govuk-button--start')]") == [
+        "Continue where you left off"
+    ]
+    assert texts(html, f"//main//a[@href='{lesson.url}'][@role='button']") == [
+        "Continue where you left off"
+    ]
 
 
 @pytest.mark.django_db
@@ -62,7 +68,12 @@ def test_the_lesson_page_never_contains_the_answers(client, learner, course):
 
     html = client.get(lessons()[0].url).content.decode()
 
-    assert "A line chart" in html
+    assert texts(html, "//form//fieldset") == [
+        "1. Which chart shows change over time best? A line chart A pie chart A table",
+        "2. Which are signs of a biased sample? Select all that apply. "
+        "Only online respondents Very few respondents Random selection",
+        "3. Averages can hide differences between groups. True False",
+    ]
     assert "Lines show trends." not in html  # feedback appears only after marking
     assert "correct" not in html.lower()
 
@@ -84,8 +95,15 @@ def test_passing_a_check_completes_the_lesson_and_records_it(client, learner, co
     assert VERB_PASSED in recorded
     assert VERB_COMPLETED in recorded
     page = client.get(lesson.url).content.decode()
-    assert "Lines show trends." in page
-    assert "You have completed this lesson." in page
+    assert texts(page, "//div[contains(@class, 'app-feedback')]//li") == [
+        "You chose “A line chart”. Lines show trends.",
+        "You chose “Only online respondents”. Excludes offline people.",
+        "You chose “Very few respondents”. Small samples mislead.",
+        "You chose “True”. Look at the spread too.",
+    ]
+    assert texts(page, "//p[contains(., 'completed this lesson')]") == [
+        "You have completed this lesson."
+    ]
 
 
 @pytest.mark.django_db
@@ -340,8 +358,12 @@ def test_the_skills_profile_leads_to_the_evidence_in_the_skills_report(client, l
 
     page = client.get(reverse("skills")).content.decode()
 
-    assert f'href="{reverse("my_report")}"' in page
-    assert client.get(reverse("my_report")).status_code == 200
+    assert texts(page, f"//main//a[@href='{reverse('my_report')}']") == [
+        "See every piece of evidence behind your levels, and how old it is, in your skills report"
+    ]
+    assert texts(client.get(reverse("my_report")).content.decode(), "//h1") == [
+        "Your skills report"
+    ]
 
 
 def _finish_all_but_the_last(client, course):
@@ -382,18 +404,35 @@ def test_finishing_the_last_lesson_leads_to_the_course_completion_page(
     html = page.content.decode()
     code = Certificate.objects.get().code
     assert page.status_code == 200
-    assert '<h1 class="govuk-panel__title">Course complete</h1>' in html
+    done = Enrolment.objects.get().completed_at
+    assert texts(html, "//main//div[contains(@class, 'govuk-panel')]/*") == [
+        "Course complete",
+        f"You finished Data basics on {done.day} {done:%B %Y}",
+    ]
+    assert texts(html, "//main//h2[contains(@class, 'govuk-heading-m')]") == [
+        "Your certificate",
+        "What this course builds",
+        "What to do next",
+    ]
     download = reverse("certificate_download", args=[code])
-    assert f'href="{download}">Download your certificate (PDF)</a>' in html
-    assert f'href="{reverse("certificate_verify", args=[code])}"' in html
-    assert "Next in your learning plan:" in html
-    assert f'<a class="govuk-link" href="{security.url}">Security</a>' in html
-    assert f'<a class="govuk-link" href="{reverse("dashboard")}">Go to your learning</a>' in html
+    assert texts(html, f"//main//a[@href='{download}']") == ["Download your certificate (PDF)"]
+    verify = reverse("certificate_verify", args=[code])
+    assert texts(html, f"//main//p[a[@href='{verify}']]") == [
+        f"Its reference is {code}. Anyone you share it with can check it at its verification page."
+    ]
+    assert texts(html, "//main//ul/li") == [
+        "Data literacy (DA.1) to level 2",
+        "Cyber hygiene (SP.1) to level 1",
+        "Security",
+    ]
+    assert texts(html, "//main//p[contains(., 'learning plan')]") == ["Next in your learning plan:"]
+    assert texts(html, f"//main//li/a[@href='{security.url}']") == ["Security"]
+    assert texts(html, f"//main//a[@href='{reverse('dashboard')}']") == ["Go to your learning"]
     lesson_html = client.get(last.url).content.decode()
-    assert (
-        f'You have completed the course. <a class="govuk-link" '
-        f'href="{reverse("course_complete", args=[course.pk])}">' in lesson_html
-    )
+    complete = reverse("course_complete", args=[course.pk])
+    assert texts(lesson_html, f"//main//p[a[@href='{complete}']]") == [
+        "You have completed the course. Get your certificate and see what to do next."
+    ]
 
 
 @pytest.mark.django_db
@@ -439,7 +478,12 @@ def test_after_passing_a_placement_check_next_skips_the_module_it_covered(
 
     after = client.get(placement.url)
     assert after.context["next_lesson"].pk == first_of_next_module.pk
-    assert f'href="{first_of_next_module.url}" rel="next"' in after.content.decode()
+    assert texts(after.content.decode(), "//a[@rel='next']") == [
+        f"Next lesson: {first_of_next_module.title}"
+    ]
+    assert texts(after.content.decode(), f"//a[@href='{first_of_next_module.url}']") == [
+        f"Next lesson: {first_of_next_module.title}"
+    ]
     # Reading a skipped lesson anyway, Next still leads out of the module.
     assert client.get(first_skipped.url).context["next_lesson"].pk == first_of_next_module.pk
 
@@ -475,14 +519,21 @@ def test_knowledge_check_copy_reads_cleanly(client, learner, framework, training
     client.post(reverse("enrol", args=[course.pk]))
     (lesson,) = lessons()
     html = client.get(lesson.url).content.decode()
-    assert "1 question. You need 60% to pass." in html
+    assert texts(html, "//main//p[contains(., 'to pass')]") == [
+        "1 question. You need 60% to pass. You can try again as often as you like."
+    ]
+    assert texts(html, "//form//fieldset") == [
+        "1. Which help? Select all that apply. Trust the figure. Ask who answered"
+    ]
     assert html.count("Select all that apply.") == 1
 
     wrong = next(o.id for o in questions_of_lesson(lesson) if o.text == "Trust the figure.")
     client.post(reverse("submit_check", args=[lesson.pk]), form({question_id(lesson): [wrong]}))
     html = client.get(lesson.url).content.decode()
 
-    assert "You chose “Trust the figure.” Not on its own." in html
+    assert texts(html, "//div[contains(@class, 'app-feedback')]//li") == [
+        "You chose “Trust the figure.” Not on its own."
+    ]
     assert "”." not in html
 
 
@@ -511,7 +562,22 @@ def test_a_failed_check_gives_feedback_beside_each_question_not_an_error(client,
     html = response.content.decode()
     assert "There is a problem" not in html
     assert "govuk-error-summary" not in html
-    assert "Not passed this time: 0 of 3 right (0%; 60% needed)." in html
+    assert texts(html, "//main//div[@role='region'][.//h2 = 'Important']") == [
+        "Important Not passed this time: 0 of 3 right (0%; 60% needed). "
+        "Read the feedback and try again."
+    ]
+    assert texts(html, "//main//p[@id='check-result']") == [
+        "Your last attempt: 0 of 3 right. The feedback is beside each question."
+    ]
+    assert texts(html, "//form//fieldset") == [
+        "1. Which chart shows change over time best? Last time: not quite. "
+        "You chose “A pie chart”. Pies show shares. A line chart A pie chart A table",
+        "2. Which are signs of a biased sample? Select all that apply. Last time: not quite. "
+        "You chose “Random selection”. Randomness reduces bias. "
+        "Only online respondents Very few respondents Random selection",
+        "3. Averages can hide differences between groups. Last time: not quite. "
+        "You chose “False”. They often do. True False",
+    ]
     for qid in right_answers(lesson):
         # The feedback sits inside the question's own fieldset, before its options.
         fieldset = html.split(f'id="q-{qid}-feedback"')[1].split("</fieldset>")[0]
@@ -534,7 +600,9 @@ def test_unanswered_questions_get_an_error_summary_linking_to_each(client, learn
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<title>Error: " in html
+    assert texts(html, "//title") == [
+        f"Error: {lesson.title} \u2013 Data basics \u2013 Digital Capacity Academy"
+    ]
     summary = html.split('govuk-error-summary__list">')[1].split("</ul>")[0]
     assert [line.strip() for line in summary.strip().splitlines()] == [
         f'<li><a href="#o-{second.options[0].id}">Select an answer to question 2</a></li>'
@@ -545,4 +613,9 @@ def test_unanswered_questions_get_an_error_summary_linking_to_each(client, learn
         '<span class="govuk-visually-hidden">Error:</span> Select an answer to question 2</p>'
     ) in html
     assert f'id="o-{kept}" name="q-{first.id}" type="radio" value="{kept}" checked>' in html
+    assert texts(html, "//p[contains(@class, 'govuk-error-message')]") == [
+        "Error: Select an answer to question 2",
+        "Error: Select an answer to question 3",
+    ]
+    assert texts(html, "//input[@checked]/following-sibling::label") == [first.options[0].text]
     assert KnowledgeCheckAttempt.objects.count() == 0
