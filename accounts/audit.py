@@ -2,8 +2,9 @@
 
 Entries are Wagtail's own model log entries (so they also show in the CMS's history of the
 object), with a `data` of {"before": ..., "after": ..., "via": ...}. Every service that
-changes a membership, a lead's scope, a role, the security policy, an LRS client, an identity
-provider or a provisioning token records one here, in the same transaction as the change.
+changes a membership, a lead's scope, a role, the security policy, an LRS client, a forwarding
+endpoint, an identity provider or a provisioning token records one here, in the same
+transaction as the change.
 """
 
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "lms.learner.erase": "Learning records identity erased",
     "lms.security_policy.change": "Security policy changed",
     "lms.lrs_client.change": "LRS client changed",
+    "lms.forwarding_endpoint.change": "Forwarding endpoint changed",
     "lms.identity_provider.change": "Identity provider changed",
     "lms.scim_token.change": "Provisioning token changed",
 }

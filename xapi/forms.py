@@ -1,7 +1,9 @@
 """CMS forms for LRS clients, forwarding endpoints and outbox entries: secrets go in, never out."""
 
+from datetime import datetime, time
+
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from xapi.models.clients import SCOPES, TRUSTED_EVIDENCE
@@ -53,6 +55,9 @@ class LrsClientForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+BACKFILL_NONE, BACKFILL_WHILE_OFF, BACKFILL_SINCE = "none", "while_off", "since"
+
+
 class ForwardingEndpointForm(WagtailAdminModelForm):
     password = forms.CharField(
         label="Password",
@@ -61,6 +66,39 @@ class ForwardingEndpointForm(WagtailAdminModelForm):
         strip=False,
         help_text="Stored encrypted. Leave blank to keep the current password.",
     )
+    # Shown only on an endpoint that is turned off: statements stored meanwhile were not
+    # queued for it.
+    backfill = forms.ChoiceField(
+        label="If you turn this endpoint back on, which statements should it be sent?",
+        widget=forms.RadioSelect,
+        required=False,
+        initial=BACKFILL_NONE,
+        help_text="Statements stored while it was turned off were not sent to it. The default is "
+        "to send only new ones: sending earlier statements can be a large load on the other "
+        "LRS at once, and it may already hold them from somewhere else.",
+    )
+    backfill_since = forms.DateField(
+        label="Send statements stored on or after this date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only if you chose to send statements stored since a date.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.was_enabled = self.instance.pk is None or self.instance.enabled
+        self.disabled_at = self.instance.disabled_at  # save() clears it on turning back on
+        if self.was_enabled:
+            del self.fields["backfill"], self.fields["backfill_since"]
+            return
+        choices = [(BACKFILL_NONE, "Only statements stored from now on")]
+        if self.disabled_at is not None:
+            off = formats.date_format(timezone.localtime(self.disabled_at), "j F Y \\a\\t H:i")
+            choices.append(
+                (BACKFILL_WHILE_OFF, f"Also the statements stored while it was off (since {off})")
+            )
+        choices.append((BACKFILL_SINCE, "Also the statements stored since a date"))
+        self.fields["backfill"].choices = choices
 
     def clean(self):
         cleaned = super().clean()
@@ -69,11 +107,36 @@ class ForwardingEndpointForm(WagtailAdminModelForm):
                 self.add_error(name, "Enter 1 or more.")
         if cleaned.get("password") and not cleaned.get("username"):
             self.add_error("username", "Enter the user name the password belongs to.")
+        if cleaned.get("backfill") == BACKFILL_SINCE:
+            since = cleaned.get("backfill_since")
+            if since is None and "backfill_since" not in self.errors:
+                self.add_error("backfill_since", "Enter the date to send statements from.")
+            elif since is not None and since > timezone.localdate():
+                self.add_error("backfill_since", "The date must be today or in the past.")
+        if cleaned.get("backfill") not in (None, "", BACKFILL_NONE) and not cleaned.get("enabled"):
+            self.add_error("backfill", "Tick Enabled to send earlier statements.")
         return cleaned
+
+    def backfill_from(self) -> datetime | None:
+        """When the statements to queue on turning the endpoint back on start, if any."""
+        if self.was_enabled or not self.cleaned_data.get("enabled"):
+            return None
+        choice = self.cleaned_data.get("backfill")
+        if choice == BACKFILL_WHILE_OFF:
+            return self.instance.disabled_at
+        if choice == BACKFILL_SINCE:
+            return timezone.make_aware(
+                datetime.combine(self.cleaned_data["backfill_since"], time())
+            )
+        return None
 
     def save(self, commit: bool = True):
         if self.cleaned_data.get("password"):
             self.instance.set_password(self.cleaned_data["password"])
+        if self.was_enabled and not self.instance.enabled:
+            self.instance.disabled_at = timezone.now()
+        elif self.instance.enabled:
+            self.instance.disabled_at = None
         return super().save(commit=commit)
 
 

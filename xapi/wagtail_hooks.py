@@ -4,6 +4,7 @@ import django_filters
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import Truncator
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -17,6 +18,11 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from xapi.endpoints import (
+    forwarding_endpoint_audit,
+    forwarding_endpoint_snapshot,
+    outbox_backfill,
+)
 from xapi.forms import ForwardingEndpointForm, LrsClientForm, OutboxEntryForm
 from xapi.models import ForwardingEndpoint, LrsClient, OutboxEntry
 from xapi.models.clients import TRUSTED_EVIDENCE
@@ -115,15 +121,77 @@ class LrsClientViewSet(SnippetViewSet):
     )
 
 
+def _endpoint_state(endpoint: ForwardingEndpoint) -> str:
+    if not endpoint.enabled:
+        return "Turned off"
+    if endpoint.backoff_until and endpoint.backoff_until > timezone.now():
+        return f"Backing off until {timezone.localtime(endpoint.backoff_until):%H:%M}"
+    if endpoint.failures:
+        return "Failing, trying again now"
+    return "Healthy"
+
+
+class ForwardingEndpointCreateView(CreateView):
+    def save_instance(self):
+        endpoint = super().save_instance()
+        forwarding_endpoint_audit(
+            endpoint=endpoint,
+            before={},
+            actor=self.request.user,
+            password_changed=bool(self.form.cleaned_data.get("password")),
+        )
+        return endpoint
+
+
+class ForwardingEndpointEditView(EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.audit_before = forwarding_endpoint_snapshot(self.object)
+
+    def save_instance(self):
+        since = self.form.backfill_from()
+        turned_on = not self.form.was_enabled and self.form.cleaned_data.get("enabled")
+        endpoint = super().save_instance()
+        backfill = None
+        if turned_on:
+            # The trail keeps what was chosen for the statements stored while it was off.
+            queued = outbox_backfill(endpoint=endpoint, since=since) if since else 0
+            backfill = {"since": since.isoformat() if since else None, "queued": queued}
+        forwarding_endpoint_audit(
+            endpoint=endpoint,
+            before=self.audit_before,
+            actor=self.request.user,
+            password_changed=bool(self.form.cleaned_data.get("password")),
+            backfill=backfill,
+        )
+        return endpoint
+
+
+class ForwardingEndpointDeleteView(DeleteView):
+    def delete_action(self):
+        with transaction.atomic():
+            forwarding_endpoint_audit(
+                endpoint=self.object,
+                before=forwarding_endpoint_snapshot(self.object),
+                actor=self.request.user,
+                deleted=True,
+            )
+            super().delete_action()
+
+
 class ForwardingEndpointViewSet(SnippetViewSet):
     model = ForwardingEndpoint
     icon = "redirect"
     menu_label = "Forwarding endpoints"
     copy_view_enabled = False
+    add_view_class = ForwardingEndpointCreateView
+    edit_view_class = ForwardingEndpointEditView
+    delete_view_class = ForwardingEndpointDeleteView
     list_display = [
         "name",
         "url",
         BooleanColumn("enabled"),
+        Column("state", label="State", accessor=_endpoint_state),
         Column("backlog", label="Waiting", sort_key="backlog"),
         Column("given_up", label="Given up", sort_key="given_up"),
         DateColumn("last_success_at", label="Last success"),
@@ -138,6 +206,8 @@ class ForwardingEndpointViewSet(SnippetViewSet):
             FieldPanel("username"),
             FieldPanel("password"),
             FieldPanel("enabled"),
+            FieldPanel("backfill"),
+            FieldPanel("backfill_since"),
             FieldPanel("batch_size"),
             FieldPanel("timeout_seconds"),
         ],
