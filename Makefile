@@ -10,8 +10,12 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-fast test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean
 
-run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/). Stop with Ctrl+C."
+# The background worker runs beside the web server; when the server ends (Ctrl+C reaches both),
+# the shell's exit trap stops the worker too and waits for its clean stop.
+run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it, with the background worker
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/), with the background worker. Stop with Ctrl+C."
+	$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev assets test-system-packages test-ralph ## Install and run every test (browser tests need /usr/bin/chromium)
