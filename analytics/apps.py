@@ -16,7 +16,7 @@ class AnalyticsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from analytics.levels import stored_levels
+        from analytics.projection.levels import stored_levels
         from analytics.signals import connect
         from competencies.proficiency import use_level_store
 

@@ -4,7 +4,7 @@ from xapi.signals import statements_stored
 
 
 def _on_statements_stored(sender, rows, **kwargs) -> None:
-    from analytics.projection import project
+    from analytics.projection.store import project
 
     project(rows)
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.models import User
 from analytics.models import Evidence, Proficiency
-from analytics.refresh import refresh_reports
+from analytics.reports.refresh import refresh_reports
 from xapi.identity import learner_identity_erase
 from xapi.models import LearnerIdentity
 

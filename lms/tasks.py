@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 
-from analytics import selectors as analytics_selectors
-from analytics.refresh import refresh_reports as reports_refresh
+from analytics.reports import store_frames as analytics_selectors
+from analytics.reports.refresh import refresh_reports as reports_refresh
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from analytics.charts import BANDS, HIDDEN, NO_DATA, SHOWN
+from analytics.reports.charts import BANDS, HIDDEN, NO_DATA, SHOWN
 from courses.figures import share_of as _share_of
 from courses.figures import share_text
 

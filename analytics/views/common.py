@@ -2,15 +2,13 @@
 
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 
 from accounts.adapter import on_site
-from analytics import exports
-from analytics.page_selectors import courses_for_gaps, snapshots_version
-from analytics.reports import Report
-from analytics.trends import trend_series
+from analytics.exports import report_files
+from analytics.reports.assembly import Report
+from analytics.reports.selectors import courses_for_gaps
 from competencies.selectors import level_names, primary_framework
 
 EXPORT_LABELS = [
@@ -22,7 +20,7 @@ EXPORT_LABELS = [
 GAPS_FOR_COURSES = 5
 
 
-def recommendations(report: Report, request: HttpRequest) -> list[exports.Recommendation]:
+def recommendations(report: Report, request: HttpRequest) -> list[report_files.Recommendation]:
     """Live courses that build the competencies of the report's worst (visible) gaps."""
     top = report.top_gaps.head(GAPS_FOR_COURSES)
     priorities = {
@@ -31,7 +29,7 @@ def recommendations(report: Report, request: HttpRequest) -> list[exports.Recomm
         if row["priority"] and row["priority"] > 0
     }
     return [
-        exports.Recommendation(
+        report_files.Recommendation(
             title=found.course.title,
             # Exports travel: their links name SITE_URL, never the Host the request gave.
             url=on_site(found.course.get_url(request=request) or "/"),
@@ -44,17 +42,17 @@ def recommendations(report: Report, request: HttpRequest) -> list[exports.Recomm
 def download(
     report: Report, extension: str, *, scope_name: str, request: HttpRequest
 ) -> HttpResponse:
-    if extension not in exports.FORMATS:
+    if extension not in report_files.FORMATS:
         raise Http404("No such export format.")
-    body = exports.report_file(
+    body = report_files.report_file(
         report,
         extension,
         scope_name=scope_name,
         recommendations=recommendations(report, request) if extension != "csv" else (),
     )
-    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[extension])
+    response = HttpResponse(body, content_type=report_files.CONTENT_TYPES[extension])
     response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(report, extension)}"'
+        f'attachment; filename="{report_files.filename(report, extension)}"'
     )
     return response
 
@@ -71,23 +69,6 @@ def competency_row(inputs: dict, code: str) -> dict:
 def framework_level_names() -> dict[int, str]:
     framework = primary_framework()
     return level_names(framework) if framework else {}
-
-
-def trend_points(department: str | None, threshold: int) -> list[tuple[str, float | None]]:
-    """The monthly snapshots as (month, % meeting target); only percentages are shown, never
-    the counts behind them, and months with a group under the threshold are blank.
-
-    Kept in the cache until a snapshot is written or removed: the series is summed from every
-    month's rows with pandas, a sizeable share of the page's time, and changes once a month."""
-    key = f"analytics:trend:{department or '*'}:{threshold}:{snapshots_version()}"
-    points = cache.get(key)
-    if points is None:
-        points = [
-            (point.month.strftime("%b %Y"), point.pct_meeting)
-            for point in trend_series(department, threshold)
-        ]
-        cache.set(key, points, timeout=24 * 3600)
-    return points
 
 
 def report_url(name: str, *args: str) -> str:

@@ -12,11 +12,16 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from analytics import access, dashboard, drilldown, protection, selectors
-from analytics.levels import current_levels_by_code
-from analytics.page_selectors import department_name
-from analytics.reports import Report, skill_gap_report
-from analytics.team import direct_report_gaps
+from analytics.protection import access
+from analytics.reports import dashboard, drilldown, store_frames
+from analytics.reports.assembly import Report
+from analytics.reports.selectors import (
+    department_name,
+    department_report,
+    led_departments_named,
+    team_gaps,
+    trend_points,
+)
 from analytics.views.common import (
     EXPORT_LABELS,
     competency_row,
@@ -24,19 +29,7 @@ from analytics.views.common import (
     framework_level_names,
     recommendations,
     report_url,
-    trend_points,
 )
-from organisations.selectors import direct_reports
-
-
-def protected_report(code: str) -> Report | None:
-    """The department's report, hiding whatever the organisation's grid hides about it."""
-    version = selectors.projection_version()
-    organisation = skill_gap_report(version=version)
-    report = skill_gap_report(department=code, version=version)
-    if organisation is None or report is None:
-        return None
-    return protection.department_report_protected(report, organisation)
 
 
 class DepartmentAccessMixin(LoginRequiredMixin):
@@ -54,7 +47,7 @@ class DepartmentAccessMixin(LoginRequiredMixin):
         name = department_name(code)
         if name is None:
             raise Http404("No such department.")
-        report = protected_report(code)
+        report = department_report(code)
         if report is None:
             raise Http404("No competency framework has been published yet.")
         return code, name, report
@@ -70,7 +63,7 @@ def report_inputs() -> dict:
     """The frames the report is computed from, for the pages that need people's own rows.
     They grow with the number of people (tens of megabytes at national scale), so the
     department's page reads them only to list a lead's direct reports."""
-    inputs = selectors.report_inputs()
+    inputs = store_frames.report_inputs()
     if inputs is None:
         raise Http404("No competency framework has been published yet.")
     return inputs
@@ -84,8 +77,7 @@ class MyDepartmentReportView(LoginRequiredMixin, PermissionRequiredMixin, Templa
     template_name = "analytics/no_department.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        codes = access.led_departments(self.request.user)
-        departments = [(code, department_name(code)) for code in codes]
+        departments = led_departments_named(self.request.user)
         return {**super().get_context_data(**kwargs), "departments": departments}
 
     def get(self, request, *args, **kwargs):
@@ -112,15 +104,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
             return report_url("department_competency", code, competency)
 
         leads = access.leads_department(self.request.user, code)
-        team = []
-        if leads:
-            memberships = direct_reports(self.request.user)
-            inputs = report_inputs()
-            team = direct_report_gaps(
-                [(m.user_id, str(m.user), str(m.job_role or "No job role")) for m in memberships],
-                inputs,
-                current_levels_by_code([m.user_id for m in memberships], inputs["framework"]["pk"]),
-            )
+        team = team_gaps(self.request.user, report_inputs()) if leads else []
         context.update(
             code=code,
             name=name,
@@ -160,23 +144,16 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
         if job_role is not None:
             if job_role not in inputs["job_roles"]:
                 raise Http404("No such job role.")
-            cells = report.grid[
-                (report.grid["job_role"] == job_role) & (report.grid["competency"] == competency)
-            ]
-            visible = not cells.empty and not bool(cells.iloc[0]["suppressed"])
             scope = f"{inputs['job_roles'][job_role]}, {name}"
             breakdown, back = [], (department_url, f"Back to {competency} in {name}")
         else:
-            totals = report.totals[report.totals["competency"] == competency]
-            visible = not totals.empty and not bool(totals.iloc[0]["suppressed"])
             scope = name
             grid = dashboard.grid_of(
                 report,
                 cell_url=lambda role, c: f"{department_url}?{urlencode({'job_role': role})}",
                 with_svg=False,
             )
-            row = next((r for r in grid.rows if r.code == competency), None)
-            breakdown = list(zip(grid.columns, row.cells, strict=True)) if row else []
+            breakdown = drilldown.breakdown(grid, competency)
             back = (reverse("department_report", args=[code]), f"Back to {name}")
         context.update(
             report=report,
@@ -187,7 +164,7 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
                 competency=competency,
                 level_names=framework_level_names(),
                 threshold=report.threshold,
-                visible=visible,
+                visible=drilldown.shown_in(report, competency, job_role=job_role),
                 department=code,
                 job_role=job_role,
             ),

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from analytics import access
+from analytics.protection import access
 
 VIEW_ALL_DEPARTMENTS = "organisations.view_all_departments"
 VIEW_OWN_DEPARTMENT = "organisations.view_own_department"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from analytics.page_selectors import EvidenceItem, OwnLevel, own_levels
+from analytics.reports.selectors import EvidenceItem, OwnLevel, own_levels
 from competencies.models import Competency
 from competencies.proficiency import gap
 from competencies.selectors import (

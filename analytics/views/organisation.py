@@ -1,16 +1,16 @@
 """The CTO office's view: every department, aggregated, and one competency across them."""
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from analytics import access, dashboard, drilldown, selectors
-from analytics.crosswalk import OTHER_FRAMEWORKS, crosswalk_report
-from analytics.reports import skill_gap_report
+from analytics.protection import access
+from analytics.reports import dashboard, drilldown, store_frames
+from analytics.reports.assembly import skill_gap_report
+from analytics.reports.crosswalk import OTHER_FRAMEWORKS, crosswalk_report
+from analytics.reports.selectors import trend_points
 from analytics.views.common import (
     EXPORT_LABELS,
     competency_row,
@@ -18,7 +18,6 @@ from analytics.views.common import (
     framework_level_names,
     recommendations,
     report_url,
-    trend_points,
 )
 
 
@@ -52,20 +51,9 @@ class OrganisationReportView(AllReportsMixin, TemplateView):
         other = self.request.GET.get("framework", "")
         crosswalk = crosswalk_report(other) if other in OTHER_FRAMEWORKS else None
         if crosswalk is not None:
-            grid = dashboard.grid_of(
-                report,
-                grid=crosswalk.grid,
-                totals=crosswalk.totals,
-                titles=crosswalk.titles,
-                column_url=department_url,
+            grid = dashboard.crosswalk_grid_of(
+                report, crosswalk, column_url=department_url, competency_url=competency_url
             )
-            grid.rows = [
-                replace(
-                    row,
-                    made_of=[(c, competency_url(c)) for c in crosswalk.links.get(row.code, [])],
-                )
-                for row in grid.rows
-            ]
             context["crosswalk"] = crosswalk
         else:
             grid = dashboard.grid_of(
@@ -99,17 +87,14 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         report = skill_gap_report()
-        inputs = selectors.report_inputs()
+        inputs = store_frames.report_inputs()
         code = self.kwargs["competency"]
         if report is None or inputs is None:
             raise Http404("No competency framework has been published yet.")
-        totals = report.totals.set_index("competency")
-        visible = code in totals.index and not bool(totals.loc[code, "suppressed"])
         column = dashboard.grid_of(
             report, column_url=department_url, cell_url=department_cell_url, with_svg=False
         )
         competency = competency_row(inputs, code)  # 404 for a code not in the framework
-        row = next((r for r in column.rows if r.code == code), None)
         context.update(
             report=report,
             competency=competency,
@@ -119,9 +104,9 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
                 competency=code,
                 level_names=framework_level_names(),
                 threshold=report.threshold,
-                visible=visible,
+                visible=drilldown.shown_in(report, code),
             ),
-            breakdown=list(zip(column.columns, row.cells, strict=True)) if row else [],
+            breakdown=drilldown.breakdown(column, code),
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
             breakdown_label="Department",
             back=(reverse("organisation_report"), "Back to all departments"),

@@ -58,9 +58,9 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def info() -> dict:
     from accounts.models import User
+    from analytics.demo.organisation import EMAIL_DOMAIN
     from analytics.models import Evidence, Proficiency
-    from analytics.projection import evidence_verbs
-    from analytics.synthesis import EMAIL_DOMAIN
+    from analytics.projection.rules import evidence_verbs
     from xapi.models import LearnerIdentity, Statement
 
     verbs = evidence_verbs()
@@ -86,7 +86,7 @@ def make(path: str, count: int, seed: int) -> dict:
     """New statements for existing synthetic people, about half self-assessments (answered in
     the self-assessment category) and half knowledge checks (answered questions, then passed
     with a level for the competency the check evidences), as the LMS records them."""
-    from analytics.synthesis import EMAIL_DOMAIN
+    from analytics.demo.organisation import EMAIL_DOMAIN
     from competencies.models import Competency, RoleRequirement
     from competencies.selectors import primary_framework
     from courses.models import CoursePage

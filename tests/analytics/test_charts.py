@@ -2,8 +2,8 @@
 
 import re
 
-from analytics import charts, dashboard
-from analytics.charts import (
+from analytics.reports import charts, dashboard
+from analytics.reports.charts import (
     HIDDEN,
     NO_DATA,
     NOT_NEEDED,
@@ -13,7 +13,7 @@ from analytics.charts import (
     heatmap_svg,
     trend_svg,
 )
-from analytics.dashboard import trend_of
+from analytics.reports.dashboard import trend_of
 
 FEW = "Fewer than half meet their target (under 50%)"
 HALF = "Half or more meet their target (50% to 79%)"

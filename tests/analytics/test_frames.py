@@ -5,13 +5,13 @@ import math
 import pandas as pd
 import pytest
 
-from analytics.frames import (
+from analytics.protection.suppression import suppress
+from analytics.reports.frames import (
     crosswalk_summary,
     group_summary,
     learner_gaps,
     resolve_targets,
     roles_needing,
-    suppress,
 )
 
 PEOPLE = pd.DataFrame(

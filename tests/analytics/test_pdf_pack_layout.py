@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
 from accounts.models import User
-from analytics.pack_layout import balanced
+from analytics.exports.pack_layout import balanced
 from organisations.models import Department
 
 # Layout is measured in CSS pixels; a rounding error is not an overflow.

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from analytics.crosswalk import crosswalk_compute
-from analytics.drilldown import distribution
-from analytics.protection import department_report_protected
-from analytics.reports import compute_report
+from analytics.protection.differencing import department_report_protected
+from analytics.reports.assembly import compute_report
+from analytics.reports.crosswalk import crosswalk_compute
+from analytics.reports.drilldown import distribution
 
 
 def inputs(sizes: dict[str, int]) -> dict:

@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.services import user_deactivate, user_reactivate
-from analytics import crosswalk, freshness, reports, selectors
-from analytics.freshness import FRESH_SECONDS
-from analytics.reports import skill_gap_report
+from analytics.reports import assembly, crosswalk, freshness, store_frames
+from analytics.reports.assembly import skill_gap_report
+from analytics.reports.freshness import FRESH_SECONDS
 from organisations.models import Department, Membership
 from organisations.services import membership_set
 from tests.analytics.scenario import build_organisation
@@ -21,7 +21,7 @@ def stale(framework, monkeypatch):
     """A cached report whose evidence has since changed, a little over a minute old."""
     build_organisation()
     first = skill_gap_report()
-    monkeypatch.setattr(selectors, "projection_version", lambda: "9.0")
+    monkeypatch.setattr(store_frames, "projection_version", lambda: "9.0")
     later = first.computed_at + FRESH_SECONDS + 1
     monkeypatch.setattr(freshness, "now", lambda: later)
     return first
@@ -31,9 +31,9 @@ def refuse_to_compute(monkeypatch):
     def computing(*args, **kwargs):
         raise AssertionError("the report was computed on the reader's request")
 
-    monkeypatch.setattr(reports, "compute_report", computing)
+    monkeypatch.setattr(assembly, "compute_report", computing)
     monkeypatch.setattr(crosswalk, "crosswalk_compute", computing)
-    monkeypatch.setattr(selectors, "people_frame", computing)
+    monkeypatch.setattr(store_frames, "people_frame", computing)
 
 
 @pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_stale_report_is_recomputed_by_the_first_process_to_ask(stale):
 def test_a_report_within_its_minute_is_served_even_if_evidence_changed(framework, monkeypatch):
     build_organisation()
     first = skill_gap_report()
-    monkeypatch.setattr(selectors, "projection_version", lambda: "9.0")
+    monkeypatch.setattr(store_frames, "projection_version", lambda: "9.0")
     refuse_to_compute(monkeypatch)
 
     assert skill_gap_report().computed_at == first.computed_at
@@ -106,14 +106,14 @@ def test_a_move_or_a_closed_account_makes_the_reports_compute_again(framework):
     build_organisation()
     person = Membership.objects.select_related("user").first()
     other = Department.objects.exclude(pk=person.department_id).first()
-    versions = [selectors.projection_version()]
+    versions = [store_frames.projection_version()]
 
     membership_set(user=person.user, department=other, job_role=person.job_role)
-    versions.append(selectors.projection_version())
+    versions.append(store_frames.projection_version())
     user_deactivate(user=person.user)
-    versions.append(selectors.projection_version())
+    versions.append(store_frames.projection_version())
     user_reactivate(user=person.user)
-    versions.append(selectors.projection_version())
+    versions.append(store_frames.projection_version())
 
     # Reopened, the organisation is as it was after the move, and so is its version.
     assert len(set(versions[:3])) == 3
@@ -124,8 +124,8 @@ def test_a_move_or_a_closed_account_makes_the_reports_compute_again(framework):
 def test_people_with_closed_accounts_count_in_no_group(framework):
     build_organisation()
     leaver = Membership.objects.select_related("user").first()
-    counted = set(selectors.people_frame()["user"])
+    counted = set(store_frames.people_frame()["user"])
 
     user_deactivate(user=leaver.user)
 
-    assert set(selectors.people_frame()["user"]) == counted - {leaver.user_id}
+    assert set(store_frames.people_frame()["user"]) == counted - {leaver.user_id}

@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.roles import Role
-from analytics import charts, dashboard, selectors
-from analytics.reports import skill_gap_report
-from analytics.selectors import competencies_frame
+from analytics.reports import charts, dashboard, store_frames
+from analytics.reports.assembly import skill_gap_report
+from analytics.reports.store_frames import competencies_frame
 from analytics.templatetags.analytics_format import percent, share_of
 from courses.figures import share_text
 from courses.wagtail_hooks import NO_LEARNERS, _rate
@@ -94,7 +94,7 @@ def one_stale_of_many(framework, department, job_role, monkeypatch, settings):
         "departments": {department.code: department.name},
         "job_roles": {job_role.code: job_role.name},
     }
-    monkeypatch.setattr(selectors, "report_inputs", lambda version=None, force=False: inputs)
+    monkeypatch.setattr(store_frames, "report_inputs", lambda version=None, force=False: inputs)
     return department
 
 

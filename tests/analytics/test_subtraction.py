@@ -19,7 +19,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from analytics.trends import snapshot_months
+from analytics.reports.trends import snapshot_months
 from competencies.models import Competency
 from competencies.services import (
     manager_validation_record,

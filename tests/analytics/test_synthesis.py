@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import User
+from analytics.demo.organisation import EMAIL_DOMAIN, FAMILY, GIVEN
 from analytics.models import Evidence, Proficiency
-from analytics.synthesis import EMAIL_DOMAIN, FAMILY, GIVEN
 from organisations.models import Membership
 from xapi.models import LearnerIdentity, Statement
 

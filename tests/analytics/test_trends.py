@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from analytics.frames import proficiency_from_evidence
 from analytics.models import GapSnapshot
-from analytics.trends import month_starts, snapshot_months, trend_series
+from analytics.reports.frames import proficiency_from_evidence
+from analytics.reports.trends import month_starts, snapshot_months, trend_series
 from competencies.models import Competency
 from competencies.proficiency import Evidence, Source, reported_level
 from competencies.services import self_assessment_save

@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from analytics.refresh import refresh_reports
+from analytics.reports.refresh import refresh_reports
 from competencies.models import Competency
 from competencies.services import role_requirements_load, self_assessment_save
 from organisations.models import MembershipRequest

@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from analytics.reports.assembly import charts
-from analytics.reports.assembly import inputs
+from analytics.reports import charts, store_frames
 from analytics.reports.dashboard import Cell, Figures
-from analytics.templatetags.analytics_format import gap_cell
 from analytics.reports.trends import snapshot_months
+from analytics.templatetags.analytics_format import gap_cell
 from tests.analytics.scenario import THRESHOLD, build_organisation
 from tests.factories import make_person
 from tests.html import heading, table, texts, tree
@@ -536,7 +535,7 @@ def test_the_cto_office_sees_a_department_without_reading_everyones_rows(
     def refuse():
         raise AssertionError("the report inputs were read")
 
-    monkeypatch.setattr(selectors, "report_inputs", refuse)
+    monkeypatch.setattr(store_frames, "report_inputs", refuse)
     response = client.get(url)
 
     assert response.status_code == 200

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from analytics.demo.organisation import EMAIL_DOMAIN
 from analytics.models import Evidence
-from analytics.synthesis import EMAIL_DOMAIN
 from competencies.proficiency import Source
 from courses.models import CoursePage, Enrolment, KnowledgeCheckAttempt, LessonCompletion
 from tests.courses.test_wagtail_hooks import REPORT, cells

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.audit import audit_entries
-from analytics import selectors
 from analytics.models import Evidence, Proficiency
+from analytics.reports import store_frames
 from competencies.models import Competency
 from competencies.services import manager_validation_record, self_assessment_save
 from lms.erasure import ERASURE_EFFECTS
@@ -44,7 +44,7 @@ def erasures() -> list[tuple]:
 
 def reported_people() -> set[int]:
     """Whose levels the cached inputs of the skill-gap reports hold."""
-    return set(selectors.report_inputs()["proficiency"]["person"])
+    return set(store_frames.report_inputs()["proficiency"]["person"])
 
 
 BEFORE = {"learning_records_identity": True, "evidence": 3, "levels": 2}

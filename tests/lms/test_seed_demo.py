@@ -95,8 +95,8 @@ def test_seed_demo_prints_the_sign_ins(seeded):
 
 @pytest.mark.django_db
 def test_seed_demo_adds_synthetic_staff_once_with_reports_data(seeded):
+    from analytics.demo.organisation import EMAIL_DOMAIN
     from analytics.models import GapSnapshot, Proficiency
-    from analytics.synthesis import EMAIL_DOMAIN
 
     call_command("seed_demo", "--synthetic-staff", "40", stdout=StringIO())
     call_command("seed_demo", "--synthetic-staff", "40", stdout=StringIO())

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from analytics.projection import rebuild
+from analytics.projection.store import rebuild
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from analytics.refresh import refresh_reports
+from analytics.reports.refresh import refresh_reports
 
 
 class Command(BaseCommand):

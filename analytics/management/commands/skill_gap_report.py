@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics import exports, protection, selectors
-from analytics.page_selectors import courses_for_gaps, department_name
-from analytics.reports import skill_gap_report
+from analytics.exports import report_files
+from analytics.protection import differencing
+from analytics.reports import store_frames
+from analytics.reports.assembly import skill_gap_report
+from analytics.reports.selectors import courses_for_gaps, department_name
 
 
 class Command(BaseCommand):
@@ -22,13 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, out: str, department: str | None = None, **options) -> None:
         path = Path(out)
         extension = path.suffix.lower().lstrip(".")
-        if extension not in exports.FORMATS:
+        if extension not in report_files.FORMATS:
             raise CommandError(
                 f"Cannot tell the format of {out!r}: the file name must end in "
-                + ", ".join(f".{f}" for f in exports.FORMATS)
+                + ", ".join(f".{f}" for f in report_files.FORMATS)
                 + "."
             )
-        inputs = selectors.report_inputs()
+        inputs = store_frames.report_inputs()
         organisation = skill_gap_report()
         if inputs is None or organisation is None:
             raise CommandError("No competency framework has been published yet.")
@@ -37,12 +39,12 @@ class Command(BaseCommand):
         if department is not None:
             scope_name = department_name(department)
             if scope_name is None:
-                known = ", ".join(sorted(selectors.departments())) or "none"
+                known = ", ".join(sorted(store_frames.departments())) or "none"
                 raise CommandError(f"No department with code {department!r}. Known: {known}.")
-            report = protection.department_report_protected(
+            report = differencing.department_report_protected(
                 skill_gap_report(department=department), organisation
             )
-        body = exports.report_file(
+        body = report_files.report_file(
             report, extension, scope_name=scope_name, recommendations=_courses(report)
         )
         try:
@@ -52,10 +54,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {scope_name} ({report.people} people) to {path}.")
 
 
-def _courses(report) -> list[exports.Recommendation]:
+def _courses(report) -> list[report_files.Recommendation]:
     top = report.top_gaps.head(5)
     priorities = {r["competency"]: float(r["priority"]) for _, r in top.iterrows() if r["priority"]}
     return [
-        exports.Recommendation(found.course.title, found.course.full_url or "", found.targets)
+        report_files.Recommendation(found.course.title, found.course.full_url or "", found.targets)
         for found in courses_for_gaps(report.framework["pk"], priorities)
     ]

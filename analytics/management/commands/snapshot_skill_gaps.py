@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.trends import snapshot_months
+from analytics.reports.trends import snapshot_months
 
 
 class Command(BaseCommand):

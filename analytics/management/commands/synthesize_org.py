@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.synthesis import synthesize_org
+from analytics.demo.organisation import synthesize_org
 
 
 class Command(BaseCommand):

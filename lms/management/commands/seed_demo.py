@@ -7,8 +7,8 @@ import content_fixtures
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import security_policy_update, user_upsert
-from analytics.synthesis import EMAIL_DOMAIN, synthesize_org
-from analytics.trends import snapshot_months
+from analytics.demo.organisation import EMAIL_DOMAIN, synthesize_org
+from analytics.reports.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
 from courses.loading import course_load
 from courses.services import site_align_with_site_url

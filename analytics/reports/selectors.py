@@ -1,17 +1,27 @@
-"""Reads the report pages need besides the gap frames: courses, a person's own evidence, the
-names of another framework's competencies. Each is a fixed number of queries."""
+"""Reads the report pages need besides the gap frames: a department's protected report, a
+lead's team, courses, a person's own evidence, the names of another framework's competencies.
+Each is a fixed number of queries."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 
 from analytics.models import Evidence, GapSnapshot
+from analytics.projection.levels import current_levels_by_code
+from analytics.protection.access import led_departments
+from analytics.protection.differencing import department_report_protected
+from analytics.reports import store_frames
+from analytics.reports.assembly import Report, skill_gap_report
+from analytics.reports.team import PersonGaps, direct_report_gaps
+from analytics.reports.trends import trend_series
 from competencies.models import Competency, Framework
 from competencies.proficiency import current_levels
 from courses.models import CourseCompetencyTarget, CoursePage
 from organisations.models import Department
+from organisations.selectors import direct_reports
 from xapi.models import LearnerIdentity
 
 
@@ -114,3 +124,47 @@ def snapshots_version() -> str:
     month deletes its rows and adds new ones, with new ids."""
     found = GapSnapshot.objects.aggregate(latest=Max("pk"), rows=Count("pk"))
     return f"{found['latest'] or 0}.{found['rows']}"
+
+
+def department_report(code: str) -> Report | None:
+    """The department's report, hiding whatever the organisation's grid hides about it: the
+    organisation's report may have been recomputed since the department's was."""
+    version = store_frames.projection_version()
+    organisation = skill_gap_report(version=version)
+    report = skill_gap_report(department=code, version=version)
+    if organisation is None or report is None:
+        return None
+    return department_report_protected(report, organisation)
+
+
+def team_gaps(lead, inputs: dict) -> list[PersonGaps]:
+    """The lead's direct reports by name, each with their current levels and gaps against the
+    targets in the report inputs (two queries besides the reports' own)."""
+    memberships = direct_reports(lead)
+    return direct_report_gaps(
+        [(m.user_id, str(m.user), str(m.job_role or "No job role")) for m in memberships],
+        inputs,
+        current_levels_by_code([m.user_id for m in memberships], inputs["framework"]["pk"]),
+    )
+
+
+def led_departments_named(user) -> list[tuple[str, str | None]]:
+    """The departments `user` leads, as (code, name)."""
+    return [(code, department_name(code)) for code in led_departments(user)]
+
+
+def trend_points(department: str | None, threshold: int) -> list[tuple[str, float | None]]:
+    """The monthly snapshots as (month, % meeting target); only percentages are shown, never
+    the counts behind them, and months with a group under the threshold are blank.
+
+    Kept in the cache until a snapshot is written or removed: the series is summed from every
+    month's rows with pandas, a sizeable share of the page's time, and changes once a month."""
+    key = f"analytics:trend:{department or '*'}:{threshold}:{snapshots_version()}"
+    points = cache.get(key)
+    if points is None:
+        points = [
+            (point.month.strftime("%b %Y"), point.pct_meeting)
+            for point in trend_series(department, threshold)
+        ]
+        cache.set(key, points, timeout=24 * 3600)
+    return points

@@ -1,13 +1,14 @@
 """A department lead's direct reports, each with their levels and gaps (pure: data in).
 
-Names appear only here, and only for the person's own line manager (see analytics/access.py).
+Names appear only here, and only for the person's own line manager (see
+analytics/protection/access.py).
 """
 
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics import frames
+from analytics.reports import frames
 from competencies.proficiency import Reported
 
 

@@ -28,8 +28,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 
-from analytics import projection_sql
-from analytics.projection_sql import EVIDENCE_TABLE, PROFICIENCY_TABLE
+from analytics.projection.sql import (
+    EVIDENCE_TABLE,
+    PROFICIENCY_TABLE,
+    claim_parameters,
+    insert_evidence,
+    insert_proficiency,
+    sources,
+)
 
 STORE_TABLES = (EVIDENCE_TABLE, PROFICIENCY_TABLE)
 # Per-connection memory for the rebuild's sorts, hashes and index builds: the defaults (4 MB,
@@ -337,14 +343,14 @@ def _create_copies(cursor, tables: list[StoreTable]) -> list[Step]:
 
 
 def _evidence_steps(table: str, first: int | None, last: int | None, slices: int) -> list[Step]:
-    parameters = projection_sql.claim_parameters()
+    parameters = claim_parameters()
     if first is None or slices == 1:
-        return [(projection_sql.insert_evidence(table, "TRUE"), parameters)]
+        return [(insert_evidence(table, "TRUE"), parameters)]
     # Equal ranges of the statement sequence: statements of every kind are spread along it.
     width = -(-(last - first + 1) // slices)
     return [
         (
-            projection_sql.insert_evidence(table, "s.seq >= %(low)s AND s.seq < %(high)s"),
+            insert_evidence(table, "s.seq >= %(low)s AND s.seq < %(high)s"),
             {**parameters, "low": low, "high": low + width},
         )
         for low in range(first, last + 1, width)
@@ -353,14 +359,14 @@ def _evidence_steps(table: str, first: int | None, last: int | None, slices: int
 
 def _proficiency_steps(table: str, evidence: str, slices: int) -> list[Step]:
     # One slice per connection: each reads the whole of the new evidence once.
-    parameters = projection_sql.sources()
+    parameters = sources()
     if slices == 1:
-        return [(projection_sql.insert_proficiency(table, evidence, "TRUE"), parameters)]
+        return [(insert_proficiency(table, evidence, "TRUE"), parameters)]
     # Every pair of a person in one slice: their levels need all their evidence together.
     scope = "learner_id %% %(slices)s = %(slice)s"
     return [
         (
-            projection_sql.insert_proficiency(table, evidence, scope),
+            insert_proficiency(table, evidence, scope),
             {**parameters, "slices": slices, "slice": part},
         )
         for part in range(slices)

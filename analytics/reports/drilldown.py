@@ -3,8 +3,10 @@ where they come from and how old they are (pure: the report inputs in, plain dat
 
 from dataclasses import dataclass, field
 
-from analytics import frames
-from analytics.dashboard import SOURCE_ORDER
+from analytics.protection import suppression
+from analytics.reports import frames
+from analytics.reports.assembly import Report
+from analytics.reports.dashboard import SOURCE_ORDER, Cell, Column, Grid
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def distribution(
     gaps = frames.learner_gaps(people, inputs["targets"], inputs["proficiency"])
     gaps = gaps[gaps["competency"] == competency]
     size = int(gaps["person"].nunique()) if not gaps.empty else 0
-    if not visible or size < frames.smallest_shown(threshold):
+    if not visible or size < suppression.smallest_shown(threshold):
         return Distribution(visible=False)
     known = gaps[gaps["known"]]
     counts = known["level"].astype(int).value_counts()
@@ -89,3 +91,20 @@ def distribution(
         ),
         targets=sorted((roles.get(code, code), levels) for code, levels in targets.items()),
     )
+
+
+def shown_in(report: Report, competency: str, *, job_role: str | None = None) -> bool:
+    """Whether `report` shows the figures of `competency`: in `job_role`'s row of a
+    department's grid, or in the competency's total. A drill-down hides what the report hides."""
+    if job_role is not None:
+        grid = report.grid
+        found = grid[(grid["job_role"] == job_role) & (grid["competency"] == competency)]
+    else:
+        found = report.totals[report.totals["competency"] == competency]
+    return not found.empty and not bool(found.iloc[0]["suppressed"])
+
+
+def breakdown(grid: Grid, competency: str) -> list[tuple[Column, Cell]]:
+    """The competency's row of `grid`, each column with its cell; empty when no row shows it."""
+    row = next((r for r in grid.rows if r.code == competency), None)
+    return list(zip(grid.columns, row.cells, strict=True)) if row else []

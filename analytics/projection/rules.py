@@ -1,5 +1,5 @@
 """Which statements are evidence of a level, and of what (pure: a statement's JSON in, records
-out). analytics/projection_sql.py states the same rules in SQL; tests hold the two together.
+out). analytics/projection/sql.py states the same rules in SQL; tests hold the two together.
 
 A statement counts only when it names a person of this platform (an account under SITE_URL
 whose name is a learner pseudonym in canonical UUID form) and a competency of this platform (its

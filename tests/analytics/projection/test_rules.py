@@ -1,175 +1,33 @@
-"""The projection's rules, statement by statement, and the two forms that apply them.
-
-On PostgreSQL the projection runs as SQL (analytics/projection_sql.py); the Python form
-(analytics/projection.py) is what SQLite uses. Every test here runs on both databases, and the
-last ones put a mixed stream through every path and require the same evidence and levels.
+"""The projection's rules, statement by statement, on whichever form the database runs: the
+SQL form on PostgreSQL (analytics/projection/sql.py), the Python reference elsewhere
+(analytics/projection/reference.py). Every test here runs on both databases;
+test_python_and_sql_agree.py holds the two forms to the same store.
 """
-
-import random
-import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from accounts.models import User
-from analytics.evidence_rules import LEVEL_LIMIT
 from analytics.models import Evidence, Proficiency
-from analytics.projection import proficiency_refresh_in_python, rebuild, rebuild_in_python
+from analytics.projection.reference import rebuild_in_python
+from analytics.projection.rules import LEVEL_LIMIT
+from analytics.projection.store import rebuild
 from competencies.models import Competency
-from competencies.proficiency import Evidence as EvidenceItem
-from competencies.proficiency import Source, reported_level
-from tests.analytics.markers import rebuild_on_several_connections
-from tests.factories import ForwardingEndpointFactory
-from xapi.models import LearnerIdentity, Statement
-from xapi.services import lrs_client_upsert, statements_store
-from xapi.vocab import (
-    VERB_ANSWERED,
-    VERB_COMPLETED,
-    VERB_PASSED,
-    VERB_VOIDED,
-    category_self_assessment,
-    extension_level_claimed,
-    extension_levels_claimed,
-    site_iri,
-    verb_validated,
+from competencies.proficiency import Source
+from tests.analytics.projection.statements import (
+    actor,
+    check,
+    completion,
+    evidence_rows,
+    proficiency_rows,
+    self_assessment,
+    validation,
+    voiding,
 )
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def actor(identity: LearnerIdentity, name: str | None = None) -> dict:
-    from django.conf import settings
-
-    return {
-        "objectType": "Agent",
-        "account": {"homePage": settings.SITE_URL, "name": name or str(identity.account_name)},
-    }
-
-
-def at(minutes: int) -> str:
-    return (T0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
-
-
-def self_assessment(who, iri, level, minutes=0) -> dict:
-    extensions = {} if level is None else {extension_level_claimed(): level}
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": who,
-        "verb": {"id": VERB_ANSWERED},
-        "object": {"id": iri},
-        "result": {"extensions": extensions},
-        "context": {"contextActivities": {"category": [{"id": category_self_assessment()}]}},
-        "timestamp": at(minutes),
-    }
-
-
-def validation(who, iri, level, minutes=0) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": who,
-        "verb": {"id": verb_validated()},
-        "object": {"id": iri},
-        "result": {"extensions": {extension_level_claimed(): level}},
-        "timestamp": at(minutes),
-    }
-
-
-def check(who, iris, level, minutes=0, success=True) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": who,
-        "verb": {"id": VERB_PASSED},
-        "object": {"id": site_iri(f"xapi/activities/assessment/{uuid.uuid4()}")},
-        "result": {"success": success, "extensions": {extension_level_claimed(): level}},
-        "context": {"contextActivities": {"other": [{"id": iri} for iri in iris]}},
-        "timestamp": at(minutes),
-    }
-
-
-def completion(who, levels: dict, minutes=0) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": who,
-        "verb": {"id": VERB_COMPLETED},
-        "object": {"id": site_iri(f"xapi/activities/course/{uuid.uuid4()}")},
-        "result": {"completion": True, "extensions": {extension_levels_claimed(): levels}},
-        "timestamp": at(minutes),
-    }
-
-
-def voiding(who, statement) -> dict:
-    return {
-        "actor": who,
-        "verb": {"id": VERB_VOIDED},
-        "object": {"objectType": "StatementRef", "id": statement["id"]},
-    }
-
-
-def _order(row: tuple) -> tuple:
-    return tuple((value is not None, value if value is not None else 0) for value in row)
-
-
-def evidence_rows() -> list[tuple]:
-    return sorted(
-        Evidence.objects.values_list(
-            "learner_id", "competency_id", "level", "source", "occurred_at", "statement_id"
-        ),
-        key=_order,
-    )
-
-
-def proficiency_rows() -> list[tuple]:
-    return sorted(
-        Proficiency.objects.values_list(
-            "learner_id",
-            "competency_id",
-            "assessed_level",
-            "completion_level",
-            "self_level",
-            "level",
-            "source",
-            "evidence_at",
-        ),
-        key=_order,
-    )
-
-
-@pytest.fixture
-def identities(db):
-    users = [
-        User.objects.create_user(email=f"person{n}@example.org", password="x") for n in range(4)
-    ]
-    return [LearnerIdentity.objects.create(user=user) for user in users]
-
-
-@pytest.fixture
-def iris(framework):
-    return [c.iri for c in Competency.objects.order_by("code")[:3]]
-
-
-def client_trusted_with(name: str, trusted: list[str]):
-    client, _ = lrs_client_upsert(
-        name=name,
-        key=name,
-        secret="secret-of-" + name,
-        scopes=["statements/write"],
-        trusted_evidence=trusted,
-    )
-    return client
-
-
-@pytest.fixture
-def storers(db):
-    """Every way a statement is stored, as statements_store's arguments: the platform, clients
-    trusted with nothing, validations, assessments or both, and a pull from another LRS."""
-    return [
-        {"client": None},
-        {"client": client_trusted_with("untrusted", [])},
-        {"client": client_trusted_with("validations", ["validation"])},
-        {"client": client_trusted_with("assessments", ["assessment"])},
-        {"client": client_trusted_with("both", ["assessment", "validation"])},
-        {"client": None, "source_endpoint_id": ForwardingEndpointFactory().pk},
-    ]
+from xapi.models import LearnerIdentity, Statement
+from xapi.services import statements_store
+from xapi.vocab import (
+    site_iri,
+)
 
 
 @pytest.mark.django_db
@@ -433,122 +291,3 @@ def test_a_clients_voiding_of_its_own_validation_outlasts_the_client(identities,
     rebuild()
 
     assert evidence_rows() == []
-
-
-def store_stream(batches: list[list[dict]], storers: list[dict]) -> None:
-    """Each batch stored by the next storer in turn, so every rule of trust is exercised, and
-    voidings come from every kind of sender. Half way, the client trusted with both kinds loses
-    its trust: its later statements, and its voidings of its own earlier ones, are judged as an
-    untrusted client's."""
-    for n, batch in enumerate(batches):
-        if n == len(batches) // 2:
-            withdrawn = storers[4]["client"]
-            withdrawn.trusted_evidence = []
-            withdrawn.save()
-        statements_store(statements=batch, **storers[n % len(storers)])
-
-
-def random_stream(identities, iris, seed: int) -> list[list[dict]]:
-    """Batches of mixed statements, with times drawn from few instants so ties happen, some
-    about nobody the platform knows, and voidings: of statements stored earlier (voided
-    already or not), of a statement in the same batch, and ahead of the statement they void."""
-    rng = random.Random(seed)
-    stranger = {
-        "objectType": "Agent",
-        "account": {"homePage": "https://elsewhere.example", "name": "a"},
-    }
-    people = [actor(identity) for identity in identities] + [stranger]
-    batches, stored, ahead = [], [], []
-    for _ in range(12):
-        batch, ahead = ahead, []  # statements whose voiding was stored before them
-        for _ in range(rng.randint(1, 8)):
-            who, iri, minutes = rng.choice(people), rng.choice(iris), rng.randint(0, 6) * 10
-            level = rng.choice([0, 1, 2, 3, 4, None])
-            kind = rng.randrange(5)
-            made = None
-            if kind == 0:
-                made = self_assessment(who, iri, level, minutes)
-            elif kind == 1 and level is not None:
-                made = validation(who, iri, level, minutes)
-            elif kind == 2 and level is not None:
-                made = check(who, rng.sample(iris, rng.randint(1, 2)), level, minutes)
-            elif kind == 3 and level is not None:
-                made = completion(who, {iri: level}, minutes)
-            elif stored:
-                batch.append(voiding(who, rng.choice(stored)))
-            fate = rng.randrange(8)
-            if made and fate == 0:
-                batch += [made, voiding(who, made)]
-            elif made and fate == 1:
-                batch.append(voiding(who, made))
-                ahead.append(made)
-            elif made:
-                batch.append(made)
-        stored += [s for s in batch if s["verb"]["id"] != VERB_VOIDED]
-        batches.append(batch)
-    return [*batches, ahead] if ahead else batches
-
-
-def forget_client(storers: list[dict]) -> None:
-    """Delete the client whose trust was withdrawn half way: its statements stay, and so must
-    everything judged from them."""
-    storers[4]["client"].delete()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_rebuild_and_both_forms_give_the_same_store(identities, iris, storers, seed):
-    store_stream(random_stream(identities, iris, seed), storers)
-    incremental = (evidence_rows(), proficiency_rows())
-    assert incremental[0], "the stream should leave evidence"
-    forget_client(storers)
-
-    rebuild()
-    rebuilt = (evidence_rows(), proficiency_rows())
-
-    Proficiency.objects.all().delete()
-    Evidence.objects.all().delete()
-    rebuild_in_python()
-    in_python = (evidence_rows(), proficiency_rows())
-
-    assert rebuilt == incremental
-    assert in_python == incremental
-
-
-# Committed statements and no transaction around the rebuild: PostgreSQL's rebuild then
-# projects slices of the stream on several connections at once.
-@rebuild_on_several_connections
-def test_a_rebuild_on_several_connections_gives_the_incremental_store(
-    identities, iris, storers, settings
-):
-    settings.ANALYTICS_REBUILD_WORKERS = 3
-    store_stream(random_stream(identities, iris, seed=4), storers)
-    incremental = (evidence_rows(), proficiency_rows())
-    assert incremental[0], "the stream should leave evidence"
-    forget_client(storers)
-
-    rebuild()
-
-    assert (evidence_rows(), proficiency_rows()) == incremental
-
-
-@pytest.mark.django_db
-def test_stored_levels_follow_the_reference_rule(identities, iris, storers):
-    store_stream(random_stream(identities, iris, seed=7), storers)
-    evidence: dict[tuple, list] = {}
-    for learner, competency, level, source, occurred_at, _ in evidence_rows():
-        item = EvidenceItem(Source(source), level, occurred_at)
-        evidence.setdefault((learner, competency), []).append(item)
-    expected = []
-    for (learner, competency), items in evidence.items():
-        r = reported_level(items)
-        source = r.source.value if r.source else ""
-        expected.append(
-            (learner, competency, r.assessed, r.completion, r.self_level, r.level, source, r.at)
-        )
-
-    expected.sort(key=_order)
-    assert proficiency_rows() == expected
-    Proficiency.objects.all().delete()
-    proficiency_refresh_in_python(set(evidence), replacing=False)
-    assert proficiency_rows() == expected

@@ -1,11 +1,12 @@
 """The evidence projection on PostgreSQL, as SQL run inside the database.
 
-The rules are those of analytics.evidence_rules (which statements are evidence of what) and
+The rules are those of analytics.projection.rules (which statements are evidence of what) and
 competencies.proficiency.reported_level (which evidence sets the level), stated over the stored
 jsonb. An incremental update is two INSERT ... SELECT statements limited to a batch, and a
-rebuild (analytics/rebuild_sql.py) runs the same statements over slices of the whole stream,
-instead of carrying millions of rows to Python and back.
-tests/analytics/test_projection_rules.py runs both forms on the same statements.
+rebuild (analytics/projection/sql_rebuild.py) runs the same statements over slices of the
+whole stream, instead of carrying millions of rows to Python and back. The Python form
+(analytics/projection/reference.py) is the reference: where they differ, this is wrong.
+tests/analytics/projection/test_python_and_sql_agree.py runs both on the same statements.
 """
 
 import json
@@ -13,7 +14,7 @@ import json
 from django.conf import settings
 from django.db import connection
 
-from analytics.evidence_rules import LEVEL_LIMIT, TRUST_NEEDED, competency_iri_prefix
+from analytics.projection.rules import LEVEL_LIMIT, TRUST_NEEDED, competency_iri_prefix
 from competencies.proficiency import Source
 from xapi.models.statements import StatementOrigin
 from xapi.vocab import (
@@ -30,7 +31,7 @@ from xapi.vocab import (
 
 def voiding_removes(voider: str, target: str) -> str:
     """SQL: whether the voiding statement `voider` takes away the evidence of the statement
-    `target` it voids (analytics.evidence_rules.voiding_removes), both tables' aliases."""
+    `target` it voids (analytics.projection.rules.voiding_removes), both tables' aliases."""
     return f"""(
     {target}.verb_id NOT IN (%(validated)s, %(passed)s)
     OR {voider}.origin = %(platform)s

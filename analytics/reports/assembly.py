@@ -1,5 +1,5 @@
 """The skill-gap report for the whole organisation or one department, computed from the
-reporting store with the frame functions, suppressed, and cached (analytics.freshness)."""
+reporting store with the frame functions, suppressed, and cached (analytics.reports.freshness)."""
 
 import time
 from dataclasses import dataclass, field
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.conf import settings
 
-from analytics import frames, freshness, selectors, trends
+from analytics.protection import suppression
+from analytics.protection.differencing import hidden_in_organisation
+from analytics.reports import frames, freshness, store_frames, trends
 
 
 @dataclass
@@ -25,28 +27,29 @@ class Report:
     coverage: dict = field(default_factory=dict)
     competencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict = field(default_factory=dict)
-    trend: list = field(default_factory=list)  # analytics.trends.TrendPoint, month by month
+    trend: list = field(default_factory=list)  # analytics.reports.trends.TrendPoint, month by month
     # A department's competencies hidden because the organisation's grid hides them there.
     organisation_hidden: frozenset = frozenset()
 
     @property
     def smallest_shown(self) -> int:
-        return frames.smallest_shown(self.threshold)
+        return suppression.smallest_shown(self.threshold)
 
 
 def skill_gap_report(
     department: str | None = None, version: str | None = None, *, force: bool = False
 ) -> Report | None:
     """The cached report, recomputed when the evidence changed and the copy is a minute old
-    (analytics.freshness); `force` recomputes it now. `version` is the evidence version when
+    (analytics.reports.freshness); `force` recomputes it now. `version` is the evidence version when
     the caller already has it (a department's page reads the organisation's report too).
 
     A department's report is computed with whatever the organisation's grid hides about it
-    already hidden (see analytics/protection.py), so its coverage counts only what it shows."""
-    version = version or selectors.projection_version()
+    already hidden (see analytics/protection/differencing.py), so its coverage counts only
+    what it shows."""
+    version = version or store_frames.projection_version()
 
     def compute() -> Report | None:
-        inputs = selectors.report_inputs(version)
+        inputs = store_frames.report_inputs(version)
         if inputs is None:
             return None
         hidden: frozenset = frozenset()
@@ -54,7 +57,7 @@ def skill_gap_report(
             organisation = skill_gap_report(version=version)
             if organisation is None:
                 return None
-            hidden = hidden_in_organisation(organisation, department)
+            hidden = hidden_in_organisation(organisation.grid, department)
         threshold = settings.ANALYTICS_MIN_GROUP_SIZE
         report = compute_report(inputs, department, threshold, version, hidden)
         report.trend = trends.trend_series(department, threshold)
@@ -62,13 +65,6 @@ def skill_gap_report(
 
     key = f"analytics:report:{department or '*'}"
     return freshness.cached(key, version, compute, force=force)
-
-
-def hidden_in_organisation(organisation: Report, department: str) -> frozenset:
-    """Competencies whose figures for `department` the organisation's grid does not show."""
-    grid = organisation.grid
-    rows = grid[grid["department"] == department]
-    return frozenset(rows.loc[rows["suppressed"].astype(bool), "competency"])
 
 
 def compute_report(
@@ -80,7 +76,7 @@ def compute_report(
 ) -> Report:
     """Pure: the report inputs in, the suppressed report out. `organisation_hidden` are the
     competencies the organisation's grid hides for `department`: hidden here too."""
-    smallest = frames.smallest_shown(threshold)
+    smallest = suppression.smallest_shown(threshold)
     people = inputs["people"]
     if department:
         people = people[people["department"] == department]
@@ -90,12 +86,12 @@ def compute_report(
     competencies = inputs["competencies"]
 
     grid = frames.group_summary(gaps, [rows, "competency"], needing)
-    grid = frames.suppress(grid, smallest, totals_along=[["competency"]])
+    grid = suppression.suppress(grid, smallest, totals_along=[["competency"]])
     totals = frames.group_summary(gaps, ["competency"], needing)
-    totals = frames.suppress(totals, smallest)
+    totals = suppression.suppress(totals, smallest)
     if organisation_hidden:
-        grid = frames.hide(grid, grid["competency"].isin(organisation_hidden))
-        totals = frames.hide(totals, totals["competency"].isin(organisation_hidden))
+        grid = suppression.hide(grid, grid["competency"].isin(organisation_hidden))
+        totals = suppression.hide(totals, totals["competency"].isin(organisation_hidden))
     top = totals[~totals["suppressed"]].sort_values("priority", ascending=False).head(10)
     top = top.merge(competencies, on="competency", how="left")
 
@@ -136,7 +132,7 @@ def shown_in_departments(
     if gaps.empty:
         return pd.DataFrame(columns=keys)
     cells = frames.group_summary(gaps, keys)
-    cells = frames.suppress(cells, smallest, totals_along=[["department", "competency"]])
+    cells = suppression.suppress(cells, smallest, totals_along=[["department", "competency"]])
     hidden = organisation_grid.loc[
         organisation_grid["suppressed"].astype(bool), ["department", "competency"]
     ]

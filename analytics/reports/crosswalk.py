@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 
-from analytics import frames, freshness, selectors
-from analytics.page_selectors import competency_titles
+from analytics.protection import suppression
+from analytics.reports import frames, freshness, store_frames
+from analytics.reports.selectors import competency_titles
 from competencies.selectors import primary_framework
 
 DIGCOMP = "digcomp22"
@@ -27,17 +28,17 @@ class CrosswalkReport:
 
 def crosswalk_report(other: str = DIGCOMP, *, force: bool = False) -> CrosswalkReport | None:
     """The department x DigComp competency grid, or None without a framework or crosswalk;
-    cached as the reports are (analytics.freshness)."""
+    cached as the reports are (analytics.reports.freshness)."""
     if other not in OTHER_FRAMEWORKS:
         return None
-    version = selectors.projection_version()
+    version = store_frames.projection_version()
 
     def compute() -> CrosswalkReport | None:
         framework = primary_framework()
-        inputs = selectors.report_inputs(version)
+        inputs = store_frames.report_inputs(version)
         if framework is None or inputs is None:
             return None
-        crosswalk = selectors.crosswalk_frame(framework, other)
+        crosswalk = store_frames.crosswalk_frame(framework, other)
         threshold = settings.ANALYTICS_MIN_GROUP_SIZE
         report = crosswalk_compute(inputs, crosswalk, threshold, other=other)
         report.titles = competency_titles(other)
@@ -55,7 +56,7 @@ def crosswalk_compute(
     competence made of two of ours would otherwise carry a hidden group's figures beside a
     shown one's, and the difference would give the hidden group away; so a department's cell
     is hidden when any of its parts is, and the totals add up shown parts only."""
-    smallest = frames.smallest_shown(threshold)
+    smallest = suppression.smallest_shown(threshold)
     gaps = frames.learner_gaps(inputs["people"], inputs["targets"], inputs["proficiency"])
     if crosswalk.empty or gaps.empty:
         empty = pd.DataFrame(columns=["department", "competency", *frames.GROUP_METRICS])
@@ -63,7 +64,7 @@ def crosswalk_compute(
         return CrosswalkReport(other, OTHER_FRAMEWORKS[other], threshold, empty, empty, {}, {})
     cell = ["department", "competency"]
     primary = frames.group_summary(gaps, cell)
-    primary = frames.suppress(primary, smallest, totals_along=[["competency"]])
+    primary = suppression.suppress(primary, smallest, totals_along=[["competency"]])
     hidden_parts = (
         primary.loc[primary["suppressed"], cell]
         .merge(crosswalk, on="competency")
@@ -77,9 +78,11 @@ def crosswalk_compute(
     grid = frames.crosswalk_summary(gaps, crosswalk, cell)
     grid = grid.merge(hidden_parts, on=cell, how="left")
     part_hidden = grid.pop("_part_hidden").notna()
-    grid = frames.suppress(grid, smallest, totals_along=[["competency"]], also_hidden=part_hidden)
+    grid = suppression.suppress(
+        grid, smallest, totals_along=[["competency"]], also_hidden=part_hidden
+    )
     shown_gaps = gaps.merge(primary.loc[~primary["suppressed"], cell], on=cell, how="inner")
-    totals = frames.suppress(
+    totals = suppression.suppress(
         frames.crosswalk_summary(shown_gaps, crosswalk, ["competency"]), smallest
     )
     links = crosswalk.groupby("other")["competency"].apply(lambda c: sorted(set(c))).to_dict()

@@ -1,12 +1,9 @@
-"""The evidence projection: stored statements in, evidence of proficiency out.
+"""The Python form of the evidence projection: the reference the SQL form must agree with.
 
-`project` writes what a batch of newly stored statements means for the reporting store;
-`rebuild` replays the whole statement stream from nothing. Both apply the rules of
-analytics.evidence_rules and competencies.proficiency, so they give the same result.
-
-On PostgreSQL both run as SQL inside the database (analytics/projection_sql.py and
-analytics/rebuild_sql.py): a rebuild then never carries millions of statements through
-Python. Elsewhere (SQLite, the embedded default) the Python functions below do the same work.
+It applies analytics.projection.rules (which statements are evidence of what) and
+competencies.proficiency.reported_level (which evidence sets the level) statement by statement.
+SQLite runs it for every batch and rebuild (analytics.projection.store); on PostgreSQL the
+agreement tests replay the same statements through it and through the SQL.
 """
 
 import uuid
@@ -15,49 +12,33 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import connection, transaction
-
-from analytics import projection_sql, rebuild_sql
-from analytics.evidence_rules import (
+from analytics.models import Evidence, Proficiency
+from analytics.projection.rules import (
     Record,
     evidence_in,
     evidence_verbs,
-    pseudonym_in,
     trusted_kinds,
     voiding_removes,
 )
-from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
 from xapi.models import LearnerIdentity, Statement
 from xapi.vocab import VERB_VOIDED
 
-__all__ = ["evidence_verbs", "project", "rebuild"]
 
-
-def _in_database() -> bool:
-    return connection.vendor == "postgresql"
-
-
-@transaction.atomic
-def project(statements: Iterable[Statement]) -> int:
-    """Bring the reporting store up to date with newly stored statements; returns how many
-    evidence rows changed. A voiding statement removes its target's evidence when its sender
-    could have sent that evidence (evidence_rules.voiding_removes)."""
+def batch_parts(statements: Iterable[Statement]) -> tuple[list[Statement], list[Statement]]:
+    """A stored batch as the projection reads it, in either form: the statements with an
+    evidence verb, and the voiding statements."""
     statements = list(statements)
     voiders = [s for s in statements if s.verb_id == VERB_VOIDED and s.object_statement_id]
     verbs = set(evidence_verbs())
-    candidates = [s for s in statements if s.verb_id in verbs]
-    if _in_database():
-        names = sorted({name for s in candidates if (name := pseudonym_in(s.data))})
-        return projection_sql.project(
-            seqs=[s.pk for s in candidates], names=names, voiders=[s.pk for s in voiders]
-        )
-    return project_in_python(candidates, voiders)
+    return [s for s in statements if s.verb_id in verbs], voiders
 
 
 def project_in_python(candidates: list[Statement], voiders: list[Statement]) -> int:
+    """The Python form of store.project: `candidates` are the batch's statements with an
+    evidence verb, `voiders` its voiding statements; returns the evidence rows changed."""
     affected: set[tuple[int, int]] = set()
     removed = 0
     if voiders:
@@ -133,18 +114,6 @@ def _cancelled(statements: list[tuple]) -> set[uuid.UUID]:
             ):
                 cancelled.add(target)
     return cancelled
-
-
-def rebuild(*, chunk: int = 20000, report: rebuild_sql.Report | None = None) -> int:
-    """Empty the reporting store and replay every statement; returns the evidence rows written.
-    A rebuild that fails part way leaves the old store as it was. On PostgreSQL, `report` is
-    told how long each stage took."""
-    if _in_database():
-        return rebuild_sql.rebuild(report=report)
-    with transaction.atomic():
-        Proficiency.objects.all().delete()
-        Evidence.objects.all().delete()
-        return rebuild_in_python(chunk=chunk)
 
 
 def rebuild_in_python(*, chunk: int = 20000) -> int:

@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from analytics import rebuild_sql
 from analytics.models import Evidence, Proficiency
-from analytics.projection import rebuild
-from analytics.rebuild_sql import STORE_TABLES, staging_name
-from analytics.selectors import projection_version
+from analytics.projection import sql_rebuild
+from analytics.projection.sql_rebuild import STORE_TABLES, staging_name
+from analytics.projection.store import rebuild
+from analytics.reports.store_frames import projection_version
 from competencies.models import Competency
 from competencies.services import manager_validation_record, self_assessment_save
 from tests.analytics.markers import rebuild_on_several_connections
@@ -169,8 +169,8 @@ def test_a_rebuild_that_fails_part_way_leaves_the_store_as_it_was(learner, frame
         raise RuntimeError("the database went away")
 
     # The step of a rebuild after the evidence is written, on either database.
-    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", broken)
-    monkeypatch.setattr("analytics.projection.proficiency_refresh_in_python", broken)
+    monkeypatch.setattr("analytics.projection.sql_rebuild._proficiency_steps", broken)
+    monkeypatch.setattr("analytics.projection.reference.proficiency_refresh_in_python", broken)
     with pytest.raises(RuntimeError):
         rebuild()
 
@@ -268,7 +268,7 @@ def test_a_rebuild_on_several_connections_that_fails_leaves_the_store_and_no_cop
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", broken)
+    monkeypatch.setattr("analytics.projection.sql_rebuild._proficiency_steps", broken)
     with pytest.raises(RuntimeError):
         rebuild()
 
@@ -313,7 +313,7 @@ def test_during_a_rebuild_readers_carry_on_and_new_statements_reach_the_new_stor
     rows_before = Evidence.objects.count()
     da2 = Competency.objects.get(code="DA.2")
     during: dict = {}
-    proficiency_steps = rebuild_sql._proficiency_steps
+    proficiency_steps = sql_rebuild._proficiency_steps
 
     def midway(*args, **kwargs):
         # The new evidence is written beside the old store, which is still in place.
@@ -330,7 +330,7 @@ def test_during_a_rebuild_readers_carry_on_and_new_statements_reach_the_new_stor
         wait_for_a_blocked_writer()
         return proficiency_steps(*args, **kwargs)
 
-    monkeypatch.setattr("analytics.rebuild_sql._proficiency_steps", midway)
+    monkeypatch.setattr("analytics.projection.sql_rebuild._proficiency_steps", midway)
     rebuild()
     during["writer"].join(30)
 

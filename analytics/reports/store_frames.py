@@ -6,8 +6,8 @@ import pandas as pd
 from django.conf import settings
 from django.utils import timezone
 
-from analytics import freshness
 from analytics.models import Evidence, Proficiency
+from analytics.reports import freshness
 from competencies.models import Competency, CrosswalkLink, Framework, RoleRequirement
 from competencies.selectors import primary_framework
 from organisations.models import Department, JobRole, Membership

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from analytics import dashboard, pack_layout
-from analytics.reports import Report
+from analytics.exports import pack_layout
+from analytics.reports import dashboard
+from analytics.reports.assembly import Report
 
 METRICS = [
     "people",

@@ -9,7 +9,7 @@ figures.
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -17,9 +17,10 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 
-from analytics import charts
-from analytics.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
-from analytics.reports import Report
+from analytics.reports import charts
+from analytics.reports.assembly import Report
+from analytics.reports.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
+from analytics.reports.crosswalk import CrosswalkReport
 from courses.figures import share_text
 
 # Part of the key of every cached chart: raise it when the drawing code changes, so no process
@@ -198,6 +199,25 @@ def grid_of(
     if with_svg and rows and columns:
         result.svg = heatmap_for(result, label=label, id_prefix=svg_id)
     return result
+
+
+def crosswalk_grid_of(
+    report: Report, crosswalk: CrosswalkReport, *, column_url: UrlFor, competency_url: UrlFor
+) -> Grid:
+    """The organisation's grid through another framework: each of its competencies by
+    department, and the primary competencies it is made of, each linked."""
+    grid = grid_of(
+        report,
+        grid=crosswalk.grid,
+        totals=crosswalk.totals,
+        titles=crosswalk.titles,
+        column_url=column_url,
+    )
+    grid.rows = [
+        replace(row, made_of=[(c, competency_url(c)) for c in crosswalk.links.get(row.code, [])])
+        for row in grid.rows
+    ]
+    return grid
 
 
 def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:

@@ -7,8 +7,9 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from analytics import frames, selectors
 from analytics.models import Evidence, GapSnapshot
+from analytics.protection import suppression
+from analytics.reports import frames, store_frames
 from competencies.models import Framework
 
 
@@ -39,7 +40,7 @@ def _month_end(start: date) -> datetime:
 def snapshot_months(months: int = 1) -> int:
     """Record (or refresh) the snapshots of the last `months` months, the current one
     included; returns how many rows were written."""
-    inputs = selectors.report_inputs()
+    inputs = store_frames.report_inputs()
     if inputs is None:
         return 0
     framework = Framework.objects.get(pk=inputs["framework"]["pk"])
@@ -87,7 +88,7 @@ def trend_series(department: str | None, threshold: int) -> list[TrendPoint]:
     groups left visible count: a department's trend is over the competencies its own page
     shows, the organisation's over the departments' visible cells, so neither trend moves
     with a hidden group. A month with nothing visible shows no figures."""
-    smallest = frames.smallest_shown(threshold)
+    smallest = suppression.smallest_shown(threshold)
     columns = ["month", "department", "competency", "people", "known", "meeting"]
     frame = pd.DataFrame(list(GapSnapshot.objects.values_list(*columns)), columns=columns)
     if frame.empty:
@@ -95,7 +96,7 @@ def trend_series(department: str | None, threshold: int) -> list[TrendPoint]:
     points = []
     for month, group in frame.groupby("month"):
         group = group.reset_index(drop=True)
-        shown = ~frames.suppress(group, smallest, totals_along=[["competency"]])["suppressed"]
+        shown = ~suppression.suppress(group, smallest, totals_along=[["competency"]])["suppressed"]
         if department:
             shown &= group["department"] == department
         visible = group[shown]

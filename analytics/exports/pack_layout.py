@@ -20,8 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analytics import dashboard
-from analytics.dashboard import Cell, Grid, GridRow
+from analytics.reports import dashboard
+from analytics.reports.dashboard import Cell, Grid, GridRow
 from analytics.templatetags.analytics_format import pack_cell
 
 # The pack's page: A4 upright, 18 mm top and bottom margins, 15 mm at the sides.

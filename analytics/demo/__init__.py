@@ -1,0 +1,1 @@
+"""A synthetic organisation for demos and benchmarks; no product code imports it."""
