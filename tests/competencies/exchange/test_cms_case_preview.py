@@ -31,6 +31,14 @@ def mapping_rows(html: str) -> list[list[str]]:
     return rows
 
 
+def words(html: str, selector: str) -> list[str]:
+    """The words of every element the CSS selector matches, in page order."""
+    return [
+        " ".join(element.get_text().split())
+        for element in BeautifulSoup(html, "html.parser").select(selector)
+    ]
+
+
 def test_an_uploaded_package_is_previewed_and_nothing_is_imported(client, administrator):
     client.force_login(administrator)
 
@@ -38,14 +46,24 @@ def test_an_uploaded_package_is_previewed_and_nothing_is_imported(client, admini
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Check before importing standards.json" in html
-    assert "Reading standards version 2024-05-01: 3 areas, 0 levels." in html
+    assert words(html, "#preview-heading") == ["Check before importing standards.json"]
+    assert words(html, "#preview-heading + p") == [
+        "Reading standards version 2024-05-01: 3 areas, 0 levels. Nothing has been imported yet."
+    ]
     assert mapping_rows(html) == [
         ["Cluster", "1", "1", "0", ""],
         ["Component", "4", "0", "4", ""],
         ["Standard", "2", "2", "0", ""],
     ]
-    assert "<li>RL.1 Key ideas and details: 2 competencies</li>" in html
+    assert words(html, "#import-preview-form ol > li") == [
+        "RL Reading literature: 1 competency",
+        "RL.1 Key ideas and details: 2 competencies",
+        "RI Reading informational text: 1 competency",
+    ]
+    assert words(html, "#import-preview-form ul > li") == [
+        "1 area(s) sat within another area in the file; areas here are not nested, so each "
+        "follows the area it sat in."
+    ]
     assert not Framework.objects.exists()
 
 
@@ -75,9 +93,9 @@ def test_confirming_with_no_upload_waiting_asks_for_the_file_again(client, admin
 
     response = client.post(EXCHANGE, {"confirm": "1"}, follow=True)
 
-    assert "The uploaded file is no longer held here; upload it again." in (
-        response.content.decode()
-    )
+    assert words(response.content.decode(), ".messages li") == [
+        "The uploaded file is no longer held here; upload it again. Go to the first error"
+    ]
     assert not Framework.objects.exists()
 
 
@@ -88,7 +106,14 @@ def test_a_broken_package_is_refused_without_a_preview(client, administrator):
 
     html = upload_package(client, package).content.decode()
 
-    assert "<strong>CFItems</strong>: holds no items; a framework needs at least one" in html
+    assert words(html, "#import-errors li") == [
+        "CFItems: holds no items; a framework needs at least one",
+        *(
+            f"CFAssociations[{index}].originNodeURI: "
+            f"{association['originNodeURI']['identifier']} is not an item of this package"
+            for index, association in enumerate(package["CFAssociations"])
+        ),
+    ]
     assert "Check before importing" not in html
 
 
@@ -114,5 +139,7 @@ def test_the_preview_lists_the_levels_the_rubrics_describe(client, administrator
 
     html = upload_package(client, package).content.decode()
 
-    assert "Reading standards version 2024-05-01: 3 areas, 2 levels." in html
-    assert "<p>Proficiency levels: 1 Emerging, 2 Expected.</p>" in html
+    assert words(html, "#preview-heading ~ p") == [
+        "Reading standards version 2024-05-01: 3 areas, 2 levels. Nothing has been imported yet.",
+        "Proficiency levels: 1 Emerging, 2 Expected.",
+    ]
