@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import security_policy_update
 from tests.factories import PASSWORD, make_person
+from tests.html import heading, texts
 from tests.mfa import activate_totp, current_code
 
 
@@ -35,9 +36,16 @@ def test_person_sets_up_an_authenticator_app(client):
     right = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
 
     assert page.status_code == 200
-    assert secret in page.content.decode()
+    assert heading(page.content) == "Set up an authenticator app"
+    assert texts(page.content, "//p[@id='authenticator_secret']") == [secret]
     assert wrong.status_code == 200
-    assert "Incorrect code." in wrong.context["form"].errors["code"]
+    assert wrong.context["form"].errors["code"] == ["Incorrect code."]
+    assert texts(wrong.content, "//title") == [
+        "Error: Set up an authenticator app \u2013 Digital Capacity Academy"
+    ]
+    assert texts(wrong.content, "//div[contains(@class, 'govuk-error-summary')]//li") == [
+        "Incorrect code."
+    ]
     assert right.status_code == 302
     assert set(Authenticator.objects.filter(user=person).values_list("type", flat=True)) == {
         Authenticator.Type.TOTP,
@@ -57,7 +65,13 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(client):
     assert first.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     assert wrong.status_code == 200
-    assert "Incorrect code." in wrong.content.decode()
+    assert heading(wrong.content) == "Enter your security code"
+    assert texts(wrong.content, "//div[contains(@class, 'govuk-error-summary')]//li") == [
+        "Incorrect code."
+    ]
+    assert texts(wrong.content, "//p[contains(@class, 'govuk-error-message')]") == [
+        "Error: Incorrect code."
+    ]
     assert "_auth_user_id" not in client.session
 
     right = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
@@ -76,8 +90,15 @@ def test_administrator_without_mfa_is_sent_to_set_it_up_by_default(client):
         assert response.url == reverse("mfa_activate_totp") + "?required=1"
 
     confirm_password(client)
-    assert client.get(reverse("mfa_activate_totp")).status_code == 200
-    assert client.get(reverse("accessibility_statement")).status_code == 200
+    setup = client.get(reverse("mfa_activate_totp") + "?required=1")
+    assert setup.status_code == 200
+    assert heading(setup.content) == "Set up an authenticator app"
+    assert texts(setup.content, "//div[contains(@class, 'govuk-inset-text')]") == [
+        "Your role needs two-factor authentication. Set it up to carry on using the service."
+    ]
+    statement = client.get(reverse("accessibility_statement"))
+    assert statement.status_code == 200
+    assert heading(statement.content) == "Accessibility statement for Digital Capacity Academy"
 
 
 @pytest.mark.django_db
@@ -86,7 +107,9 @@ def test_administrator_with_mfa_gets_through(client):
     activate_totp(admin)
     client.force_login(admin)
 
-    assert client.get(reverse("profile")).status_code == 200
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert heading(response.content) == "Your profile"
 
 
 @pytest.mark.django_db
@@ -96,7 +119,9 @@ def test_learners_are_never_forced_and_policy_can_cover_other_roles(client):
     security_policy_update(require_mfa_for_cto_office=True)
 
     client.force_login(learner)
-    assert client.get(reverse("profile")).status_code == 200
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert heading(response.content) == "Your profile"
     client.force_login(cto)
     assert client.get(reverse("profile")).url == reverse("mfa_activate_totp") + "?required=1"
 
@@ -107,7 +132,9 @@ def test_policy_switched_off_lets_administrators_in_without_mfa(client):
     security_policy_update(require_mfa_for_administrators=False)
     client.force_login(admin)
 
-    assert client.get(reverse("profile")).status_code == 200
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert heading(response.content) == "Your profile"
 
 
 def test_policy_refuses_an_unknown_flag(db):
