@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 
-from analytics.reports import store_frames as analytics_selectors
 from analytics.reports.refresh import refresh_reports as reports_refresh
+from analytics.reports.store_frames import projection_version
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def publish_scheduled() -> str:
 
 @task(backend="database")
 def refresh_reports() -> str:
-    version = analytics_selectors.projection_version()
+    version = projection_version()
     if cache.get(REFRESHED_VERSION_KEY) == version:
         return f"Evidence version {version} unchanged: nothing to compute."
     done = reports_refresh()
@@ -65,3 +65,10 @@ def snapshot_skill_gaps() -> str:
     # at its end; on other days the current month's figures are recorded as they stand.
     months = 2 if timezone.localdate().day == 1 else 1
     return _command("snapshot_skill_gaps", "--months", str(months))
+
+
+@task(backend="database")
+def prune_task_results() -> str:
+    # Forwarding alone leaves some 17,000 finished runs a day in the queue table: a week of
+    # them is kept for looking into a failure, failed ones as long as the others.
+    return _command("prune_db_task_results", "--backend", "database", "--min-age-days", "7")

@@ -313,8 +313,9 @@ TASKS = {
 PERIODIC_JOBS = {
     "forward_statements": {"task": "lms.tasks.forward_statements", "every": 5},
     "publish_scheduled": {"task": "lms.tasks.publish_scheduled", "every": 60},
-    "refresh_reports": {"task": "lms.tasks.refresh_reports", "every": 300, "timeout": 3600},
+    "refresh_reports": {"task": "lms.tasks.refresh_reports", "every": 60, "timeout": 3600},
     "snapshot_skill_gaps": {"task": "lms.tasks.snapshot_skill_gaps", "daily_at": "02:00"},
+    "prune_task_results": {"task": "lms.tasks.prune_task_results", "daily_at": "03:00"},
 }
 
 LOGGING = {
