@@ -90,6 +90,10 @@ class JobWorker:
             for number in range(1, threads + 1)
         ]
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
     def stop(self, *, hurry: bool = False) -> None:
         """Stop after the current runs (or hand them back at once with `hurry`)."""
         self._stopping.set()

@@ -178,6 +178,7 @@ SLOW_MODULES = {
     "tests/courses/test_demo_realism.py",
     "tests/identity/test_first_steps_sso.py",
     "tests/identity/test_saml.py",
+    "tests/jobs/test_worker_processes.py",
     "tests/lms/test_seed_demo.py",
     "tests/provisioning/test_scim2_tester.py",
     "tests/xapi/test_forwarding.py",

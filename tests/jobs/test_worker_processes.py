@@ -23,9 +23,9 @@ import psycopg
 import pytest
 from django.db import connection, connections
 
-# django_db: the test database is set up (and copied for the workers); the tests themselves
-# read the workers' copy through a process of its own.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+# The test database is set up (and copied for the workers); the tests themselves read the
+# workers' copy through a process of its own. The module is among tests/conftest.py's slow ones.
+pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKE = shutil.which("make") or "/usr/bin/make"

@@ -68,7 +68,7 @@ class Command(BaseCommand):
 
         def stop(signum, frame):
             # The second signal stops at once: the current run goes back to the queue.
-            worker.stop(hurry=worker._stopping.is_set())
+            worker.stop(hurry=worker.stopping)
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, stop)
