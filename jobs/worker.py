@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 LONGEST_SLEEP = 1.0
 
 
-class _Runner(Worker):
+class QueueRunner(Worker):
     """django-tasks-db's queue loop, remembering which run it holds so that a stop can hand it
     back to the queue."""
 
@@ -77,7 +77,7 @@ class JobWorker:
         self._hurry = threading.Event()
         prefix = f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(6)}"
         self.runners = [
-            _Runner(
+            QueueRunner(
                 queue_names=["*"],
                 interval=poll,
                 batch=False,
@@ -132,7 +132,7 @@ class JobWorker:
             return LONGEST_SLEEP
         return min(max((upcoming - timezone.now()).total_seconds(), 0.01), LONGEST_SLEEP)
 
-    def _run_queue(self, runner: _Runner) -> None:
+    def _run_queue(self, runner: QueueRunner) -> None:
         try:
             while runner.running:
                 try:

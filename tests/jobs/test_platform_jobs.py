@@ -2,25 +2,30 @@
 database queue when due, then taken from it and run."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import JobSchedule
 from jobs.scheduler import due_jobs_enqueue, jobs_configured
+from jobs.worker import QueueRunner
 from lms import tasks
 from organisations.models import Department
 from tests.analytics.scenario import build_organisation
 
 
 def _run_queue() -> dict[str, tuple[str, object]]:
-    call_command(
-        "db_worker", "--batch", "--backend", "database", "--queue-name", "*",
-        "--no-startup-delay", "--no-reload", verbosity=0, stdout=io.StringIO(),
+    # Each queued run through the worker's own runner, claimed as it claims them; its polling
+    # loop is left out because it recycles the connection, which would end the test's
+    # transaction (tests/jobs/test_worker_processes.py runs the loop in real processes).
+    runner = QueueRunner(
+        queue_names=["*"], interval=0, batch=True, backend_name="database",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
     )  # fmt: skip
+    for queued in DBTaskResult.objects.ready().filter(backend_name="database"):
+        queued.claim(runner.worker_id)
+        runner.run_task(queued)
     return {
         row.task_path.rsplit(".", 1)[1]: (row.status, row.return_value)
         for row in DBTaskResult.objects.all()
