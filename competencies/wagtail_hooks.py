@@ -54,7 +54,6 @@ class FrameworkViewSet(SnippetViewSet):
     delete_view_class = FrameworkDeleteView
     icon = "list-ul"
     menu_label = "Frameworks"
-    menu_hook = MENU_HOOK
     list_display = ["name", "version", "status", "publisher", DateColumn("updated_at", "Changed")]
     list_filter = ["status"]
     ordering = ["name", "version"]
@@ -72,7 +71,6 @@ class CompetencyViewSet(SnippetViewSet):
     model = Competency
     icon = "tick-inverse"
     menu_label = "Competencies"
-    menu_hook = MENU_HOOK
     filterset_class = CompetencyFilterSet
     list_display = ["code", "title", "framework", Column("area", label="Area")]
     list_per_page = 50
@@ -100,7 +98,6 @@ class RoleRequirementViewSet(SnippetViewSet):
     model = RoleRequirement
     icon = "user"
     menu_label = "Role requirements"
-    menu_hook = MENU_HOOK
     filterset_class = RoleRequirementFilterSet
     list_display = [
         "job_role",
