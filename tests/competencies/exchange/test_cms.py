@@ -41,7 +41,10 @@ def test_administrator_imports_a_csv_in_the_cms(client, administrator, framework
     entry = ModelLogEntry.objects.get(object_id=str(imported.pk), action="wagtail.create")
     assert entry.user_id == administrator.pk
     page = client.get(EXCHANGE).content.decode()
-    assert "Imported Mini framework 2.0 (mini): 5 levels, 2 areas, 3 competencies" in page
+    assert texts(page, "//div[@class='messages']/ul/li") == [
+        "Imported Mini framework 2.0 (mini): 5 levels, 2 areas, 3 competencies, 9 descriptors, "
+        "2 crosswalk links, 4 role requirements."
+    ]
 
 
 def test_a_training_lead_imports_a_case_package_as_a_draft(client, training_lead, framework):
@@ -90,7 +93,9 @@ def test_a_refused_case_upload_names_json_paths(client, administrator, framework
 
     response = upload(client, json.dumps(package).encode(), "mini.json", version="2.0")
 
-    assert "<strong>CFItems[1].fullStatement</strong>: is required" in response.content.decode()
+    assert texts(response.content, "//*[@id='import-errors']//li") == [
+        "CFItems[1].fullStatement: is required"
+    ]
     assert not Framework.objects.filter(version="2.0").exists()
 
 
@@ -99,7 +104,10 @@ def test_an_upload_of_unknown_format_asks_for_the_format(client, administrator):
 
     response = upload(client, b"whatever", "skills.xlsx")
 
-    assert "Choose the format: the file name does not say." in response.content.decode()
+    assert texts(response.content, "//p[@class='error-message']") == [
+        "Choose the format: the file name does not say."
+    ]
+    assert not Framework.objects.filter(slug="skills").exists()
 
 
 @pytest.mark.parametrize("persona", ["learner", "department_lead", "cto_office"])
@@ -118,8 +126,15 @@ def test_the_page_offers_downloads_of_every_framework(client, training_lead, fra
 
     html = client.get(EXCHANGE).content.decode()
 
-    assert f'href="{reverse("competencies_export", args=[framework.pk, "csv"])}"' in html
-    assert f'href="{reverse("competencies_export", args=[framework.pk, "case"])}"' in html
+    assert texts(html, "//main//table//tr") == [
+        "Framework Version Status Download",
+        "DigComp (test subset) 2.2 Published "
+        "CSV of DigComp (test subset) 2.2, CASE JSON of DigComp (test subset) 2.2",
+        "Mini framework 1.0 Published CSV of Mini framework 1.0, CASE JSON of Mini framework 1.0",
+    ]
+    for file_format, label in [("csv", "CSV"), ("case", "CASE JSON")]:
+        url = reverse("competencies_export", args=[framework.pk, file_format])
+        assert texts(html, f"//main//a[@href='{url}']") == [f"{label} of Mini framework 1.0"]
 
 
 def test_csv_download_is_the_export_with_a_byte_order_mark(client, administrator, framework):
@@ -208,7 +223,14 @@ def test_a_role_requirement_outside_the_scale_is_refused_in_the_cms(
     response = client.post(edit, data)
 
     assert response.status_code == 200
-    assert "Choose one of the levels [0, 1, 2, 3, 4]." in response.content.decode()
+    assert texts(response.content, "//*[@id='panel-child-level-errors']//p") == [
+        "Choose one of the levels [0, 1, 2, 3, 4]."
+    ]
+    assert texts(response.content, "//div[@class='messages']/ul/li") == [
+        "The role requirement could not be saved due to errors. Go to the first error"
+    ]
+    requirement.refresh_from_db()
+    assert requirement.level == 2
 
 
 def test_competency_list_filters_by_framework_and_area(client, training_lead, framework):
@@ -219,9 +241,14 @@ def test_competency_list_filters_by_framework_and_area(client, training_lead, fr
         "/cms/snippets/competencies/competency/", {"framework": framework.pk, "area": area.pk}
     ).content.decode()
 
-    assert "Cyber hygiene" in html
-    assert "Data literacy" not in html
-    assert "Mini framework 1.0: SP Security" in html  # areas are labelled with their framework
+    assert texts(html, "//main//table//tr") == [
+        "Code Title Framework Area",
+        "SP.1 Edit Copy Delete Cyber hygiene Mini framework 1.0 SP Security",
+    ]
+    # Areas are labelled with their framework.
+    assert texts(html, "//select[@name='area']/option[@selected]") == [
+        "Mini framework 1.0: SP Security"
+    ]
 
 
 def test_role_requirement_list_filters_by_job_role_department_and_framework(
@@ -234,8 +261,11 @@ def test_role_requirement_list_filters_by_job_role_department_and_framework(
         {"department": department.pk, "framework": Framework.objects.get(slug="mini").pk},
     ).content.decode()
 
-    assert "SP.1 Cyber hygiene" in html
-    assert "DA.1 Data literacy" not in html
+    assert texts(html, "//main//table//tr") == [
+        "Job role Competency Framework Department Level",
+        "Citizen service officer Edit Copy Delete SP.1 Cyber hygiene Mini framework 1.0 "
+        "Civil Registration and Citizen Services (CRS) 3",
+    ]
 
 
 def test_competencies_menu_offers_import_export_to_training_leads(client, training_lead):
@@ -243,7 +273,15 @@ def test_competencies_menu_offers_import_export_to_training_leads(client, traini
 
     html = client.get("/cms/").content.decode()
 
-    assert "Import / export" in html
+    [props] = texts(html, "//script[@id='wagtail-sidebar-props']")
+    [menu] = [module["_args"][0] for module in json.loads(props)["modules"][2:3]]
+    [competencies] = [item for item in menu if item["_args"][0]["name"] == "competencies"]
+    assert [entry["_args"][0]["label"] for entry in competencies["_args"][1]] == [
+        "Frameworks",
+        "Competencies",
+        "Role requirements",
+        "Import / export",
+    ]
 
 
 def test_deleting_a_framework_that_has_competencies_is_refused_with_a_message(
@@ -256,7 +294,11 @@ def test_deleting_a_framework_that_has_competencies_is_refused_with_a_message(
     )
 
     assert response.status_code == 200
-    assert "Mini framework 1.0 still has competencies" in response.content.decode()
+    assert texts(response.content, "//div[@class='messages']/ul/li") == [
+        "Mini framework 1.0 still has competencies, and people's self-assessments and "
+        "validations refer to them. Delete its competencies first, or keep it as a draft. "
+        "Go to the first error"
+    ]
     assert Framework.objects.filter(pk=framework.pk).exists()
     assert framework.competencies.count() == 3
 
