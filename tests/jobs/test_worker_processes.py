@@ -206,6 +206,7 @@ def test_a_run_that_outlasts_the_grace_period_goes_back_to_the_queue(workers):
         time.sleep(0.1)
 
     status, taken = workers.stop(process)
+    print(f"\n[{connection.vendor}] stop with a run outlasting --grace 1: {taken:.2f} s")
 
     assert status == 0
     assert taken < 1 + SIGNAL_TO_EXIT_LIMIT
