@@ -155,7 +155,9 @@ def test_dashboard_lists_progress_and_query_count_is_flat(
     with CaptureQueriesContext(connection) as two:
         client.get(reverse("dashboard"))
 
-    assert "0 of 4 lessons complete (0%)" in html
+    assert texts(html, "//main//div[@class='app-course-card']") == [
+        "Data basics 0 of 4 lessons complete (0%)."
+    ]
     assert len(two) == len(one)
 
 
@@ -219,7 +221,12 @@ def test_a_completed_course_no_longer_offers_adding_it_to_the_plan(client, learn
 
     html = client.get(courses["data"].url).content.decode()
 
-    assert "Course complete" in html
+    done = Enrolment.objects.get().completed_at
+    assert texts(html, "//main//div[contains(@class, 'govuk-panel')]/*") == [
+        "Course complete",
+        f"You finished on {done.day} {done:%B %Y}.",
+    ]
+    assert texts(html, "//main//button") == []
     assert "Add to your learning plan" not in html
 
 
@@ -228,16 +235,19 @@ def test_a_planned_course_says_it_is_in_the_plan_instead_of_offering_it_again(
     client, learner, courses
 ):
     client.force_login(learner)
-    assert "Add to your learning plan" in client.get(courses["data"].url).content.decode()
+    offered = client.get(courses["data"].url).content.decode()
+    assert texts(offered, "//main//form[@action='/learning/plan/add/']//button") == [
+        "Add to your learning plan"
+    ]
     client.post(reverse("plan_add"), {"course": courses["data"].pk})
 
     html = client.get(courses["data"].url).content.decode()
 
     assert "Add to your learning plan" not in html
-    assert (
-        'This course is in <a class="govuk-link" href="/learning/#learning-plan">'
-        "your learning plan</a>." in html
-    )
+    assert texts(html, "//main//form[@action='/learning/plan/add/']") == []
+    assert texts(html, "//main//p[a[@href='/learning/#learning-plan']]") == [
+        "This course is in your learning plan."
+    ]
 
 
 @pytest.mark.django_db
@@ -247,14 +257,18 @@ def test_catalogue_names_competencies_by_title_as_well_as_code(
     _gap_in_sp1(learner)
     client.force_login(learner)
 
-    html = " ".join(client.get(reverse("catalogue")).content.decode().split())
+    html = client.get(reverse("catalogue")).content.decode()
 
-    assert "Builds Data literacy (DA.1), Cyber hygiene (SP.1)</p>" in html
-    assert "Builds Cyber hygiene (SP.1)</p>" in html
-    assert (
-        "Builds Data literacy (DA.1; you: level 0, your role needs level 2), "
-        "Cyber hygiene (SP.1; you: level 0, your role needs level 1)</span>"
-    ) in html
+    assert texts(html, "//main//div[@class='app-course-card']/p[2]") == [
+        "Foundation · Self-paced · about 40 minutes "
+        "Builds Data literacy (DA.1), Cyber hygiene (SP.1)",
+        "Intermediate · Cohort · about 4 hours Builds Cyber hygiene (SP.1)",
+    ]
+    assert texts(html, "//main//ul[contains(@class, 'govuk-list--spaced')]/li") == [
+        "Data basics Builds Data literacy (DA.1; you: level 0, your role needs level 2), "
+        "Cyber hygiene (SP.1; you: level 0, your role needs level 1)",
+        "Security habits Builds Cyber hygiene (SP.1; you: level 0, your role needs level 2)",
+    ]
 
 
 def test_progress_is_written_by_the_reports_rule_for_shares():
