@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra
+from benchkit import infra, migrated
 from benchkit.page_load import AccessLog, Browser, load, settle, summary
 from benchkit.xapi_load import ms
 
@@ -179,7 +179,10 @@ def prepare_database(args, env: dict, log_path: Path) -> dict:
         infra.manage("migrate", "--noinput", env=env)  # picks up new migrations
         return {**note, "reused": True}
     infra.log(f"creating {args.database}")
-    infra.create_database(args.database)
+    if args.smoke:  # a copy of the migrated template: seed's migrate has nothing left to apply
+        migrated.create_migrated_database(args.database)
+    else:
+        infra.create_database(args.database)
     try:
         figures = seed(args, env, log_path)
     except BaseException:
@@ -457,7 +460,7 @@ def main() -> None:
         infra.log(f"copying {args.database} to {copy} (every measurement runs on the copy)")
         copied = time.monotonic()
         stack.callback(infra.drop_database, copy)
-        env = infra.production_env(infra.copy_database(args.database, copy))
+        env = infra.production_env(infra.copy_database(args.database, copy, small=args.smoke))
         report["database"] = {
             "kept": args.database if not args.drop else None,
             "measured_on": copy,

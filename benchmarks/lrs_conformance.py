@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra
+from benchkit import infra, migrated
 
 SUMMARY = re.compile(r"conformance (\S+): passed (\d+) of (\d+), failed (\d+)")
 VERSIONS = ("1.0.3", "2.0.0")
@@ -97,8 +97,9 @@ def serve_fresh_lrs(stack, work: Path, port: int, key: str, secret: str) -> infr
     work.mkdir()
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="lms.settings.dev", DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}"
-    )  # sqlite:////tmp/... absolute
+        DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        DATABASE_URL=migrated.copy_migrated_sqlite(work / "db.sqlite3"),
+    )
     infra.manage("migrate", "--noinput", env=env)
     infra.manage(
         "create_lrs_client",

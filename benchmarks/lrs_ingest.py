@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra
+from benchkit import infra, migrated
 
 sys.path.insert(0, str(infra.ROOT))
 from benchkit.xapi_load import StatementMaker, World, XapiClient, ms, percentile
@@ -194,7 +194,7 @@ def measure_ours(stack, work: Path, templates, args) -> dict:
     key, secret = "bench-ingest", secrets.token_urlsafe(24)
     database = infra.smoke_name(DATABASE) if args.smoke else DATABASE
     infra.log(f"our LRS: creating {database} and migrating")
-    url = infra.create_database(database)
+    url = migrated.create_migrated_database(database)
     stack.callback(infra.drop_database, database)
     env = infra.production_env(url)
     infra.manage("migrate", "--noinput", env=env)

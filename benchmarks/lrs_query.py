@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra
+from benchkit import infra, migrated
 from benchkit.query_plan import explain_all, time_direct
 from benchkit.xapi_load import (
     StatementMaker,
@@ -437,7 +437,7 @@ def prepare_database(args, data: Dataset, env: dict) -> dict:
 
         connections.close_all()
     infra.log(f"creating {database} and seeding {args.statements} statements")
-    infra.create_database(database)
+    migrated.create_migrated_database(database)
     try:
         infra.manage("migrate", "--noinput", env=env)
         import django

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra
+from benchkit import infra, migrated
 
 DATABASE = "lms_bench_roster"
 GOAL_SECONDS = 60
@@ -224,9 +224,9 @@ def main() -> None:
             targets = {}
             for kind in args.databases.split(","):
                 if kind == "sqlite":
-                    targets[kind] = f"sqlite:///{work / 'roster.sqlite3'}"
+                    targets[kind] = migrated.copy_migrated_sqlite(work / "roster.sqlite3")
                 elif kind == "postgres":
-                    targets[kind] = infra.create_database(database)
+                    targets[kind] = migrated.create_migrated_database(database)
                     stack.callback(infra.drop_database, database)
                 else:
                     raise SystemExit(f"Unknown database {kind!r}: use sqlite or postgres.")
