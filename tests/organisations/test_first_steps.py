@@ -12,6 +12,7 @@ from accounts.services import user_create
 from organisations.models import Membership, MembershipRequest
 from organisations.services import membership_set
 from tests.factories import PASSWORD, DepartmentFactory, JobRoleFactory
+from tests.html import heading, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +59,23 @@ def test_signing_up_leads_to_the_question_straight_after_the_first_sign_in(clien
     page = client.get(response.url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<h1 class="govuk-heading-l">Tell us where you work</h1>' in html
-    assert '<option value="CRS">Civil Registration and Citizen Services (CRS)</option>' in html
-    assert '<option value="data-analyst">Data analyst</option>' in html
-    assert '<input type="hidden" name="next" value="/">' in html
+    assert heading(html) == "Tell us where you work"
+    assert texts(html, "//select[@name='department']/option") == [
+        "Choose your department",
+        "Civil Registration and Citizen Services (CRS)",
+        "Finance (FIN)",
+    ]
+    assert texts(html, "//select[@name='department']/option[@value='CRS']") == [
+        "Civil Registration and Citizen Services (CRS)"
+    ]
+    assert texts(html, "//select[@name='job_role']/option") == [
+        "Choose your job role",
+        "Data analyst",
+    ]
+    assert texts(html, "//select[@name='job_role']/option[@value='data-analyst']") == [
+        "Data analyst"
+    ]
+    assert len(texts(html, "//main//input[@type='hidden'][@name='next'][@value='/']")) == 1
 
 
 def test_the_answer_becomes_a_correction_to_approve_and_is_not_asked_again(client, organisation):
@@ -120,8 +134,10 @@ def test_an_unknown_department_or_job_role_is_an_error_and_nothing_is_written(
     assert response.status_code == 400
     assert [str(e) for field in response.context["form"] for e in field.errors] == errors
     html = response.content.decode()
-    assert "<title>Error: Tell us where you work" in html
-    assert 'class="govuk-error-summary"' in html
+    assert texts(html, "//title") == [
+        "Error: Tell us where you work \u2013 Digital Capacity Academy"
+    ]
+    assert texts(html, "//div[contains(@class, 'govuk-error-summary')]//li") == errors
     assert MembershipRequest.objects.exists() is False
     assert noor().first_steps == FirstSteps.DUE
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from organisations.models import Membership, MembershipRequest
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.html import summary, texts
 
 
 @pytest.mark.django_db
@@ -13,10 +14,20 @@ def test_profile_shows_email_department_role_and_line_manager(client, learner, d
 
     html = client.get(reverse("profile")).content.decode()
 
-    assert learner.email in html
-    assert str(department_lead) in html
-    assert "selected>Civil Registration and Citizen Services (CRS)</option>" in html
-    assert "selected>Citizen service officer</option>" in html
+    assert summary(html) == {
+        "Email address": learner.email,
+        "Line manager": str(department_lead),
+        "Password": "Hidden",
+        "Two-factor authentication": "Protects your account if your password is stolen.",
+        "Department": "Civil Registration and Citizen Services (CRS)",
+        "Job role": "Citizen service officer",
+    }
+    assert texts(html, "//select[@name='department']/option[@selected]") == [
+        "Civil Registration and Citizen Services (CRS)"
+    ]
+    assert texts(html, "//select[@name='job_role']/option[@selected]") == [
+        "Citizen service officer"
+    ]
 
 
 @pytest.mark.django_db
@@ -52,8 +63,17 @@ def test_own_correction_waits_for_approval_and_the_name_is_saved(
         MembershipRequest.Status.PENDING,
     )
     html = client.get(reverse("profile")).content.decode()
-    assert "will check the change to your department and job role" in html
-    assert "You asked to change your department to <strong>Finance (FIN)</strong>" in html
+    assert texts(html, "//div[contains(@class, 'govuk-notification-banner__content')]") == [
+        "Your name has been saved. Your line manager or an administrator will check the change "
+        "to your department and job role before it takes effect."
+    ]
+    asked = request.created_at
+    assert texts(html, "//div[@id='pending-correction']") == [
+        "You asked to change your department to Finance (FIN) and your job role to Data analyst "
+        f"on {asked.day} {asked:%B %Y}. Your line manager or an administrator will check it "
+        "before it takes effect."
+    ]
+    assert summary(html)["Department"] == "Civil Registration and Citizen Services (CRS)"
 
 
 @pytest.mark.django_db
