@@ -64,6 +64,7 @@ class Workers:
         self.tmp = tmp
         self.record = tmp / "record.txt"
         self.record.touch()
+        self.started: list[subprocess.Popen] = []
 
     def env(self, job_set: str) -> dict:
         return {
@@ -77,13 +78,15 @@ class Workers:
 
     def start(self, name: str, job_set: str, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", *args],
             cwd=ROOT,
             env=self.env(job_set),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        self.started.append(process)
+        return process
 
     def log(self, name: str) -> str:
         return (self.tmp / f"{name}.log").read_text()
@@ -121,8 +124,16 @@ def workers(tmp_path_factory, django_db_setup, django_db_blocker):
     tmp = tmp_path_factory.mktemp("workers")
     with django_db_blocker.unblock():
         url, drop = _database_copy(tmp)
-    yield Workers(url, tmp)
-    drop()
+    workers = Workers(url, tmp)
+    try:
+        yield workers
+    finally:
+        # A test that failed before stopping its worker must not leave it running.
+        for process in workers.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        drop()
 
 
 @pytest.fixture(scope="module")
@@ -248,23 +259,28 @@ def test_make_run_starts_the_worker_beside_the_server_and_ctrl_c_stops_both(work
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/xapi/about", timeout=2):
-                break
-        except OSError:
-            assert time.monotonic() < deadline, (workers.tmp / "make.log").read_text()
-            time.sleep(0.3)
-    workers.wait_for_log("make", "Worker started")
-    running = _group(make.pid)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/xapi/about", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, (workers.tmp / "make.log").read_text()
+                time.sleep(0.3)
+        workers.wait_for_log("make", "Worker started")
+        running = _group(make.pid)
 
-    os.killpg(make.pid, signal.SIGINT)  # what Ctrl+C in the terminal does
-    began = time.monotonic()
-    make.wait(timeout=30)
-    while _group(make.pid) and time.monotonic() - began < 30:
-        time.sleep(0.1)
-    taken = time.monotonic() - began
+        os.killpg(make.pid, signal.SIGINT)  # what Ctrl+C in the terminal does
+        began = time.monotonic()
+        make.wait(timeout=30)
+        while _group(make.pid) and time.monotonic() - began < 30:
+            time.sleep(0.1)
+        taken = time.monotonic() - began
+    finally:
+        if _group(make.pid):  # a failure above must not leave the server or worker running
+            os.killpg(make.pid, signal.SIGKILL)
+            make.wait()
 
     commands = [args.split()[1:3] for args in running if "bin/python" in args.split()[0]]
     assert commands.count(["manage.py", "run_worker"]) == 1
