@@ -12,6 +12,7 @@ from accounts.roles import Role
 from organisations.models import DepartmentLead
 from organisations.services import department_lead_grant, membership_set
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.html import table, texts
 
 
 def role_counts(response) -> dict[str, int | None]:
@@ -33,7 +34,15 @@ def test_lead_sees_counts_by_role_and_names_only_of_direct_reports(
     html = response.content.decode()
     assert role_counts(response) == {"Citizen service officer": 2, "Data analyst": 1}
     assert [m.user for m in response.context["direct_reports"]] == [learner]
-    assert str(learner) in html
+    assert table(html, "People in Civil Registration and Citizen Services by job role") == [
+        ["Job role", "People"],
+        ["Citizen service officer", "2"],
+        ["Data analyst", "1"],
+    ]
+    assert table(html, "Your direct reports") == [
+        ["Name", "Job role"],
+        [str(learner), "Citizen service officer"],
+    ]
     assert str(stranger) not in html
 
 
@@ -114,7 +123,12 @@ def test_lead_without_a_granted_department_sees_none_even_with_one_of_their_own(
     response = client.get(reverse("my_department"))
 
     assert response.context["departments"] == []
-    assert "You have not been given a department to lead." in response.content.decode()
+    html = response.content.decode()
+    assert texts(html, "//main//div[contains(@class, 'govuk-inset-text')]") == [
+        "You have not been given a department to lead. An administrator gives department leads "
+        "their department, or it comes from your organisation's HR records."
+    ]
+    assert texts(html, "//main//table") == []
 
 
 @pytest.mark.django_db
