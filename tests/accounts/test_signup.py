@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from tests.factories import make_person
+from tests.html import heading, texts
 
 GOOD = {
     "first_name": "Noor",
@@ -87,7 +88,11 @@ def test_tampered_confirmation_link_verifies_nothing(client):
     response = client.post(reverse("account_confirm_email", args=[tampered]))
 
     assert page.status_code == 200
-    assert "This confirmation link has expired or is not valid." in page.content.decode()
+    assert heading(page.content) == "Confirm your email address"
+    assert texts(page.content, "//main//h1/following-sibling::p") == [
+        "This confirmation link has expired or is not valid.",
+        "Ask for a new confirmation email.",
+    ]
     assert response.status_code == 404
     assert EmailAddress.objects.get(email=GOOD["email"]).verified is False
 
@@ -95,7 +100,11 @@ def test_tampered_confirmation_link_verifies_nothing(client):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ),
         ({"email": ""}, "email", "Enter your work email address"),
         ({"first_name": ""}, "first_name", "Enter your given name"),
         (
@@ -121,10 +130,12 @@ def test_signup_with_bad_input_explains_and_creates_nothing(client, changes, fie
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert any(message in error for error in form.errors[field])
+    assert form.errors[field] == [message]
     html = response.content.decode()
-    assert "There is a problem" in html
-    assert f'href="#id_{field}"' in html
+    summary = "//div[contains(@class, 'govuk-error-summary')]"
+    assert texts(html, f"{summary}//h2") == ["There is a problem"]
+    assert texts(html, f"{summary}//li") == [message]
+    assert texts(html, f"{summary}//a[@href='#id_{field}']") == [message]
     assert User.objects.count() == 0
     assert EmailAddress.objects.count() == 0
     assert mail.outbox == []
