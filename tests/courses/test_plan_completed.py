@@ -10,6 +10,7 @@ from django.utils import timezone
 from courses.loading import course_load
 from courses.models import Certificate, Enrolment, LearningPlanItem
 from tests.courses.data import course_data
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,10 @@ def test_a_plan_with_only_finished_courses_says_so(client, learner, courses):
 
     html = client.get(reverse("dashboard")).content.decode()
 
-    assert "You have completed every course in your plan." in html
+    assert texts(html, "//h2[@id='learning-plan']/following-sibling::*[1]") == [
+        "You have completed every course in your plan. "
+        "Add more from their pages or from the recommendations."
+    ]
     assert "Your plan is empty." not in html
 
 
