@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import ForwardingEndpointFactory, statement_data
+from tests.html import texts
 from xapi.models import ForwardingEndpoint, LrsClient, OutboxEntry
 from xapi.services import lrs_client_upsert, statements_store
 
@@ -68,8 +69,14 @@ def test_a_new_lrs_client_needs_a_secret_and_a_key_without_a_colon(client, admin
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The key cannot contain a colon." in html
-    assert "This field is required." in html
+    assert texts(html, "//*[@id='panel-child-key-errors']//p") == [
+        "The key cannot contain a colon."
+    ]
+    assert texts(html, "//*[@id='panel-child-secret-errors']//p") == ["This field is required."]
+    assert texts(html, "//p[contains(@class, 'error-message')]") == [
+        "The key cannot contain a colon.",
+        "This field is required.",
+    ]
     assert not LrsClient.objects.filter(name="Broken").exists()
 
 
@@ -116,8 +123,14 @@ def test_endpoint_form_refuses_a_password_without_a_user_name_and_a_zero_timeout
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Enter the user name the password belongs to." in html
-    assert "Enter 1 or more." in html
+    assert texts(html, "//*[@id='panel-child-username-errors']//p") == [
+        "Enter the user name the password belongs to."
+    ]
+    assert texts(html, "//*[@id='panel-child-timeout_seconds-errors']//p") == ["Enter 1 or more."]
+    assert texts(html, "//p[contains(@class, 'error-message')]") == [
+        "Enter the user name the password belongs to.",
+        "Enter 1 or more.",
+    ]
     assert not ForwardingEndpoint.objects.exists()
 
 
@@ -137,7 +150,22 @@ def test_endpoint_list_shows_backlog_given_up_and_last_error(client, administrat
 
     listed = response.context["object_list"]
     assert [(e.name, e.backlog, e.given_up) for e in listed] == [("City LRS", 1, 1)]
-    assert "HTTP 401: Invalid authentication credentials" in response.content.decode()
+    html = response.content.decode()
+    assert texts(html, "//main//table//tr[1]/th") == [
+        "",
+        "Name",
+        "Url",
+        "Enabled",
+        "State",
+        "Waiting",
+        "Given up",
+        "Last success",
+        "Last error at",
+        "Last error",
+    ]
+    assert texts(html, "//main//table//tr[td]/td[last()]") == [
+        "HTTP 401: Invalid authentication credentials"
+    ]
 
 
 def _queries_for(client, path: str) -> int:
