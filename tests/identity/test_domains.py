@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from identity.models import IdentityProvider
 from tests.factories import PASSWORD, make_person
+from tests.html import texts
 from tests.identity.oidc import identity_provider_create
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,9 @@ REFUSAL = (
     "Staff with an @city.example.gov email address sign in with City Council sign-in. "
     "They do not have a password on this service."
 )
+# The page names the provider's sign-in, linked, beside the refusal.
 PROVIDER_LINK = (
-    '<a class="govuk-link" href="/accounts/oidc/city/login/">Sign in with City Council sign-in</a>'
+    "//main//div[contains(@class, 'govuk-inset-text')]//a[@href='/accounts/oidc/city/login/']"
 )
 
 
@@ -45,7 +47,13 @@ def test_signup_with_a_provider_domain_is_refused_with_a_link_to_the_provider(
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"email": [REFUSAL]}
-    assert PROVIDER_LINK in response.content.decode()
+    assert texts(response.content, PROVIDER_LINK) == ["Sign in with City Council sign-in"]
+    assert texts(response.content, "//p[contains(@class, 'govuk-error-message')]") == [
+        f"Error: {REFUSAL}"
+    ]
+    assert texts(response.content, "//div[contains(@class, 'govuk-error-summary')]//li") == [
+        REFUSAL
+    ]
     assert not User.objects.filter(email="ann@city.example.gov").exists()
     assert mail.outbox == []
 
@@ -59,7 +67,10 @@ def test_password_sign_in_is_refused_even_for_an_account_with_a_password(client,
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [REFUSAL]
-    assert PROVIDER_LINK in response.content.decode()
+    assert texts(response.content, PROVIDER_LINK) == ["Sign in with City Council sign-in"]
+    assert texts(response.content, "//div[contains(@class, 'govuk-error-summary')]//li") == [
+        REFUSAL
+    ]
     assert "_auth_user_id" not in client.session
 
 
