@@ -5,6 +5,7 @@ from wagtail.models import ModelLogEntry
 
 from identity.models import IdentityProvider
 from identity.oidc import client_secret_decrypt
+from tests.html import texts
 
 PROVIDERS = "/cms/snippets/identity/identityprovider/"
 
@@ -102,10 +103,19 @@ def test_an_openid_provider_without_issuer_client_or_secret_is_refused(client, a
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Enter the issuer, for example https://login.city.example.gov." in html
-    assert "Enter the client ID the identity provider gave this service." in html
-    assert "Enter the client secret the identity provider gave." in html
-    assert "List email domains separated by commas" in html
+    assert texts(html, "//*[contains(@id, '-issuer_url-errors')]//p") == [
+        "Enter the issuer, for example https://login.city.example.gov."
+    ]
+    assert texts(html, "//*[contains(@id, '-client_id-errors')]//p") == [
+        "Enter the client ID the identity provider gave this service."
+    ]
+    assert texts(html, "//*[contains(@id, '-client_secret-errors')]//p") == [
+        "Enter the client secret the identity provider gave."
+    ]
+    assert texts(html, "//*[contains(@id, '-email_domains-errors')]//p") == [
+        "List email domains separated by commas, for example city.example.gov, parks.example.gov."
+    ]
+    assert len(texts(html, "//p[contains(@class, 'error-message')]")) == 4
     assert not IdentityProvider.objects.exists()
     assert trail() == []
 
