@@ -13,6 +13,7 @@ from courses.review import PUBLISHED_WITH_COURSE, SubmitRefused, submit_course
 from courses.review_hooks import SUBMIT_WITH_COURSE
 from tests.courses.drafts import act, draft_course, draft_lesson, draft_module, submit
 from tests.factories import make_person
+from tests.html import table, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +204,10 @@ def test_a_new_module_cannot_be_submitted_on_its_own(client, unit, training_lead
     )
 
     assert response.status_code == 400
-    assert "submit its course" in response.content.decode()
+    assert response.content.decode() == (
+        "A module or lesson is not submitted for review on its own: save it, then submit its "
+        "course (\u201cSubmit with course\u201d)."
+    )
     assert not ModulePage.objects.filter(slug="tone").exists()
     assert WorkflowState.objects.count() == 0
 
@@ -326,12 +330,20 @@ def test_reviewer_sees_what_the_course_review_covers(client, unit, training_lead
 
     page = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content.decode()
 
-    assert "Approving the course also publishes these drafts." in page
-    for each in (module, lesson):
-        assert reverse("wagtailadmin_pages:view_draft", args=[each.pk]) in page
-    assert page.index("Plain language") < page.index("Use short words")
+    assert texts(page, "//*[@id='panel-child-content-reviewed_with_this_course-content']//p") == [
+        "Approving the course also publishes these drafts."
+    ]
     name = training_lead.get_full_name()
-    assert page.count(f"<td>{name}</td>") == 2
+    assert table(page, "Modules and lessons with draft changes") == [
+        ["Page", "Type", "Change", "Last edited by", "Preview"],
+        ["Plain language", "Module", "New", name, "Preview Plain language (opens in a new tab)"],
+        ["Use short words", "Lesson", "New", name, "Preview Use short words (opens in a new tab)"],
+    ]
+    for each in (module, lesson):
+        preview = reverse("wagtailadmin_pages:view_draft", args=[each.pk])
+        assert texts(page, f"//table//a[@href='{preview}']") == [
+            f"Preview {each.title} (opens in a new tab)"
+        ]
 
 
 def test_people_who_may_not_edit_the_course_cannot_submit_it(unit, department_lead):
