@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from tests.courses.drafts import draft_course, submit
 from tests.factories import make_person
+from tests.html import texts
 
 SITE = "https://learn.example.gov"
 LINK = re.compile(r"https?://[^\s\"'<>]+")
@@ -69,8 +70,13 @@ def test_a_signup_on_another_host_sends_a_confirmation_link_to_the_site(client, 
     assert re.fullmatch(rf"{SITE}/accounts/confirm-email/[^/\s]+/", link)
     assert signature == SITE
     assert "evil.example" not in whole_text(message)
-    # The link's path is the one the site serves.
-    assert client.get(link.removeprefix(SITE)).status_code == 200
+    # The link's path is the one the site serves: the page that confirms this address.
+    page = client.get(link.removeprefix(SITE))
+    assert page.status_code == 200
+    assert texts(page.content, "//main//h1") == ["Confirm your email address"]
+    assert texts(page.content, "//main//h1/following-sibling::p") == [
+        "Confirm that noor.haddad@example.org is your email address."
+    ]
 
 
 @pytest.mark.django_db
