@@ -107,7 +107,16 @@ def test_a_change_made_after_the_preview_is_shown_again_not_applied(
 
     assert response.status_code == 200
     assert response.context["changed_since"] is True
-    assert "People: 1 new, 0 moved, 0 leaving, 0 updated, 1 unchanged." in response.content.decode()
+    html = response.content.decode()
+    assert texts(html, "//main//div[@role='alert']") == [
+        "The organisation changed since you checked this roster, so nothing was written. "
+        "Check the change as it is now."
+    ]
+    assert texts(html, "//main//h2[.='staff.csv']/following-sibling::ul[1]/li") == [
+        "staff.csv: 2 people.",
+        "People: 1 new, 0 moved, 0 leaving, 0 updated, 1 unchanged.",
+        "Departments: 0 added, 0 changed. Job roles: 0 added, 0 changed.",
+    ]
     assert written() == before
 
 
