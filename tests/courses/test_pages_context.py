@@ -11,6 +11,7 @@ from courses.forms import KnowledgeCheckForm
 from courses.marking import questions_of
 from courses.models import KnowledgeCheckAttempt, LessonPage, ModulePage
 from tests.courses.helpers import form, lessons, right_answers
+from tests.html import texts
 
 
 def posted(answers: dict[str, list[str]], attempt: str = "1", **extra) -> QueryDict:
@@ -126,6 +127,8 @@ def test_an_unreadable_attempt_number_is_explained_in_the_services_words(client,
     response = client.post(reverse("submit_check", args=[lesson.pk]), data, follow=True)
 
     html = response.content.decode()
-    assert "Your answers could not be read. Try again." in html
+    assert texts(html, "//main//div[@data-module='govuk-error-summary']") == [
+        "There is a problem Your answers could not be read. Try again."
+    ]
     assert "invalid literal" not in html
     assert KnowledgeCheckAttempt.objects.count() == 0
