@@ -15,6 +15,7 @@ from courses.authoring import COURSE_REVIEW, course_review_ensure
 from courses.models import CourseIndexPage, CoursePage, CourseReviewTask, HomePage, LessonPage
 from tests.courses.drafts import act, draft_course, submit
 from tests.factories import make_person
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +85,8 @@ def test_training_lead_edit_view_offers_submit_to_course_review_not_publish(clie
 
     html = client.get(f"/cms/pages/{course.pk}/edit/").content.decode()
 
-    assert 'name="action-submit"' in html
-    assert "Submit to Course review" in html
+    assert texts(html, "//button[starts-with(@name, 'action-')]") == ["Submit to Course review"]
+    assert texts(html, "//button[@name='action-submit']") == ["Submit to Course review"]
     assert 'name="action-publish"' not in html
 
 
@@ -95,7 +96,8 @@ def test_training_lead_add_view_offers_submit_to_course_review_not_publish(clien
 
     html = client.get(f"/cms/pages/add/courses/coursepage/{catalogue.pk}/").content.decode()
 
-    assert "Submit to Course review" in html
+    assert texts(html, "//button[starts-with(@name, 'action-')]") == ["Submit to Course review"]
+    assert texts(html, "//button[@name='action-submit']") == ["Submit to Course review"]
     assert 'name="action-publish"' not in html
 
 
