@@ -17,8 +17,9 @@ from analytics.reports import store_frames
 from analytics.reports.assembly import Report, skill_gap_report
 from analytics.reports.team import PersonGaps, direct_report_gaps
 from analytics.reports.trends import trend_series
-from competencies.models import Competency, Framework
-from competencies.proficiency import current_levels
+from competencies.models import Area, Competency, Framework
+from competencies.proficiency import current_levels, gap
+from competencies.selectors import areas_with_competencies, role_targets
 from courses.models import CourseCompetencyTarget, CoursePage
 from organisations.models import Department
 from organisations.selectors import direct_reports
@@ -168,3 +169,68 @@ def trend_points(department: str | None, threshold: int) -> list[tuple[str, floa
         ]
         cache.set(key, points, timeout=24 * 3600)
     return points
+
+
+# How many of the worst gaps recommended courses are chosen for.
+GAPS_FOR_COURSES = 5
+
+
+def courses_for_report(report: Report) -> list[CourseForGaps]:
+    """Live courses that build the competencies of the report's worst (shown) gaps."""
+    top = report.top_gaps.head(GAPS_FOR_COURSES)
+    priorities = {
+        row["competency"]: float(row["priority"])
+        for _, row in top.iterrows()
+        if row["priority"] and row["priority"] > 0
+    }
+    return courses_for_gaps(report.framework["pk"], priorities)
+
+
+@dataclass(frozen=True)
+class OwnRow:
+    competency: Competency
+    target: int | None
+    level: OwnLevel | None  # None: no evidence at all
+    evidence: list[EvidenceItem]
+
+    @property
+    def reported(self) -> int | None:
+        return self.level.level if self.level else None
+
+    @property
+    def gap(self) -> int | None:
+        return gap(self.target, self.reported)
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    areas: list[tuple[Area, list[OwnRow]]]  # every competency of the framework, area by area
+    needed: int  # competencies the person's job role needs
+    meeting: int
+    below: int
+    unknown: int
+
+
+def own_report(user, framework: Framework) -> OwnReport:
+    """A person's own levels, targets and gaps in every competency, with the evidence behind
+    each, and how many of those their job role needs they meet, fall below or have no level in."""
+    targets = role_targets(user, framework)
+    levels, evidence = own_levels(user, framework)
+    areas = [
+        (
+            area,
+            [
+                OwnRow(c, targets.get(c.pk), levels.get(c.pk), evidence.get(c.pk, []))
+                for c in area.competencies.all()
+            ],
+        )
+        for area in areas_with_competencies(framework)
+    ]
+    needed = [row for _, rows in areas for row in rows if row.target]
+    return OwnReport(
+        areas=areas,
+        needed=len(needed),
+        meeting=sum(1 for r in needed if r.gap == 0),
+        below=sum(1 for r in needed if r.gap),
+        unknown=sum(1 for r in needed if r.reported is None),
+    )

@@ -8,7 +8,7 @@ from django.urls import get_script_prefix, reverse
 from accounts.adapter import on_site
 from analytics.exports import report_files
 from analytics.reports.assembly import Report
-from analytics.reports.selectors import courses_for_gaps
+from analytics.reports.selectors import courses_for_report
 from competencies.selectors import level_names, primary_framework
 
 EXPORT_LABELS = [
@@ -16,18 +16,10 @@ EXPORT_LABELS = [
     ("xlsx", "Spreadsheet with summary and method (XLSX)"),
     ("pdf", "Report pack (PDF)"),
 ]
-# How many of the worst gaps recommended courses are chosen for.
-GAPS_FOR_COURSES = 5
 
 
 def recommendations(report: Report, request: HttpRequest) -> list[report_files.Recommendation]:
-    """Live courses that build the competencies of the report's worst (visible) gaps."""
-    top = report.top_gaps.head(GAPS_FOR_COURSES)
-    priorities = {
-        row["competency"]: float(row["priority"])
-        for _, row in top.iterrows()
-        if row["priority"] and row["priority"] > 0
-    }
+    """Live courses that build the competencies of the report's worst (shown) gaps, linked."""
     return [
         report_files.Recommendation(
             title=found.course.title,
@@ -35,7 +27,7 @@ def recommendations(report: Report, request: HttpRequest) -> list[report_files.R
             url=on_site(found.course.get_url(request=request) or "/"),
             targets=found.targets,
         )
-        for found in courses_for_gaps(report.framework["pk"], priorities)
+        for found in courses_for_report(report)
     ]
 
 

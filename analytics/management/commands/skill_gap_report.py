@@ -8,7 +8,7 @@ from analytics.exports import report_files
 from analytics.protection import differencing
 from analytics.reports import store_frames
 from analytics.reports.assembly import skill_gap_report
-from analytics.reports.selectors import courses_for_gaps, department_name
+from analytics.reports.selectors import courses_for_report, department_name
 
 
 class Command(BaseCommand):
@@ -55,9 +55,7 @@ class Command(BaseCommand):
 
 
 def _courses(report) -> list[report_files.Recommendation]:
-    top = report.top_gaps.head(5)
-    priorities = {r["competency"]: float(r["priority"]) for _, r in top.iterrows() if r["priority"]}
     return [
         report_files.Recommendation(found.course.title, found.course.full_url or "", found.targets)
-        for found in courses_for_gaps(report.framework["pk"], priorities)
+        for found in courses_for_report(report)
     ]

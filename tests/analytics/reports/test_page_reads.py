@@ -1,19 +1,23 @@
 """The reads and shapes a report page asks for: a department's protected report, a lead's team,
-the departments a person leads, and what a drill-down shows of a report."""
+the departments a person leads, courses for the worst gaps, a person's own report, and what a
+drill-down shows of a report."""
 
 import pandas as pd
 import pytest
 
 from analytics.reports import dashboard
-from analytics.reports.assembly import compute_report
+from analytics.reports.assembly import compute_report, skill_gap_report
 from analytics.reports.charts import HIDDEN, SHOWN
 from analytics.reports.drilldown import breakdown, shown_in
 from analytics.reports.selectors import (
+    courses_for_report,
     department_report,
     led_departments_named,
+    own_report,
     team_gaps,
 )
 from analytics.reports.store_frames import report_inputs
+from competencies.selectors import primary_framework
 from tests.analytics.scenario import THRESHOLD, build_organisation
 
 
@@ -125,3 +129,43 @@ def test_the_departments_a_person_leads_come_with_their_names(framework):
         ("FIN", "Finance, Revenue and Procurement")
     ]
     assert led_departments_named(organisation.people["f1"]) == []
+
+
+@pytest.mark.django_db
+def test_courses_are_chosen_for_the_reports_worst_gaps(framework, course, settings):
+    settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
+    build_organisation()
+
+    found = courses_for_report(skill_gap_report())
+
+    # Priorities: SP.1 6.0, DA.1 5.33, DA.2 3.89; the one live course builds DA.1 and SP.1.
+    assert [(c.course.title, c.targets, round(c.score, 2)) for c in found] == [
+        ("Data basics", [("DA.1", 2), ("SP.1", 1)], 11.33)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_persons_own_report_counts_only_what_their_job_role_needs(framework, settings):
+    organisation = build_organisation()
+
+    def summary(key: str) -> tuple:
+        own = own_report(organisation.people[key], primary_framework())
+        rows = [
+            (area.code, [(r.competency.code, r.target, r.reported, r.gap) for r in rows])
+            for area, rows in own.areas
+        ]
+        return rows, (own.needed, own.meeting, own.below, own.unknown)
+
+    # t1 (an officer): DA.1 met at 1, SP.1 at 1 of 2; DA.2 is not needed by officers.
+    assert summary("t1") == (
+        [("DA", [("DA.1", 1, 1, 0), ("DA.2", None, None, None)]), ("SP", [("SP.1", 2, 1, 1)])],
+        (2, 1, 1, 0),
+    )
+    # t3 has no evidence: both needed competencies are unknown, never 0.
+    assert summary("t3") == (
+        [
+            ("DA", [("DA.1", 1, None, None), ("DA.2", None, None, None)]),
+            ("SP", [("SP.1", 2, None, None)]),
+        ],
+        (2, 0, 0, 2),
+    )
