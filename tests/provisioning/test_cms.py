@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.audit import audit_entries
 from provisioning.models import ProvisioningToken
+from tests.html import texts
 from tests.provisioning.conftest import ScimClient
 
 ADD_URL = "/cms/snippets/provisioning/provisioningtoken/add/"
@@ -34,7 +35,20 @@ def test_administrator_creates_a_token_and_sees_it_once(administrator, settings)
     )
     assert ScimClient(secret).get("/Users").status_code == 200
     listing = browser.get("/cms/snippets/provisioning/provisioningtoken/").content.decode()
-    assert "Entra ID" in listing
+    assert texts(listing, "//main//table//tr[1]/th") == [
+        "",
+        "Name",
+        "Scopes",
+        "Created by",
+        "Created",
+        "Last used",
+        "Revoked",
+    ]
+    assert texts(listing, "//main//table//tr[td]/*[position() > 1 and position() <= 4]") == [
+        "Entra ID Edit",
+        "users:read, users:write",
+        administrator.get_full_name(),
+    ]
     assert secret not in listing
     entry = audit_entries().get(action="lms.scim_token.change")
     assert (entry.user, entry.data["via"]) == (administrator, "CMS")
@@ -47,7 +61,9 @@ def test_a_token_name_in_use_is_a_form_error(administrator, scim_token):
 
     assert response.status_code == 200
     assert ProvisioningToken.objects.count() == 1
-    assert "already exists" in response.content.decode()
+    assert texts(response.content, "//*[contains(@id, '-name-errors')]//p") == [
+        "SCIM provisioning token with this Name already exists."
+    ]
 
 
 def test_administrator_revokes_a_token(administrator, scim_token):
