@@ -119,3 +119,17 @@ def test_analytics_scale_smoke_seeds_rebuilds_absorbs_and_loads_the_reports():
     }
     assert report["smoke"] is True
     assert report["database"]["kept"] is None
+
+
+def test_lrs_forwarding_smoke_drains_the_outbox_after_every_fault_without_losing_any():
+    report = smoke("lrs_forwarding.py")
+    assert set(report) == {"benchmark", "smoke", "parameters", "faults", "seconds"}
+    assert report["smoke"] is True
+    assert set(report["faults"]) == {"down", "failing", "silent", "killed"}
+    for name, result in report["faults"].items():
+        assert (name, result["drained"], result["left_in_outbox"], result["lost"]) == (
+            name,
+            True,
+            0,
+            0,
+        )
