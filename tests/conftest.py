@@ -186,8 +186,21 @@ SLOW_MODULES = {
 }
 
 
+# Tests of code that takes a different path on SQLite than on PostgreSQL (the evidence
+# projection: Python or SQL; the roster's bulk inserts: executemany or COPY), and of the embedded
+# default `make run` seeds. CI runs every test once, on PostgreSQL, and these on SQLite as well.
+BOTH_DATABASES_PATHS = (
+    "tests/analytics/projection/",
+    "tests/organisations/roster/",
+    "tests/lms/test_seed_demo.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
-        if item.path.relative_to(root).as_posix() in SLOW_MODULES:
+        path = item.path.relative_to(root).as_posix()
+        if path in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+        if path.startswith(BOTH_DATABASES_PATHS):
+            item.add_marker(pytest.mark.both_databases)
