@@ -3,8 +3,8 @@
 import os
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.roles import Role
 from competencies.services import framework_load, role_requirements_load
@@ -42,21 +42,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _content_types_as_stored(request):
-    """A test on committed data that does not restore the migrations' rows (transaction=True
-    without serialized_rollback) may follow one that did: the flush between them emptied the
-    content types, so the process-wide cache of them names rows that are gone. Start such a
-    test with an empty cache, so content types are read, or made, afresh."""
-    marker = request.node.get_closest_marker("django_db")
-    if (
-        marker is not None
-        and marker.kwargs.get("transaction")
-        and not marker.kwargs.get("serialized_rollback")
-    ):
-        ContentType.objects.clear_cache()
 
 
 def _no_static_handler(application):
@@ -196,9 +181,48 @@ BOTH_DATABASES_PATHS = (
 )
 
 
+def _commits(item) -> bool:
+    """Whether a test works on committed data (a live server, a worker thread): the database is
+    flushed after it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+def _migrated_rows_back_after(item) -> None:
+    """Every test starts from the rows the migrations made (content types, the page tree, the
+    role groups). A test on committed data ends with a flush that empties them; Django counts on
+    running such tests last, which stops being true once the suite is spread over workers, so
+    the rows go back at once instead."""
+    from django.db import connections
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    # The next test on committed data loads the rows itself as it starts.
+    if _commits(item) and (nextitem is None or not _commits(nextitem)):
+        _migrated_rows_back_after(item)
+    return result
+
+
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
+        if _commits(item):
+            # Restored, not re-made: a flush that re-ran the migrations' receivers would make
+            # the content types and role groups again under new ids.
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
         path = item.path.relative_to(root).as_posix()
         if path in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
