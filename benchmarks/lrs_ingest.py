@@ -198,8 +198,15 @@ def measure_ours(stack, work: Path, templates, args) -> dict:
     stack.callback(infra.drop_database, database)
     env = infra.production_env(url)
     infra.manage("migrate", "--noinput", env=env)
+    # --secret=…: a generated secret may begin with "-", which would read as an option.
     infra.manage(
-        "create_lrs_client", "bench", "--key", key, "--secret", secret, "--scopes", "all", env=env
+        "create_lrs_client",
+        "bench",
+        f"--key={key}",
+        f"--secret={secret}",
+        "--scopes",
+        "all",
+        env=env,
     )
     port = infra.free_port()
     server = infra.start_gunicorn(stack, env, port, args.workers, work / "gunicorn.log")

@@ -236,6 +236,10 @@ def _group(pgid: int) -> list[str]:
     return [line.split(None, 1)[1] for line in listed.splitlines() if not line.startswith("Z")]
 
 
+def _sigint_as_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_make_run_starts_the_worker_beside_the_server_and_ctrl_c_stops_both(workers):
     port = 8700 + os.getpid() % 200
     log = open(workers.tmp / "make.log", "w")  # noqa: SIM115 (closed with the process)
@@ -260,6 +264,9 @@ def test_make_run_starts_the_worker_beside_the_server_and_ctrl_c_stops_both(work
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As from a terminal: Ctrl+C's signal acts. A test runner's worker process may ignore
+        # SIGINT, and an ignored signal stays ignored in the processes it starts.
+        preexec_fn=_sigint_as_default,
     )
     try:
         deadline = time.monotonic() + 120
