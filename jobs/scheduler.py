@@ -91,7 +91,7 @@ def job_claim(job: Job, *, seen: dt.datetime, now: dt.datetime) -> Enqueued | No
             return None
         # run_after records when the run was due, so its start shows how late it began.
         result = task.using(run_after=seen).enqueue()
-    logger.info("%s due at %s enqueued", job.name, seen.isoformat())
+    logger.debug("%s due at %s enqueued", job.name, seen.isoformat())
     return Enqueued(job=job.name, due=seen, result_id=str(result.id))
 
 

@@ -51,7 +51,11 @@ class QueueRunner(Worker):
         late = ""
         if done.run_after.year < 9999:  # django-tasks-db's "no run_after" is the year 9999
             late = f", started {(done.started_at - done.run_after).total_seconds():.2f} s after due"
-        logger.info(
+        # A routine success every few seconds would crowd the console `make run` shares with
+        # the server: successes at DEBUG, anything else at WARNING.
+        level = logging.DEBUG if done.status == TaskResultStatus.SUCCESSFUL else logging.WARNING
+        logger.log(
+            level,
             "%s %s in %.2f s%s",
             done.task_path,
             done.status.lower(),

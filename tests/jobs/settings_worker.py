@@ -22,3 +22,4 @@ PERIODIC_JOBS = {
 # The worker's own lines (jobs enqueued, how late each run started) are what the tests read.
 LOGGING["root"]["level"] = "INFO"
 LOGGING["loggers"]["django_tasks"] = {"level": "INFO"}
+LOGGING["loggers"]["jobs"] = {"level": "DEBUG"}
