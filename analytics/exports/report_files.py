@@ -17,21 +17,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from analytics.exports import pack_layout
+from analytics.protection.suppression import GROUP_METRICS
 from analytics.reports import dashboard
 from analytics.reports.assembly import Report
 
-METRICS = [
-    "people",
-    "known",
-    "unknown",
-    "pct_unknown",
-    "meeting",
-    "pct_meeting",
-    "below",
-    "mean_gap",
-    "priority",
-    "stale",
-]
+# A group summary's figures, and how many of its people's evidence is stale.
+METRICS = [*GROUP_METRICS, "stale"]
 # Decimal places per metric; counts are whole numbers.
 DECIMALS = {"pct_unknown": 1, "pct_meeting": 1, "mean_gap": 2, "priority": 2}
 FORMATS = ("csv", "xlsx", "pdf")

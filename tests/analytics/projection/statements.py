@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Max
 
 from analytics.models import Evidence, Proficiency
+from analytics.projection.reference import PROFICIENCY_COLUMNS
 from xapi.models import LearnerIdentity, Statement
 from xapi.services import lrs_client_upsert, statements_store
 from xapi.vocab import (
@@ -108,16 +109,7 @@ def evidence_rows() -> list[tuple]:
 
 def proficiency_rows() -> list[tuple]:
     return sorted(
-        Proficiency.objects.values_list(
-            "learner_id",
-            "competency_id",
-            "assessed_level",
-            "completion_level",
-            "self_level",
-            "level",
-            "source",
-            "evidence_at",
-        ),
+        Proficiency.objects.values_list(*PROFICIENCY_COLUMNS),
         key=_order,
     )
 
