@@ -1,0 +1,1 @@
+"""cmi5 course structures, registrations and launch sessions."""

@@ -1,0 +1,1 @@
+"""SCORM package structures and learners' attempts with their CMI data."""
