@@ -20,6 +20,11 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("xapi/", include("xapi.urls")),
+    # Answers only on the content origin (packages.middleware), where package files are served.
+    path("package-content/cmi5/", include("cmi5.content_urls")),
+    path("package-content/scorm/", include("scorm.urls")),
+    path("package-content/", include("packages.urls")),
+    path("cmi5/", include("cmi5.urls")),
     path("scim/v2/", include("provisioning.urls")),
     path("", include("organisations.urls")),
     path("", include("competencies.urls")),

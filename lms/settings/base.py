@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -77,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the package content origin answers only package routes, and its responses carry
+    # no cookie and may be framed by the platform.
+    "packages.middleware.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -299,6 +303,33 @@ ANALYTICS_STALE_AFTER_DAYS = int(os.environ.get("ANALYTICS_STALE_AFTER_DAYS", "7
 ANALYTICS_REBUILD_WORKERS = int(
     os.environ.get("ANALYTICS_REBUILD_WORKERS", str(min(4, os.cpu_count() or 1)))
 )
+
+# Bought-in course packages (docs/decisions/0019-package-content-origin.md): where their unpacked
+# files live, and the limits an upload must keep to before anything is stored.
+PACKAGE_STORAGE_ROOT = Path(os.environ.get("PACKAGE_STORAGE_ROOT", MEDIA_ROOT / "packages"))
+PACKAGE_MAX_UPLOAD_BYTES = int(os.environ.get("PACKAGE_MAX_UPLOAD_BYTES", str(500 * 1024**2)))
+PACKAGE_MAX_UNPACKED_BYTES = int(os.environ.get("PACKAGE_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
+PACKAGE_MAX_FILES = int(os.environ.get("PACKAGE_MAX_FILES", "20000"))
+# Uncompressed bytes per compressed byte one entry may reach: text compresses to about a tenth,
+# a zip bomb to a thousandth.
+PACKAGE_MAX_COMPRESSION_RATIO = int(os.environ.get("PACKAGE_MAX_COMPRESSION_RATIO", "200"))
+
+
+def default_package_content_origin(site_url: str) -> str:
+    """Packages' own origin on a development machine: SITE_URL's other name for this machine
+    (127.0.0.1 <-> localhost, same port), so one server answers both and cookies stay apart."""
+    parts = urlsplit(site_url)
+    other_name = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}.get(parts.hostname or "")
+    if not other_name:
+        return ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{other_name}{port}"
+
+
+# Package files are served only from this origin, whose host must differ from SITE_URL's.
+PACKAGE_CONTENT_ORIGIN = os.environ.get(
+    "PACKAGE_CONTENT_ORIGIN", default_package_content_origin(SITE_URL)
+).rstrip("/")
 
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))

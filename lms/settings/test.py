@@ -17,6 +17,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests build the site from scratch and must not depend on the developer's media folder.
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PACKAGE_STORAGE_ROOT = MEDIA_ROOT / "packages"
 LOGGING["root"]["level"] = "WARNING"
 # Identity providers in a developer's environment must not appear in the test database.
 IDENTITY_PROVIDERS_JSON = ""
