@@ -1,0 +1,61 @@
+// The SCORM player: puts scorm-again's runtime where a SCO looks for it (window.API for SCORM 1.2,
+// window.API_1484_11 for 2004), loads the CMI data the platform gave the page, then opens the SCO
+// in the frame below, on this same origin, so that the SCO finds the API by walking up parents.
+// Commits go to the attempt's commit address on this origin; a preview has none and keeps
+// everything in memory.
+import { Scorm12API } from "scorm-again/scorm12";
+import { Scorm2004API } from "scorm-again/scorm2004";
+
+const settings = JSON.parse(document.getElementById("scorm-settings").textContent);
+const frame = document.querySelector("[data-scorm-frame]");
+const status = document.getElementById("scorm-status");
+const scorm12 = settings.version === "1.2";
+
+const api = new (scorm12 ? Scorm12API : Scorm2004API)({
+  lmsCommitUrl: settings.commitUrl || false,
+  dataCommitFormat: "json",
+  autocommit: false,
+  fetchMode: "same-origin",
+  logLevel: 5, // none: the browser console is not where a learner looks
+});
+api.loadFromJSON(settings.cmi, "");
+if (scorm12) {
+  window.API = api;
+} else {
+  window.API_1484_11 = api;
+}
+
+function say(text) {
+  status.textContent = text;
+}
+
+api.on(scorm12 ? "LMSFinish" : "Terminate", () => {
+  say(settings.commitUrl ? "Your progress in this part is saved." : "This part has finished.");
+  if (!scorm12) {
+    // adl.nav.request: the SCO asks, on terminating, where the learner goes next.
+    setTimeout(() => navigate(String(api.adl?.nav?.request || "_none_")), 0);
+  }
+});
+
+function navigate(request) {
+  const choice = request.match(/^\{target=([^}]+)\}(choice|jump)$/);
+  let target = null;
+  if (request === "continue") target = settings.nextUrl;
+  else if (request === "previous") target = settings.previousUrl;
+  else if (choice) target = settings.choiceUrls[choice[1]] || null;
+  else if (["exit", "exitAll", "suspendAll", "abandon", "abandonAll"].includes(request)) {
+    target = request === "exit" ? null : settings.returnUrl;
+  }
+  if (target) window.location.assign(target);
+}
+
+// A learner who closes the tab or follows a link without the SCO finishing still has what the
+// SCO set so far stored: one last commit, by beacon, which outlives the page.
+window.addEventListener("pagehide", () => {
+  if (!settings.commitUrl || !api.isInitialized() || api.isTerminated()) return;
+  const body = JSON.stringify(api.renderCommitCMI(true));
+  navigator.sendBeacon(settings.commitUrl, new Blob([body], { type: "text/plain;charset=UTF-8" }));
+});
+
+frame.hidden = false;
+frame.src = frame.dataset.src;
