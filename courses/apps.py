@@ -41,9 +41,11 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from courses.signals import site_align_after_migrate
+        from courses.signals import package_outcome_received, site_align_after_migrate
+        from packages.outcomes import package_outcome
 
         post_migrate.connect(site_align_after_migrate, sender=self, dispatch_uid="courses-site")
+        package_outcome.connect(package_outcome_received, dispatch_uid="courses-package-outcome")
 
     def grant_role_object_permissions(self, *, using: str = "default") -> None:
         from courses.authoring import catalogue_page_permissions_grant, course_review_ensure

@@ -2,7 +2,8 @@
 content_fixtures/courses/), idempotently: loading again updates the pages in place."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from courses.models import (
     LessonPage,
     ModulePage,
 )
+from packages.models import Package
 
 # Seeded pages get identities derived from their slugs, so that every install of the demo
 # names the same course with the same activity IRI and the same question ids.
@@ -56,8 +58,39 @@ def _publish(parent: Page, page: Page, *, created: bool, owner: User | None) -> 
 
 
 @transaction.atomic
-def course_load(data: Mapping[str, Any], *, owner: User | None = None) -> CoursePage:
-    """Create or update one course with its modules, lessons and knowledge checks."""
+def packages_load(
+    entries: Sequence[Mapping[str, Any]], *, folder: Path, owner: User | None = None
+) -> dict[str, Package]:
+    """Import the demo's course packages (each entry: key, file in `folder`, title,
+    attribution) through the same import as an upload, once: a package already imported under
+    its title is kept. Returns key -> Package, for the lessons that use them."""
+    from packages.services import package_import
+
+    loaded = {}
+    for entry in entries:
+        package = Package.objects.filter(title=entry["title"]).first()
+        if package is None:
+            with (folder / entry["file"]).open("rb") as upload:
+                package = package_import(
+                    upload=upload,
+                    filename=entry["file"],
+                    uploaded_by=owner,
+                    title=entry["title"],
+                    attribution=entry["attribution"],
+                )
+        loaded[entry["key"]] = package
+    return loaded
+
+
+@transaction.atomic
+def course_load(
+    data: Mapping[str, Any],
+    *,
+    owner: User | None = None,
+    packages: Mapping[str, Package] | None = None,
+) -> CoursePage:
+    """Create or update one course with its modules, lessons, knowledge checks and course
+    packages (`packages`: the key a lesson's package block names -> Package)."""
     index = course_index_ensure()
     framework = primary_framework()
     competencies = {c.code: c for c in Competency.objects.filter(framework=framework)}
@@ -98,12 +131,14 @@ def course_load(data: Mapping[str, Any], *, owner: User | None = None) -> Course
             lesson.summary = lesson_data.get("summary", "")
             lesson.duration_minutes = lesson_data.get("duration_minutes", 15)
             lesson.placement = lesson_data.get("placement", False)
-            lesson.body = _stream(lesson_data["body"], key, competencies)
+            lesson.body = _stream(lesson_data["body"], key, competencies, packages or {})
             _publish(module, lesson, created=lesson_created, owner=owner)
     return course
 
 
-def _stream(blocks, key: str, competencies: dict[str, Competency]) -> list[dict]:
+def _stream(
+    blocks, key: str, competencies: dict[str, Competency], packages: Mapping[str, Package]
+) -> list[dict]:
     """Raw StreamField data with stable ids for every block, question and option."""
     raw = []
     for position, block in enumerate(blocks):
@@ -111,6 +146,13 @@ def _stream(blocks, key: str, competencies: dict[str, Competency]) -> list[dict]
         value = block["value"]
         if block["type"] == "knowledge_check":
             value = _check(value, block_key, competencies)
+        elif block["type"] == "package":
+            competency = competencies.get(value.get("competency", ""))
+            value = {
+                "package": packages[value["package"]].pk,
+                "competency": competency.pk if competency else None,
+                "evidences_level": value.get("evidences_level") if competency else None,
+            }
         raw.append({"type": block["type"], "value": value, "id": str(_stable(block_key))})
     return raw
 

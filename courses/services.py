@@ -24,8 +24,11 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
     LessonVisit,
+    PackageEvidence,
 )
 from courses.selectors import course_lessons, is_line_manager, next_attempt_number
+from packages.models import Package
+from packages.outcomes import PackageOutcome
 
 
 class LearningError(Exception):
@@ -175,6 +178,8 @@ def lesson_mark_complete(*, enrolment: Enrolment, lesson: LessonPage) -> None:
     _check_live(enrolment.course, lesson)
     if lesson.knowledge_check() is not None:
         raise LearningError("Pass the knowledge check to complete this lesson.")
+    if lesson.package_block() is not None:
+        raise LearningError("Finish the course package to complete this lesson.")
     _complete(enrolment, [lesson], via="read")
 
 
@@ -203,6 +208,62 @@ def _complete(enrolment: Enrolment, lessons: list[LessonPage], *, via: str) -> N
             for t in enrolment.course.competency_targets.select_related("competency")
         }
         course_xapi.course_completed(enrolment, targets, now)
+
+
+@transaction.atomic
+def package_outcome_record(*, outcome: PackageOutcome) -> int:
+    """A learner's result in a course package, on every live lesson that uses the package in a
+    course they are enrolled on: completed or passed completes the lesson (and so perhaps the
+    course); passed, where the lesson maps the package to a competency, records the evidence
+    statement once. A lesson or course no longer published is left as it is. Idempotent: an
+    outcome reported again changes nothing. Returns how many lessons it touched."""
+    if not (outcome.completed or outcome.passed):
+        return 0
+    package = Package.objects.filter(pk=outcome.package_id).first()
+    if package is None:
+        return 0
+    touched = 0
+    for enrolment, lesson, block in _lessons_using(package, user_id=outcome.user_id):
+        try:
+            _check_live(enrolment.course, lesson)
+        except LearningError:
+            continue
+        # Serialise one enrolment's results, as for knowledge checks: two reports of one pass
+        # arriving together still make one completion and one statement.
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        _complete(enrolment, [lesson], via="package")
+        competency = block.value.get("competency")
+        if outcome.passed and competency is not None:
+            _package_evidence(enrolment, lesson, package, block, outcome)
+        touched += 1
+    return touched
+
+
+def _lessons_using(package: Package, *, user_id: int):
+    """(enrolment, lesson, package block) for each live lesson with `package`, in the courses
+    the user is enrolled on. A person is enrolled on a handful of courses, so reading their
+    lessons is cheaper than indexing every lesson's blocks."""
+    for enrolment in Enrolment.objects.filter(user_id=user_id).select_related("course", "user"):
+        for lesson in course_lessons(enrolment.course):
+            block = lesson.package_block()
+            if block is not None and getattr(block.value.get("package"), "pk", None) == package.pk:
+                yield enrolment, lesson, block
+
+
+def _package_evidence(enrolment, lesson, package, block, outcome: PackageOutcome) -> None:
+    if PackageEvidence.objects.filter(enrolment=enrolment, lesson=lesson).exists():
+        return
+    statement_id = course_xapi.package_passed(
+        enrolment,
+        lesson,
+        package,
+        competency=block.value["competency"],
+        level=block.value["evidences_level"],
+        outcome=outcome,
+    )
+    PackageEvidence.objects.create(
+        enrolment=enrolment, lesson=lesson, package=package, statement_id=statement_id
+    )
 
 
 @transaction.atomic

@@ -12,3 +12,10 @@ def site_align_after_migrate(sender, using: str = "default", **kwargs) -> None:
 
     if Site._meta.db_table in connections[using].introspection.table_names():
         site_align_with_site_url(using=using)
+
+
+def package_outcome_received(sender, outcome, **kwargs) -> None:
+    # A learner's result in a course package changed (sent by the cmi5 and scorm apps).
+    from courses.services import package_outcome_record
+
+    package_outcome_record(outcome=outcome)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.views import catalogue, certificates, dashboard, learning
+from courses.views import catalogue, certificates, dashboard, learning, packages
 
 urlpatterns = [
     path("courses/", catalogue.CatalogueView.as_view(), name="catalogue"),
@@ -19,6 +19,16 @@ urlpatterns = [
         "learning/lessons/<int:lesson_id>/complete/",
         learning.complete_lesson,
         name="complete_lesson",
+    ),
+    path(
+        "learning/lessons/<int:lesson_id>/package/launch/",
+        packages.launch,
+        name="package_launch",
+    ),
+    path(
+        "learning/lessons/<int:lesson_id>/package/preview/",
+        packages.preview_launch,
+        name="package_preview_launch",
     ),
     path("learning/plan/add/", dashboard.plan_add_view, name="plan_add"),
     path("learning/plan/<int:item_id>/move/", dashboard.plan_move_view, name="plan_move"),

@@ -31,6 +31,7 @@ from xapi.vocab import (
     VERB_PROGRESSED,
     VERB_REGISTERED,
     activity_iri,
+    category_course_package,
     extension_level_claimed,
     extension_levels_claimed,
     extension_progress,
@@ -223,3 +224,41 @@ def course_completed(enrolment: Enrolment, targets: dict, when: datetime) -> lis
         context=context,
     )
     return statements_record([statement], attempts=[str(enrolment.registration)])
+
+
+def package_activity(package) -> Activity:
+    """A bought-in course package, named by its own stable UUID (never its file names)."""
+    return Activity(
+        id=activity_iri("package", package.uuid),
+        definition=ActivityDefinition(name={LANGUAGE: package.title}, type=ACTIVITY_TYPE_COURSE),
+    )
+
+
+def package_passed(
+    enrolment: Enrolment, lesson: LessonPage, package, *, competency, level: int, outcome
+) -> str:
+    """Evidence of `competency` at `level` from passing a lesson's course package: "passed"
+    with the package as object, the lesson as parent, the course as grouping, and the
+    course-package category naming where the evidence came from. Returns its id; one per
+    enrolment and lesson (the caller records it once)."""
+    result = Result(success=True, extensions={extension_level_claimed(): level})
+    if outcome.score_scaled is not None:
+        result.score = Score(scaled=round(outcome.score_scaled, 4))
+    context = Context(
+        registration=str(enrolment.registration),
+        context_activities=ContextActivities(
+            parent=[lesson_activity(lesson)],
+            grouping=[course_activity(enrolment.course)],
+            other=[Activity(id=competency.iri)],
+            category=[Activity(id=category_course_package())],
+        ),
+    )
+    statement = _statement(
+        enrolment,
+        VERB_PASSED,
+        package_activity(package),
+        outcome.occurred_at,
+        result=result,
+        context=context,
+    )
+    return statements_record([statement], attempts=[f"{enrolment.registration}/{lesson.iri}"])[0]

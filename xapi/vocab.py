@@ -79,6 +79,13 @@ def category_self_assessment() -> str:
     return site_iri("xapi/categories/self-assessment")
 
 
+def category_course_package() -> str:
+    """Marks a statement (in contextActivities.category) as the platform's record of a result
+    in a bought-in course package (cmi5 or SCORM) that a lesson launched: the package, not the
+    platform's own knowledge check, is the source of its evidence."""
+    return site_iri("xapi/categories/course-package")
+
+
 def extension_level_claimed() -> str:
     """Result extension: the proficiency level claimed or confirmed, an integer."""
     return site_iri("xapi/extensions/result/level")

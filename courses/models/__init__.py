@@ -16,6 +16,7 @@ from courses.models.records import (
     LearningPlanItem,
     LessonCompletion,
     LessonVisit,
+    PackageEvidence,
 )
 from courses.models.workflows import CourseReviewTask
 
@@ -35,5 +36,6 @@ __all__ = [
     "LessonPage",
     "LessonVisit",
     "ModulePage",
+    "PackageEvidence",
     "abandoned_start",
 ]

@@ -122,6 +122,25 @@ class QuestionBlock(blocks.StructBlock):
         return value
 
 
+def _evidence_mapping_clean(value, passing: str):
+    """Both a competency and the level passing shows, or neither: a level of no competency, or
+    a competency at no level, is evidence of nothing."""
+    if bool(value.get("competency")) != (value.get("evidences_level") is not None):
+        raise StructBlockValidationError(
+            block_errors={
+                "evidences_level": ErrorList(
+                    [
+                        ValidationError(
+                            f"Choose a competency and the level that {passing} shows someone "
+                            "has reached, or neither."
+                        )
+                    ]
+                )
+            }
+        )
+    return value
+
+
 class KnowledgeCheckBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=120, default="Check your understanding")
     pass_mark = blocks.IntegerBlock(
@@ -146,21 +165,39 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         template = "courses/blocks/knowledge_check.html"
 
     def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("competency")) != (value.get("evidences_level") is not None):
-            raise StructBlockValidationError(
-                block_errors={
-                    "evidences_level": ErrorList(
-                        [
-                            ValidationError(
-                                "Choose a competency and the level that passing shows someone "
-                                "has reached, or neither."
-                            )
-                        ]
-                    )
-                }
-            )
-        return value
+        return _evidence_mapping_clean(super().clean(value), "passing")
+
+
+class PackageBlock(blocks.StructBlock):
+    """A bought-in course package (cmi5 or SCORM) the learner launches from the lesson. Its
+    result completes the lesson; passing it is evidence of the competency chosen here."""
+
+    package = SnippetChooserBlock(
+        "packages.Package", help_text="A package uploaded under Snippets > Course packages."
+    )
+    competency = CompetencyChooserBlock(
+        "competencies.Competency",
+        required=False,
+        help_text="The competency that passing this package is evidence of.",
+    )
+    evidences_level = blocks.IntegerBlock(
+        min_value=0,
+        max_value=10,
+        required=False,
+        label="Level this shows someone has reached",
+        help_text="The level of that competency that passing the package shows someone has "
+        "reached. A package that sets no pass mark completes the lesson but is evidence of "
+        "nothing.",
+    )
+
+    class Meta:
+        icon = "download"
+        label = "Course package"
+        # Rendered by the lesson page itself, with the learner's progress and launch buttons.
+        template = "courses/blocks/package.html"
+
+    def clean(self, value):
+        return _evidence_mapping_clean(super().clean(value), "passing the package")
 
 
 class LessonStreamBlock(blocks.StreamBlock):
@@ -172,6 +209,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     case_study = CaseStudyBlock()
     reflection = ReflectionBlock()
     knowledge_check = KnowledgeCheckBlock()
+    package = PackageBlock()
 
     class Meta:
-        block_counts = {"knowledge_check": {"max_num": 1}}
+        block_counts = {"knowledge_check": {"max_num": 1}, "package": {"max_num": 1}}

@@ -270,6 +270,13 @@ class LessonPage(CourseUnitMember, Page):
                 return block
         return None
 
+    def package_block(self):
+        """The lesson's course package block (bound, with its id), or None."""
+        for block in self.body:
+            if block.block_type == "package":
+                return block
+        return None
+
     def serve(self, request, *args, **kwargs):
         """Only a learner enrolled on the course reads its lessons; opening one is recorded."""
         from courses import selectors, services
@@ -283,13 +290,17 @@ class LessonPage(CourseUnitMember, Page):
         services.lesson_visit(enrolment=enrolment, lesson=self)
         return super().serve(request, *args, enrolment=enrolment, **kwargs)
 
-    def get_context(self, request, *args, enrolment=None, check_form=None, **kwargs):
+    def get_context(
+        self, request, *args, enrolment=None, check_form=None, launch_error=None, **kwargs
+    ):
         """The lesson in its course: where it sits, the learner's progress, and its knowledge
         check with the feedback on their last attempt. `check_form`, a KnowledgeCheckForm sent
         with questions left out, shows the check again with an error summary linking to each,
-        and the answers already given still chosen. A preview (Wagtail renders it from this
-        context too) shows the drafts under review and records nothing."""
+        and the answers already given still chosen; `launch_error`, why a package could not be
+        launched. A preview (Wagtail renders it from this context too) shows the drafts under
+        review and records nothing."""
         from courses import selectors
+        from courses.launching import lesson_package
 
         course = self.course
         preview = getattr(request, "is_preview", False)
@@ -334,5 +345,9 @@ class LessonPage(CourseUnitMember, Page):
             "attempt_number": (
                 selectors.next_attempt_number(enrolment, self) if enrolment and check else 1
             ),
+            "package": lesson_package(
+                self, user=request.user, enrolled=enrolment is not None and not preview
+            ),
+            "launch_error": launch_error,
             "preview": preview,
         }

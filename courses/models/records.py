@@ -136,3 +136,24 @@ class LearningPlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.course_id} at {self.position}"
+
+
+class PackageEvidence(models.Model):
+    """The evidence statement recorded when a learner first passed a lesson's course package:
+    one per enrolment and lesson, however often the package reports the pass."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="package_evidence"
+    )
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey("packages.Package", on_delete=models.CASCADE, related_name="+")
+    statement_id = models.UUIDField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="package_evidence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.lesson_id} ({self.package_id})"
