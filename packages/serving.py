@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest
 from django.utils._os import safe_join
 
@@ -61,6 +62,6 @@ def package_file_path(package: Package, relative_path: str) -> Path | None:
         resolved = candidate.resolve(strict=True)
         # Unpacking refuses symbolic links; this holds even if one appeared on disk later.
         resolved.relative_to((storage_root / package.content_root).resolve(strict=True))
-    except (ValueError, OSError):
+    except (SuspiciousFileOperation, ValueError, OSError):
         return None
     return resolved if resolved.is_file() else None
