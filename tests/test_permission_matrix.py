@@ -144,6 +144,9 @@ PAGES = {
     "/scim/v2/ServiceProviderConfig": row(401, 401, 401, 401, 401, 401),
     "/cms/snippets/provisioning/provisioningtoken/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/snippets/provisioning/provisioningtoken/add/": row(LOGIN, 403, CMS, 403, 403, 200),
+    # Bought-in course packages: training leads and administrators upload and retitle them.
+    "/cms/snippets/packages/package/": row(LOGIN, 403, 200, 403, 403, 200),
+    "/cms/snippets/packages/package/add/": row(LOGIN, 403, 200, 403, 403, 200),
     "/cms/users/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/groups/": row(LOGIN, 403, CMS, 403, 403, 200),
     "/cms/settings/accounts/securitypolicy/{security_policy}/": row(LOGIN, 403, CMS, 403, 403, 200),
