@@ -1,0 +1,84 @@
+"""A SCORM 1.2 SCO played in Chromium through the real player and scorm-again: the SCO finds
+the API in its parent, its commit lands, and the player page passes axe-core."""
+
+import io
+import time
+import zipfile
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import OperationalError
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from packages.services import package_import
+from scorm.models import Attempt, ScoState
+from scorm.services import sco_launch
+from tests.browser.axe import axe_violations, horizontal_overflow
+from tests.factories import make_person
+from tests.scorm.conftest import PACKAGES
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _zip(folder) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            archive.write(path, path.relative_to(folder).as_posix())
+    buffer.seek(0)
+    return buffer
+
+
+def _committed() -> ScoState:
+    """The SCO's state once the finishing commit (sent by beacon, so after the page moved on)
+    has landed; the live server may still be writing it when the page says so."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            state = ScoState.objects.get()
+            if state.completion_status == "completed" or time.monotonic() > deadline:
+                return state
+        except OperationalError:  # SQLite: the server thread holds the table for its write
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def test_scorm12_sco_commits_through_the_player(page, live_server, settings, tmp_path):
+    # The live server answers on localhost: that is the content origin, 127.0.0.1 the platform.
+    port = urlsplit(live_server.url).port
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.PACKAGE_CONTENT_ORIGIN = live_server.url
+    settings.PACKAGE_STORAGE_ROOT = tmp_path / "packages"
+    author = make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+    package = package_import(
+        upload=_zip(PACKAGES / "tiny-scorm12"), filename="tiny.zip", uploaded_by=author
+    )
+    learner = make_person()
+    back = f"{settings.SITE_URL}/learning-plan/"
+    page.goto(sco_launch(user=learner, package=package, return_url=back))
+
+    sco = page.frame_locator("iframe[data-scorm-frame]")
+    expect(sco.locator("#state")).to_contain_text("Entry: ab-initio, learner: ")
+    sco.get_by_role("button", name="Answer and finish").click()
+    expect(sco.locator("#state")).to_have_text("Finished: true")
+    expect(page.get_by_role("status")).to_have_text("Your progress in this part is saved.")
+
+    state = _committed()
+    assert (
+        state.cmi["core"]["lesson_location"],
+        state.completion_status,
+        state.success_status,
+        state.score_scaled,
+        state.total_seconds,
+    ) == ("question-1", "completed", "passed", 0.9, 65.0)
+    assert Attempt.objects.values_list("completed", "passed").get() == (True, True)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiny quiz")
+    expect(page.get_by_role("link", name="Back to the lesson")).to_have_attribute("href", back)
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert (horizontal_overflow(page), axe_violations(page)) == (0, [])
