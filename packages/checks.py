@@ -27,6 +27,17 @@ def content_origin_check(app_configs=None, **kwargs) -> list:
                 id="packages.E001",
             )
         ]
+    for name in ("SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN"):
+        domain = getattr(settings, name)
+        if domain and _host_allowed(content_host, [domain, "." + domain.lstrip(".")]):
+            return [
+                Error(
+                    f"{name} {domain!r} covers the content origin's host {content_host!r}: "
+                    "package scripts would receive the platform's cookies.",
+                    hint="Leave the cookie domain unset, or serve packages from another domain.",
+                    id="packages.E002",
+                )
+            ]
     allowed = settings.ALLOWED_HOSTS
     if allowed and "*" not in allowed and not _host_allowed(content_host, allowed):
         return [

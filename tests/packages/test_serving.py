@@ -221,3 +221,18 @@ def test_checks_warn_of_a_missing_or_unallowed_content_origin(settings):
         [(message.id, type(message)) for message in unallowed],
         allowed,
     ) == ([("packages.W001", Warning)], [("packages.W002", Warning)], [])
+
+
+def test_checks_refuse_a_cookie_domain_that_covers_the_content_origin(settings):
+    settings.SITE_URL = "https://academy.example.org"
+    settings.PACKAGE_CONTENT_ORIGIN = "https://packages.example.org"
+    settings.ALLOWED_HOSTS = [".example.org"]
+    settings.SESSION_COOKIE_DOMAIN = ".example.org"
+    covering = content_origin_check()
+    settings.SESSION_COOKIE_DOMAIN = "academy.example.org"
+    apart = content_origin_check()
+
+    assert ([(message.id, type(message)) for message in covering], apart) == (
+        [("packages.E002", Error)],
+        [],
+    )
