@@ -32,8 +32,10 @@ function say(text) {
 api.on(scorm12 ? "LMSFinish" : "Terminate", () => {
   say(settings.commitUrl ? "Your progress in this part is saved." : "This part has finished.");
   if (!scorm12) {
-    // adl.nav.request: the SCO asks, on terminating, where the learner goes next.
-    setTimeout(() => navigate(String(api.adl?.nav?.request || "_none_")), 0);
+    // adl.nav.request: the SCO asks, on terminating, where the learner goes next. Read now:
+    // the runtime resets it once Terminate returns; move only after the SCO's call is over.
+    const request = String(api.adl?.nav?.request || "_none_");
+    setTimeout(() => navigate(request), 0);
   }
 });
 
