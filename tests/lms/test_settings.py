@@ -46,11 +46,37 @@ def test_production_passes_the_deployment_checklist():
         "--fail-level",
         "WARNING",
         DJANGO_SECRET_KEY=GOOD_KEY,
-        DJANGO_ALLOWED_HOSTS="lms.example.gov",
+        DJANGO_ALLOWED_HOSTS="lms.example.gov,packages.lms.example.gov",
+        SITE_URL="https://lms.example.gov",
+        PACKAGE_CONTENT_ORIGIN="https://packages.lms.example.gov",
     )
 
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_a_package_content_origin_is_warned():
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="lms.example.gov",
+        SITE_URL="https://lms.example.gov",
+    )
+
+    assert (result.returncode, result.stderr.splitlines()) == (
+        0,
+        [
+            "System check identified some issues:",
+            "",
+            "WARNINGS:",
+            "?: (packages.W001) PACKAGE_CONTENT_ORIGIN is not set, so course packages cannot be "
+            "served.",
+            "\tHINT: Set it to an origin on a host name of its own, e.g. "
+            "https://packages.example.org.",
+            "",
+            "System check identified 1 issue (0 silenced).",
+        ],
+    )
 
 
 @pytest.mark.parametrize(
