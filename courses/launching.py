@@ -18,8 +18,9 @@ STATUS_TEXT = {
 }
 
 
-class UnknownUnit(ValueError):
-    """The form named an AU this package does not have (a stale or tampered page)."""
+class LaunchProblem(ValueError):
+    """The package cannot be launched as asked (a unit it does not have, from a stale or
+    tampered page; or the package's app refusing); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -57,20 +58,24 @@ def package_launch(
 ) -> str:
     """The address that starts or resumes the package (a cmi5 AU named by `unit`, which a cmi5
     package requires; a SCORM package where its sequencing or the learner's resume point
-    says). Raises UnknownUnit when `unit` is not one of the package's AUs."""
+    says). Raises LaunchProblem when `unit` is not one of the package's AUs, or the package
+    cannot be launched."""
     if is_cmi5(package):
         from cmi5.selectors import package_aus
         from cmi5.services import au_launch
 
         au = next((each for each in package_aus(package) if str(each.pk) == unit), None)
         if au is None:
-            raise UnknownUnit("Choose one of this course's units to start.")
+            raise LaunchProblem("Choose one of this course's units to start.")
         return au_launch(user=user, au=au, return_url=return_url, preview=preview)
     if unit:
-        raise UnknownUnit("This package starts as a whole; it has no units to choose.")
-    from scorm.services import sco_launch
+        raise LaunchProblem("This package starts as a whole; it has no units to choose.")
+    from scorm.services import LaunchRefused, sco_launch
 
-    return sco_launch(user=user, package=package, return_url=return_url, preview=preview)
+    try:
+        return sco_launch(user=user, package=package, return_url=return_url, preview=preview)
+    except LaunchRefused as refused:
+        raise LaunchProblem(str(refused)) from None
 
 
 def launch_label(progress: PackageProgress) -> str:

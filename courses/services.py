@@ -213,11 +213,13 @@ def _complete(enrolment: Enrolment, lessons: list[LessonPage], *, via: str) -> N
 @transaction.atomic
 def package_outcome_record(*, outcome: PackageOutcome) -> int:
     """A learner's result in a course package, on every live lesson that uses the package in a
-    course they are enrolled on: completed or passed completes the lesson (and so perhaps the
-    course); passed, where the lesson maps the package to a competency, records the evidence
-    statement once. A lesson or course no longer published is left as it is. Idempotent: an
-    outcome reported again changes nothing. Returns how many lessons it touched."""
-    if not (outcome.completed or outcome.passed):
+    course they are enrolled on: passing it completes the lesson (and so perhaps the course), as
+    does completing a package that sets no pass mark; a package failed is not finished, as a
+    knowledge check failed is not. Passing, where the lesson maps the package to a competency,
+    records the evidence statement once. A lesson or course no longer published is left as it
+    is. Idempotent: an outcome reported again changes nothing. Returns how many lessons it
+    touched."""
+    if not (outcome.passed or (outcome.completed and outcome.passed is None)):
         return 0
     package = Package.objects.filter(pk=outcome.package_id).first()
     if package is None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courses import selectors
-from courses.launching import UnknownUnit, package_launch
+from courses.launching import LaunchProblem, package_launch
 from courses.models import LessonPage
 
 NO_PACKAGE = "This lesson has no course package to start."
@@ -36,7 +36,7 @@ def launch(request: HttpRequest, lesson_id: int) -> HttpResponse:
             return_url=request.build_absolute_uri(lesson.url),
             unit=request.POST.get("unit") or None,
         )
-    except UnknownUnit as error:
+    except LaunchProblem as error:
         return _refused(request, lesson, str(error))
     return redirect(address)
 
@@ -65,7 +65,7 @@ def preview_launch(request: HttpRequest, lesson_id: int) -> HttpResponse:
             unit=request.POST.get("unit") or None,
             preview=True,
         )
-    except UnknownUnit as error:
+    except LaunchProblem as error:
         messages.error(request, str(error))
         return redirect(back)
     return redirect(address)
