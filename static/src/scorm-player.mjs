@@ -22,6 +22,16 @@ api.loadFromJSON(settings.cmi, "");
 if (scorm12) {
   window.API = api;
 } else {
+  // Tell the SCO which navigation requests the platform will honour, so that it offers only
+  // those (adl.nav.request_valid); set before Initialize, while they are still writable.
+  try {
+    const valid = api.adl.nav.request_valid;
+    valid.continue = settings.nextUrl ? "true" : "false";
+    valid.previous = settings.previousUrl ? "true" : "false";
+    valid.choice.setAll(Object.fromEntries(Object.keys(settings.choiceUrls).map((id) => [id, "true"])));
+  } catch (error) {
+    console.error(error);
+  }
   window.API_1484_11 = api;
 }
 
