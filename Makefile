@@ -14,6 +14,7 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 # the shell's exit trap stops the worker too and waits for its clean stop.
 run: install assets migrate seed ## Install, build, migrate, seed the demo and serve it, with the background worker
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (content management at /cms/), with the background worker. Stop with Ctrl+C."
+	@echo "Course packages are served from their own host, http://localhost:$(PORT)/package-content/ (the same server)."
 	$(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
