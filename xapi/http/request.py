@@ -17,6 +17,7 @@ from django.db import DatabaseError, DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
+from xapi.gates import IssuedCredential, credential_gate, issued_credential
 from xapi.http.errors import XapiHttpError, bad_request
 from xapi.models import LrsClient
 from xapi.validation import XapiValidationError
@@ -46,6 +47,8 @@ class LrsRequest:
     content_type: str = ""
     content_params: dict[str, str] = field(default_factory=dict)
     django_request: HttpRequest | None = None
+    # Set when the credentials were issued by another app (see xapi.gates), not a client's own.
+    credential: IssuedCredential | None = None
 
     @property
     def is_v2(self) -> bool:
@@ -80,6 +83,13 @@ def negotiate_version(value: str | None) -> str:
 
 
 def authenticate(authorization: str | None) -> LrsClient:
+    return authenticate_credential(authorization)[0]
+
+
+def authenticate_credential(
+    authorization: str | None,
+) -> tuple[LrsClient, IssuedCredential | None]:
+    """The client a request acts as, and the issued credential it used, if it used one."""
     challenge = {"WWW-Authenticate": 'Basic realm="xAPI"'}
     if not authorization or not authorization.lower().startswith("basic "):
         raise XapiHttpError(401, "Credentials are required (HTTP Basic).", headers=challenge)
@@ -91,9 +101,13 @@ def authenticate(authorization: str | None) -> LrsClient:
             401, "The Basic credentials are malformed.", headers=challenge
         ) from None
     client = LrsClient.objects.filter(key=key, is_active=True).first()
+    if client is None:
+        credential = issued_credential(key, secret)
+        if credential is not None:
+            return credential.client, credential
     if client is None or not _secret_matches(client, secret):
         raise XapiHttpError(401, "The key or secret is wrong.", headers=challenge)
-    return client
+    return client, None
 
 
 # Secrets are stored with Django's slow password hash; checking it on every request would cap
@@ -209,7 +223,7 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
         raise XapiHttpError(
             400, "xAPI 2.0 does not allow the alternate request syntax.", version=version
         )
-    client = authenticate(headers.get("authorization"))
+    client, credential = authenticate_credential(headers.get("authorization"))
     if client.last_version != version:
         LrsClient.objects.filter(pk=client.pk).update(last_version=version)
         client.last_version = version
@@ -225,6 +239,7 @@ def build_lrs_request(request: HttpRequest, *, allow_alternate: bool = True) -> 
         content_type=content_type,
         content_params=content_params,
         django_request=request,
+        credential=credential,
     )
 
 
@@ -263,7 +278,11 @@ def lrs_view(handler: Callable[[LrsRequest], HttpResponse], *, methods: set[str]
                     headers={"Allow": ", ".join(sorted(allowed))},
                 )
             lrs_request.method = method
+            resource = getattr(handler, "kind", None) or getattr(handler, "__name__", "")
+            after = credential_gate(lrs_request, resource)
             response = handler(lrs_request, *args, **kwargs)
+            if after is not None and response.status_code < 300:
+                after()
             if request.method == "HEAD":
                 response.content = b""
         except XapiHttpError as error:
