@@ -20,6 +20,7 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
     ModulePage,
+    PackageEvidence,
 )
 from courses.models.records import certificate_reference_normalise
 from organisations.models import Membership
@@ -348,4 +349,14 @@ def learning_plan_by_status(user: User) -> LearningPlan:
     )
     return LearningPlan(
         to_do=[item for item in items if item.course_id not in finished], completed=completed
+    )
+
+
+def package_evidence_titles(statement_ids) -> dict:
+    """Statement id -> the title of the course package whose pass it records, for those of
+    `statement_ids` that are evidence from a package (the reports name it as the source)."""
+    return dict(
+        PackageEvidence.objects.filter(statement_id__in=list(statement_ids)).values_list(
+            "statement_id", "package__title"
+        )
     )

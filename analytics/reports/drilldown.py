@@ -1,7 +1,10 @@
 """The evidence behind one figure: how the levels of one group in one competency are spread,
 where they come from and how old they are (pure: the report inputs in, plain data out)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from analytics.protection import suppression
 from analytics.reports import frames
@@ -50,8 +53,11 @@ def distribution(
     visible: bool,
     department: str | None = None,
     job_role: str | None = None,
+    package_of: Mapping[int, str] | None = None,
 ) -> Distribution:
-    """Levels 0-4 and unknown for everyone in scope who needs `competency`.
+    """Levels 0-4 and unknown for everyone in scope who needs `competency`. `package_of`
+    (person -> package title) names the course package a level from a passed package rests
+    on, in place of "knowledge check", among the sources.
 
     `visible` is whether the report shows this group's figures: a group the report hides
     (small, or hidden to protect another) is hidden here too, whatever its size, or the
@@ -72,7 +78,14 @@ def distribution(
     levels = [
         (number, name, int(counts.get(number, 0))) for number, name in sorted(level_names.items())
     ]
-    sources = known["source"].value_counts()
+    package_of = package_of or {}
+    sources = pd.Series(
+        [
+            f"course package “{package_of[person]}”" if person in package_of else source
+            for person, source in zip(known["person"], known["source"], strict=True)
+        ],
+        dtype=object,
+    ).value_counts()
     roles = inputs["job_roles"]
     targets = gaps.groupby("job_role")["target"].apply(lambda t: sorted({int(x) for x in t}))
     return Distribution(

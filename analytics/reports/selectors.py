@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from analytics.models import Evidence, GapSnapshot
+from analytics.models import Evidence, GapSnapshot, Proficiency
 from analytics.projection.levels import current_levels_by_code
 from analytics.protection.access import led_departments
 from analytics.protection.differencing import department_report_protected
@@ -18,9 +18,10 @@ from analytics.reports.assembly import Report, skill_gap_report
 from analytics.reports.team import PersonGaps, direct_report_gaps
 from analytics.reports.trends import trend_series
 from competencies.models import Area, Competency, Framework
-from competencies.proficiency import current_levels, gap
-from competencies.selectors import areas_with_competencies, role_targets
-from courses.models import CourseCompetencyTarget, CoursePage
+from competencies.proficiency import Source, current_levels, gap
+from competencies.selectors import areas_with_competencies, primary_framework, role_targets
+from courses.models import CourseCompetencyTarget, CoursePage, PackageEvidence
+from courses.selectors import package_evidence_titles
 from organisations.models import Department
 from organisations.selectors import direct_reports
 from xapi.models import LearnerIdentity
@@ -69,6 +70,7 @@ class EvidenceItem:
     source: str
     level: int | None  # None: the person answered "I don't know"
     occurred_at: datetime
+    package: str = ""  # the course package whose pass this records, by title, if any
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,15 @@ def own_levels(user, framework: Framework) -> tuple[dict[int, OwnLevel], dict[in
         for competency, reported in current_levels(user, framework).items()
     }
     evidence: dict[int, list[EvidenceItem]] = defaultdict(list)
-    for competency, source, level, at in (
+    rows = list(
         Evidence.objects.filter(learner_id=identity, competency__framework=framework)
         .order_by("-occurred_at", "-pk")
-        .values_list("competency_id", "source", "level", "occurred_at")
-    ):
-        evidence[competency].append(EvidenceItem(source, level, at))
+        .values_list("competency_id", "source", "level", "occurred_at", "statement_id")
+    )
+    # A passed course package is knowledge-check evidence; the page names the package.
+    packages = package_evidence_titles(row[4] for row in rows if row[1] == Source.CHECK)
+    for competency, source, level, at, statement in rows:
+        evidence[competency].append(EvidenceItem(source, level, at, packages.get(statement, "")))
     return levels, dict(evidence)
 
 
@@ -234,3 +239,24 @@ def own_report(user, framework: Framework) -> OwnReport:
         below=sum(1 for r in needed if r.gap),
         unknown=sum(1 for r in needed if r.reported is None),
     )
+
+
+def package_sources(competency: str) -> dict[int, str]:
+    """Learner identity -> the title of the course package that a person's current level in
+    `competency` (a code of the primary framework) rests on, for the people whose level comes
+    from passing one: the drill-down names the package rather than "knowledge check"."""
+    framework = primary_framework()
+    scope = {"competency__framework": framework, "competency__code": competency}
+    current = dict(
+        Proficiency.objects.filter(**scope, source=Source.CHECK).values_list(
+            "learner_id", "evidence_at"
+        )
+    )
+    rows = Evidence.objects.filter(
+        **scope,
+        source=Source.CHECK,
+        statement_id__in=PackageEvidence.objects.values("statement_id"),
+    ).values_list("learner_id", "occurred_at", "statement_id")
+    resting = {statement: learner for learner, at, statement in rows if current.get(learner) == at}
+    titles = package_evidence_titles(resting)
+    return {learner: titles[statement] for statement, learner in resting.items()}

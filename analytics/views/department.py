@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from analytics.protection import access
-from analytics.reports import dashboard, drilldown, store_frames
+from analytics.reports import dashboard, drilldown, selectors, store_frames
 from analytics.reports.assembly import Report
 from analytics.reports.selectors import (
     department_name,
@@ -167,6 +167,7 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
                 visible=drilldown.shown_in(report, competency, job_role=job_role),
                 department=code,
                 job_role=job_role,
+                package_of=selectors.package_sources(competency),
             ),
             breakdown=breakdown,
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,

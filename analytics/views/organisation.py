@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from analytics.protection import access
-from analytics.reports import dashboard, drilldown, store_frames
+from analytics.reports import dashboard, drilldown, selectors, store_frames
 from analytics.reports.assembly import skill_gap_report
 from analytics.reports.crosswalk import OTHER_FRAMEWORKS, crosswalk_report
 from analytics.reports.selectors import trend_points
@@ -105,6 +105,7 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
                 level_names=framework_level_names(),
                 threshold=report.threshold,
                 visible=drilldown.shown_in(report, code),
+                package_of=selectors.package_sources(code),
             ),
             breakdown=drilldown.breakdown(column, code),
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
