@@ -5,13 +5,16 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 
 from courses.loading import course_load
 from courses.models import Certificate, Enrolment, LessonCompletion, PackageEvidence
+from courses.services import plan_add
 from packages.models import Package
 from packages.outcomes import PackageOutcome, package_outcome
 from tests.courses.data import course_data, lesson
-from tests.courses.helpers import lessons
+from tests.courses.helpers import form, lessons, right_answers
+from tests.html import texts
 from xapi.models import LearnerIdentity, Statement
 from xapi.vocab import VERB_COMPLETED, VERB_PASSED, VERB_PROGRESSED
 
@@ -242,3 +245,42 @@ def test_only_the_learners_enrolments_and_live_lessons_count(
 
     assert completions() == []
     assert list(Statement.objects.values_list("verb_id", flat=True)) == []
+
+
+@pytest.mark.django_db
+def test_a_passed_package_shows_in_the_outline_and_the_plan(client, enrolment, learner, package):
+    golf = lessons()[-1]
+    plan_add(user=learner, course=enrolment.course, added_by=learner)
+    client.force_login(learner)
+
+    send(outcome(learner, package))
+
+    outline = client.get(enrolment.course.url).content.decode()
+    assert texts(outline, f"//*[@id='lesson-{golf.pk}-status']") == ["Completed"]
+    assert texts(outline, "//main//p/strong") == ["1 of 5 lessons complete."]
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert texts(dashboard, "//div[contains(@class, 'app-course-card')]/p[1]") == [
+        "1 of 5 lessons complete (20%)."
+    ]
+
+
+@pytest.mark.django_db
+def test_passing_the_last_lesson_package_finishes_the_course_with_its_certificate(
+    client, enrolment, learner, package
+):
+    client.force_login(learner)
+    others = lessons()[:-1]  # all but the package lesson
+    for each in others:
+        if each.knowledge_check() is None:
+            client.post(reverse("complete_lesson", args=[each.pk]))
+        else:
+            client.post(reverse("submit_check", args=[each.pk]), form(right_answers(each)))
+    assert Enrolment.objects.get().completed_at is None
+
+    send(outcome(learner, package))
+
+    finished = Enrolment.objects.get()
+    assert finished.completed_at is not None
+    assert Certificate.objects.filter(enrolment=finished).count() == 1
+    completed = client.get(reverse("course_complete", args=[finished.course_id]))
+    assert completed.context["certificate"] == finished.certificate
