@@ -51,6 +51,9 @@ def import_package(*, package: Package, root: Path | None, xml: bytes | None) ->
             objective_ids=entry.objective_ids,
             counts_for_completion=entry.counts_for_completion,
             counts_for_success=entry.counts_for_success,
+            primary_objective=entry.primary_objective[:255],
+            objective_maps=entry.objective_maps,
+            preconditions=entry.preconditions,
         )
         for position, entry in enumerate(manifest.scos, start=1)
     )

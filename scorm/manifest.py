@@ -46,6 +46,10 @@ class ScoEntry:
     objective_ids: list[str] = field(default_factory=list)
     counts_for_completion: bool = True
     counts_for_success: bool = True
+    # SCORM 2004 only: see scorm/sequencing.py for what is honoured of them.
+    primary_objective: str = ""
+    objective_maps: dict = field(default_factory=dict)  # objective id -> target, read, write
+    preconditions: list = field(default_factory=list)  # pre-condition rules, as plain data
 
 
 @dataclass(frozen=True)
@@ -312,10 +316,21 @@ def _sco(item, resources: dict, collection: dict, version: str, root: Path) -> S
         )
     sequencings = _sequencing(item, collection)
     objectives = _find(sequencings, "objectives")
-    passing, objective_ids = None, []
+    passing, objective_ids, primary_id, maps = None, [], "", {}
     if objectives is not None:
         primary = _child(objectives, "primaryObjective")
+        for objective in _children(objectives, "primaryObjective") + _children(
+            objectives, "objective"
+        ):
+            mapping = _child(objective, "mapInfo")
+            if mapping is not None and _attr(objective, "objectiveID"):
+                maps[_attr(objective, "objectiveID")] = {
+                    "target": _attr(mapping, "targetObjectiveID"),
+                    "read": _bool(_attr(mapping, "readSatisfiedStatus"), True),
+                    "write": _bool(_attr(mapping, "writeSatisfiedStatus"), False),
+                }
         if primary is not None:
+            primary_id = _attr(primary, "objectiveID")
             if _bool(_attr(primary, "satisfiedByMeasure"), False):
                 passing = _number(
                     _text(primary, "minNormalizedMeasure") or "1.0",
@@ -355,4 +370,34 @@ def _sco(item, resources: dict, collection: dict, version: str, root: Path) -> S
         and _bool(_attr(rollup, "rollupProgressCompletion") if rollup is not None else "", True),
         counts_for_success=tracked
         and _bool(_attr(rollup, "rollupObjectiveSatisfied") if rollup is not None else "", True),
+        primary_objective=primary_id,
+        objective_maps=maps,
+        preconditions=_preconditions(_find(sequencings, "sequencingRules")),
     )
+
+
+def _preconditions(rules) -> list[dict]:
+    """Pre-condition rules as data: the action, how conditions combine, and each condition."""
+    if rules is None:
+        return []
+    found = []
+    for rule in _children(rules, "preConditionRule"):
+        conditions = _child(rule, "ruleConditions")
+        action = _child(rule, "ruleAction")
+        if conditions is None or action is None:
+            continue
+        found.append(
+            {
+                "action": _attr(action, "action"),
+                "combination": _attr(conditions, "conditionCombination", "all"),
+                "conditions": [
+                    {
+                        "objective": _attr(condition, "referencedObjective"),
+                        "operator": _attr(condition, "operator", "noOp"),
+                        "condition": _attr(condition, "condition"),
+                    }
+                    for condition in _children(conditions, "ruleCondition")
+                ],
+            }
+        )
+    return found

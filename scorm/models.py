@@ -48,6 +48,10 @@ class Sco(models.Model):
     objective_ids = models.JSONField(default=list, blank=True)
     counts_for_completion = models.BooleanField(default=True)
     counts_for_success = models.BooleanField(default=True)
+    # SCORM 2004 sequencing read from the manifest (scorm/sequencing.py evaluates it).
+    primary_objective = models.CharField(max_length=255, blank=True)
+    objective_maps = models.JSONField(default=dict, blank=True)
+    preconditions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["package", "position"]

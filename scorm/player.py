@@ -19,7 +19,7 @@ LEARNER_NAME = "Learner"
 class NavLink:
     identifier: str
     title: str
-    url: str
+    url: str | None  # None: sequencing does not let the learner open it now
     current: bool
     completed: bool
 
@@ -35,6 +35,7 @@ class PlayerPage:
     previous_url: str | None
     next_url: str | None
     contents: list[NavLink]  # empty when sequencing does not let the learner choose
+    available: bool  # False: a pre-condition rule disables this SCO for now
     cmi: dict
     commit_url: str | None  # None in preview: nothing leaves the browser
     return_url: str
@@ -49,7 +50,7 @@ class PlayerPage:
             "returnUrl": self.return_url,
             "previousUrl": self.previous_url,
             "nextUrl": self.next_url,
-            "choiceUrls": {link.identifier: link.url for link in self.contents},
+            "choiceUrls": {link.identifier: link.url for link in self.contents if link.url},
         }
 
 
@@ -141,10 +142,14 @@ def player_page(
     state: ScoState | None,
     user,
     return_url: str,
+    blocked: dict[str, set[str]] | None = None,
 ) -> PlayerPage:
-    """`attempt` None is a preview: no commit address, no credit, nothing remembered."""
+    """`attempt` None is a preview: no commit address, no credit, nothing remembered.
+    `blocked`: what pre-condition rules do to each SCO now (none in a preview, which a
+    reviewer must be able to walk through whole)."""
     scorm = package.scorm
     scos = list(package.scos.order_by("position"))
+    blocked = blocked or {}
     index = next(i for i, each in enumerate(scos) if each.pk == sco.pk)
     completed = set()
     if attempt is not None:
@@ -155,19 +160,36 @@ def player_page(
     def url(target: Sco) -> str:
         return f"{player_url}?{urlencode({'sco': target.identifier})}"
 
+    def actions(target: Sco) -> set[str]:
+        return blocked.get(target.identifier, set())
+
+    def flow_to(step: int) -> str | None:
+        # Flow passes over skipped items and stops at a disabled one (IMS SS flow subprocess).
+        position = index + step
+        while 0 <= position < len(scos) and "skip" in actions(scos[position]):
+            position += step
+        if not 0 <= position < len(scos) or "disabled" in actions(scos[position]):
+            return None
+        return url(scos[position])
+
     previous_url = next_url = None
     if scorm.flow:
-        if index > 0 and not scorm.forward_only:
-            previous_url = url(scos[index - 1])
-        if index < len(scos) - 1:
-            next_url = url(scos[index + 1])
+        previous_url = None if scorm.forward_only else flow_to(-1)
+        next_url = flow_to(1)
     contents = []
     if scorm.choice and len(scos) > 1:
         # forwardOnly forbids choosing an activity behind the current one (SCORM 2004 SN).
         reachable = scos[index:] if scorm.forward_only else scos
         contents = [
-            NavLink(each.identifier, each.title, url(each), each.pk == sco.pk, each.pk in completed)
+            NavLink(
+                each.identifier,
+                each.title,
+                None if "disabled" in actions(each) else url(each),
+                each.pk == sco.pk,
+                each.pk in completed,
+            )
             for each in reachable
+            if "hiddenFromChoice" not in actions(each) or each.pk == sco.pk
         ]
     learner_id = str(learner_agent(user=user).account.name) if attempt is not None else "preview"
     commit_url = None
@@ -183,6 +205,7 @@ def player_page(
         previous_url=previous_url,
         next_url=next_url,
         contents=contents,
+        available="disabled" not in actions(sco),
         cmi=initial_cmi(
             sco=sco,
             version=scorm.version,

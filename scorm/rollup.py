@@ -46,30 +46,33 @@ def sco_result(summary: CmiSummary, rules: ScoRules) -> ScoResult:
 
 
 def package_rollup(results: list[tuple[ScoRules, ScoResult | None]]) -> Rollup:
-    """Completed when every SCO that counts is completed; passed when every SCO that judges
-    success has passed (and failed as soon as one has failed); the score is the mean of the
-    scaled scores reported. `None` stands for a SCO not yet opened in this attempt."""
+    """Completed when every SCO that counts is completed. Failed as soon as one SCO that counts
+    failed; passed once one passed and every other that counts is passed or, judging no
+    success of its own, completed (SCORM 2004 sets an unjudged SCO's objective satisfied as its
+    attempt ends); until then undecided (None), and None throughout when nothing in the package
+    judges success. The score is the mean of the scaled scores reported. `None` stands for a
+    SCO not yet opened in this attempt."""
     counted = [(rules, result) for rules, result in results if rules.counts_for_completion]
     completed = bool(counted) and all(
         result is not None and result.completion_status == "completed" for _, result in counted
     )
-    judged = [
-        (rules, result)
-        for rules, result in results
-        if rules.counts_for_success
-        and (
-            rules.mastery_score is not None
-            or rules.scaled_passing_score is not None
-            or (result is not None and result.success_status in ("passed", "failed"))
-        )
-    ]
+    statuses = [_satisfaction(rules, r) for rules, r in results if rules.counts_for_success]
     passed: bool | None = None
-    if judged:
-        statuses = [result.success_status if result else "unknown" for _, result in judged]
-        if "failed" in statuses:
-            passed = False
-        elif all(status == "passed" for status in statuses):
-            passed = True
+    if "failed" in statuses:
+        passed = False
+    elif "passed" in statuses and all(s in ("passed", "completed") for s in statuses):
+        passed = True
     scores = [r.score_scaled for _, r in results if r is not None and r.score_scaled is not None]
     score = round(sum(scores) / len(scores), 4) if scores else None
     return Rollup(completed=completed, passed=passed, score_scaled=score)
+
+
+def _satisfaction(rules: ScoRules, result: ScoResult | None) -> str:
+    if result is None:
+        return "unknown"
+    if result.success_status in ("passed", "failed"):
+        return result.success_status
+    judges = rules.mastery_score is not None or rules.scaled_passing_score is not None
+    if not judges and result.completion_status == "completed":
+        return "completed"
+    return "unknown"

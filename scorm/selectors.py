@@ -3,11 +3,35 @@
 from packages.models import Package
 from packages.outcomes import PackageProgress, Status
 from scorm.models import Attempt, Sco, ScoState
+from scorm.sequencing import Activity, unavailable
 
 
 def package_scos(package: Package) -> list[Sco]:
     """The package's launchable items in the order the learner meets them."""
     return list(Sco.objects.filter(package=package).order_by("position"))
+
+
+def attempt_unavailable(*, attempt: Attempt, scos: list[Sco]) -> dict[str, set[str]]:
+    """Each SCO's identifier mapped to what its SCORM 2004 pre-condition rules do to it now in
+    this attempt ("disabled", "hiddenFromChoice", "skip"); empty sets when nothing applies."""
+    if not any(sco.preconditions for sco in scos):
+        return {sco.identifier: set() for sco in scos}
+    states = {state.sco_id: state for state in ScoState.objects.filter(attempt=attempt)}
+    activities = []
+    for sco in scos:
+        state = states.get(sco.pk)
+        activities.append(
+            Activity(
+                identifier=sco.identifier,
+                primary_objective=sco.primary_objective,
+                objective_maps=sco.objective_maps,
+                preconditions=sco.preconditions,
+                attempted=state is not None and state.commits > 0,
+                completed=state is not None and state.completed,
+                success=state.success_status if state is not None else "unknown",
+            )
+        )
+    return unavailable(activities)
 
 
 def package_progress(*, user, package: Package) -> PackageProgress:

@@ -14,6 +14,7 @@ from packages.serving import content_origin, platform_origin
 from scorm.cmi import CmiSummary, cmi_parse
 from scorm.models import Attempt, Sco, ScoState
 from scorm.rollup import ScoResult, ScoRules, package_rollup, sco_result
+from scorm.selectors import attempt_unavailable
 from scorm.xapi import ResultChange, result_changes
 
 PREVIEW_SALT = "scorm.preview"
@@ -87,17 +88,19 @@ def attempt_for_launch(*, user, package: Package, return_url: str) -> Attempt:
 
 def resume_target(*, attempt: Attempt, scos: list[Sco]) -> Sco:
     """Where a learner goes back in: the SCO they were in unless it is completed, else the first
-    one not completed, else the first."""
+    one not completed that sequencing lets them open, else the first."""
     completed = set(
         ScoState.objects.filter(attempt=attempt, completion_status="completed").values_list(
             "sco_id", flat=True
         )
     )
+    blocked = attempt_unavailable(attempt=attempt, scos=scos)
+    open_ = [s for s in scos if not blocked[s.identifier] & {"disabled", "skip"}]
     if attempt.current_sco_id and attempt.current_sco_id not in completed:
-        current = next((s for s in scos if s.pk == attempt.current_sco_id), None)
+        current = next((s for s in open_ if s.pk == attempt.current_sco_id), None)
         if current is not None:
             return current
-    return next((s for s in scos if s.pk not in completed), scos[0])
+    return next((s for s in open_ if s.pk not in completed), scos[0])
 
 
 def preview_read(token: str) -> dict:

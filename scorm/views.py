@@ -17,6 +17,7 @@ from packages.serving import platform_origin
 from scorm.cmi import MAX_COMMIT_BYTES, CmiInvalid
 from scorm.models import Attempt, Sco
 from scorm.player import player_page
+from scorm.selectors import attempt_unavailable
 from scorm.services import attempt_commit, preview_read, resume_target, sco_open
 
 
@@ -53,7 +54,9 @@ def player(request: HttpRequest, token: str) -> HttpResponse:
     sco = _sco(package, request.GET.get("sco")) or resume_target(
         attempt=attempt, scos=list(package.scos.all())
     )
-    state = sco_open(attempt=attempt, sco=sco)
+    blocked = attempt_unavailable(attempt=attempt, scos=list(package.scos.all()))
+    # A SCO that sequencing disables is not opened: no session starts, nothing is recorded.
+    state = None if "disabled" in blocked[sco.identifier] else sco_open(attempt=attempt, sco=sco)
     page = player_page(
         package=package,
         sco=sco,
@@ -62,6 +65,7 @@ def player(request: HttpRequest, token: str) -> HttpResponse:
         state=state,
         user=attempt.user,
         return_url=attempt.return_url,
+        blocked=blocked,
     )
     return _render(request, page)
 

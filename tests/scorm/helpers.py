@@ -19,8 +19,8 @@ def open_player(url: str):
     assert f"{parts.scheme}://{parts.netloc}" == CONTENT
     response = content_client().get(f"{parts.path}?{parts.query}")
     settings = None
-    if response.status_code == 200:
-        html = response.content.decode()
+    html = response.content.decode()
+    if response.status_code == 200 and 'id="scorm-settings"' in html:
         start = html.index('<script id="scorm-settings" type="application/json">')
         body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
         settings = json.loads(body)

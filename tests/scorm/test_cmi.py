@@ -67,7 +67,7 @@ def test_scaled_passing_score_decides_success_in_scorm2004():
     assert sco_result(summary, rules) == ScoResult("completed", "failed", 0.6)
 
 
-def test_rollup_fails_on_any_failure_and_skips_what_does_not_count():
+def test_rollup_fails_on_any_failure_passes_when_all_are_satisfied_and_skips_the_untracked():
     done = ScoResult("completed", "passed", 1.0)
     failed = ScoResult("completed", "failed", 0.2)
     untracked = ScoRules(
@@ -82,9 +82,11 @@ def test_rollup_fails_on_any_failure_and_skips_what_does_not_count():
         package_rollup([(SCO, done), (untracked, None)]),
         package_rollup([(SCO, done), (SCO, ScoResult("incomplete", "unknown", None))]),
         package_rollup([(SCO, ScoResult("completed", "unknown", None)), (untracked, failed)]),
+        package_rollup([(SCO, ScoResult("completed", "unknown", None)), (SCO, done)]),
     ] == [
         Rollup(completed=True, passed=False, score_scaled=0.6),
         Rollup(completed=True, passed=True, score_scaled=1.0),
-        Rollup(completed=False, passed=True, score_scaled=1.0),
+        Rollup(completed=False, passed=None, score_scaled=1.0),
         Rollup(completed=True, passed=None, score_scaled=0.2),
+        Rollup(completed=True, passed=True, score_scaled=1.0),
     ]

@@ -84,6 +84,45 @@ def test_scorm2004_sequencing_manifest_keeps_order_parameters_and_control_mode()
         ),
     ]
     assert manifest.identifier == prefix.rstrip(".") + ".20043rd"
+    assert manifest.scos[1] == ScoEntry(
+        identifier="etuqiette_item",
+        resource_identifier="etiquette_resource",
+        title="Etiquette",
+        href="shared/launchpage.html?content=etiquette",
+        is_sco=True,
+        objective_ids=["etiquette_satisfied", "previous_sco_satisfied"],
+        primary_objective="etiquette_satisfied",
+        objective_maps={
+            "etiquette_satisfied": {
+                "target": prefix + "etiquette_satisfied",
+                "read": True,
+                "write": True,
+            },
+            "previous_sco_satisfied": {
+                "target": prefix + "playing_satisfied",
+                "read": True,
+                "write": False,
+            },
+        },
+        preconditions=[
+            {
+                "action": "disabled",
+                "combination": "any",
+                "conditions": [
+                    {
+                        "objective": "previous_sco_satisfied",
+                        "operator": "not",
+                        "condition": "satisfied",
+                    },
+                    {
+                        "objective": "previous_sco_satisfied",
+                        "operator": "not",
+                        "condition": "objectiveStatusKnown",
+                    },
+                ],
+            }
+        ],
+    )
 
 
 def test_item_parameters_join_the_launch_query_and_masteryscore_is_read(package_dir):

@@ -5,10 +5,10 @@ import pytest
 
 from packages.models import Package
 from packages.outcomes import PackageProgress, Status, package_outcome
-from scorm.models import Attempt, Sco
+from scorm.models import Attempt, Sco, ScoState
 from scorm.selectors import package_progress, package_scos
 from scorm.services import sco_launch
-from tests.scorm.conftest import PLATFORM
+from tests.scorm.conftest import CONTENT, PLATFORM
 from tests.scorm.helpers import cmi12, cmi2004, open_player, post_commit
 from xapi.models import LearnerIdentity, Statement
 
@@ -42,8 +42,9 @@ def test_multi_sco_package_completes_when_every_sco_is_completed(
 ):
     golf = scorm_import("golf-scorm2004-forced-sequential")
     scos = package_scos(golf)
+    # As the golf content does: each part passed once read to its end.
     for sco in scos[:4]:
-        play(scorm_learner, golf, sco, cmi2004("completed", session="PT1M"))
+        play(scorm_learner, golf, sco, cmi2004("completed", "passed", session="PT1M"))
     attempt = Attempt.objects.get()
     assert (attempt.completed, attempt.passed, outcomes) == (False, None, [])
     play(scorm_learner, golf, scos[4], cmi2004("completed", "passed", "0.8", session="PT2M"))
@@ -55,7 +56,7 @@ def test_multi_sco_package_completes_when_every_sco_is_completed(
         360.0,
     )
     assert [(o.user_id, o.package_id, o.completed, o.passed, o.score_scaled) for o in outcomes] == [
-        (scorm_learner.pk, golf.pk, True, True, 0.8)
+        (scorm_learner.pk, golf.pk, True, True, 0.8),
     ]
     assert package_progress(user=scorm_learner, package=golf) == PackageProgress(
         status=Status.PASSED,
@@ -68,9 +69,35 @@ def test_multi_sco_package_completes_when_every_sco_is_completed(
     )
 
 
+def test_forced_order_disables_a_part_until_the_one_before_is_satisfied(
+    scorm_import, scorm_learner
+):
+    golf = scorm_import("golf-scorm2004-forced-sequential")
+    scos = package_scos(golf)
+    launch = sco_launch(user=scorm_learner, package=golf, return_url=RETURN)
+    response, first = open_player(launch)
+    assert launch.endswith("?sco=playing_item")
+    assert first["nextUrl"] is None
+    assert list(first["choiceUrls"]) == ["playing_item"]
+    html = response.content.decode()
+    assert html.count("Not available yet</strong>") == 4
+    blocked, settings = open_player(launch.replace("playing_item", "etuqiette_item"))
+    assert (blocked.status_code, settings) == (200, None)
+    assert "This part is not available yet. Finish the parts before it first." in (
+        blocked.content.decode()
+    )
+    assert ScoState.objects.filter(sco=scos[1]).exists() is False
+    post_commit(first["commitUrl"], cmi2004("completed", "passed"))
+    _, again = open_player(launch)
+    etiquette = launch.removeprefix(CONTENT).replace("playing_item", "etuqiette_item")
+    assert again["nextUrl"] == etiquette
+    assert list(again["choiceUrls"]) == ["playing_item", "etuqiette_item"]
+
+
 def test_player_navigation_follows_the_manifest_control_mode(scorm_import, scorm_learner):
     golf = scorm_import("golf-scorm2004-forced-sequential")
     scos = package_scos(golf)
+    Sco.objects.filter(package=golf).update(preconditions=[])
     settings = play(scorm_learner, golf, scos[1], cmi2004())
     base = settings["commitUrl"].split("commit/")[0]
     assert (settings["previousUrl"], settings["nextUrl"]) == (
