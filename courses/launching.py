@@ -50,7 +50,7 @@ def package_units(package: Package) -> list[Unit]:
         return []
     from cmi5.selectors import package_aus
 
-    return [Unit(key=str(au.pk), title=au.title) for au in package_aus(package)]
+    return [Unit(key=str(au.pk), title=str(au)) for au in package_aus(package)]
 
 
 def package_launch(
@@ -62,12 +62,15 @@ def package_launch(
     cannot be launched."""
     if is_cmi5(package):
         from cmi5.selectors import package_aus
-        from cmi5.services import au_launch
+        from cmi5.services import LaunchRefused, au_launch
 
         au = next((each for each in package_aus(package) if str(each.pk) == unit), None)
         if au is None:
             raise LaunchProblem("Choose one of this course's units to start.")
-        return au_launch(user=user, au=au, return_url=return_url, preview=preview)
+        try:
+            return au_launch(user=user, au=au, return_url=return_url, preview=preview)
+        except LaunchRefused as refused:
+            raise LaunchProblem(str(refused)) from None
     if unit:
         raise LaunchProblem("This package starts as a whole; it has no units to choose.")
     from scorm.services import LaunchRefused, sco_launch
