@@ -118,7 +118,8 @@ def au_launch(
         progress.registration_start(registration=registration, session_id=str(session.uuid))
     _launch_data_write(session)
     _learner_preferences_write(registration)
-    record_launched(session)
+    if not registration.preview:
+        record_launched(session)
     parts = urlsplit(session.launch_url)
     query = urlencode(
         {
