@@ -1,13 +1,14 @@
 """CMS screens for course packages: training leads and administrators upload, list and retitle
 them; only administrators delete them."""
 
+from django.core.exceptions import PermissionDenied
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
 
 from .errors import PackageRejected
 from .forms import PackageEditForm, PackageUploadForm
@@ -39,6 +40,26 @@ class PackageUploadView(CreateView):
             return self.form_invalid(form)
 
 
+class PackageDeleteView(DeleteView):
+    """A package a lesson uses cannot be deleted: learners would meet a lesson with nothing to
+    launch. Wagtail protects only foreign keys set to PROTECT; lessons choose packages in their
+    body, so any use at all counts here."""
+
+    def _in_use(self) -> bool:
+        return bool(self.usage and self.usage.count())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self._in_use():
+            context["is_protected"] = True
+        return context
+
+    def form_valid(self, form):
+        if self._in_use():
+            raise PermissionDenied
+        return super().form_valid(form)
+
+
 class PackageViewSet(SnippetViewSet):
     model = Package
     icon = "folder-inverse"
@@ -48,6 +69,7 @@ class PackageViewSet(SnippetViewSet):
     add_to_admin_menu = True
     copy_view_enabled = False
     add_view_class = PackageUploadView
+    delete_view_class = PackageDeleteView
     list_filter = ["kind"]
     list_display = [
         "title",

@@ -73,8 +73,8 @@ def test_only_the_platform_frames_a_package_whose_scripts_see_no_platform_cookie
     # The same page, now on a site that is not the platform (a new browser: nothing cached).
     settings.SITE_URL = "https://academy.example.org"
     elsewhere = new_page()
-    elsewhere.goto(lesson)
-    elsewhere.wait_for_load_state("load")
+    with elsewhere.expect_event("framenavigated", predicate=lambda frame: frame.parent_frame):
+        elsewhere.goto(lesson)
 
     assert (framed_text, package_cookies) == ("Lesson one", "")
     assert [frame.url for frame in elsewhere.frames[1:]] == ["chrome-error://chromewebdata/"]

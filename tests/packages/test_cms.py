@@ -154,3 +154,32 @@ def test_other_roles_cannot_reach_the_package_screens(people, persona, stand_in_
 
     assert (listing.status_code, upload.status_code) == (403, 403)
     assert Package.objects.count() == 0
+
+
+def test_a_package_a_lesson_uses_cannot_be_deleted(
+    administrator, training_lead, framework, stand_in_kinds, storage_root
+):
+    from courses.loading import course_load
+    from tests.courses.data import course_data, lesson
+
+    signed_in(training_lead).post(ADD_URL, {"package": zip_upload(cmi5_zip())})
+    package = Package.objects.get()
+    data = course_data()
+    golf = lesson("Golf rules", with_check=False)
+    golf["body"].append(
+        {
+            "type": "package",
+            "value": {"package": "golf", "competency": None, "evidences_level": None},
+        }
+    )
+    data["modules"][0]["lessons"].append(golf)
+    course_load(data, owner=training_lead, packages={"golf": package})
+    delete_url = f"{LIST_URL}delete/{package.pk}/"
+    browser = signed_in(administrator)
+
+    confirmation = browser.get(delete_url)
+    refused = browser.post(delete_url)
+
+    assert texts(confirmation.content, "//main//form//button[@type='submit']") == []
+    assert refused.status_code == 302
+    assert (Package.objects.count(), stored_entries(storage_root)[0]) == (1, str(package.uuid))
