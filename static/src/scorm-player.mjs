@@ -71,3 +71,4 @@ window.addEventListener("pagehide", () => {
 
 frame.hidden = false;
 frame.src = frame.dataset.src;
+document.querySelector("[data-scorm-needs-script]")?.remove();

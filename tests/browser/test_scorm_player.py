@@ -48,7 +48,7 @@ def _committed() -> ScoState:
         time.sleep(0.1)
 
 
-def test_scorm12_sco_commits_through_the_player(page, live_server, settings, tmp_path):
+def test_scorm12_sco_commits_through_the_player(page, new_page, live_server, settings, tmp_path):
     # The live server answers on localhost: that is the content origin, 127.0.0.1 the platform.
     port = urlsplit(live_server.url).port
     settings.SITE_URL = f"http://127.0.0.1:{port}"
@@ -78,7 +78,21 @@ def test_scorm12_sco_commits_through_the_player(page, live_server, settings, tmp
     ) == ("question-1", "completed", "passed", 0.9, 65.0)
     assert Attempt.objects.values_list("completed", "passed").get() == (True, True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tiny quiz")
+    expect(page.get_by_text("This course needs JavaScript")).to_have_count(0)
     expect(page.get_by_role("link", name="Back to the lesson")).to_have_attribute("href", back)
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 640})
     assert (horizontal_overflow(page), axe_violations(page)) == (0, [])
+
+    # A multi-SCO package's navigation (contents, parts not available yet), without JavaScript.
+    golf = package_import(
+        upload=_zip(PACKAGES / "golf-scorm2004-forced-sequential"),
+        filename="golf.zip",
+        uploaded_by=author,
+    )
+    narrow = new_page(width=320, javascript=False)
+    narrow.goto(sco_launch(user=learner, package=golf, return_url=back))
+    expect(narrow.get_by_text("This course needs JavaScript to run")).to_be_visible()
+    expect(narrow.get_by_role("link", name="Next part")).to_have_count(0)
+    expect(narrow.get_by_text("Not available yet")).to_have_count(4)
+    assert (horizontal_overflow(narrow), axe_violations(narrow)) == (0, [])
