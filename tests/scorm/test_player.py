@@ -3,7 +3,7 @@
 import pytest
 
 from scorm.models import Attempt, ScoState
-from scorm.services import sco_launch
+from scorm.services import LaunchRefused, sco_launch
 from tests.scorm.conftest import CONTENT, PLATFORM
 from tests.scorm.helpers import cmi12, content_client, open_player, post_commit
 from xapi.models import Statement
@@ -235,3 +235,26 @@ def test_tampered_preview_link_is_not_found(tiny, training_lead):
     url = launch(training_lead, tiny, preview=True)
     response, _ = open_player(url.replace("/?sco", "x/?sco"))
     assert response.status_code == 404
+
+
+def test_launch_refuses_an_unknown_item_or_a_return_address_off_the_web(tiny, scorm_learner):
+    refusals = []
+    for options in (
+        {"return_url": RETURN, "sco_identifier": "nope"},
+        {"return_url": "javascript:alert(1)"},
+        {"return_url": "//elsewhere.example/lesson"},
+    ):
+        with pytest.raises(LaunchRefused) as refused:
+            sco_launch(user=scorm_learner, package=tiny, **options)
+        refusals.append(str(refused.value))
+    assert refusals == [
+        "This package has no item 'nope'.",
+        "The return address 'javascript:alert(1)' is not a web address on the platform.",
+        "The return address '//elsewhere.example/lesson' is not a web address on the platform.",
+    ]
+    assert Attempt.objects.count() == 0
+
+
+def test_a_relative_return_address_is_made_absolute_on_the_platform(tiny, scorm_learner):
+    sco_launch(user=scorm_learner, package=tiny, return_url="/courses/tiny/lesson/")
+    assert Attempt.objects.get().return_url == f"{PLATFORM}/courses/tiny/lesson/"
