@@ -1,6 +1,8 @@
 """Writes for packages: importing an upload (checked, unpacked, read by its kind) and deleting."""
 
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -120,3 +122,26 @@ def package_delete(*, package: Package) -> None:
     """Delete a package's row; its files go when the deletion is committed."""
     with transaction.atomic():
         package.delete()
+
+
+def package_storage_prune(*, older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Remove what no package owns from the storage root: folders an interrupted import left
+    (`.incoming-…`, or a folder whose row was rolled back) and folders of deleted packages.
+    Only folders untouched for `older_than` go, so an import under way is never disturbed.
+    Returns the names removed (or that would be, with dry_run)."""
+    storage_root = Path(settings.PACKAGE_STORAGE_ROOT)
+    if not storage_root.is_dir():
+        return []
+    owned = set(Package.objects.exclude(content_root="").values_list("content_root", flat=True))
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for folder in sorted(storage_root.iterdir()):
+        if folder.name in owned or folder.stat().st_mtime > cutoff:
+            continue
+        removed.append(folder.name)
+        if not dry_run:
+            if folder.is_dir() and not folder.is_symlink():
+                unpacking.remove_tree(folder)
+            else:
+                folder.unlink()
+    return removed
