@@ -56,12 +56,33 @@ def package_file_path(package: Package, relative_path: str) -> Path | None:
     missing files and paths that would leave the package's folder all count as none)."""
     if not package.content_root or not relative_path or "\x00" in relative_path:
         return None
-    storage_root = Path(settings.PACKAGE_STORAGE_ROOT)
+    folder = Path(settings.PACKAGE_STORAGE_ROOT) / package.content_root
     try:
-        candidate = Path(safe_join(storage_root / package.content_root, relative_path))
+        candidate = Path(safe_join(folder, relative_path))
+        if not candidate.exists():
+            candidate = _case_insensitive_match(folder, candidate.relative_to(folder))
+        if candidate is None:
+            return None
         resolved = candidate.resolve(strict=True)
         # Unpacking refuses symbolic links; this holds even if one appeared on disk later.
-        resolved.relative_to((storage_root / package.content_root).resolve(strict=True))
+        resolved.relative_to(folder.resolve(strict=True))
     except (SuspiciousFileOperation, ValueError, OSError):
         return None
     return resolved if resolved.is_file() else None
+
+
+def _case_insensitive_match(folder: Path, relative: Path) -> Path | None:
+    """The one file whose path differs from `relative` only in letter case, or None.
+
+    Packages are often written on Windows or macOS, whose file systems ignore case, and link
+    "Images/Logo.PNG" for "images/logo.png". Only misses pay for the directory listings."""
+    current = folder
+    for part in relative.parts:
+        if (current / part).exists():
+            current = current / part
+            continue
+        matches = [entry for entry in current.iterdir() if entry.name.casefold() == part.casefold()]
+        if len(matches) != 1:
+            return None
+        current = matches[0]
+    return current

@@ -146,6 +146,17 @@ def test_traversal_folders_and_missing_files_are_not_found(client, package, rela
     assert response.status_code == 404
 
 
+def test_a_link_that_differs_only_in_letter_case_finds_its_file(client, package):
+    found = client.get(path_of(package, "Scripts/APP.js"), HTTP_HOST=CONTENT)
+    missing = client.get(path_of(package, "Scripts/other.js"), HTTP_HOST=CONTENT)
+
+    assert (found.status_code, b"".join(found), missing.status_code) == (
+        200,
+        b"console.log(1)",
+        404,
+    )
+
+
 def test_unknown_package_is_not_found(client, db):
     response = client.get(
         "/package-content/00000000-0000-0000-0000-000000000000/index.html", HTTP_HOST=CONTENT
