@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from packages.models import Package
 from tests.html import texts
@@ -183,3 +185,23 @@ def test_a_package_a_lesson_uses_cannot_be_deleted(
     assert texts(confirmation.content, "//main//form//button[@type='submit']") == []
     assert refused.status_code == 302
     assert (Package.objects.count(), stored_entries(storage_root)[0]) == (1, str(package.uuid))
+
+
+def test_the_listing_costs_the_same_queries_for_one_package_or_many(
+    training_lead, administrator, stand_in_kinds
+):
+    browser = signed_in(training_lead)
+    browser.get(LIST_URL)
+
+    def listing_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert browser.get(LIST_URL).status_code == 200
+        return len(captured)
+
+    browser.post(ADD_URL, {"package": zip_upload(cmi5_zip())})
+    one = listing_queries()
+    for uploader in (training_lead, administrator, administrator, training_lead):
+        signed_in(uploader).post(ADD_URL, {"package": zip_upload(cmi5_zip())})
+    five = listing_queries()
+
+    assert (Package.objects.count(), five) == (5, one)
