@@ -69,7 +69,9 @@ def _time_12(seconds: float) -> str:
 
 
 def _time_2004(seconds: float) -> str:
-    return f"PT{round(seconds, 2):g}S"
+    # Fixed-point: a long total must not turn into 1.2e+06.
+    text = f"{seconds:.2f}".rstrip("0").rstrip(".")
+    return f"PT{text}S"
 
 
 def _blank(value) -> str:

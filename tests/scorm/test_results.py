@@ -212,3 +212,36 @@ def test_assets_count_as_completed_once_opened(scorm_import, scorm_learner, pack
     open_player(sco_launch(user=scorm_learner, package=tiny, return_url=RETURN))
     assert Attempt.objects.values_list("completed", "passed").get() == (True, None)
     assert Package.objects.get().pk == tiny.pk
+
+
+def test_scorm2004_suspended_sco_resumes_and_a_finished_one_starts_afresh(
+    scorm_import, scorm_learner
+):
+    golf = scorm_import("golf-scorm2004-forced-sequential")
+    first = package_scos(golf)[0]
+    payload = cmi2004("incomplete", session="PT20M34.5S", exit_="suspend")
+    payload["cmi"].update(location="page-3", suspend_data="seen=1,2")
+    play(scorm_learner, golf, first, payload)
+    resumed = play(scorm_learner, golf, first, cmi2004("completed", session="PT1M"))
+    learner_id = resumed["cmi"]["learner_id"]
+    assert resumed["cmi"] == {
+        "learner_id": learner_id,
+        "learner_name": "Learner",
+        "entry": "resume",
+        "credit": "credit",
+        "mode": "normal",
+        "launch_data": "",
+        "location": "page-3",
+        "suspend_data": "seen=1,2",
+        "total_time": "PT1234.5S",
+        "completion_status": "incomplete",
+        "success_status": "unknown",
+        "score": {"scaled": "", "raw": "", "min": "", "max": ""},
+    }
+    afresh = play(scorm_learner, golf, first, cmi2004("completed", session="PT1M"))
+    assert (afresh["cmi"]["entry"], afresh["cmi"]["location"], afresh["cmi"]["total_time"]) == (
+        "ab-initio",
+        "",
+        "PT0S",
+    )
+    assert ScoState.objects.get(sco=first).total_seconds == 1354.5
