@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchkit import infra
+from benchkit import infra, migrated
 
 DATABASE = "lms_bench_forwarding"
 TIMEOUT_SECONDS = 5
@@ -240,12 +240,17 @@ def main() -> None:
     with infra.cleanup_on_exit() as stack:
         work = Path(tempfile.mkdtemp(prefix="forwarding-bench-"))
         stack.callback(shutil.rmtree, work, ignore_errors=True)
+        # A smoke run starts from a copy of the migrated template; `migrate` below then has
+        # only the post-migrate receivers to run.
         if args.smoke and not infra.smoke_uses_postgres():
-            url = f"sqlite:///{work / 'forwarding.sqlite3'}"
-        else:
-            name = infra.smoke_name(DATABASE) if args.smoke else DATABASE
-            url = infra.create_database(name)
+            url = migrated.copy_migrated_sqlite(work / "forwarding.sqlite3")
+        elif args.smoke:
+            name = infra.smoke_name(DATABASE)
+            url = migrated.create_migrated_database(name)
             stack.callback(infra.drop_database, name)
+        else:
+            url = infra.create_database(DATABASE)
+            stack.callback(infra.drop_database, DATABASE)
         env = infra.production_env(url)
         infra.log("migrating")
         infra.manage("migrate", "--noinput", env=env)

@@ -21,3 +21,6 @@ PACKAGE_STORAGE_ROOT = MEDIA_ROOT / "packages"
 LOGGING["root"]["level"] = "WARNING"
 # Identity providers in a developer's environment must not appear in the test database.
 IDENTITY_PROVIDERS_JSON = ""
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database is thrown away at the end: its commits need not wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
