@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from packages.models import Package
 from tests.html import texts
 from tests.packages.conftest import stored_entries
-from tests.packages.zips import MANIFEST, cmi5_zip, zip_bytes
+from tests.packages.zips import CMI5_XML, MANIFEST, cmi5_zip, zip_bytes
 
 LIST_URL = "/cms/snippets/packages/package/"
 ADD_URL = f"{LIST_URL}add/"
@@ -63,6 +63,22 @@ def test_training_lead_uploads_a_package_and_sees_it_listed(
         "Title Kind Files Size Uploaded by Uploaded",
         f"Golf explained Edit cmi5 3 2.1 KB {training_lead.get_full_name()} Just now",
     ]
+
+
+def test_a_standalone_cmi5_xml_is_uploaded_without_files(training_lead, stand_in_kinds):
+    response = signed_in(training_lead).post(
+        ADD_URL,
+        {"package": SimpleUploadedFile("cmi5.xml", CMI5_XML, content_type="text/xml")},
+    )
+
+    assert response.status_code == 302
+    package = Package.objects.get()
+    assert (package.kind, package.title, package.content_root, package.file_count) == (
+        "cmi5",
+        "Title from the manifest",
+        "",
+        0,
+    )
 
 
 def test_a_rejected_package_is_a_form_error_and_stores_nothing(
