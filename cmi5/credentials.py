@@ -39,6 +39,7 @@ from xapi.models import LrsClient
 
 KIND = "cmi5"
 CLIENT_KEY = "cmi5-sessions"
+EFFECTIVE = {INITIALIZED, TERMINATED, COMPLETED, PASSED, FAILED}
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -80,13 +81,8 @@ def _forbid(message: str) -> XapiHttpError:
 
 
 def session_gate(request, resource: str):
+    # Read fresh by session_authenticate for this very request.
     session: Session = request.credential.subject
-    try:
-        session.refresh_from_db(
-            fields=["terminated_at", "abandoned_at", "initialized_at", "preferences_read_at"]
-        )
-    except Session.DoesNotExist:
-        raise _forbid("This launch no longer exists (its course was removed).") from None
     if not session.is_open:
         raise _forbid("This launch session has ended; its credentials no longer work.")
     if resource == RESOURCE_STATEMENTS:
@@ -192,7 +188,9 @@ def _statements_gate(request, session: Session):
         if refusal:
             raise _forbid(refusal)
         facts = facts_after(statement, facts)
-    return partial(_statements_apply, session.pk, statements)
+    effective = [s for s in statements if s["verb"]["id"] in EFFECTIVE]
+    # Other statements change nothing the LMS keeps: no need to look again once stored.
+    return partial(_statements_apply, session.pk, effective) if effective else None
 
 
 @transaction.atomic
