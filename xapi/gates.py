@@ -2,7 +2,9 @@
 
 Another app may hand out short-lived LRS credentials (for example one per launch of a piece
 of content) and keep rules of its own about what they may do. It registers a credential kind:
-`authenticate(key, secret)` recognises its credentials, and `gate(request, resource)` is asked
+`authenticate(key, secret)` recognises its credentials (it is asked before the LRS's own clients
+are looked up, so it must answer None at once, without a query, for keys that are not of its
+form), and `gate(request, resource)` is asked
 before every request made with one. The gate raises XapiHttpError to refuse the request, or
 returns a callable run after the request has succeeded (to record what the request changed),
 or None. The LRS knows nothing of what the kinds mean; requests with the LRS's own clients

@@ -100,11 +100,12 @@ def authenticate_credential(
         raise XapiHttpError(
             401, "The Basic credentials are malformed.", headers=challenge
         ) from None
+    # Issued credentials first: their kinds recognise their own keys without a query, and a
+    # short-lived session's requests then cost no lookup among the clients.
+    credential = issued_credential(key, secret)
+    if credential is not None:
+        return credential.client, credential
     client = LrsClient.objects.filter(key=key, is_active=True).first()
-    if client is None:
-        credential = issued_credential(key, secret)
-        if credential is not None:
-            return credential.client, credential
     if client is None or not _secret_matches(client, secret):
         raise XapiHttpError(401, "The key or secret is wrong.", headers=challenge)
     return client, None
