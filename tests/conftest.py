@@ -37,6 +37,27 @@ def _playwright(request):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_keepdb, django_db_createdb
+):
+    """On the local PostgreSQL server, a test database that is to be kept (`--reuse-db`, the
+    default) starts each session as a copy of a template migrated once for the current
+    migrations, the one the benchmarks copy too: seconds, where migrating costs each worker most
+    of a minute, and never a database some other checkout left behind. `--create-db` migrates
+    one from scratch as usual."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not django_db_keepdb or django_db_createdb:
+        return
+    settings_dict = connection.settings_dict
+    if (settings_dict["HOST"], str(settings_dict["PORT"])) != ("127.0.0.1", "5432"):
+        return
+    from tests.benchmark_templates import create_test_database
+
+    create_test_database(connection.creation._get_test_db_name())
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """On SQLite, tests on committed data get the migrations' rows back by copying the database
     as it stood after migrating, page by page through SQLite's backup API, instead of saving the

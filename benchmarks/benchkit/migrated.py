@@ -73,6 +73,24 @@ def create_migrated_database(name: str) -> str:
     return infra.database_url(name)
 
 
+def create_test_database(name: str) -> None:
+    """The test suite's PostgreSQL database `name` (a `test_*` name; any old one is dropped),
+    as a copy of the same migrated template. Django's test runner then keeps it and runs
+    `migrate` on it, which has nothing left to apply."""
+    if not name.startswith("test_") or not name.replace("_", "").isalnum():
+        raise ValueError(f"refusing to manage database {name!r}: not a test_* name")
+    template = infra.checked_name(f"lms_bench_template_{migrations_key()}")
+    with infra.admin_connection() as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+        try:
+            if not _exists(conn, template):
+                _build_template(conn, template)
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
+
+
 def _exists(conn, name: str) -> bool:
     found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
     return found is not None
