@@ -38,6 +38,7 @@ class PlayerPage:
     available: bool  # False: a pre-condition rule disables this SCO for now
     cmi: dict
     commit_url: str | None  # None in preview: nothing leaves the browser
+    navigation_url: str | None  # where the player asks for its navigation after a commit
     return_url: str
     preview: bool
 
@@ -47,6 +48,7 @@ class PlayerPage:
             "version": self.version,
             "cmi": self.cmi,
             "commitUrl": self.commit_url,
+            "navigationUrl": self.navigation_url,
             "returnUrl": self.return_url,
             "previousUrl": self.previous_url,
             "nextUrl": self.next_url,
@@ -194,9 +196,12 @@ def player_page(
             if "hiddenFromChoice" not in actions(each) or each.pk == sco.pk
         ]
     learner_id = str(learner_agent(user=user).account.name) if attempt is not None else "preview"
-    commit_url = None
+    commit_url = navigation_url = None
     if attempt is not None:
         commit_url = reverse("scorm:commit", args=[attempt.token, sco.uuid])
+        navigation_url = url(sco).replace(
+            player_url, reverse("scorm:navigation", args=[attempt.token]), 1
+        )
     return PlayerPage(
         package=package,
         version=scorm.version,
@@ -216,6 +221,7 @@ def player_page(
             credit=attempt is not None,
         ),
         commit_url=commit_url,
+        navigation_url=navigation_url,
         return_url=return_url,
         preview=attempt is None,
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview, name="preview"),
     path("<str:token>/", views.player, name="player"),
     path("<str:token>/commit/<uuid:sco_uuid>/", views.commit, name="commit"),
+    path("<str:token>/navigation/", views.navigation, name="navigation"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -98,6 +99,37 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         return_url=data["r"],
     )
     return _render(request, page)
+
+
+@require_GET
+@never_cache
+def navigation(request: HttpRequest, token: str) -> JsonResponse:
+    """The player's navigation as it stands now (a commit may have made the next part
+    available), for the player to redraw without reloading the SCO."""
+    attempt = _attempt(token)
+    package = attempt.package
+    sco = _sco(package, request.GET.get("sco")) or resume_target(
+        attempt=attempt, scos=list(package.scos.all())
+    )
+    page = player_page(
+        package=package,
+        sco=sco,
+        player_url=reverse("scorm:player", args=[token]),
+        attempt=attempt,
+        state=None,
+        user=attempt.user,
+        return_url=attempt.return_url,
+        blocked=attempt_unavailable(attempt=attempt, scos=list(package.scos.all())),
+    )
+    settings = page.runtime_settings()
+    return JsonResponse(
+        {
+            "html": render_to_string("scorm/navigation.html", {"page": page}, request=request),
+            "previousUrl": settings["previousUrl"],
+            "nextUrl": settings["nextUrl"],
+            "choiceUrls": settings["choiceUrls"],
+        }
+    )
 
 
 def _refuse(message: str, status: int) -> JsonResponse:

@@ -39,8 +39,34 @@ function say(text) {
   status.textContent = text;
 }
 
+// A commit may make the next part available (a forced order, a prerequisite): redraw the
+// navigation from the platform's answer, without reloading the SCO.
+let refreshing = false;
+async function refreshNavigation() {
+  if (!settings.navigationUrl || refreshing) return;
+  refreshing = true;
+  try {
+    const response = await fetch(settings.navigationUrl, { credentials: "omit" });
+    if (response.ok) {
+      const navigation = await response.json();
+      document.getElementById("scorm-navigation").innerHTML = navigation.html;
+      settings.previousUrl = navigation.previousUrl;
+      settings.nextUrl = navigation.nextUrl;
+      settings.choiceUrls = navigation.choiceUrls;
+    }
+  } catch (error) {
+    console.error(error);
+  } finally {
+    refreshing = false;
+  }
+}
+
+api.on(scorm12 ? "LMSCommit" : "Commit", refreshNavigation);
+
 api.on(scorm12 ? "LMSFinish" : "Terminate", () => {
   say(settings.commitUrl ? "Your progress in this part is saved." : "This part has finished.");
+  // The finishing commit goes by beacon; give it a moment to land before asking.
+  setTimeout(refreshNavigation, 500);
   if (!scorm12) {
     // adl.nav.request: the SCO asks, on terminating, where the learner goes next. Read now:
     // the runtime resets it once Terminate returns; move only after the SCO's call is over.

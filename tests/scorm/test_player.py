@@ -58,6 +58,7 @@ def test_launch_opens_the_player_on_the_content_origin_with_an_attempt_token(tin
             },
         },
         "commitUrl": f"/package-content/scorm/{attempt.token}/commit/{sco.uuid}/",
+        "navigationUrl": f"/package-content/scorm/{attempt.token}/navigation/?sco=quiz",
         "returnUrl": RETURN,
         "previousUrl": None,
         "nextUrl": None,

@@ -9,7 +9,7 @@ from scorm.models import Attempt, Sco, ScoState
 from scorm.selectors import package_progress, package_scos
 from scorm.services import sco_launch
 from tests.scorm.conftest import CONTENT, PLATFORM
-from tests.scorm.helpers import cmi12, cmi2004, open_player, post_commit
+from tests.scorm.helpers import cmi12, cmi2004, content_client, open_player, post_commit
 from xapi.models import LearnerIdentity, Statement
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,16 @@ def test_forced_order_disables_a_part_until_the_one_before_is_satisfied(
     )
     assert ScoState.objects.filter(sco=scos[1]).exists() is False
     post_commit(first["commitUrl"], cmi2004("completed", "passed"))
-    _, again = open_player(launch)
+    # The player, still on the first part, asks for its navigation again after the commit.
+    navigation = content_client().get(first["navigationUrl"]).json()
     etiquette = launch.removeprefix(CONTENT).replace("playing_item", "etuqiette_item")
+    assert (navigation["nextUrl"], list(navigation["choiceUrls"])) == (
+        etiquette,
+        ["playing_item", "etuqiette_item"],
+    )
+    assert f'<a class="govuk-link" href="{etiquette}">Etiquette</a>' in navigation["html"]
+    assert navigation["html"].count("Not available yet</strong>") == 3
+    _, again = open_player(launch)
     assert again["nextUrl"] == etiquette
     assert list(again["choiceUrls"]) == ["playing_item", "etuqiette_item"]
 
