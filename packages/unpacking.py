@@ -49,7 +49,39 @@ def check_upload_size(upload: BinaryIO) -> None:
         )
 
 
+# Generous for a central directory entry: 46 fixed bytes, a path and extra fields.
+_DIRECTORY_BYTES_PER_ENTRY = 512
+
+
+def _directory_too_big(upload: BinaryIO) -> bool:
+    """Whether the zip's end record declares more entries, or a bigger central directory, than
+    a package may have, read before zipfile builds an object for every entry (a small zip of
+    empty entries could otherwise take gigabytes of memory). zipfile's reader of that record
+    is private, so its absence only skips this early check."""
+    read_end_record = getattr(zipfile, "_EndRecData", None)
+    if read_end_record is None:
+        return False
+    upload.seek(0)
+    try:
+        record = read_end_record(upload)
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+    if not record:
+        return False
+    # Folders are entries too: allow as many of them as files.
+    max_entries = 2 * settings.PACKAGE_MAX_FILES
+    return (
+        record[zipfile._ECD_ENTRIES_TOTAL] > max_entries
+        or record[zipfile._ECD_SIZE] > max_entries * _DIRECTORY_BYTES_PER_ENTRY
+    )
+
+
 def open_zip(upload: BinaryIO) -> zipfile.ZipFile:
+    if _directory_too_big(upload):
+        raise PackageRejected(
+            f"The zip holds more entries than a package may have (at most "
+            f"{settings.PACKAGE_MAX_FILES:,} files)."
+        )
     upload.seek(0)
     try:
         return zipfile.ZipFile(upload)

@@ -246,6 +246,34 @@ def test_too_many_files_are_refused(settings, stand_in_kinds, storage_root):
     assert_nothing_stored(storage_root)
 
 
+def test_a_zip_declaring_far_too_many_entries_is_refused_unread(
+    settings, stand_in_kinds, storage_root
+):
+    settings.PACKAGE_MAX_FILES = 3
+    data = cmi5_zip(**{f"page-{number}.html": b"p" for number in range(5)})
+
+    assert refusal(data) == (
+        "The zip holds more entries than a package may have (at most 3 files)."
+    )
+    assert_nothing_stored(storage_root)
+
+
+def test_a_zip_whose_directory_is_too_big_for_its_declared_entries_is_refused_unread(
+    settings, stand_in_kinds, storage_root
+):
+    settings.PACKAGE_MAX_FILES = 3
+    # One entry, but a central directory of over 6 * 512 bytes (a comment fills it here; a
+    # crafted zip would pack it with entries its end record does not count).
+    info = zipfile.ZipInfo("cmi5.xml")
+    info.comment = b"c" * 4000
+    data = zip_with_entries([(info, CMI5_XML)])
+
+    assert refusal(data) == (
+        "The zip holds more entries than a package may have (at most 3 files)."
+    )
+    assert_nothing_stored(storage_root)
+
+
 def test_upload_over_the_size_limit_is_refused_before_reading(settings, stand_in_kinds):
     settings.PACKAGE_MAX_UPLOAD_BYTES = 100
 
