@@ -62,6 +62,8 @@ def _import_zip(upload, filename, uploaded_by, title, attribution) -> Package:
         storage_root.mkdir(parents=True, exist_ok=True)
         # Unpacked beside its final place (same file system), so moving it in is one rename.
         incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=storage_root))
+        # mkdtemp makes it private; once in place it is an ordinary, readable package folder.
+        incoming.chmod(0o755)
         final: Path | None = None
         try:
             unpacked = unpacking.extract(archive, entries, incoming)
