@@ -5,10 +5,11 @@ import hashlib
 import json
 import secrets
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cmi5 import progress
@@ -30,6 +31,9 @@ LAUNCH_DATA = "LMS.LaunchData"
 LEARNER_PREFERENCES = "cmi5LearnerPreferences"
 # Session credentials are "<prefix><session uuid hex>:<secret>" (see cmi5.credentials).
 SESSION_KEY_PREFIX = "cmi5-session-"
+# An AU asks for its credentials as it loads; a launch URL found later in a history or a log
+# must not yield them.
+FETCH_WITHIN = timedelta(minutes=15)
 
 
 class LaunchRefused(Exception):
@@ -76,8 +80,12 @@ def registration_for(*, user, course, preview: bool = False) -> tuple[Registrati
     if existing:
         return existing, False
     actor = learner_agent(user=user).as_version("1.0.3")
-    registration = Registration.objects.create(course=course, user=user, actor=actor)
-    return registration, True
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(course=course, user=user, actor=actor), True
+    except IntegrityError:
+        # A launch in another tab registered the learner a moment ago: share its registration.
+        return Registration.objects.get(course=course, user=user, preview=False), False
 
 
 @transaction.atomic
@@ -208,8 +216,8 @@ def session_fetch(*, token: str) -> dict:
         return {"error-code": "3", "error-text": "This fetch URL is not known."}
     if session.fetched_at is not None:
         return {"error-code": "1", "error-text": "This fetch URL has already been used."}
-    if not session.is_open:
-        return {"error-code": "2", "error-text": "This launch has ended."}
+    if not session.is_open or timezone.now() - session.launched_at > FETCH_WITHIN:
+        return {"error-code": "2", "error-text": "This launch has expired; launch the AU again."}
     secret = secrets.token_urlsafe(32)
     session.secret_digest = hashlib.sha256(secret.encode()).hexdigest()
     session.fetched_at = timezone.now()

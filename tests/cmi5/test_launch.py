@@ -2,9 +2,11 @@
 preferences and the launched statement."""
 
 import json
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from cmi5.models import Registration, Session
 from cmi5.selectors import package_aus
@@ -151,3 +153,17 @@ def test_an_unknown_launch_mode_is_refused_and_writes_nothing(learner, course_pa
 
     assert refused.value.message == "Unknown launch mode 'Fast': use Normal, Browse or Review."
     assert (Registration.objects.count(), Session.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_fetch_url_expires_and_an_abandoned_launch_gives_no_credentials(
+    client, learner, course_package
+):
+    first = launch(client, learner, package_aus(course_package)[0])
+    second = launch(client, learner, package_aus(course_package)[0])  # abandons the first
+    Session.objects.filter(pk=Session.objects.order_by("pk").last().pk).update(
+        launched_at=timezone.now() - timedelta(minutes=16)
+    )
+
+    expired = {"error-code": "2", "error-text": "This launch has expired; launch the AU again."}
+    assert (first.fetch().json(), second.fetch().json()) == (expired, expired)
