@@ -94,7 +94,8 @@ def test_a_package_not_started_offers_start_and_says_it_needs_javascript(enrolle
     assert summary(html) == {"Status": "Not started"}
     assert texts(html, BUTTONS) == ["Start"]
     assert tree(html).xpath("//main//form/@action") == [reverse("package_launch", args=[quiz.pk])]
-    assert texts(html, "//noscript") == [NEEDS_JAVASCRIPT]
+    # Shown until the page's scripts run (and hidden by them): see the browser journey.
+    assert texts(html, "//*[@id='package-needs-javascript']") == [NEEDS_JAVASCRIPT]
     assert texts(html, "//*[@id='package-attribution']") == ["Written for the platform's tests."]
 
 
