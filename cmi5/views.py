@@ -8,6 +8,7 @@ the CSRF token: a script signs in as a person does and sends the token in X-CSRF
 import json
 import secrets
 
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
@@ -93,7 +94,10 @@ def import_view(request: HttpRequest) -> JsonResponse:
 @administrators_only
 def delete_view(request: HttpRequest, package_uuid) -> JsonResponse:
     package = get_object_or_404(Package, uuid=package_uuid, kind=Package.Kind.CMI5)
-    package_delete(package=package)
+    try:
+        package_delete(package=package)
+    except (ProtectedError, RestrictedError):
+        return _error(409, "A lesson uses this course; take it out of the lesson first.")
     return JsonResponse({"deleted": str(package_uuid)})
 
 
