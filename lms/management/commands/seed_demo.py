@@ -10,7 +10,7 @@ from accounts.services import security_policy_update, user_upsert
 from analytics.demo.organisation import EMAIL_DOMAIN, synthesize_org
 from analytics.reports.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
-from courses.loading import course_load
+from courses.loading import course_load, packages_load
 from courses.services import site_align_with_site_url
 from organisations.models import Department, JobRole
 from organisations.services import department_lead_grant, membership_set, organisation_load
@@ -74,8 +74,14 @@ class Command(BaseCommand):
                     user=users[person["email"]], department=departments[code], via="Demo seed"
                 )
         author = users.get(people.get("course_author", "training.lead@example.org"))
+        # Bought-in course packages, imported as an upload is, before the lessons that use them.
+        packages = packages_load(
+            content_fixtures.read("packages")["packages"],
+            folder=content_fixtures.FIXTURES_DIR / "packages",
+            owner=author,
+        )
         courses = [
-            course_load(content_fixtures.read(name), owner=author)
+            course_load(content_fixtures.read(name), owner=author, packages=packages)
             for name in content_fixtures.names("courses")
         ]
         synthetic = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
