@@ -109,6 +109,20 @@ BAD = [
         id="au-id-not-iri",
     ),
     pytest.param(
+        structure(au("a1"), objectives=OBJECTIVES.replace(f"{BASE}/objective/o1", "o1")),
+        "An objective id must be an IRI (such as https://...): 'o1'.",
+        id="objective-id-not-iri",
+    ),
+    pytest.param(
+        structure(
+            au("a1"),
+            objectives=OBJECTIVES.replace("</objectives>", "")
+            + OBJECTIVES.replace("<objectives>", ""),
+        ),
+        f"The id {BASE}/objective/o1 is used twice; ids in a course must be unique.",
+        id="duplicate-objective",
+    ),
+    pytest.param(
         structure(au("a1"), au("a1")),
         f"The id {BASE}/au/a1 is used twice; ids in a course must be unique.",
         id="duplicate-au",
