@@ -167,3 +167,36 @@ def test_a_fetch_url_expires_and_an_abandoned_launch_gives_no_credentials(
 
     expired = {"error-code": "2", "error-text": "This launch has expired; launch the AU again."}
     assert (first.fetch().json(), second.fetch().json()) == (expired, expired)
+
+
+@pytest.mark.django_db
+def test_aus_hosted_elsewhere_may_call_the_session_endpoint_but_not_the_platforms_lrs(
+    client, learner, course_package
+):
+    started = launch(client, learner, package_aus(course_package)[0])
+    preflight = client.options(
+        "/package-content/cmi5/xapi/statements",
+        HTTP_HOST=CONTENT_HOST,
+        HTTP_ORIGIN="https://cdn.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PUT",
+    )
+    fetched = client.post(
+        urlsplit(started.params["fetch"]).path,
+        HTTP_HOST=CONTENT_HOST,
+        HTTP_ORIGIN="https://cdn.example.org",
+    )
+    platform = client.options("/xapi/statements", HTTP_ORIGIN="https://cdn.example.org")
+
+    assert (preflight.status_code, dict(preflight.headers)) == (
+        204,
+        {
+            **dict(preflight.headers),
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE",
+            "Access-Control-Allow-Headers": (
+                "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match"
+            ),
+        },
+    )
+    assert (fetched["Access-Control-Allow-Origin"], sorted(fetched.json())) == ("*", ["auth-token"])
+    assert (platform.status_code, "Access-Control-Allow-Origin" in platform) == (400, False)
