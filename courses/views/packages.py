@@ -5,7 +5,7 @@ returns to the page it was launched from."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +22,9 @@ NO_PACKAGE = "This lesson has no course package to start."
 def launch(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     course = lesson.course
+    if not course.live:
+        # Nothing a package reports could be recorded against a course taken down.
+        raise Http404("This course is no longer published.")
     if selectors.enrolment_of(request.user, course) is None:
         messages.error(request, "Enrol on the course first.")
         return redirect(course.url)

@@ -228,3 +228,13 @@ def test_a_learner_cannot_use_the_preview_launch(client, learner, quiz):
 
     assert response.status_code == 403
     assert Attempt.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_course_taken_down_launches_nothing(enrolled, quiz):
+    quiz.course.unpublish()
+
+    response = launch(enrolled, quiz)
+
+    assert response.status_code == 404
+    assert Attempt.objects.count() == 0
