@@ -22,6 +22,7 @@ from cmi5.rules import (
     TERMINATED,
     SessionFacts,
     facts_after,
+    is_defined,
     statement_refusal,
 )
 from cmi5.services import LAUNCH_DATA, LEARNER_PREFERENCES, SESSION_KEY_PREFIX
@@ -188,8 +189,9 @@ def _statements_gate(request, session: Session):
         if refusal:
             raise _forbid(refusal)
         facts = facts_after(statement, facts)
-    effective = [s for s in statements if s["verb"]["id"] in EFFECTIVE]
-    # Other statements change nothing the LMS keeps: no need to look again once stored.
+    effective = [s for s in statements if s["verb"]["id"] in EFFECTIVE and is_defined(s)]
+    # Other statements, "cmi5 allowed" ones among them (a video's own completed, say), change
+    # nothing the LMS keeps: no need to look again once stored.
     return partial(_statements_apply, session.pk, effective) if effective else None
 
 

@@ -70,13 +70,6 @@ def statement_refusal(statement, facts: SessionFacts) -> str | None:
         return "An AU's credentials cannot void statements."
     if verb in LMS_ONLY:
         return "Only the LMS sends launched, abandoned, waived and satisfied statements."
-    target = statement.get("object")
-    if (
-        not isinstance(target, dict)
-        or target.get("objectType", "Activity") != "Activity"
-        or target.get("id") != facts.activity_id
-    ):
-        return "The statement's object must be the activity id the launch gave (cmi5 8.1.5)."
     context = statement.get("context")
     if not isinstance(context, dict):
         return "The statement must have a context (cmi5 9.6)."
@@ -86,14 +79,25 @@ def statement_refusal(statement, facts: SessionFacts) -> str | None:
     if extensions.get(EXT_SESSION_ID) != facts.session_id:
         return "The statement must carry the session id from the launch data (cmi5 9.6.3.1)."
     categories = _category_ids(context)
-    if not facts.initialized and verb != INITIALIZED:
+    defined = CATEGORY_CMI5 in categories
+    if not facts.initialized and not (defined and verb == INITIALIZED):
         return "The first statement of a session must be initialized (cmi5 9.3)."
-    if verb not in DEFINED:
+    if not defined:
+        # A "cmi5 allowed" statement (cmi5 7.1.3): any verb, even one cmi5 defines (a video's
+        # own initialized or completed), about any object (a slide, a question, a video), so
+        # long as it carries the context template. The session rules of 9.3 ignore it.
         if CATEGORY_MOVEON in categories:
             return "Only completed, passed and failed statements may carry the moveOn category."
         return None
-    if CATEGORY_CMI5 not in categories:
-        return "cmi5 defined statements must carry the cmi5 category (cmi5 9.6.2.1)."
+    if verb not in DEFINED:
+        return "Only cmi5 defined verbs may carry the cmi5 category (cmi5 7.1.3)."
+    target = statement.get("object")
+    if (
+        not isinstance(target, dict)
+        or target.get("objectType", "Activity") != "Activity"
+        or target.get("id") != facts.activity_id
+    ):
+        return "The statement's object must be the activity id the launch gave (cmi5 8.1.5)."
     if verb not in MOVE_ON_VERBS and CATEGORY_MOVEON in categories:
         return "Only completed, passed and failed statements may carry the moveOn category."
     if verb == INITIALIZED:
@@ -179,7 +183,16 @@ def _judged_refusal(verb: str, result: dict, extensions: dict, facts: SessionFac
     return None
 
 
+def is_defined(statement: dict) -> bool:
+    """A "cmi5 defined" statement, the only kind session and satisfaction rules count: it
+    carries the cmi5 category (cmi5 7.1.3). Asked only of statements already accepted."""
+    context = statement.get("context")
+    return isinstance(context, dict) and CATEGORY_CMI5 in _category_ids(context)
+
+
 def facts_after(statement: dict, facts: SessionFacts) -> SessionFacts:
+    if not is_defined(statement):
+        return facts
     verb = statement["verb"]["id"]
     if verb == INITIALIZED:
         return replace(facts, initialized=True)

@@ -16,6 +16,9 @@ CMI5 = {"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
 MOVEON = {"id": "https://w3id.org/xapi/cmi5/context/categories/moveon"}
 SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 MASTERY_EXT = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+DEFINED_VERBS = {
+    V + name for name in ("initialized", "completed", "passed", "failed", "terminated")
+}
 
 
 @dataclass
@@ -66,16 +69,25 @@ class Launch:
         }
         return self.lrs(method, "/activities/state", body, **params)
 
-    def statement(self, verb: str, *, result=None, moveon=False, **context_extensions) -> dict:
+    def statement(
+        self, verb: str, *, result=None, moveon=False, defined=None, **context_extensions
+    ) -> dict:
+        """A statement on the launch's context template: "cmi5 defined" (with the cmi5
+        category) for cmi5's own verbs unless `defined` says otherwise, else "cmi5 allowed"."""
+        verb = verb if "://" in verb else V + verb
+        if defined is None:
+            defined = verb in DEFINED_VERBS
         context = json.loads(json.dumps(self.launch_data["contextTemplate"]))
         context["registration"] = self.params["registration"]
-        context["contextActivities"]["category"] = [CMI5, MOVEON] if moveon else [CMI5]
+        categories = ([CMI5] if defined else []) + ([MOVEON] if moveon else [])
+        if categories:
+            context["contextActivities"]["category"] = categories
         context["extensions"].update(context_extensions)
         statement = {
             "id": str(uuid.uuid4()),
             "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "actor": self.actor,
-            "verb": {"id": verb if "://" in verb else V + verb},
+            "verb": {"id": verb},
             "object": {"id": self.params["activityId"]},
             "context": context,
         }
