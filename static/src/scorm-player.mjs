@@ -5,16 +5,19 @@
 // everything in memory.
 import { Scorm12API } from "scorm-again/scorm12";
 import { Scorm2004API } from "scorm-again/scorm2004";
+import { PlatformCommits } from "./scorm-commits.mjs";
 
 const settings = JSON.parse(document.getElementById("scorm-settings").textContent);
 const frame = document.querySelector("[data-scorm-frame]");
 const status = document.getElementById("scorm-status");
 const scorm12 = settings.version === "1.2";
 
+const commits = new PlatformCommits();
 const api = new (scorm12 ? Scorm12API : Scorm2004API)({
   lmsCommitUrl: settings.commitUrl || false,
   dataCommitFormat: "json",
   autocommit: false,
+  httpService: commits,
   fetchMode: "same-origin",
   logLevel: 5, // none: the browser console is not where a learner looks
 });
@@ -35,16 +38,15 @@ if (scorm12) {
   window.API_1484_11 = api;
 }
 
-function say(text) {
+function say(text, failed = false) {
   status.textContent = text;
+  status.classList.toggle("govuk-error-message", failed);
 }
 
 // A commit may make the next part available (a forced order, a prerequisite): redraw the
 // navigation from the platform's answer, without reloading the SCO.
-let refreshing = false;
 async function refreshNavigation() {
-  if (!settings.navigationUrl || refreshing) return;
-  refreshing = true;
+  if (!settings.navigationUrl) return;
   try {
     const response = await fetch(settings.navigationUrl, { credentials: "omit" });
     if (response.ok) {
@@ -56,23 +58,43 @@ async function refreshNavigation() {
     }
   } catch (error) {
     console.error(error);
-  } finally {
-    refreshing = false;
   }
+}
+
+// Every move to another page waits here until each commit the runtime started is answered, so
+// the next part (or the lesson) reads what this SCO stored, and its own commits never race
+// this one's. Resolves to whether the last commit was stored; if not, the learner is told and
+// stays, and may still leave by a link (the data is then lost, knowingly).
+let saving = null;
+let toldUnsaved = false;
+function saved() {
+  if (!saving) {
+    if (commits.pending) say("Saving your progress…");
+    saving = commits.settled().then((stored) => {
+      saving = null;
+      if (stored) {
+        if (api.isTerminated()) say(settings.commitUrl ? "Your progress in this part is saved." : "This part has finished.");
+      } else {
+        toldUnsaved = true;
+        say("Your progress in this part could not be saved. Check your connection, then choose a part or go back to the lesson.", true);
+      }
+      return stored;
+    });
+  }
+  return saving;
 }
 
 api.on(scorm12 ? "LMSCommit" : "Commit", refreshNavigation);
 
 api.on(scorm12 ? "LMSFinish" : "Terminate", () => {
-  say(settings.commitUrl ? "Your progress in this part is saved." : "This part has finished.");
-  // The finishing commit goes by beacon; give it a moment to land before asking.
-  setTimeout(refreshNavigation, 500);
-  if (!scorm12) {
-    // adl.nav.request: the SCO asks, on terminating, where the learner goes next. Read now:
-    // the runtime resets it once Terminate returns; move only after the SCO's call is over.
-    const request = String(api.adl?.nav?.request || "_none_");
-    setTimeout(() => navigate(request), 0);
-  }
+  // adl.nav.request: the SCO asks, on terminating, where the learner goes next. Read now: the
+  // runtime resets it once Terminate returns. Navigation is asked for only after the final
+  // commit is stored, since that commit may be what makes the next part available.
+  const request = scorm12 ? "_none_" : String(api.adl?.nav?.request || "_none_");
+  saved().then(async (stored) => {
+    await refreshNavigation();
+    if (stored && !following) navigate(request);
+  });
 });
 
 function navigate(request) {
@@ -84,13 +106,57 @@ function navigate(request) {
   else if (["exit", "exitAll", "suspendAll", "abandon", "abandonAll"].includes(request)) {
     target = request === "exit" ? null : settings.returnUrl;
   }
-  if (target) window.location.assign(target);
+  if (target) leave(target);
 }
 
-// A learner who closes the tab or follows a link without the SCO finishing still has what the
-// SCO set so far stored: one last commit, by beacon, which outlives the page.
+function leave(target) {
+  leaving = true;
+  window.location.assign(target);
+}
+
+// The player's own links (previous, next, contents, back to the lesson) first unload the SCO,
+// which lets it terminate as it would on any exit, then store what it set if it did not
+// terminate, and wait for the answers before the next page loads. The learner's choice of link
+// wins over any navigation request the SCO makes as it unloads.
+let leaving = false;
+let following = false;
+async function follow(link) {
+  following = true;
+  const told = toldUnsaved;
+  try {
+    if (api.isInitialized() && !api.isTerminated()) {
+      await unloadSco();
+      if (settings.commitUrl && !api.isTerminated()) {
+        api.processHttpRequest(settings.commitUrl, api.renderCommitCMI(true), true);
+      }
+    }
+    // A learner already told that their progress could not be saved leaves anyway.
+    if ((await saved()) || told) leave(link.href);
+  } finally {
+    following = false;
+  }
+}
+
+function unloadSco() {
+  return new Promise((resolve) => {
+    frame.addEventListener("load", resolve, { once: true });
+    setTimeout(resolve, 3000); // a blank page always loads; this only guards against a hang
+    frame.src = "about:blank";
+  });
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("#scorm-navigation a[href], a.govuk-back-link[href]");
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab or window
+  event.preventDefault();
+  if (!leaving && !following) follow(link);
+});
+
+// A learner who closes the tab, or leaves by the browser's own buttons, without the SCO finishing
+// still has what the SCO set so far stored: one last commit, by beacon, which outlives the page.
 window.addEventListener("pagehide", () => {
-  if (!settings.commitUrl || !api.isInitialized() || api.isTerminated()) return;
+  if (leaving || !settings.commitUrl || !api.isInitialized() || api.isTerminated()) return;
   const body = JSON.stringify(api.renderCommitCMI(true));
   navigator.sendBeacon(settings.commitUrl, new Blob([body], { type: "text/plain;charset=UTF-8" }));
 });

@@ -96,3 +96,51 @@ def test_scorm12_sco_commits_through_the_player(page, new_page, live_server, set
     expect(narrow.get_by_role("link", name="Next part")).to_have_count(0)
     expect(narrow.get_by_text("Not available yet")).to_have_count(4)
     assert (horizontal_overflow(narrow), axe_violations(narrow)) == (0, [])
+
+
+def test_a_sco_that_terminates_asking_to_continue_is_stored_before_the_next_part(
+    page, live_server, settings, tmp_path
+):
+    """The SCO's finishing commit (the most suspend data SCORM allows, so not a keepalive
+    request) must be stored before the next part loads: read straight after, with no waiting.
+    The same holds for the player's own link, left with the SCO still running; a commit that
+    fails keeps the learner where they are."""
+    port = urlsplit(live_server.url).port
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.PACKAGE_CONTENT_ORIGIN = live_server.url
+    settings.PACKAGE_STORAGE_ROOT = tmp_path / "packages"
+    learner = make_person()
+    package = package_import(
+        upload=_zip(PACKAGES / "note-and-continue-scorm2004"),
+        filename="notes.zip",
+        uploaded_by=make_person(roles=[Role.TRAINING_LEAD]),
+    )
+    page.goto(sco_launch(user=learner, package=package, return_url=settings.SITE_URL))
+    sco = page.frame_locator("iframe[data-scorm-frame]")
+    expect(sco.locator("#state")).to_have_text("Entry: ab-initio, at: ")
+    sco.get_by_role("button", name="Note and continue").click()
+    expect(sco.locator("h1")).to_have_text("Part two")
+    expect(sco.locator("#state")).to_have_text("Entry: ab-initio, at: ")
+
+    def stored(identifier):
+        state = ScoState.objects.get(sco__identifier=identifier)
+        return (state.cmi["location"], state.cmi["suspend_data"], state.exit, state.commits)
+
+    assert stored("one") == ("page-3", "0123456789abcdef" * 4000, "suspend", 1)
+
+    # Part two notes that it was read and is left by the player's Previous link, unfinished:
+    # the player unloads it, stores what it set, and only then opens part one, which resumes.
+    page.get_by_role("link", name="Previous part").click()
+    expect(sco.locator("#state")).to_have_text("Entry: resume, at: page-3")
+    assert stored("two") == ("Part two read", "", "", 1)
+
+    # A finishing commit the platform refuses (here the attempt's address no longer exists):
+    # the learner stays on the part and is told plainly.
+    Attempt.objects.update(token="withdrawn")
+    sco.get_by_role("button", name="Note and continue").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your progress in this part could not be saved. Check your connection, then choose a "
+        "part or go back to the lesson."
+    )
+    expect(sco.locator("h1")).to_have_text("Part one")
+    assert (page.url.endswith("?sco=one"), axe_violations(page)) == (True, [])
