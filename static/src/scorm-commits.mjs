@@ -12,6 +12,9 @@
 // larger commit goes as an ordinary request, which completes as long as the page stays.
 const KEEPALIVE_LIMIT = 60_000;
 const FAILED = { result: "false", errorCode: 391 }; // SCORM's "general commit failure"
+// Pauses (ms) before each further try of a finishing commit that got no answer or a server
+// error; null marks the last try.
+const RETRY_PAUSES = [250, 1000, null];
 
 function answer(status, text) {
   try {
@@ -56,20 +59,35 @@ export class PlatformCommits {
       return result;
     };
     if (!immediate) return record(this.#send(url, body));
-    const request = fetch(url, {
-      method: "POST",
-      body,
-      headers: { "Content-Type": "application/json" },
-      credentials: "omit",
-      keepalive: body.length < KEEPALIVE_LIMIT,
-    })
-      .then(async (response) => answer(response.status, await response.text()))
-      .catch(() => FAILED)
-      .then(record);
+    const request = this.#finish(url, body).then(record);
     this.#inFlight.add(request);
     request.finally(() => this.#inFlight.delete(request));
     // Terminate cannot wait for the answer; the player does, before it moves on.
     return { result: "true", errorCode: 0 };
+  }
+
+  // The finishing commit, tried again after a moment when the platform or the network failed
+  // rather than refused the data: it carries the whole state, so a repeat stores the same.
+  async #finish(url, body) {
+    for (const pause of RETRY_PAUSES) {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body,
+          headers: { "Content-Type": "application/json" },
+          credentials: "omit",
+          keepalive: body.length < KEEPALIVE_LIMIT,
+        });
+        const result = answer(response.status, await response.text());
+        const refused = response.status >= 400 && response.status < 500;
+        if (result.result === "true" || refused) return result;
+      } catch {
+        // No answer at all: tried again below.
+      }
+      if (pause === null) return FAILED;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return FAILED;
   }
 
   #send(url, body) {

@@ -84,7 +84,13 @@ function saved() {
   return saving;
 }
 
-api.on(scorm12 ? "LMSCommit" : "Commit", refreshNavigation);
+// Asked once the SCO's script has run on: a SCO that commits and then terminates in the same
+// handler gets one refresh, after the final commit, rather than one racing that commit.
+api.on(scorm12 ? "LMSCommit" : "Commit", () =>
+  queueMicrotask(() => {
+    if (!api.isTerminated() && !commits.pending) refreshNavigation();
+  }),
+);
 
 api.on(scorm12 ? "LMSFinish" : "Terminate", () => {
   // adl.nav.request: the SCO asks, on terminating, where the learner goes next. Read now: the
