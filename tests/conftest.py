@@ -1,6 +1,7 @@
 """Fixtures shared by every test: people in each role, and a clean cache per test."""
 
 import os
+import threading
 
 import pytest
 from django.core.cache import cache
@@ -99,14 +100,31 @@ def _no_static_handler(application):
     return application
 
 
+def _one_at_a_time(application):
+    lock = threading.Lock()
+
+    def answer(environ, start_response):
+        with lock:
+            return application(environ, start_response)
+
+    return answer
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server, but with static files served by WhiteNoise (compressed), as
     in production, so that what browser tests measure is what people download."""
+    from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("localhost", start=False)
     server.thread.static_handler = _no_static_handler
+    if connection.vendor == "sqlite":
+        # The server's threads share the test's one in-memory SQLite connection: two requests
+        # at once (a course package fetching media while it posts a statement) would break each
+        # other's transactions. Django answers one at a time; reading requests off the sockets
+        # stays threaded, so a connection the browser opens ahead and leaves idle blocks nothing.
+        server.thread.static_handler = _one_at_a_time
     server.start()
     yield server
     server.stop()
