@@ -1,7 +1,7 @@
 """Reads for cmi5: a package's AUs and a learner's progress in it."""
 
 from cmi5.models import AssignableUnit, Registration, Session
-from packages.outcomes import PackageProgress, Status
+from packages.outcomes import NOT_STARTED, PackageProgress, Status
 
 
 def package_aus(package) -> list[AssignableUnit]:
@@ -16,15 +16,7 @@ def package_progress(*, user, package) -> PackageProgress:
         .first()
     )
     if registration is None:
-        return PackageProgress(
-            status=Status.NOT_STARTED,
-            completed=False,
-            passed=None,
-            score_scaled=None,
-            can_resume=False,
-            last_activity_at=None,
-            attempts=0,
-        )
+        return NOT_STARTED
     from cmi5.progress import outcome_of
 
     aus = list(registration.course.aus.all())

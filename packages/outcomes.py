@@ -46,3 +46,15 @@ class PackageProgress:
     can_resume: bool  # a suspended attempt or an open registration to come back to
     last_activity_at: datetime | None
     attempts: int
+
+
+# A learner who has never launched the package.
+NOT_STARTED = PackageProgress(
+    status=Status.NOT_STARTED,
+    completed=False,
+    passed=None,
+    score_scaled=None,
+    can_resume=False,
+    last_activity_at=None,
+    attempts=0,
+)

@@ -1,7 +1,7 @@
 """Reads of SCORM packages: their SCOs, and a learner's progress for the course pages."""
 
 from packages.models import Package
-from packages.outcomes import PackageProgress, Status
+from packages.outcomes import NOT_STARTED, PackageProgress, Status
 from scorm.models import Attempt, Sco, ScoState
 from scorm.sequencing import Activity, unavailable
 
@@ -39,15 +39,7 @@ def package_progress(*, user, package: Package) -> PackageProgress:
     (a pass stands while they try again), else from the attempt they are in."""
     attempts = list(Attempt.objects.filter(user=user, package=package).order_by("-number"))
     if not attempts:
-        return PackageProgress(
-            status=Status.NOT_STARTED,
-            completed=False,
-            passed=None,
-            score_scaled=None,
-            can_resume=False,
-            last_activity_at=None,
-            attempts=0,
-        )
+        return NOT_STARTED
     latest = attempts[0]
     finished = [a for a in attempts if a.finished]
     best = max(finished, key=_rank) if finished else latest

@@ -47,28 +47,31 @@ def _render(request: HttpRequest, page) -> HttpResponse:
     return response
 
 
-@require_GET
-@never_cache
-def player(request: HttpRequest, token: str) -> HttpResponse:
-    attempt = _attempt(token)
+def _attempt_page(request: HttpRequest, token: str, attempt, *, opening: bool):
+    """The player page for an attempt's SCO (the one asked for, else where resume says).
+    `opening`: the SCO is being opened, so its session starts unless sequencing disables it."""
     package = attempt.package
-    sco = _sco(package, request.GET.get("sco")) or resume_target(
-        attempt=attempt, scos=list(package.scos.all())
-    )
-    blocked = attempt_unavailable(attempt=attempt, scos=list(package.scos.all()))
+    scos = list(package.scos.all())
+    sco = _sco(package, request.GET.get("sco")) or resume_target(attempt=attempt, scos=scos)
+    blocked = attempt_unavailable(attempt=attempt, scos=scos)
     # A SCO that sequencing disables is not opened: no session starts, nothing is recorded.
-    state = None if "disabled" in blocked[sco.identifier] else sco_open(attempt=attempt, sco=sco)
-    page = player_page(
+    opened = opening and "disabled" not in blocked[sco.identifier]
+    return player_page(
         package=package,
         sco=sco,
         player_url=reverse("scorm:player", args=[token]),
         attempt=attempt,
-        state=state,
+        state=sco_open(attempt=attempt, sco=sco) if opened else None,
         user=attempt.user,
         return_url=attempt.return_url,
         blocked=blocked,
     )
-    return _render(request, page)
+
+
+@require_GET
+@never_cache
+def player(request: HttpRequest, token: str) -> HttpResponse:
+    return _render(request, _attempt_page(request, token, _attempt(token), opening=True))
 
 
 @require_GET
@@ -106,21 +109,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 def navigation(request: HttpRequest, token: str) -> JsonResponse:
     """The player's navigation as it stands now (a commit may have made the next part
     available), for the player to redraw without reloading the SCO."""
-    attempt = _attempt(token)
-    package = attempt.package
-    sco = _sco(package, request.GET.get("sco")) or resume_target(
-        attempt=attempt, scos=list(package.scos.all())
-    )
-    page = player_page(
-        package=package,
-        sco=sco,
-        player_url=reverse("scorm:player", args=[token]),
-        attempt=attempt,
-        state=None,
-        user=attempt.user,
-        return_url=attempt.return_url,
-        blocked=attempt_unavailable(attempt=attempt, scos=list(package.scos.all())),
-    )
+    page = _attempt_page(request, token, _attempt(token), opening=False)
     settings = page.runtime_settings()
     return JsonResponse(
         {
