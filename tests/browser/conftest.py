@@ -6,6 +6,7 @@ missing browser is a failure.
 
 import os
 import re
+import sqlite3
 
 import pytest
 from django.conf import settings
@@ -79,3 +80,35 @@ def sign_in_as(live_server):
         )
 
     return sign_in
+
+
+@pytest.fixture(scope="module")
+def _module_copies():
+    copies = {}
+    yield copies
+    for _data, copy in copies.values():
+        copy.close()
+
+
+def once_per_module(request, build):
+    """What `build()` returns, with its rows: built by the module's first test that asks, then
+    copied; each later test gets the copy back through SQLite's backup API (as the migrated rows
+    come back, tests/conftest.py) instead of building them again. Browser tests work on
+    committed data, so the rows cannot live in a transaction undone at the module's end; the
+    flush after each test still leaves the migrated rows alone. Call it from a test's first
+    fixture that writes to the database: the copy replaces whatever came before it."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return build()
+    copies = request.getfixturevalue("_module_copies")
+    connection.ensure_connection()
+    if build in copies:
+        data, copy = copies[build]
+        copy.backup(connection.connection)
+        return data
+    data = build()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    copies[build] = (data, copy)
+    return data

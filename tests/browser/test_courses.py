@@ -15,6 +15,7 @@ from courses.models import CoursePage, Enrolment, LessonPage
 from organisations.models import Department, JobRole
 from organisations.services import organisation_load
 from tests.browser.axe import axe_violations, horizontal_overflow
+from tests.browser.conftest import once_per_module
 from tests.factories import make_person
 
 pytestmark = [
@@ -24,8 +25,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def seeded(settings):
+def seeded(request, settings):
     settings.COMPETENCY_PRIMARY_FRAMEWORK = "pcdcf"
+    return once_per_module(request, build_seeded)
+
+
+def build_seeded():
     organisation = content_fixtures.read("organisation")
     organisation_load(departments=organisation["departments"], job_roles=organisation["job_roles"])
     framework_load(content_fixtures.read("frameworks/digcomp-2-2"))
@@ -55,8 +60,11 @@ def answer_correctly(page, lesson: LessonPage):
 def test_learner_pages_pass_axe_and_reflow(new_page, sign_in_as, seeded):
     course = seeded["course"]
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
+    page = new_page()
     for width in (1280, 320):
-        page = new_page(width=width)
+        # The same page at each width, signed out first, then in, loading each path afresh.
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": width, "height": 800})
         for path in ("/courses/", course.url, "/certificates/no-such-reference/"):
             page.goto(path)
             assert axe_violations(page) == [], (path, width)

@@ -19,6 +19,7 @@ from courses.models import Certificate, Enrolment, LearningPlanItem
 from organisations.models import Department, JobRole
 from organisations.services import organisation_load
 from tests.browser.axe import axe_violations, horizontal_overflow
+from tests.browser.conftest import once_per_module
 from tests.factories import PASSWORD, make_person
 
 pytestmark = [
@@ -27,10 +28,14 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def organisation():
+def load_organisation():
     organisation = content_fixtures.read("organisation")
     organisation_load(departments=organisation["departments"], job_roles=organisation["job_roles"])
+
+
+@pytest.fixture
+def organisation():
+    load_organisation()
 
 
 @pytest.fixture
@@ -45,9 +50,14 @@ def newcomer(organisation):
 
 
 @pytest.fixture
-def finished(settings, organisation):
+def finished(request, settings):
     """A learner who finished a course from their plan, with its certificate."""
     settings.COMPETENCY_PRIMARY_FRAMEWORK = "pcdcf"
+    return once_per_module(request, build_finished)
+
+
+def build_finished():
+    load_organisation()
     framework_load(content_fixtures.read("frameworks/digcomp-2-2"))
     framework_load(content_fixtures.read("frameworks/people-centred-digital-capacity"))
     role_requirements_load(content_fixtures.read("frameworks/role-requirements"))
@@ -65,9 +75,10 @@ def finished(settings, organisation):
 
 
 def test_the_question_after_a_first_sign_in_passes_axe_and_reflows(new_page, sign_in_as, newcomer):
+    page = new_page()
+    sign_in_as(page, newcomer)
     for width in (1280, 320):
-        page = new_page(width=width)
-        sign_in_as(page, newcomer)
+        page.set_viewport_size({"width": width, "height": 800})
         assert page.goto("/welcome/?next=/").status == 200
         expect(page.get_by_role("heading", level=1)).to_have_text("Tell us where you work")
         assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
@@ -99,8 +110,11 @@ def test_the_question_is_answered_or_skipped_without_javascript(new_page, sign_i
 def test_certificate_plan_and_catalogue_pass_axe_and_reflow(new_page, sign_in_as, finished):
     code = finished["certificate"].code
     area = Area.objects.filter(framework__slug="pcdcf").order_by("sort_order", "code").first()
+    page = new_page()
     for width in (1280, 320):
-        page = new_page(width=width)
+        # The same page at each width, signed out first, then in, loading each path afresh.
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": width, "height": 800})
         page.goto(f"/certificates/{code.lower()}/")
         expect(
             page.get_by_role("heading", name="Skills and levels this course confirms")
