@@ -49,31 +49,48 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
     ProficiencyLevel.objects.filter(framework=framework).delete()
     ProficiencyLevel.objects.bulk_create(levels)
     level_numbers = {level.number for level in levels}
+    # Loading the same data again writes nothing: each row is saved only when it differs, so
+    # reloading a framework does not re-index every competency or re-create its links.
+    areas = {a.code: a for a in Area.objects.filter(framework=framework)}
+    held = {c.code: c for c in Competency.objects.filter(framework=framework)}
+    descriptors: dict[int, dict[int, str]] = {}
+    for competency_id, level, text in LevelDescriptor.objects.filter(
+        competency__framework=framework
+    ).values_list("competency_id", "level", "text"):
+        descriptors.setdefault(competency_id, {})[level] = text
+    links: dict[int, list[tuple]] = {}
+    for competency_id, *link in CrosswalkLink.objects.filter(
+        competency__framework=framework
+    ).values_list("competency_id", "scheme", "code", "verified"):
+        links.setdefault(competency_id, []).append(tuple(link))
     kept_codes = []
     for area_order, area_data in enumerate(data["areas"]):
-        area, _ = Area.objects.update_or_create(
-            framework=framework,
-            code=area_data["code"],
-            defaults={
-                "title": area_data["title"],
-                "description": area_data.get("description", ""),
-                "sort_order": area_order,
-            },
+        area = _saved_if_changed(
+            areas.get(area_data["code"]) or Area(framework=framework, code=area_data["code"]),
+            title=area_data["title"],
+            description=area_data.get("description", ""),
+            sort_order=area_order,
         )
         for order, item in enumerate(area_data["competencies"]):
-            competency, _ = Competency.objects.update_or_create(
-                framework=framework,
-                code=item["code"],
-                defaults={
-                    "area": area,
-                    "title": item["title"],
-                    "description": item.get("description", ""),
-                    "sort_order": area_order * 100 + order,
-                },
+            competency = _saved_if_changed(
+                held.get(item["code"]) or Competency(framework=framework, code=item["code"]),
+                area_id=area.pk,
+                title=item["title"],
+                description=item.get("description", ""),
+                sort_order=area_order * 100 + order,
             )
             kept_codes.append(item["code"])
-            _replace_descriptors(competency, item.get("descriptors", {}), level_numbers)
-            _replace_crosswalk(competency, item.get("crosswalk", []))
+            wanted = item.get("descriptors", {})
+            _check_descriptor_levels(competency, wanted, level_numbers)
+            wanted = {int(level): text for level, text in wanted.items() if text.strip()}
+            if descriptors.get(competency.pk, {}) != wanted:
+                _replace_descriptors(competency, wanted)
+            wanted_links = [
+                (link["scheme"], link["code"], link.get("verified", True))
+                for link in item.get("crosswalk", [])
+            ]
+            if sorted(links.get(competency.pk, [])) != sorted(wanted_links):
+                _replace_crosswalk(competency, wanted_links)
     Competency.objects.filter(framework=framework).exclude(code__in=kept_codes).delete()
     Area.objects.filter(framework=framework).exclude(
         code__in=[a["code"] for a in data["areas"]]
@@ -82,30 +99,37 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
     return framework
 
 
-def _replace_descriptors(competency: Competency, descriptors: Mapping[str, str], levels) -> None:
+def _saved_if_changed(row, **values):
+    """Save `row` with `values` when it is new or any of them differ."""
+    if row.pk is not None and all(getattr(row, k) == v for k, v in values.items()):
+        return row
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.save()
+    return row
+
+
+def _check_descriptor_levels(competency: Competency, descriptors: Mapping[str, str], levels):
     for level in descriptors:
         if int(level) not in levels:
             raise ValidationError(
                 f"{competency.code}: descriptor for level {level}, which the scale lacks"
             )
+
+
+def _replace_descriptors(competency: Competency, descriptors: Mapping[int, str]) -> None:
     LevelDescriptor.objects.filter(competency=competency).delete()
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(competency=competency, level=int(level), text=text)
+        LevelDescriptor(competency=competency, level=level, text=text)
         for level, text in descriptors.items()
-        if text.strip()
     )
 
 
 def _replace_crosswalk(competency: Competency, links) -> None:
     CrosswalkLink.objects.filter(competency=competency).delete()
     CrosswalkLink.objects.bulk_create(
-        CrosswalkLink(
-            competency=competency,
-            scheme=link["scheme"],
-            code=link["code"],
-            verified=link.get("verified", True),
-        )
-        for link in links
+        CrosswalkLink(competency=competency, scheme=scheme, code=code, verified=verified)
+        for scheme, code, verified in links
     )
 
 
@@ -166,8 +190,23 @@ def role_requirements_load(data: Mapping[str, Any]) -> int:
                 level=item["level"],
             )
         )
-    RoleRequirement.objects.filter(competency__framework=framework).delete()
-    RoleRequirement.objects.bulk_create(rows)
+    # Only what changed is written: loading the same requirements again deletes and inserts
+    # nothing (each deletion also clears the row from the CMS's reference index, one by one).
+    held = {
+        (r.job_role_id, r.competency_id, r.department_id): r
+        for r in RoleRequirement.objects.filter(competency__framework=framework)
+    }
+    wanted = {(r.job_role_id, r.competency_id, r.department_id): r for r in rows}
+    gone = [r.pk for key, r in held.items() if key not in wanted]
+    if gone:
+        RoleRequirement.objects.filter(pk__in=gone).delete()
+    changed = []
+    for key, row in held.items():
+        if key in wanted and row.level != wanted[key].level:
+            row.level = wanted[key].level
+            changed.append(row)
+    RoleRequirement.objects.bulk_update(changed, ["level"])
+    RoleRequirement.objects.bulk_create([r for key, r in wanted.items() if key not in held])
     return len(rows)
 
 
