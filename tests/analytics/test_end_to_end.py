@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.analytics.scenario import THRESHOLD, build_organisation
+from tests.analytics.scenario import THRESHOLD
 from tests.factories import make_person
 
 HEADER = [
@@ -85,10 +85,9 @@ def download_csv(client, url: str) -> list[list[str]]:
 
 @pytest.mark.django_db
 def test_department_figures_in_the_dashboard_csv_match_the_hand_worked_ones(
-    client, framework, settings
+    client, shared_organisation, settings
 ):
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    build_organisation()
     client.force_login(make_person(roles=[Role.LEARNER, Role.CTO_OFFICE]))
 
     dashboard = client.get(reverse("organisation_report"))
@@ -113,9 +112,11 @@ def test_department_figures_in_the_dashboard_csv_match_the_hand_worked_ones(
 
 
 @pytest.mark.django_db
-def test_department_lead_csv_splits_their_department_by_job_role(client, framework, settings):
+def test_department_lead_csv_splits_their_department_by_job_role(
+    client, shared_organisation, settings
+):
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    organisation = build_organisation()
+    organisation = shared_organisation
     client.force_login(organisation.managers["CRS"])
 
     rows = download_csv(client, reverse("department_export", args=["CRS", "csv"]))

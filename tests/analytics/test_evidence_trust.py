@@ -18,7 +18,6 @@ from django.urls import reverse
 from analytics.models import Evidence, Proficiency
 from competencies.models import Competency
 from competencies.proficiency import Source
-from tests.analytics.scenario import build_organisation
 from tests.analytics.test_end_to_end import DA1, download_csv
 from xapi.identity import learner_agent
 from xapi.models import Statement, StatementOrigin
@@ -129,8 +128,9 @@ def clients(db):
 
 
 @pytest.fixture
-def organisation(framework):
-    return build_organisation()
+def organisation(shared_organisation):
+    """The scenario's organisation, built once for this module (tests/analytics/conftest.py)."""
+    return shared_organisation
 
 
 @pytest.fixture

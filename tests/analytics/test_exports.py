@@ -8,18 +8,21 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.roles import Role
 from competencies.models import Competency
 from organisations.models import Department
-from tests.analytics.scenario import THRESHOLD, build_organisation
-from tests.factories import make_person
+from tests.analytics.scenario import THRESHOLD
 
 
 @pytest.fixture
-def cto(framework, settings):
+def organisation(shared_organisation, settings):
+    """The scenario's organisation, built once for this module (tests/analytics/conftest.py)."""
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    build_organisation()
-    return make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+    return shared_organisation
+
+
+@pytest.fixture
+def cto(organisation):
+    return organisation.cto
 
 
 def csv_rows(body: bytes) -> list[dict]:
@@ -73,14 +76,11 @@ def test_xlsx_has_summary_data_and_method_with_hidden_cells_empty(client, cto):
 
 
 @pytest.mark.django_db
-def test_no_number_of_a_hidden_group_appears_in_any_export(client, framework, settings):
+def test_no_number_of_a_hidden_group_appears_in_any_export(client, organisation):
     # TRN has 3 officers and 3 analysts: every job-role group is under 5, so its department
     # export may show no figure for any of them.
-    settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    organisation = build_organisation()
     small = organisation.departments["TRN"]
-    cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
-    client.force_login(cto)
+    client.force_login(organisation.cto)
 
     body = client.get(reverse("department_export", args=[small.code, "csv"])).content
     assert {r["suppressed"] for r in csv_rows(body)} == {"yes"}

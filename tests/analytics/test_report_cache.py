@@ -11,15 +11,13 @@ from analytics.reports.assembly import skill_gap_report
 from analytics.reports.freshness import FRESH_SECONDS
 from organisations.models import Department, Membership
 from organisations.services import membership_set
-from tests.analytics.scenario import build_organisation
 
 COMPUTING = "analytics:report:*:computing"
 
 
 @pytest.fixture
-def stale(framework, monkeypatch):
+def stale(shared_organisation, monkeypatch):
     """A cached report whose evidence has since changed, a little over a minute old."""
-    build_organisation()
     first = skill_gap_report()
     monkeypatch.setattr(store_frames, "projection_version", lambda: "9.0")
     later = first.computed_at + FRESH_SECONDS + 1
@@ -55,8 +53,9 @@ def test_a_stale_report_is_recomputed_by_the_first_process_to_ask(stale):
 
 
 @pytest.mark.django_db
-def test_a_report_within_its_minute_is_served_even_if_evidence_changed(framework, monkeypatch):
-    build_organisation()
+def test_a_report_within_its_minute_is_served_even_if_evidence_changed(
+    shared_organisation, monkeypatch
+):
     first = skill_gap_report()
     monkeypatch.setattr(store_frames, "projection_version", lambda: "9.0")
     refuse_to_compute(monkeypatch)
@@ -65,8 +64,9 @@ def test_a_report_within_its_minute_is_served_even_if_evidence_changed(framework
 
 
 @pytest.mark.django_db
-def test_with_nothing_cached_a_reader_waits_for_the_process_computing_it(framework, monkeypatch):
-    build_organisation()
+def test_with_nothing_cached_a_reader_waits_for_the_process_computing_it(
+    shared_organisation, monkeypatch
+):
     cache.add(COMPUTING, True)  # another process started on it
     ready = freshness.Copy("the other process's report", "1.0", freshness.now())
     monkeypatch.setattr(
@@ -78,8 +78,9 @@ def test_with_nothing_cached_a_reader_waits_for_the_process_computing_it(framewo
 
 
 @pytest.mark.django_db
-def test_refresh_reports_computes_every_report_ahead_of_readers(framework, monkeypatch, capsys):
-    build_organisation()
+def test_refresh_reports_computes_every_report_ahead_of_readers(
+    shared_organisation, monkeypatch, capsys
+):
 
     call_command("refresh_reports")
 
@@ -100,10 +101,9 @@ def test_refresh_reports_before_any_framework_says_so(capsys):
 
 
 @pytest.mark.django_db
-def test_a_move_or_a_closed_account_makes_the_reports_compute_again(framework):
+def test_a_move_or_a_closed_account_makes_the_reports_compute_again(shared_organisation):
     """Reports follow the organisation, not only the evidence: an approved move or a leaver
     changes which group counts whom."""
-    build_organisation()
     person = Membership.objects.select_related("user").first()
     other = Department.objects.exclude(pk=person.department_id).first()
     versions = [store_frames.projection_version()]
@@ -121,8 +121,7 @@ def test_a_move_or_a_closed_account_makes_the_reports_compute_again(framework):
 
 
 @pytest.mark.django_db
-def test_people_with_closed_accounts_count_in_no_group(framework):
-    build_organisation()
+def test_people_with_closed_accounts_count_in_no_group(shared_organisation):
     leaver = Membership.objects.select_related("user").first()
     counted = set(store_frames.people_frame()["user"])
 

@@ -10,15 +10,13 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.roles import Role
 from analytics.reports import charts, dashboard, store_frames
 from analytics.reports.assembly import skill_gap_report
 from analytics.reports.store_frames import competencies_frame
 from analytics.templatetags.analytics_format import percent, share_of
 from courses.figures import share_text
 from courses.wagtail_hooks import NO_LEARNERS, _rate
-from tests.analytics.scenario import THRESHOLD, build_organisation
-from tests.factories import make_person
+from tests.analytics.scenario import THRESHOLD
 
 SHOWS = "Share of people meeting their target level"
 
@@ -161,10 +159,10 @@ def test_the_report_pack_writes_the_stale_share_by_the_same_rule(one_stale_of_ma
 
 
 @pytest.fixture
-def scenario(framework, settings):
+def scenario(shared_organisation, settings):
+    """A CTO office reader of the scenario's organisation, built once for this module."""
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    build_organisation()
-    return make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+    return shared_organisation.cto
 
 
 def svg_texts(svg: str) -> dict[tuple[float, float], str]:

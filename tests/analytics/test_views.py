@@ -5,22 +5,19 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from analytics.reports import charts, store_frames
 from analytics.reports.dashboard import Cell, Figures
 from analytics.reports.trends import snapshot_months
 from analytics.templatetags.analytics_format import gap_cell
-from tests.analytics.scenario import THRESHOLD, build_organisation
-from tests.factories import make_person
+from tests.analytics.scenario import THRESHOLD
 from tests.html import heading, table, texts, tree
 
 
 @pytest.fixture
-def organisation(framework, settings):
+def organisation(shared_organisation, settings):
+    """The scenario's organisation, built once for this module (tests/analytics/conftest.py)."""
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    organisation = build_organisation()
-    organisation.cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
-    return organisation
+    return shared_organisation
 
 
 def text(response) -> str:

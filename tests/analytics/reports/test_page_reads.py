@@ -18,7 +18,7 @@ from analytics.reports.selectors import (
 )
 from analytics.reports.store_frames import report_inputs
 from competencies.selectors import primary_framework
-from tests.analytics.scenario import THRESHOLD, build_organisation
+from tests.analytics.scenario import THRESHOLD
 
 
 def inputs(sizes: dict[str, int]) -> dict:
@@ -72,9 +72,8 @@ def test_a_breakdown_is_the_competencys_row_of_the_grid_column_by_column():
 
 
 @pytest.mark.django_db
-def test_a_department_report_hides_what_the_organisations_grid_hides(framework, settings):
+def test_a_department_report_hides_what_the_organisations_grid_hides(shared_organisation, settings):
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    build_organisation()
 
     reports = {code: department_report(code) for code in ("CRS", "FIN", "TRN")}
 
@@ -93,9 +92,9 @@ def test_no_department_report_before_a_framework_is_published():
 
 
 @pytest.mark.django_db
-def test_a_leads_team_has_each_direct_reports_levels_and_gaps(framework, settings):
+def test_a_leads_team_has_each_direct_reports_levels_and_gaps(shared_organisation, settings):
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    organisation = build_organisation()
+    organisation = shared_organisation
 
     team = team_gaps(organisation.managers["TRN"], report_inputs())
 
@@ -122,8 +121,8 @@ def test_a_leads_team_has_each_direct_reports_levels_and_gaps(framework, setting
 
 
 @pytest.mark.django_db
-def test_the_departments_a_person_leads_come_with_their_names(framework):
-    organisation = build_organisation()
+def test_the_departments_a_person_leads_come_with_their_names(shared_organisation):
+    organisation = shared_organisation
 
     assert led_departments_named(organisation.managers["FIN"]) == [
         ("FIN", "Finance, Revenue and Procurement")
@@ -132,9 +131,8 @@ def test_the_departments_a_person_leads_come_with_their_names(framework):
 
 
 @pytest.mark.django_db
-def test_courses_are_chosen_for_the_reports_worst_gaps(framework, course, settings):
+def test_courses_are_chosen_for_the_reports_worst_gaps(shared_organisation, course, settings):
     settings.ANALYTICS_MIN_GROUP_SIZE = THRESHOLD
-    build_organisation()
 
     found = courses_for_report(skill_gap_report())
 
@@ -145,8 +143,8 @@ def test_courses_are_chosen_for_the_reports_worst_gaps(framework, course, settin
 
 
 @pytest.mark.django_db
-def test_a_persons_own_report_counts_only_what_their_job_role_needs(framework, settings):
-    organisation = build_organisation()
+def test_a_persons_own_report_counts_only_what_their_job_role_needs(shared_organisation, settings):
+    organisation = shared_organisation
 
     def summary(key: str) -> tuple:
         own = own_report(organisation.people[key], primary_framework())
