@@ -2,11 +2,11 @@
 
 The workers share a copy of the migrated test database (a SQLite file, or a PostgreSQL database
 made from the test database as a template), since each is a process of its own. Every process is
-started once for the module; the tests read what they did.
+started once for the module; the tests read what they did, through a connection of their own to
+that copy.
 """
 
 import datetime as dt
-import json
 import os
 import shutil
 import signal
@@ -22,9 +22,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection, connections
+from django_tasks_db.models import DBTaskResult
+
+from jobs.models import JobSchedule
 
 # The test database is set up (and copied for the workers); the tests themselves read the
-# workers' copy through a process of its own. The module is among tests/conftest.py's slow ones.
+# workers' copy through a connection of its own. The module is among tests/conftest.py's slow ones.
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,16 +35,22 @@ MAKE = shutil.which("make") or "/usr/bin/make"
 # Seconds a stopped worker may take to exit: its grace period (5 s) with room for a machine as
 # busy as CI, where both cores run tests. How long it took is printed.
 SIGNAL_TO_EXIT_LIMIT = 15.0
+BROKEN = "RuntimeError: the broken job fails on purpose"
 
 
-def _database_copy(tmp: Path) -> tuple[str, object]:
-    """A DATABASE_URL for a copy of the migrated test database, and how to drop it."""
+# The alias the tests read the workers' database through, there only while they read it: an
+# alias that outlived a read would be barred from queries by each test's database guard.
+WORKERS_DATABASE = "workers"
+
+
+def _database_copy(tmp: Path) -> tuple[str, str, object]:
+    """A DATABASE_URL for a copy of the migrated test database, its name, and how to drop it."""
     if connection.vendor == "sqlite":
         path = tmp / "workers.sqlite3"
         connection.ensure_connection()
         with sqlite3.connect(path) as copy:
             connection.connection.backup(copy)
-        return f"sqlite:///{path}", lambda: None
+        return f"sqlite:///{path}", str(path), lambda: None
     settings = connection.settings_dict
     source = settings["NAME"]
     name = f"{source}_workers"[:63]
@@ -57,12 +66,14 @@ def _database_copy(tmp: Path) -> tuple[str, object]:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return f"{server}/{name}", drop
+    return f"{server}/{name}", name, drop
 
 
 class Workers:
-    def __init__(self, url: str, tmp: Path):
+    def __init__(self, url: str, name: str, tmp: Path, blocker):
         self.url = url
+        self.name = name
+        self.blocker = blocker
         self.tmp = tmp
         self.record = tmp / "record.txt"
         self.record.touch()
@@ -106,16 +117,35 @@ class Workers:
         return status, time.monotonic() - began
 
     def state(self) -> dict:
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.jobs.dump_state"],
-            cwd=ROOT,
-            env=self.env("pair"),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        return json.loads(done.stdout)
+        """The runs and schedules in the workers' database, as JSON would carry them."""
+        connections.settings[WORKERS_DATABASE] = {
+            **connections.settings["default"],
+            "NAME": self.name,
+        }
+        try:
+            with self.blocker.unblock():
+                runs = DBTaskResult.objects.using(WORKERS_DATABASE)
+                schedules = JobSchedule.objects.using(WORKERS_DATABASE)
+                return {
+                    "runs": [
+                        {
+                            "id": str(row.id),
+                            "task": row.task_path.rsplit(".", 1)[1],
+                            "status": row.status,
+                            "worker_ids": row.worker_ids,
+                            "run_after": row.run_after.isoformat(),
+                            "started_at": row.started_at and row.started_at.isoformat(),
+                            "finished_at": row.finished_at and row.finished_at.isoformat(),
+                            "exception": row.exception_class_path,
+                        }
+                        for row in runs.order_by("run_after", "enqueued_at")
+                    ],
+                    "schedules": {row.name: row.next_run_at.isoformat() for row in schedules},
+                }
+        finally:
+            connections[WORKERS_DATABASE].close()
+            del connections[WORKERS_DATABASE]
+            del connections.settings[WORKERS_DATABASE]
 
     def recorded(self) -> list[str]:
         return self.record.read_text().splitlines()
@@ -125,8 +155,8 @@ class Workers:
 def workers(tmp_path_factory, django_db_setup, django_db_blocker):
     tmp = tmp_path_factory.mktemp("workers")
     with django_db_blocker.unblock():
-        url, drop = _database_copy(tmp)
-    workers = Workers(url, tmp)
+        url, name, drop = _database_copy(tmp)
+    workers = Workers(url, name, tmp, django_db_blocker)
     try:
         yield workers
     finally:
@@ -140,18 +170,31 @@ def workers(tmp_path_factory, django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def pair(workers):
-    """Two workers on one database for a few seconds, then a SIGTERM to each."""
+    """Two workers on one database until they have run the every-second job four times and the
+    failing one twice, with no failing run left waiting, then a SIGTERM to each."""
     first = workers.start("first", "pair")
     second = workers.start("second", "pair")
     for name in ("first", "second"):
         workers.wait_for_log(name, "Worker started")
-    time.sleep(6)
+    deadline = time.monotonic() + 60
+    while not _enough_run(workers.state()):
+        assert time.monotonic() < deadline, workers.log("first") + workers.log("second")
+        time.sleep(0.2)
     stops = [workers.stop(first), workers.stop(second)]
     return {"stops": stops, "state": workers.state(), "recorded": workers.recorded()}
 
 
 def _runs(state: dict, task: str) -> list[dict]:
     return [run for run in state["runs"] if run["task"] == task]
+
+
+def _enough_run(state: dict) -> bool:
+    broken = _runs(state, "broken")
+    return (
+        len(_runs(state, "tick")) >= 4
+        and len(broken) >= 2
+        and all(run["status"] == "FAILED" for run in broken)
+    )
 
 
 def _at(text: str) -> dt.datetime:
@@ -161,7 +204,7 @@ def _at(text: str) -> dt.datetime:
 def test_two_workers_enqueue_each_due_run_once_and_run_it_once(pair):
     ticks = _runs(pair["state"], "tick")
 
-    assert len(ticks) >= 4  # one a second for six seconds, on a busy machine
+    assert len(ticks) >= 4  # one a second, run four times before the stop
     due_times = [run["run_after"] for run in ticks]
     assert len(due_times) == len(set(due_times))  # no due time enqueued twice
     finished = [run for run in ticks if run["status"] == "SUCCESSFUL"]
@@ -191,7 +234,7 @@ def test_a_failing_job_is_logged_and_the_workers_go_on(pair, workers):
         ("FAILED", "builtins.RuntimeError")
     }
     logs = workers.log("first") + workers.log("second")
-    assert logs.count("RuntimeError: the broken job fails on purpose") == len(broken)
+    assert logs.count(BROKEN) == len(broken)
     assert ticks_after_first_failure != []
 
 
