@@ -130,73 +130,49 @@ def live_server(request):
     server.stop()
 
 
-@pytest.fixture
-def department(db):
+def _department():
     return DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
 
 
-@pytest.fixture
-def other_department(db):
+def _other_department():
     return DepartmentFactory(code="FIN", name="Finance, Revenue and Procurement")
 
 
-@pytest.fixture
-def job_role(db):
+def _job_role():
     return JobRoleFactory(code="citizen-service-officer", name="Citizen service officer")
 
 
-@pytest.fixture
-def department_lead(db, department, job_role):
+def _department_lead(department, job_role):
     return make_person(
         roles=[Role.LEARNER, Role.DEPARTMENT_LEAD], department=department, job_role=job_role
     )
 
 
-@pytest.fixture
-def learner(db, department, job_role, department_lead):
+def _learner(department, job_role, department_lead):
     return make_person(department=department, job_role=job_role, line_manager=department_lead)
 
 
-@pytest.fixture
-def training_lead(db):
+def _training_lead():
     return make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
 
 
-@pytest.fixture
-def cto_office(db):
+def _cto_office():
     return make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
 
 
-@pytest.fixture
-def administrator(db):
+def _administrator():
     # Administrators must use MFA by default, so the fixture has an authenticator app.
     admin = make_person(roles=[Role.LEARNER, Role.ADMINISTRATOR])
     activate_totp(admin)
     return admin
 
 
-@pytest.fixture
-def people(learner, training_lead, department_lead, cto_office, administrator):
-    """Each persona by name, for tests parametrised over roles."""
-    return {
-        "anonymous": None,
-        "learner": learner,
-        "training_lead": training_lead,
-        "department_lead": department_lead,
-        "cto_office": cto_office,
-        "administrator": administrator,
-    }
-
-
-@pytest.fixture
-def framework(db, settings):
-    settings.COMPETENCY_PRIMARY_FRAMEWORK = "mini"
+def _framework():
     framework_load(DIGCOMP_MINI)
     return framework_load(framework_data())
 
 
-@pytest.fixture
-def requirements(framework, job_role, department):
+def _requirements(framework, job_role, department):
     return role_requirements_load(
         {
             "framework": "mini",
@@ -214,12 +190,164 @@ def requirements(framework, job_role, department):
     )
 
 
-@pytest.fixture
-def course(framework, training_lead):
+def _course(framework, training_lead):
     from courses.loading import course_load
     from tests.courses.data import course_data
 
     return course_load(course_data(), owner=training_lead)
+
+
+# What each fixture below builds, and the fixtures it is built from.
+BUILDERS = {
+    "department": (_department, ()),
+    "other_department": (_other_department, ()),
+    "job_role": (_job_role, ()),
+    "department_lead": (_department_lead, ("department", "job_role")),
+    "learner": (_learner, ("department", "job_role", "department_lead")),
+    "training_lead": (_training_lead, ()),
+    "cto_office": (_cto_office, ()),
+    "administrator": (_administrator, ()),
+    "framework": (_framework, ()),
+    "requirements": (_requirements, ("framework", "job_role", "department")),
+    "course": (_course, ("framework", "training_lead")),
+}
+
+
+class Shared(dict):
+    """The rows a module shares, by fixture name; `build` makes more inside the same transaction
+    (a module's own shared data), `fresh` reads a row afresh for one test."""
+
+    def __init__(self, blocker):
+        super().__init__()
+        self.blocker = blocker
+
+    def build(self, make, *args, **kwargs):
+        from django.test import override_settings
+
+        with self.blocker.unblock(), override_settings(COMPETENCY_PRIMARY_FRAMEWORK="mini"):
+            return make(*args, **kwargs)
+
+    def add(self, name):
+        if name not in self:
+            make, needs = BUILDERS[name]
+            self[name] = self.build(make, *[self.add(need) for need in needs])
+        return self[name]
+
+    @staticmethod
+    def fresh(row):
+        return type(row)._default_manager.get(pk=row.pk)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared(request):
+    """What a module names in `SHARED` (fixture names from BUILDERS, with what they are built
+    from) is built once for the module instead of once per test: the course alone is seven
+    Wagtail pages published revision by revision, over a second each time. It is built inside a
+    transaction rolled back after the module, and each test runs in a savepoint inside it, so
+    what a test changes is gone before the next; each test gets its own copy of every row, read
+    afresh. A module builds rows of its own the same way, with `shared.build` in a module-scoped
+    fixture that is autouse (built before the first test opens its savepoint, however the test
+    asks for it). A module that shares data holds no tests on committed data: their flush would
+    empty the shared rows, and their connections could not see them."""
+    names = getattr(request.module, "SHARED", ())
+    if not names:
+        yield Shared(None)
+        return
+    from django.db import transaction
+
+    request.getfixturevalue("django_db_setup")
+    rows = Shared(request.getfixturevalue("django_db_blocker"))
+    with rows.blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        for name in names:
+            rows.add(name)
+        yield rows
+    finally:
+        with rows.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _made(request, name, *needs):
+    """The fixture `name`: a fresh copy of the module's shared row, or built for this test."""
+    rows = request.getfixturevalue("shared")
+    if name not in rows:
+        make, _ = BUILDERS[name]
+        return make(*needs)
+    if hasattr(rows[name], "pk"):
+        return rows.fresh(rows[name])
+    return rows[name]
+
+
+@pytest.fixture
+def department(request, db):
+    return _made(request, "department")
+
+
+@pytest.fixture
+def other_department(request, db):
+    return _made(request, "other_department")
+
+
+@pytest.fixture
+def job_role(request, db):
+    return _made(request, "job_role")
+
+
+@pytest.fixture
+def department_lead(request, db, department, job_role):
+    return _made(request, "department_lead", department, job_role)
+
+
+@pytest.fixture
+def learner(request, db, department, job_role, department_lead):
+    return _made(request, "learner", department, job_role, department_lead)
+
+
+@pytest.fixture
+def training_lead(request, db):
+    return _made(request, "training_lead")
+
+
+@pytest.fixture
+def cto_office(request, db):
+    return _made(request, "cto_office")
+
+
+@pytest.fixture
+def administrator(request, db):
+    return _made(request, "administrator")
+
+
+@pytest.fixture
+def people(learner, training_lead, department_lead, cto_office, administrator):
+    """Each persona by name, for tests parametrised over roles."""
+    return {
+        "anonymous": None,
+        "learner": learner,
+        "training_lead": training_lead,
+        "department_lead": department_lead,
+        "cto_office": cto_office,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def framework(request, db, settings):
+    settings.COMPETENCY_PRIMARY_FRAMEWORK = "mini"
+    return _made(request, "framework")
+
+
+@pytest.fixture
+def requirements(request, framework, job_role, department):
+    return _made(request, "requirements", framework, job_role, department)
+
+
+@pytest.fixture
+def course(request, framework, training_lead):
+    return _made(request, "course", framework, training_lead)
 
 
 # Modules that seed the whole demo or start an outside service (identity providers, Ralph,
@@ -285,6 +413,10 @@ def pytest_runtest_teardown(item, nextitem):
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
+        if _commits(item) and getattr(item.module, "SHARED", ()):
+            raise pytest.UsageError(
+                f"{item.nodeid} works on committed data in a module that shares data (SHARED)"
+            )
         if _commits(item):
             # Restored, not re-made: a flush that re-ran the migrations' receivers would make
             # the content types and role groups again under new ids.

@@ -4,8 +4,12 @@ from courses.marking import questions_of
 from courses.models import LessonPage
 
 
-def lessons():
-    return list(LessonPage.objects.live().order_by("path"))
+def lessons(course=None):
+    """The live lessons in order: every course's, or only `course`'s."""
+    found = LessonPage.objects.live()
+    if course is not None:
+        found = found.descendant_of(course)
+    return list(found.order_by("path"))
 
 
 def right_answers(lesson: LessonPage) -> dict[str, list[str]]:

@@ -12,9 +12,13 @@ from tests.courses.data import course_data
 from tests.factories import make_person
 from tests.html import texts
 
+# The people, the requirements and both courses are built once for the module; each test runs
+# in a savepoint inside its transaction (tests/conftest.py).
+SHARED = ("learner", "requirements", "course")
 
-@pytest.fixture
-def courses(course, training_lead):
+
+@pytest.fixture(scope="module", autouse=True)
+def security_habits(shared):
     security = course_data(
         slug="security-habits",
         title="Security habits",
@@ -24,7 +28,12 @@ def courses(course, training_lead):
         duration_minutes=240,
         competency_targets=[{"code": "SP.1", "level": 2}],
     )
-    return {"data": course, "security": course_load(security, owner=training_lead)}
+    return shared.build(course_load, security, owner=shared["training_lead"])
+
+
+@pytest.fixture
+def courses(shared, course, security_habits):
+    return {"data": course, "security": shared.fresh(security_habits)}
 
 
 @pytest.mark.parametrize(

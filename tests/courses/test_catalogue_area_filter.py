@@ -12,14 +12,24 @@ from tests.courses.data import course_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def courses(course, training_lead):
+# The people and the courses are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("course",)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def security_habits(shared):
     security = course_data(
         slug="security-habits",
         title="Security habits",
         competency_targets=[{"code": "SP.1", "level": 2}],
     )
-    return {"data": course, "security": course_load(security, owner=training_lead)}
+    return shared.build(course_load, security, owner=shared["training_lead"])
+
+
+@pytest.fixture
+def courses(shared, course, security_habits):
+    return {"data": course, "security": shared.fresh(security_habits)}
 
 
 def competency_select(html: str) -> list[tuple[str, str, str]]:

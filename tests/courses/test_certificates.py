@@ -12,6 +12,10 @@ from courses.models import Certificate, Enrolment
 from tests.factories import make_person
 from tests.html import heading, texts
 
+# The people and the course are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("learner", "course")
+
 
 @pytest.fixture
 def certificate(learner, course):

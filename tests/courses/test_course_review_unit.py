@@ -18,18 +18,35 @@ from tests.html import table, texts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def second_lead(db):
-    return make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+# The people and the draft course are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("training_lead",)
 
 
-@pytest.fixture
-def unit(training_lead):
-    """A new course with a module and a lesson, all drafts by the training lead."""
+def _unit(training_lead):
     course = draft_course(training_lead)
     module = draft_module(course, training_lead)
     lesson = draft_lesson(module, training_lead)
     return course, module, lesson
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_unit(shared):
+    return {
+        "second_lead": shared.build(make_person, roles=[Role.LEARNER, Role.TRAINING_LEAD]),
+        "unit": shared.build(_unit, shared["training_lead"]),
+    }
+
+
+@pytest.fixture
+def second_lead(shared, module_unit):
+    return shared.fresh(module_unit["second_lead"])
+
+
+@pytest.fixture
+def unit(shared, module_unit, training_lead):
+    """A new course with a module and a lesson, all drafts by the training lead."""
+    return tuple(shared.fresh(page) for page in module_unit["unit"])
 
 
 def _live(*pages) -> list[bool]:

@@ -1,14 +1,15 @@
-"""The learner's journey through a course: enrolling, lessons, checks, completion."""
+"""The learner's journey through a course: enrolling, lessons, checks, completion.
 
-import threading
+The people and the course are built once for the module (tests/conftest.py); two tabs
+submitting at once, which needs committed data, is in test_learning_two_tabs.py."""
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Certificate, Enrolment, KnowledgeCheckAttempt, LessonCompletion
-from courses.services import LearningError, enrolment_create, knowledge_check_submit
+from courses.services import LearningError, knowledge_check_submit
 from tests.courses.helpers import form, lessons, right_answers, wrong_answers
 from tests.html import texts
 from xapi.models import Statement
@@ -17,6 +18,9 @@ from xapi.vocab import VERB_COMPLETED, VERB_EXPERIENCED, VERB_FAILED, VERB_PASSE
 
 def verbs():
     return sorted(Statement.objects.values_list("verb_id", flat=True))
+
+
+SHARED = ("learner", "course")
 
 
 @pytest.mark.django_db
@@ -261,7 +265,7 @@ def test_placement_check_completes_its_module(client, learner, framework, traini
     course = course_load(data, owner=training_lead)
     client.force_login(learner)
     client.post(reverse("enrol", args=[course.pk]))
-    placement = lessons()[0]
+    placement = lessons(course)[0]
 
     client.post(reverse("submit_check", args=[placement.pk]), form(right_answers(placement)))
 
@@ -271,39 +275,6 @@ def test_placement_check_completes_its_module(client, learner, framework, traini
         ("Line charts", "placement"),
         ("Bar charts", "placement"),
     }
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_tabs_passing_at_once_make_one_completion(learner, course):
-    enrolment = enrolment_create(user=learner, course=course)
-    lesson = lessons()[0]
-    outcomes = []
-
-    def submit():
-        try:
-            knowledge_check_submit(
-                enrolment=enrolment, lesson=lesson, answers=right_answers(lesson), attempt_number=1
-            )
-            outcomes.append("passed")
-        except LearningError as error:
-            outcomes.append(str(error))
-        except OperationalError:
-            # SQLite's shared in-memory test database refuses a second writer outright instead
-            # of waiting as a file database does; either way the second tab records nothing.
-            outcomes.append("busy")
-        finally:
-            connection.close()
-
-    tabs = [threading.Thread(target=submit) for _ in range(2)]
-    for tab in tabs:
-        tab.start()
-    for tab in tabs:
-        tab.join()
-
-    assert len(outcomes) == 2
-    assert outcomes.count("passed") == 1
-    assert LessonCompletion.objects.filter(lesson=lesson).count() == 1
-    assert KnowledgeCheckAttempt.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -470,7 +441,7 @@ def test_after_passing_a_placement_check_next_skips_the_module_it_covered(
     course = course_load(data, owner=training_lead)
     client.force_login(learner)
     client.post(reverse("enrol", args=[course.pk]))
-    placement, first_skipped, *_rest = lessons()
+    placement, first_skipped, *_rest = lessons(course)
     first_of_next_module = course.get_children().live()[1].get_children().live().first()
     assert client.get(placement.url).context["next_lesson"] == first_skipped
 
@@ -517,7 +488,7 @@ def test_knowledge_check_copy_reads_cleanly(client, learner, framework, training
     )
     client.force_login(learner)
     client.post(reverse("enrol", args=[course.pk]))
-    (lesson,) = lessons()
+    (lesson,) = lessons(course)
     html = client.get(lesson.url).content.decode()
     assert texts(html, "//main//p[contains(., 'to pass')]") == [
         "1 question. You need 60% to pass. You can try again as often as you like."

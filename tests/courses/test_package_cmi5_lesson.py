@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from cmi5.models import Session
@@ -30,11 +31,21 @@ UNITS = [
 ]
 
 
-@pytest.fixture
-def geology(settings, tmp_path, framework, training_lead):
-    settings.SITE_URL = PLATFORM
-    settings.PACKAGE_CONTENT_ORIGIN = CONTENT
-    settings.PACKAGE_STORAGE_ROOT = tmp_path / "packages"
+# The people, the package and its course are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("learner", "training_lead", "framework")
+
+
+@pytest.fixture(scope="module")
+def package_settings(tmp_path_factory):
+    return {
+        "SITE_URL": PLATFORM,
+        "PACKAGE_CONTENT_ORIGIN": CONTENT,
+        "PACKAGE_STORAGE_ROOT": tmp_path_factory.mktemp("packages"),
+    }
+
+
+def _geology(training_lead):
     with GEOLOGY.open("rb") as upload:
         package = package_import(
             upload=upload, filename=GEOLOGY.name, uploaded_by=training_lead, title="Geology"
@@ -45,6 +56,19 @@ def geology(settings, tmp_path, framework, training_lead):
     data["modules"][1]["lessons"].append(unit)
     course_load(data, owner=training_lead, packages={"geology": package})
     return LessonPage.objects.get(title="Geology lesson")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_geology(shared, package_settings):
+    with override_settings(**package_settings):
+        return shared.build(_geology, shared["training_lead"])
+
+
+@pytest.fixture
+def geology(settings, shared, module_geology, package_settings, framework, training_lead):
+    for name, value in package_settings.items():
+        setattr(settings, name, value)
+    return shared.fresh(module_geology)
 
 
 @pytest.fixture

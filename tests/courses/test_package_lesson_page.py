@@ -7,6 +7,7 @@ import zipfile
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from courses.loading import course_load
@@ -38,23 +39,29 @@ def _zip(folder) -> io.BytesIO:
     return buffer
 
 
-@pytest.fixture
-def package(settings, tmp_path, training_lead):
-    settings.SITE_URL = PLATFORM
-    settings.PACKAGE_CONTENT_ORIGIN = CONTENT
-    settings.PACKAGE_STORAGE_ROOT = tmp_path / "packages"
-    return package_import(
+# The people, the package and its course are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("learner", "training_lead", "framework")
+
+
+@pytest.fixture(scope="module")
+def package_settings(tmp_path_factory):
+    return {
+        "SITE_URL": PLATFORM,
+        "PACKAGE_CONTENT_ORIGIN": CONTENT,
+        "PACKAGE_STORAGE_ROOT": tmp_path_factory.mktemp("packages"),
+    }
+
+
+def _quiz(training_lead):
+    """The package, and a published course whose last lesson launches it."""
+    package = package_import(
         upload=_zip(PACKAGES / "tiny-scorm12"),
         filename="tiny.zip",
         uploaded_by=training_lead,
         title="Tiny quiz",
         attribution="Written for the platform's tests.",
     )
-
-
-@pytest.fixture
-def quiz(framework, training_lead, package):
-    """A published course whose last lesson launches the package."""
     data = course_data()
     quiz = lesson("Tiny quiz lesson", with_check=False)
     quiz["body"].append(
@@ -65,7 +72,26 @@ def quiz(framework, training_lead, package):
     )
     data["modules"][1]["lessons"].append(quiz)
     course_load(data, owner=training_lead, packages={"tiny": package})
-    return LessonPage.objects.get(title="Tiny quiz lesson")
+    return package, LessonPage.objects.get(title="Tiny quiz lesson")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_quiz(shared, package_settings):
+    with override_settings(**package_settings):
+        return shared.build(_quiz, shared["training_lead"])
+
+
+@pytest.fixture
+def package(settings, shared, module_quiz, package_settings):
+    for name, value in package_settings.items():
+        setattr(settings, name, value)
+    return shared.fresh(module_quiz[0])
+
+
+@pytest.fixture
+def quiz(shared, module_quiz, framework, training_lead, package):
+    """A published course whose last lesson launches the package."""
+    return shared.fresh(module_quiz[1])
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from courses.loading import course_load
@@ -36,26 +37,42 @@ def package_lesson(title, *, competency="DA.1", level=3, package="golf"):
     return data
 
 
-@pytest.fixture
-def package(db):
-    return Package.objects.create(
-        uuid=PACKAGE_UUID, title="Golf explained", kind=Package.Kind.SCORM_12
-    )
+# The people, the package and the course that uses it are built once for the module; each test
+# runs in a savepoint inside its transaction (tests/conftest.py).
+SHARED = ("learner", "training_lead", "framework")
 
 
-@pytest.fixture
-def enrolment(settings, framework, training_lead, learner, package):
-    settings.SITE_URL = SITE
+def _golf_course(training_lead):
     from competencies.models import Competency
 
+    package = Package.objects.create(
+        uuid=PACKAGE_UUID, title="Golf explained", kind=Package.Kind.SCORM_12
+    )
     # Competency identities are random per load; fix them so the statement is exact.
     for index, competency in enumerate(Competency.objects.order_by("framework__slug", "code")):
         competency.uuid = uuid.UUID(int=index + 1)
         competency.save(update_fields=["uuid"])
     data = course_data()
     data["modules"][1]["lessons"].append(package_lesson("Golf rules"))
-    course = course_load(data, owner=training_lead, packages={"golf": package})
+    return package, course_load(data, owner=training_lead, packages={"golf": package})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def golf_course(shared):
+    with override_settings(SITE_URL=SITE):
+        return shared.build(_golf_course, shared["training_lead"])
+
+
+@pytest.fixture
+def package(shared, golf_course, db):
+    return shared.fresh(golf_course[0])
+
+
+@pytest.fixture
+def enrolment(settings, shared, golf_course, framework, training_lead, learner, package):
+    settings.SITE_URL = SITE
     LearnerIdentity.objects.create(user=learner, account_name=PSEUDONYM)
+    course = shared.fresh(golf_course[1])
     return Enrolment.objects.create(user=learner, course=course, registration=REGISTRATION)
 
 

@@ -24,6 +24,11 @@ def posted(answers: dict[str, list[str]], attempt: str = "1", **extra) -> QueryD
     return data
 
 
+# The people and the course are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("learner", "course")
+
+
 @pytest.mark.django_db
 def test_a_lesson_knows_its_course_and_module_in_one_query_each(course):
     lesson = LessonPage.objects.live().order_by("path").last()

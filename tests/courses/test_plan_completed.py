@@ -15,19 +15,32 @@ from tests.html import texts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def courses(course, training_lead):
-    def more(slug, title):
-        return course_load(
-            course_data(slug=slug, title=title, competency_targets=[{"code": "SP.1", "level": 2}]),
-            owner=training_lead,
-        )
+# The people and the courses are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("learner", "course")
 
+
+def _more(training_lead, slug, title):
+    return course_load(
+        course_data(slug=slug, title=title, competency_targets=[{"code": "SP.1", "level": 2}]),
+        owner=training_lead,
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def more_courses(shared):
     return {
-        "data": course,
-        "security": more("security-habits", "Security habits"),
-        "privacy": more("privacy-basics", "Privacy basics"),
+        name: shared.build(_more, shared["training_lead"], slug, title)
+        for name, slug, title in [
+            ("security", "security-habits", "Security habits"),
+            ("privacy", "privacy-basics", "Privacy basics"),
+        ]
     }
+
+
+@pytest.fixture
+def courses(shared, course, more_courses):
+    return {"data": course} | {name: shared.fresh(c) for name, c in more_courses.items()}
 
 
 @pytest.fixture

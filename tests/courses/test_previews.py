@@ -31,14 +31,22 @@ CHECK = {
 }
 
 
-@pytest.fixture
-def reviewer(db):
-    return make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+# The people and the draft tree are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("training_lead", "framework", "administrator")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_reviewer(shared):
+    return shared.build(make_person, roles=[Role.LEARNER, Role.TRAINING_LEAD])
 
 
 @pytest.fixture
-def tree(framework, training_lead):
-    """An unpublished course, module and lesson, each a draft written by the training lead."""
+def reviewer(shared, module_reviewer):
+    return shared.fresh(module_reviewer)
+
+
+def _tree(training_lead):
     course = draft_course(training_lead, title="Draft course on writing")
     module = ModulePage(title="Draft module on tone", slug="tone", live=False, owner=training_lead)
     course.add_child(instance=module)
@@ -56,6 +64,17 @@ def tree(framework, training_lead):
     module.add_child(instance=lesson)
     lesson.save_revision(user=training_lead)
     return {"course": course, "module": module, "lesson": lesson}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_tree(shared):
+    return shared.build(_tree, shared["training_lead"])
+
+
+@pytest.fixture
+def tree(shared, module_tree, framework, training_lead):
+    """An unpublished course, module and lesson, each a draft written by the training lead."""
+    return {kind: shared.fresh(page) for kind, page in module_tree.items()}
 
 
 def _edit_form(page) -> dict:

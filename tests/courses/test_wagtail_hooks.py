@@ -29,15 +29,24 @@ def cells(html: str) -> list[list[str]]:
     ]
 
 
+# The people and the courses are built once for the module; each test runs in a savepoint inside
+# its transaction (tests/conftest.py).
+SHARED = ("administrator", "course")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def colleagues_course(shared):
+    colleague = shared.build(make_person, first_name="Grace", last_name="Mwangi")
+    data = course_data(slug="security-habits", title="Security habits")
+    return shared.build(course_load, data, owner=colleague)
+
+
 @pytest.fixture
-def two_authors(course, training_lead):
+def two_authors(shared, colleagues_course, course, training_lead):
     enrol(course, completed=True, attempts=[True])
     enrol(course, attempts=[False, True])
     enrol(course, attempts=[False])
-    colleague = make_person(first_name="Grace", last_name="Mwangi")
-    other = course_load(
-        course_data(slug="security-habits", title="Security habits"), owner=colleague
-    )
+    other = shared.fresh(colleagues_course)
     enrol(other)
     return course, other
 

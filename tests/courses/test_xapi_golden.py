@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from courses import xapi as course_xapi
 from courses.marking import mark, questions_of
@@ -25,9 +26,12 @@ REGISTRATION = uuid.UUID("77777777-8888-4999-8aaa-bbbbbbbbbbbb")
 PSEUDONYM = uuid.UUID("0b7e4c3a-5d1f-4a8e-9c2b-6f1d2e3a4b5c")
 
 
-@pytest.fixture
-def enrolment(settings, learner, framework, training_lead):
-    settings.SITE_URL = "https://academy.example.gov"
+# The people and the course are built once for the module; each test runs in a savepoint inside
+# its transaction (tests/conftest.py).
+SHARED = ("learner", "training_lead", "framework")
+
+
+def _course(training_lead):
     from competencies.models import Competency
     from courses.loading import course_load
     from tests.courses.data import course_data
@@ -36,8 +40,20 @@ def enrolment(settings, learner, framework, training_lead):
     for index, competency in enumerate(Competency.objects.order_by("framework__slug", "code")):
         competency.uuid = uuid.UUID(int=index + 1)
         competency.save(update_fields=["uuid"])
-    course = course_load(course_data(), owner=training_lead)
+    return course_load(course_data(), owner=training_lead)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_course(shared):
+    with override_settings(SITE_URL="https://academy.example.gov"):
+        return shared.build(_course, shared["training_lead"])
+
+
+@pytest.fixture
+def enrolment(settings, shared, module_course, learner, framework, training_lead):
+    settings.SITE_URL = "https://academy.example.gov"
     LearnerIdentity.objects.create(user=learner, account_name=PSEUDONYM)
+    course = shared.fresh(module_course)
     return Enrolment.objects.create(user=learner, course=course, registration=REGISTRATION)
 
 
