@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.axe import AXE_SOURCE
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -38,6 +39,7 @@ def _context(browser, live_server, *, width=1024, javascript=True):
         base_url=live_server.url, viewport={"width": width, "height": 800}
     )
     context.set_default_timeout(15_000)
+    context.add_init_script(script=AXE_SOURCE)
     if not javascript:
         # The site's scripts never load, as in a browser with JavaScript off; Playwright keeps
         # its own evaluation channel, so axe-core can still inspect what the person sees.
