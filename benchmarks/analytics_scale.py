@@ -34,6 +34,7 @@ import argparse
 import json
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -99,6 +100,43 @@ def worker(env: dict, *args: str, log_path: Path) -> dict:
         "peak_rss_mb": measured["peak_rss_mb"],
     }
     return result
+
+
+class Helper:
+    """benchkit/analytics_worker.py serving the short commands of a run on one database:
+    Django is set up once for them all (see `serve` there)."""
+
+    def __init__(self, stack, env: dict, log_path: Path):
+        self.log_path = log_path
+        with open(log_path, "ab") as errors:
+            self.popen = subprocess.Popen(  # noqa: S603 (our own command line)
+                [infra.PYTHON, WORKER, "serve"],
+                cwd=infra.ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
+        stack.callback(self.close)
+
+    def __call__(self, *args: str) -> dict:
+        self.popen.stdin.write(json.dumps(args) + "\n")
+        self.popen.stdin.flush()
+        line = self.popen.stdout.readline()
+        done = json.loads(line) if line else {"ok": False}
+        if not done["ok"]:
+            tail = self.log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"analytics_worker.py {' '.join(args)} failed\n{tail}")
+        return done["result"]
+
+    def close(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.stdin.close()  # the end of its commands: it exits
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                infra.Child(self.popen.pid, self.popen).stop()
 
 
 def manage_measured(env: dict, *args: str, log_path: Path) -> dict:
@@ -237,7 +275,7 @@ def read_rows(url: str, verbs: list[str], decode: bool) -> dict:
     }
 
 
-def measure_rebuild(env: dict, verbs: list[str], log_path: Path) -> dict:
+def measure_rebuild(env: dict, helper: Helper, verbs: list[str], log_path: Path) -> dict:
     infra.log("reading the rows rebuild reads (psycopg, before the rebuild)")
     before = read_rows(env["DATABASE_URL"], verbs, decode=False)
     infra.log(f"  {before['rows']} rows in {before['seconds']} s; now rebuild_evidence")
@@ -254,16 +292,7 @@ def measure_rebuild(env: dict, verbs: list[str], log_path: Path) -> dict:
     read = min(before["seconds"], after["seconds"])
     return {
         "command": "manage.py rebuild_evidence -v 2",
-        "connections": int(
-            infra.manage(
-                "shell",
-                "-v",
-                "0",
-                "-c",
-                "from django.conf import settings; print(settings.ANALYTICS_REBUILD_WORKERS)",
-                env=env,
-            ).strip()
-        ),
+        "connections": helper("setting", "ANALYTICS_REBUILD_WORKERS")["value"],
         "seconds": round(run["seconds"], 2),
         "peak_rss_mb": run["peak_rss_mb"],
         "cpu_seconds": run["cpu_seconds"],
@@ -342,13 +371,14 @@ def one_request(port: int, cookie: str, path: str, log: AccessLog) -> tuple[int,
     }
 
 
-def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> dict:
-    signed_in = worker(env, "session", CTO_OFFICE, log_path=log_path)
+def measure_dashboards(args, env: dict, helper: Helper, work: Path, stack, log_path: Path) -> dict:
+    signed_in = helper("session", CTO_OFFICE)
     if "analytics.view_all_reports" not in signed_in["permissions"]:
         raise RuntimeError(f"{CTO_OFFICE} cannot see every report: {signed_in['permissions']}")
     cookie = f"{signed_in['cookie']}={signed_in['key']}"
     access_path = work / "access.log"
     port = infra.free_port()
+    helper("collect-static")
     server = infra.start_gunicorn(
         stack,
         env,
@@ -356,13 +386,14 @@ def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> di
         args.workers,
         work / "gunicorn.log",
         extra=["--access-logfile", str(access_path), "--access-logformat", ACCESS_FORMAT],
+        collected=True,
     )
     log = AccessLog(access_path)
     settle(log, 1)  # the /xapi/about that start_gunicorn polled
     pages = {"cto": "/reports/", "department": f"/reports/departments/{args.department}/"}
     result: dict = {
         "server": f"gunicorn, {args.workers} sync workers, lms.settings.production, "
-        f"cache {worker(env, 'clear-cache', log_path=log_path)['cleared']}",
+        f"cache {helper('clear-cache')['cleared']}",
         "signed_in_as": CTO_OFFICE,
         "timing": "server_ms from gunicorn's access log (%(D)s); client_ms is latency on "
         "loopback, which with more users than workers includes waiting for a worker",
@@ -370,13 +401,13 @@ def measure_dashboards(args, env: dict, work: Path, stack, log_path: Path) -> di
     }
     for name, path in pages.items():
         # The first request after the cache is emptied computes everything the page needs.
-        worker(env, "clear-cache", log_path=log_path)
+        helper("clear-cache")
         size, cold = one_request(port, cookie, path, log)
         infra.log(f"{path}: first request {cold['client_ms']:.0f} ms ({size} bytes)")
         result["pages"][name] = {"path": path, "bytes": size, "first_request_cold_cache": cold}
     # In production refresh_reports keeps every report computed ahead of its readers: its
     # time and memory, then each page's first request after it.
-    worker(env, "clear-cache", log_path=log_path)
+    helper("clear-cache")
     infra.log("manage.py refresh_reports (every report, ahead of readers)")
     refreshed = manage_measured(env, "refresh_reports", log_path=log_path)
     result["refresh_reports"] = {
@@ -466,16 +497,16 @@ def main() -> None:
             "measured_on": copy,
             "copy_seconds": round(time.monotonic() - copied, 1),
         }
-        report["store"] = worker(env, "info", log_path=log_path)
-        report["store"].pop("_process")
+        helper = Helper(stack, env, log_path)
+        report["store"] = helper("info")
         infra.log(
             f"{report['store']['statements']} statements, {report['store']['evidence_rows']} "
             f"evidence rows, {report['store']['database_mb']} MB"
         )
         verbs = report["store"]["evidence_verbs"]
-        report["rebuild"] = measure_rebuild(env, verbs, log_path)
+        report["rebuild"] = measure_rebuild(env, helper, verbs, log_path)
         report["incremental"] = measure_incremental(args, env, work, log_path)
-        report["dashboards"] = measure_dashboards(args, env, work, stack, log_path)
+        report["dashboards"] = measure_dashboards(args, env, helper, work, stack, log_path)
     pages = report["dashboards"]["pages"].values()
     report["goals"] = {
         "rebuild_within_3x_of_reading_the_rows": report["rebuild"]["ratio_to_read"] <= 3,

@@ -100,16 +100,10 @@ def serve_fresh_lrs(stack, work: Path, port: int, key: str, secret: str) -> infr
         DJANGO_SETTINGS_MODULE="lms.settings.dev",
         DATABASE_URL=migrated.copy_migrated_sqlite(work / "db.sqlite3"),
     )
-    infra.manage("migrate", "--noinput", env=env)
-    infra.manage(
-        "create_lrs_client",
-        "conformance",
-        "--key",
-        key,
-        f"--secret={secret}",
-        "--scopes",
-        "all",
-        env=env,
+    infra.manage_in_one_process(
+        env,
+        ["migrate", "--noinput"],
+        ["create_lrs_client", "conformance", "--key", key, f"--secret={secret}", "--scopes", "all"],
     )
     log_path = work / "runserver.log"
     server = infra.start_server(

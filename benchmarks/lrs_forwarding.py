@@ -2,25 +2,34 @@
 the worker asked of the peer meanwhile.
 
     .venv/bin/python benchmarks/lrs_forwarding.py [--statements 1000] [--fault-seconds 30]
-        [--interval 1] [--batch 100] [--faults down,failing,silent,killed] [--smoke]
+        [--interval 1] [--batch 100] [--timeout 5] [--lease SECONDS]
+        [--faults down,failing,silent,killed] [--smoke]
 
 It migrates a new database (the throwaway PostgreSQL database lms_bench_forwarding, dropped at
 the end; --smoke: a SQLite file, or PostgreSQL when DATABASE_URL names it), serves a small
 peer LRS on loopback that keeps every statement by id (as an LRS does: a re-sent statement is
-stored once), and runs `manage.py forward_statements --interval N` against it. For each fault
-it stores the statements, keeps the fault up for --fault-seconds (the peer closes every
-connection: down; answers 503: failing; answers nothing until after the timeout: silent), then
-brings the peer back and times until the outbox is empty. The worker is this script run with
---worker: every --interval seconds it calls `outbox_deliver` for each enabled endpoint, as the
-project's periodic forwarding job does. The `killed` fault SIGKILLs the worker
-while its first batch is on the wire and starts another at once: the drain is timed from the
-kill. Per fault: drain_seconds, requests during the fault, requests and batch sizes that
-carried the statements afterwards, statements lost (never received), and statements received
-more than once (re-sent after a kill; the peer, like an LRS, stores them once by id).
+stored once), and starts a forwarding worker against it. For each fault it stores the
+statements, keeps the fault up for --fault-seconds and at least until the worker has tried
+the peer once (the peer closes every connection: down; answers 503: failing; answers nothing
+until after the endpoint's --timeout: silent), then brings the peer back and times until the
+outbox is empty. The worker is this script run with --worker: every --interval seconds it
+calls `outbox_deliver` for each enabled endpoint, as the project's periodic forwarding job
+does; one worker serves the faults one after the other, started and ready before the first.
+The `killed` fault has the peer SIGKILL the worker as its first batch arrives, before any
+answer, and a second worker, started beforehand and held in reserve, takes over at once: the
+drain is timed from the kill and lasts at least the claim's lease (xapi.forwarding's
+claim_lease: 30 s, or 3 x the timeout if longer; --lease sets the workers' 30 s floor). Per
+fault: drain_seconds, requests during the fault, requests and batch sizes that carried the
+statements afterwards, statements lost (never received), and statements received more than
+once (re-sent after a kill; the peer, like an LRS, stores them once by id).
+
+--smoke: 20 statements, 2 s faults, batches of 5, a 1 s timeout and no lease floor, so the
+lease is the product's 3 x the timeout (3 s) and the killed batch is taken over in seconds.
 """
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -30,6 +39,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,7 +49,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchkit import infra, migrated
 
 DATABASE = "lms_bench_forwarding"
-TIMEOUT_SECONDS = 5
 FAULTS = ("down", "failing", "silent", "killed")
 
 
@@ -49,13 +58,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fault-seconds", type=float, default=30.0)
     parser.add_argument("--interval", type=float, default=1.0, help="the worker's --interval")
     parser.add_argument("--batch", type=int, default=100, help="the endpoint's batch size")
+    parser.add_argument("--timeout", type=int, default=5, help="the endpoint's timeout (s)")
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=None,
+        help="the workers' floor for a claim's lease in seconds (default: the product's, 30)",
+    )
     parser.add_argument("--faults", default=",".join(FAULTS))
     parser.add_argument("--drain-timeout", type=float, default=420.0)
-    parser.add_argument("--smoke", action="store_true", help="20 statements, 3 s faults")
+    parser.add_argument("--smoke", action="store_true", help="20 statements, 2 s faults")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--start-when", help=argparse.SUPPRESS)  # a worker held in reserve
     args = parser.parse_args()
     if args.smoke:
-        args.statements, args.fault_seconds, args.batch = 20, 3.0, 5
+        args.statements, args.fault_seconds, args.batch = 20, 2.0, 5
+        # The lease is then the product's own 3 x the timeout: the same take-over after a
+        # kill as at full scale, in 3 s instead of half a minute.
+        args.timeout, args.lease = 1, 0.0
         args.drain_timeout = min(args.drain_timeout, 120.0)
     unknown = set(args.faults.split(",")) - set(FAULTS)
     if unknown:
@@ -66,9 +86,10 @@ def parse_args() -> argparse.Namespace:
 class Peer:
     """An LRS on a thread: keeps statements by id, counts requests, and fails on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: int) -> None:
         self.mode = "up"
-        self.slow_first = 0.0  # seconds the next accepted batch waits before its answer
+        self.kill_next: infra.Child | None = None  # a worker to SIGKILL as its batch arrives
+        self.killed = threading.Event()
         self.lock = threading.Lock()
         self.requests: list[tuple[float, str, int]] = []  # (time, mode, statements)
         self.received: dict[str, int] = {}
@@ -84,19 +105,24 @@ class Peer:
                 ids = [s["id"] for s in json.loads(body)] if mode == "up" else []
                 with peer.lock:
                     peer.requests.append((time.monotonic(), mode, len(ids)))
-                    delay, peer.slow_first = peer.slow_first, 0.0
+                    victim, peer.kill_next = peer.kill_next, None
+                if victim is not None:
+                    # Mid-batch: the statements are here, the worker never reads an answer.
+                    os.killpg(victim.pid, signal.SIGKILL)
+                    victim.popen.wait()
+                    victim.stopped = True
+                    peer.killed.set()
                 peer.first_request.set()
                 if mode == "down":
                     self.close_connection = True  # no answer: the connection just closes
                     return
                 if mode == "silent":
-                    time.sleep(TIMEOUT_SECONDS + 1)
+                    time.sleep(timeout + 1)
                     self.close_connection = True
                     return
                 if mode == "failing":
                     self._answer(503, b'{"message": "unavailable"}')
                     return
-                time.sleep(delay)
                 with peer.lock:
                     for statement_id in ids:
                         peer.received[statement_id] = peer.received.get(statement_id, 0) + 1
@@ -155,19 +181,43 @@ def store(count: int) -> list[str]:
     return [statement["id"] for statement in made]
 
 
-def start_worker(stack, env: dict[str, str], interval: float, log_path: Path) -> infra.Child:
-    cmd = [infra.PYTHON, __file__, "--worker", "--interval", str(interval)]
+def start_worker(
+    stack, env: dict[str, str], args, log_path: Path, start_when: Path | None = None
+) -> infra.Child:
+    """A worker; with `start_when`, one held in reserve: set up, it waits for that file."""
+    cmd = [infra.PYTHON, __file__, "--worker", "--interval", str(args.interval)]
+    if args.lease is not None:
+        cmd += ["--lease", str(args.lease)]
+    if start_when is not None:
+        cmd += ["--start-when", str(start_when)]
     return infra.start_server(stack, cmd, env, log_path)
 
 
-def worker(interval: float) -> None:
+def wait_until_ready(worker: infra.Child, log_path: Path, timeout: float = 120.0) -> None:
+    """Until the worker says it is about to make its first pass (Django is set up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and worker.popen.poll() is None:
+        if log_path.exists() and "ready" in log_path.read_text(errors="replace").split():
+            return
+        time.sleep(0.1)
+    tail = log_path.read_text(errors="replace")[-2000:] if log_path.exists() else ""
+    raise SystemExit(f"the forwarding worker was not ready within {timeout:.0f} s:\n{tail}")
+
+
+def run_worker(interval: float, lease: float | None, start_when: str | None) -> None:
     """A forwarding worker: a pass over the enabled endpoints every `interval` seconds."""
     import django
 
     django.setup()
+    from xapi import forwarding
     from xapi.forwarding import outbox_deliver
     from xapi.models import ForwardingEndpoint
 
+    if lease is not None:
+        forwarding.LEASE = timedelta(seconds=lease)  # claim_lease's floor, read at each claim
+    print("ready", flush=True)
+    while start_when and not os.path.exists(start_when):
+        time.sleep(0.05)
     while True:
         for endpoint in ForwardingEndpoint.objects.filter(enabled=True):
             report = outbox_deliver(endpoint=endpoint)
@@ -175,26 +225,32 @@ def worker(interval: float) -> None:
         time.sleep(interval)
 
 
-def fault(name: str, args, peer: Peer, stack, env, work: Path) -> dict:
-    """One fault and the drain after it; the worker is started here and stopped at the end."""
+def fault(name: str, args, peer: Peer, worker: infra.Child, reserve: Path, work: Path):
+    """One fault and the drain after it; returns its figures.
+
+    The killed fault hands over to the worker held in reserve: it starts at once, as a
+    supervisor's restart would, and without Django's start-up in the drain (at full scale
+    the lease hides that anyway)."""
     infra.log(f"{name}: storing {args.statements} statements")
     with peer.lock:
         peer.requests.clear()
         peer.received.clear()
         peer.first_request.clear()
+        peer.killed.clear()
+        peer.kill_next = worker if name == "killed" else None
     peer.mode = "up" if name == "killed" else name
+    stored = time.monotonic()
     ids = store(args.statements)
-    worker = start_worker(stack, env, args.interval, work / f"worker-{name}.log")
     if name == "killed":
-        peer.slow_first = 3.0
-        if not peer.first_request.wait(60):
+        if not peer.killed.wait(60):
             raise SystemExit("killed: the worker sent nothing within 60 s")
-        os.killpg(worker.pid, signal.SIGKILL)  # mid-batch: the peer has not answered yet
-        worker.popen.wait()
-        worker.stopped = True
-        worker = start_worker(stack, env, args.interval, work / "worker-killed-2.log")
+        reserve.touch()
     else:
-        time.sleep(args.fault_seconds)
+        # Up for --fault-seconds from the statements being stored, and at least until the
+        # worker has met the fault once.
+        if not peer.first_request.wait(60):
+            raise SystemExit(f"{name}: the worker sent nothing within 60 s")
+        time.sleep(max(0.0, args.fault_seconds - (time.monotonic() - stored)))
         peer.mode = "up"
     back = time.monotonic()
     infra.log(f"{name}: the peer is back (or the worker was killed); draining")
@@ -204,9 +260,8 @@ def fault(name: str, args, peer: Peer, stack, env, work: Path) -> dict:
             drained = time.monotonic()
             break
         time.sleep(0.2)
-    worker.stop()
     if drained is None:
-        for log_file in sorted(work.glob(f"worker-{name}*.log")):
+        for log_file in sorted(work.glob("worker*.log")):
             infra.log(f"{log_file.name}: {log_file.read_text()[-2000:]}")
     with peer.lock:
         during = [r for r in peer.requests if r[0] < back]
@@ -234,7 +289,7 @@ def fault(name: str, args, peer: Peer, stack, env, work: Path) -> dict:
 def main() -> None:
     args = parse_args()
     if args.worker:
-        worker(args.interval)
+        run_worker(args.interval, args.lease, args.start_when)
         return
     started = time.monotonic()
     with infra.cleanup_on_exit() as stack:
@@ -252,26 +307,38 @@ def main() -> None:
             url = infra.create_database(DATABASE)
             stack.callback(infra.drop_database, DATABASE)
         env = infra.production_env(url)
-        infra.log("migrating")
-        infra.manage("migrate", "--noinput", env=env)
         os.environ.update(env)
         import django
 
         django.setup()
+        from django.core.management import call_command
         from django.db import connections
 
         stack.callback(connections.close_all)  # before the database is dropped
+        infra.log("migrating")
+        # Here rather than in a process of its own: this one needs Django anyway.
+        call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
         from xapi.models import ForwardingEndpoint
 
-        peer = Peer()
+        peer = Peer(args.timeout)
         stack.callback(peer.stop)
         endpoint = ForwardingEndpoint(
-            name="Peer", url=peer.url, batch_size=args.batch, timeout_seconds=TIMEOUT_SECONDS
+            name="Peer", url=peer.url, batch_size=args.batch, timeout_seconds=args.timeout
         )
         endpoint.save()
-        results = {
-            name: fault(name, args, peer, stack, env, work) for name in args.faults.split(",")
-        }
+        faults = args.faults.split(",")
+        worker = start_worker(stack, env, args, work / "worker.log")
+        reserve = work / "start-the-reserve"
+        if "killed" in faults:
+            spare = start_worker(stack, env, args, work / "worker-reserve.log", reserve)
+            wait_until_ready(spare, work / "worker-reserve.log")
+        wait_until_ready(worker, work / "worker.log")
+        results = {}
+        for name in faults:
+            results[name] = fault(name, args, peer, worker, reserve, work)
+            if name == "killed":
+                worker = spare
+        worker.stop()
     print(
         json.dumps(
             {
@@ -282,7 +349,8 @@ def main() -> None:
                     "fault_seconds": args.fault_seconds,
                     "worker_interval": args.interval,
                     "batch_size": args.batch,
-                    "timeout_seconds": TIMEOUT_SECONDS,
+                    "timeout_seconds": args.timeout,
+                    "lease_floor_seconds": args.lease,
                     "database": "postgresql" if url.startswith("postgres") else "sqlite",
                 },
                 "faults": results,

@@ -197,19 +197,18 @@ def measure_ours(stack, work: Path, templates, args) -> dict:
     url = migrated.create_migrated_database(database)
     stack.callback(infra.drop_database, database)
     env = infra.production_env(url)
-    infra.manage("migrate", "--noinput", env=env)
+    # One Django process migrates, creates the client and collects the static files.
     # --secret=…: a generated secret may begin with "-", which would read as an option.
-    infra.manage(
-        "create_lrs_client",
-        "bench",
-        f"--key={key}",
-        f"--secret={secret}",
-        "--scopes",
-        "all",
-        env=env,
+    infra.manage_in_one_process(
+        env,
+        ["migrate", "--noinput"],
+        ["create_lrs_client", "bench", f"--key={key}", f"--secret={secret}", "--scopes", "all"],
+        static=True,
     )
     port = infra.free_port()
-    server = infra.start_gunicorn(stack, env, port, args.workers, work / "gunicorn.log")
+    server = infra.start_gunicorn(
+        stack, env, port, args.workers, work / "gunicorn.log", collected=True
+    )
     target = ("127.0.0.1", port, "/xapi/statements", key, secret)
     checked = check_one_batch(target, templates, args.batch)
     infra.log(

@@ -22,6 +22,7 @@ Prints one JSON object on stdout; progress goes to stderr.
 """
 
 import argparse
+import io
 import json
 import os
 import secrets
@@ -36,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchkit import infra, migrated
+from benchkit.commands import collect_static_if_stale
 from benchkit.query_plan import explain_all, time_direct
 from benchkit.xapi_load import (
     StatementMaker,
@@ -90,6 +92,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.smoke:
         args.statements, args.samples, args.warmup, args.learners = 1_000, 2, 1, 50
+        args.workers = 1
         args.seed_method, args.reseed, args.drop = "service", True, True
         args.database = infra.smoke_name(DATABASE)
     if args.statements < 1_000:
@@ -418,16 +421,24 @@ def time_http(client: XapiClient, path: str, warmup: int, samples: int, expect: 
     return timings
 
 
+def migrate_here() -> None:
+    """Django in this process (it seeds and captures SQL with it), and `migrate` run here:
+    starting Django again in a process of its own would take longer than the command."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
+
+
 def prepare_database(args, data: Dataset, env: dict) -> dict:
     """Reuse the seeded database if it matches, else build it; returns how it was seeded."""
     database = args.database
     note = infra.database_note(database) if infra.database_exists(database) else None
     wanted = {"statements": args.statements, "learners": args.learners, "generator": GENERATOR}
     if note and not args.reseed and all(note.get(k) == v for k, v in wanted.items()):
-        infra.manage("migrate", "--noinput", env=env)  # picks up new migrations (indexes)
-        import django
-
-        django.setup()
+        migrate_here()  # picks up new migrations (indexes)
         from xapi.models import Statement
 
         if Statement.objects.count() == args.statements:
@@ -439,10 +450,7 @@ def prepare_database(args, data: Dataset, env: dict) -> dict:
     infra.log(f"creating {database} and seeding {args.statements} statements")
     migrated.create_migrated_database(database)
     try:
-        infra.manage("migrate", "--noinput", env=env)
-        import django
-
-        django.setup()
+        migrate_here()
         how = seed(args, data, env["DATABASE_URL"].replace("postgres://", "postgresql://", 1))
         from django.db import connection
 
@@ -490,6 +498,7 @@ def main() -> None:
             stack.callback(infra.drop_database, args.database)
         report["seed"] = prepare_database(args, data, env)
         import psycopg
+        from django.core.management import call_command
         from django.db import connection
         from psycopg.types.string import TextLoader
 
@@ -497,7 +506,7 @@ def main() -> None:
 
         models = (Statement, StatementAgent, StatementActivity, StatementTargetMatch)
         key, secret = "bench-query", secrets.token_urlsafe(24)
-        infra.manage(
+        call_command(
             "create_lrs_client",
             "bench-query",
             "--key",
@@ -505,12 +514,13 @@ def main() -> None:
             f"--secret={secret}",
             "--scopes",
             "all",
-            env=env,
+            stdout=io.StringIO(),
         )
+        collect_static_if_stale()
         work = Path(tempfile.mkdtemp(prefix="lms-bench-query-"))
         stack.callback(shutil.rmtree, work, ignore_errors=True)
         port = infra.free_port()
-        infra.start_gunicorn(stack, env, port, args.workers, work / "gunicorn.log")
+        infra.start_gunicorn(stack, env, port, args.workers, work / "gunicorn.log", collected=True)
         client = XapiClient("127.0.0.1", port, key, secret)
         stack.callback(client.close)
         direct = psycopg.connect(

@@ -6,16 +6,18 @@
     python benchmarks/benchkit/analytics_worker.py store FILE --batch 100
     python benchmarks/benchkit/analytics_worker.py session EMAIL
     python benchmarks/benchkit/analytics_worker.py clear-cache
+    python benchmarks/benchkit/analytics_worker.py setting NAME
+    python benchmarks/benchkit/analytics_worker.py collect-static
+    python benchmarks/benchkit/analytics_worker.py serve
 
 The settings and database come from the environment (DJANGO_SETTINGS_MODULE, DATABASE_URL),
 as for manage.py. Each command prints one JSON object on stdout.
 
-`make` writes new self-assessment and knowledge-check statements for existing synthetic staff
-(their LRS account: homePage = SITE_URL, name = their xapi_learneridentity pseudonym).
-`store` stores them with `xapi.services.statements_store`, one transaction per batch as the LRS
-and the LMS do, so the evidence projection runs through the `statements_stored` signal as in
-production. `compare` stores the same batches inside a transaction that is rolled back, once
-with the projection's receiver connected and once with it disconnected, to isolate its cost.
+`serve` sets Django up once and then runs the commands sent on stdin (one JSON list of
+arguments a line) one after the other, answering each with one line on stdout, {"ok",
+"result"}: starting Django takes longer than the short commands (info, setting, session,
+clear-cache, collect-static). The measured ones (make, compare, store) run in processes of
+their own, so that their time and peak memory are theirs alone.
 """
 
 import argparse
@@ -26,12 +28,14 @@ import random
 import resource
 import sys
 import time
+import traceback
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 
 import django  # noqa: E402
@@ -368,7 +372,29 @@ def clear_cache() -> dict:
     return {"cleared": settings.CACHES["default"]["BACKEND"]}
 
 
-def main() -> None:
+def setting(name: str) -> dict:
+    return {"value": getattr(settings, name)}
+
+
+def collect_static() -> dict:
+    from benchkit.commands import collect_static_if_stale
+
+    collect_static_if_stale()
+    return {"static_root": str(settings.STATIC_ROOT)}
+
+
+def serve() -> None:
+    """Run the commands read from stdin, one JSON list of arguments a line, in this process."""
+    for line in sys.stdin:
+        try:
+            done = {"ok": True, "result": run(json.loads(line))}
+        except Exception:
+            traceback.print_exc()
+            done = {"ok": False}
+        print(json.dumps(done), flush=True)
+
+
+def run(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info")
@@ -384,7 +410,9 @@ def main() -> None:
             command.add_argument("--rounds", type=int, default=2)
     commands.add_parser("session").add_argument("email")
     commands.add_parser("clear-cache")
-    args = parser.parse_args()
+    commands.add_parser("setting").add_argument("name")
+    commands.add_parser("collect-static")
+    args = parser.parse_args(argv)
     if args.command == "info":
         result = info()
     elif args.command == "make":
@@ -395,9 +423,20 @@ def main() -> None:
         result = store(args.file, args.batch)
     elif args.command == "session":
         result = session(args.email)
+    elif args.command == "setting":
+        result = setting(args.name)
+    elif args.command == "collect-static":
+        result = collect_static()
     else:
         result = clear_cache()
-    print(json.dumps(result))
+    return result
+
+
+def main() -> None:
+    if sys.argv[1:] == ["serve"]:
+        serve()
+    else:
+        print(json.dumps(run(sys.argv[1:])))
 
 
 if __name__ == "__main__":

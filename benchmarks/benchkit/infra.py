@@ -7,17 +7,13 @@ terminal then reaches only the script, which stops them in order instead of leav
 """
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
-import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -78,6 +74,14 @@ def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = False) 
 
 def manage(*args: str, env: dict[str, str]) -> str:
     return run([PYTHON, "manage.py", *args], env=env, quiet=True)
+
+
+def manage_in_one_process(env: dict[str, str], *commands: list[str], static=False) -> str:
+    """manage.py commands one after the other in one Django process (benchkit/commands.py),
+    since starting Django takes longer than most of them; `static` then collects the static
+    files if they are stale."""
+    cmd = [PYTHON, str(ROOT / "benchmarks" / "benchkit" / "commands.py"), json.dumps(commands)]
+    return run(cmd + (["--static"] if static else []), env=env, quiet=True)
 
 
 def run_measured(cmd: list[str], env: dict[str, str], log_path: Path | None = None) -> dict:
@@ -320,8 +324,11 @@ def start_gunicorn(
     workers: int,
     log_path: Path,
     extra: list[str] | None = None,
+    collected: bool = False,
 ) -> Child:
-    collect_static(env)
+    """gunicorn serving the site; `collected` says the caller has collected the static files."""
+    if not collected:
+        collect_static(env)
     cmd = [
         str(VENV_BIN / "gunicorn"),
         "lms.wsgi",
@@ -341,32 +348,8 @@ def start_gunicorn(
 
 
 def collect_static(env: dict[str, str]) -> None:
-    """Production serves hashed, compressed static files from STATIC_ROOT, as after a deploy:
-    collect them, unless the last complete collection still holds every file as it is now.
-
-    Collecting post-processes (hashes and compresses) every file even when none changed, which
-    takes longer than anything else in starting a server; a dry run only compares times.
-    """
-    with open(Path(tempfile.gettempdir()) / "lms-bench-collectstatic.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two runs must not write the same files at once
-        dry = manage("collectstatic", "--noinput", "--dry-run", env=env)
-        found = re.search(r"^(\d+) static files? copied to '(.+)'", dry, re.MULTILINE)
-        if found:
-            manifest = Path(found[2]) / "staticfiles.json"
-            stamp = Path(tempfile.gettempdir()) / (
-                "lms-bench-collected-" + hashlib.sha256(found[2].encode()).hexdigest()[:16]
-            )
-            # The stamp is written after a collection finished, so it is newer than its manifest.
-            if (
-                found[1] == "0"
-                and manifest.exists()
-                and stamp.exists()
-                and stamp.stat().st_mtime >= manifest.stat().st_mtime
-            ):
-                return
-        manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-        if found:
-            stamp.touch()
+    """Collect the static files production serves, unless already collected (commands.py)."""
+    manage_in_one_process(env, static=True)
 
 
 def run_main(main) -> None:
