@@ -139,7 +139,8 @@ def start(state_dir: Path, people: dict[str, dict], timeout: float = 30) -> Saml
         try:
             if requests.get(idp.metadata_url, timeout=1).ok:
                 return idp
-        except requests.ConnectionError:
+        # Not listening yet, or too slow to answer on a busy machine: ask again until the deadline.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     idp.stop()
     raise RuntimeError(f"The test SAML IdP did not start; see {state_dir / 'idp.log'}")
