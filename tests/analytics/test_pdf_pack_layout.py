@@ -1,7 +1,16 @@
 """The PDF report pack of the demo organisation loses nothing: every department, job role and
 competency of the matching CSV is in its text, no laid-out box runs past its page's content
 area (off the right edge, or over the page number at the bottom), and no page is left nearly
-empty."""
+empty.
+
+Four of the demo's nine packs are laid out, one of each kind the layout meets: the
+organisation's (departments across, its grid and table cut in two), the CTO department's (the
+smallest: job roles with few people, so many hidden cells, and its own page count), the
+largest department's, HSS (every job role staffed, the longest figures in every cell), and
+HCD (a small ordinary department with weaker areas, its cells mixing figures and hidden
+groups). The other departments' packs are the same template over the same twelve job roles and
+lay out as HSS and HCD do, so laying them out too would check nothing more; the organisation's
+pack names every department."""
 
 import csv
 import io
@@ -10,9 +19,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
@@ -36,6 +45,10 @@ def demo(django_db_setup, django_db_blocker):
     """The demo organisation with its synthetic staff, seeded once for the module's packs."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", "--synthetic-staff", str(STAFF), stdout=StringIO())
+        # PostgreSQL checks the seed's foreign keys at commit. Checked now, outside any test's
+        # savepoint, they are checked once: each test ends by checking the constraints, and
+        # inside a savepoint that is rolled back the whole seed would be checked again.
+        connection.check_constraints()
         yield {d.code: d.name for d in Department.objects.all()}
         # Each test runs inside this transaction; undoing it leaves the database as it was.
         transaction.set_rollback(True)
@@ -50,7 +63,7 @@ def packs(demo):
     client = Client()
     client.force_login(User.objects.get(email="cto.office@example.org"))
     urls = {"organisation": ("organisation_export", [])}
-    urls |= {code: ("department_export", [code]) for code in sorted(demo)}
+    urls |= {code: ("department_export", [code]) for code in SCOPES[1:]}
     laid_out = []
     original = HTML.render
 
@@ -74,13 +87,14 @@ def packs(demo):
 class Pack:
     def __init__(self, csv_body: bytes, pdf: bytes, document):
         self.rows = list(csv.DictReader(io.StringIO(csv_body.decode("utf-8-sig"))))
-        self.pages = [_visible_text(page) for page in PdfReader(io.BytesIO(pdf)).pages]
         self.document = document
-
-    @property
-    def text(self) -> str:
+        # The heatmap pictures draw each of their labels as a form of its own, thousands in a
+        # pack, and reading them was most of the module's time; the text is read without them,
+        # so every name must be in the pack's own text (its tables), as a reader finds it.
+        with apply_configuration(xform_maximum_invocations_per_extraction=0):
+            pages = [_visible_text(page) for page in PdfReader(io.BytesIO(pdf)).pages]
         # Names wrap inside narrow cells: compare word sequences, whatever the line breaks.
-        return _words(" ".join(self.pages))
+        self.text = _words(" ".join(pages))
 
 
 def _visible_text(page) -> str:
@@ -103,12 +117,15 @@ def _words(text: str) -> str:
     return " " + re.sub(r"\s+", " ", text).strip() + " "
 
 
-SCOPES = ["organisation", "CRS", "CTO", "ENV", "FIN", "HCD", "HSS", "TRN", "UPL"]
+DEPARTMENTS = ["CRS", "CTO", "ENV", "FIN", "HCD", "HSS", "TRN", "UPL"]
+# The packs laid out (see the module's docstring for why they stand for the rest).
+SCOPES = ["organisation", "CTO", "HSS", "HCD"]
 
 
 @pytest.mark.django_db
-def test_every_department_of_the_demo_has_a_pack(demo):
-    assert sorted(demo) == sorted(SCOPES[1:])
+def test_the_packs_laid_out_are_the_organisations_and_some_of_its_departments(demo):
+    assert sorted(demo) == DEPARTMENTS
+    assert set(SCOPES[1:]) < set(DEPARTMENTS)
 
 
 # Each pack's pages, heatmap pictures, distinct tables (by their header row) and table pieces
@@ -118,7 +135,9 @@ DEPARTMENT_LAYOUT = {"pages": 14, "pictures": 6, "tables": 4, "table pieces": 10
 LAYOUT = {
     "organisation": {"pages": 8, "pictures": 2, "tables": 3, "table pieces": 7},
     "CTO": {"pages": 16, "pictures": 8, "tables": 4, "table pieces": 9},
-} | {scope: DEPARTMENT_LAYOUT for scope in SCOPES if scope not in {"organisation", "CTO"}}
+    "HSS": DEPARTMENT_LAYOUT,
+    "HCD": DEPARTMENT_LAYOUT,
+}
 
 
 @pytest.mark.django_db
