@@ -413,7 +413,7 @@ def pytest_runtest_teardown(item, nextitem):
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
-        if _commits(item) and getattr(item.module, "SHARED", ()):
+        if _commits(item) and getattr(getattr(item, "module", None), "SHARED", ()):
             raise pytest.UsageError(
                 f"{item.nodeid} works on committed data in a module that shares data (SHARED)"
             )

@@ -60,6 +60,10 @@ def framework_delete(framework: Framework) -> None:
 @pytest.fixture
 def seeded(db):
     """The demo organisation and the seed frameworks, loaded as seed_demo loads them."""
+    return seed()
+
+
+def seed():
     organisation = content_fixtures.read("organisation")
     organisation_load(departments=organisation["departments"], job_roles=organisation["job_roles"])
     framework_load(content_fixtures.read("frameworks/digcomp-2-2"))

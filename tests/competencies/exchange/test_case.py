@@ -15,6 +15,10 @@ from competencies.exchange.files import framework_export, framework_import
 from competencies.models import Competency, CrosswalkLink, Framework
 from tests.competencies.exchange.conftest import framework_delete, row_counts
 
+# The framework is built once for the module; each test runs in a savepoint inside its
+# transaction (tests/conftest.py).
+SHARED = ("framework",)
+
 
 def export_case(framework: Framework) -> dict:
     return json.loads(framework_export(framework, file_format="case").text)

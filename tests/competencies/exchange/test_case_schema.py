@@ -10,9 +10,24 @@ from jsonschema import Draft7Validator
 from competencies.exchange.files import framework_export, framework_import
 from competencies.models import Framework
 from tests.competencies.exchange.case_packages import standards_package
+from tests.competencies.exchange.conftest import seed
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "case_package.schema.json").read_text())
 VALIDATOR = Draft7Validator(SCHEMA)
+
+# The framework and the seed frameworks are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("framework",)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_seeded(shared):
+    return shared.build(seed)
+
+
+@pytest.fixture
+def seeded(shared, module_seeded, db):
+    return shared.fresh(module_seeded)
 
 
 def schema_errors(package: dict) -> list[str]:

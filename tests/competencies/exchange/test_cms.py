@@ -21,6 +21,10 @@ from tests.html import texts
 
 EXCHANGE = "/cms/competencies/exchange/"
 
+# The people, the framework and its role requirements are built once for the module; each test
+# runs in a savepoint inside its transaction (tests/conftest.py).
+SHARED = ("learner", "training_lead", "cto_office", "administrator", "requirements")
+
 
 def upload(client, content: bytes, filename: str, **fields):
     return client.post(

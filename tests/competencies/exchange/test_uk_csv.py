@@ -19,6 +19,11 @@ from tests.competencies.exchange.conftest import (
 
 UK_HEADER = "Role family,Role,Role level,Skill,Skill description,Skill level,Level description\r\n"
 
+# The framework, the department and the job role are built once for the module (role
+# requirements are not: some tests need a framework without them); each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("framework", "department", "job_role")
+
 
 def export_csv(framework: Framework) -> str:
     return framework_export(framework, file_format="csv").text
