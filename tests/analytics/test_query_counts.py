@@ -3,13 +3,15 @@ there are."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from competencies.models import Competency
-from competencies.services import role_requirements_load, self_assessment_save
+from competencies.services import framework_load, role_requirements_load, self_assessment_save
 from courses.loading import course_load
+from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.courses.data import course_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 
@@ -25,8 +27,27 @@ CTO_PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    """The frameworks, a job role, CRS with its lead and six officers, and a CTO office reader,
+    built once for the module inside a transaction undone at its end; each test runs in a
+    savepoint, so the departments one test grows are gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(COMPETENCY_PRIMARY_FRAMEWORK="mini"):
+            framework_load(DIGCOMP_MINI)
+            framework_load(framework_data())
+            world = _world()
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(framework):
+def world(world_once, settings):
+    settings.COMPETENCY_PRIMARY_FRAMEWORK = "mini"
+    return world_once
+
+
+def _world() -> dict:
     role = JobRoleFactory(code="officer", name="Officer")
     role_requirements_load({"framework": "mini", "profiles": {"officer": {"DA": 2, "SP": 1}}})
     crs = DepartmentFactory(code="CRS", name="Civil Registration")
