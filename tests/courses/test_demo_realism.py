@@ -31,7 +31,7 @@ from xapi.vocab import (
 )
 
 pytestmark = pytest.mark.django_db
-STAFF = 600
+STAFF = 300
 
 
 @pytest.fixture(scope="module")
