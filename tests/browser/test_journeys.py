@@ -172,8 +172,10 @@ def test_demo_personas_see_their_menus_and_the_training_lead_reaches_the_cms(new
     names = {user["email"]: f"{user['first_name']} {user['last_name']}" for user in users["users"]}
 
     seen = {}
+    page = new_page(width=1024)
     for email in MENUS:
-        page = new_page(width=1024)
+        # Each persona signs in afresh in the same browser, with the last one's cookies gone.
+        page.context.clear_cookies()
         sign_in(page, email, users["password"])
         expect(page).to_have_url(re.compile(r"/$"))
         account = page.locator("#account-navigation").get_by_role("link").all_inner_texts()

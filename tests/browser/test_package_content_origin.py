@@ -24,6 +24,9 @@ def framing_site():
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            if "?src=" not in self.path:  # the browser asking for a favicon
+                self.send_error(404)
+                return
             src = self.path.split("?src=", 1)[1]
             body = f"<!doctype html><title>Host</title><iframe src='{src}' title='Lesson'></iframe>"
             self.send_response(200)
