@@ -8,6 +8,10 @@ from django.urls import reverse
 from competencies.models import Framework
 from tests.html import heading, summary, table, texts
 
+# The framework is built once for the module; each test runs in a savepoint inside its
+# transaction (tests/conftest.py).
+SHARED = ("framework",)
+
 
 @pytest.mark.django_db
 def test_framework_list_shows_only_published_frameworks(client, framework):

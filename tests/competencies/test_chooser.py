@@ -14,6 +14,10 @@ from courses.models import LessonPage
 from courses.models.blocks import KnowledgeCheckBlock
 from tests.courses.data import check
 
+# The training lead and the framework are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("training_lead", "framework")
+
 MINI = "\N{EM DASH} Mini framework"
 DIGCOMP = "\N{EM DASH} DigComp (test subset)"
 

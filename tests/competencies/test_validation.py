@@ -11,6 +11,10 @@ from tests.html import heading, table, texts
 from xapi.models import Statement
 from xapi.vocab import extension_level_claimed, verb_validated
 
+# The people and the framework are built once for the module; each test runs in a savepoint
+# inside its transaction (tests/conftest.py).
+SHARED = ("learner", "framework")
+
 NONE = "\N{EN DASH}"  # an empty cell
 
 

@@ -10,6 +10,10 @@ from courses.models import AutosavedStart, CourseIndexPage, CoursePage, ModulePa
 from tests.courses.drafts import draft_course, submit
 from tests.factories import make_person
 
+# The training lead and the framework are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("training_lead", "framework")
+
 pytestmark = pytest.mark.django_db
 
 AUTOSAVE = {"HTTP_ACCEPT": "application/json"}

@@ -10,6 +10,10 @@ from courses.models import CoursePage
 from tests.courses.drafts import act, draft_course, submit
 from tests.factories import make_person
 
+# The training lead and the administrator are built once for the module; each test runs in a
+# savepoint inside its transaction (tests/conftest.py).
+SHARED = ("training_lead", "administrator")
+
 pytestmark = pytest.mark.django_db
 
 
