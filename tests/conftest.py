@@ -13,6 +13,7 @@ from tests.browser.chromium import CHROMIUM
 from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 from tests.mfa import activate_totp
+from tests.module_data import check_constraints_once
 
 # Playwright's sync API keeps an event loop in the test thread. The ORM calls tests make stay
 # synchronous and single-threaded, so Django's guard against async-unsafe calls does not apply.
@@ -225,7 +226,9 @@ class Shared(dict):
         from django.test import override_settings
 
         with self.blocker.unblock(), override_settings(COMPETENCY_PRIMARY_FRAMEWORK="mini"):
-            return make(*args, **kwargs)
+            made = make(*args, **kwargs)
+            check_constraints_once()
+        return made
 
     def add(self, name):
         if name not in self:

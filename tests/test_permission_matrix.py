@@ -25,6 +25,7 @@ from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.courses.data import course_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
 from tests.mfa import activate_totp
+from tests.module_data import check_constraints_once
 
 LOGIN, HOME, CMS = "/accounts/login/?next=", "/", "/cms/"
 PERSONAS = [
@@ -234,6 +235,7 @@ def cast(django_db_setup, django_db_blocker):
             "home": HomePage.objects.get().pk,
             "correction": correction.pk,
         }
+        check_constraints_once()
         yield Cast(people=people, ids=ids)
         transaction.set_rollback(True)
 

@@ -10,6 +10,7 @@ from competencies.services import framework_load
 from tests.analytics.scenario import build_organisation
 from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.factories import make_person
+from tests.module_data import check_constraints_once
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,7 @@ def organisation_once(django_db_setup, django_db_blocker):
             framework_load(framework_data())
             organisation = build_organisation()
             organisation.cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+        check_constraints_once()
         yield organisation
         transaction.set_rollback(True)
 

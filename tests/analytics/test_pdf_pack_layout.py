@@ -19,7 +19,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader, apply_configuration
 from weasyprint import HTML
@@ -28,6 +28,7 @@ from weasyprint.formatting_structure import boxes
 from accounts.models import User
 from analytics.exports.pack_layout import balanced
 from organisations.models import Department
+from tests.module_data import check_constraints_once
 
 # Layout is measured in CSS pixels; a rounding error is not an overflow.
 TOLERANCE = 0.5
@@ -45,10 +46,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo organisation with its synthetic staff, seeded once for the module's packs."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", "--synthetic-staff", str(STAFF), stdout=StringIO())
-        # PostgreSQL checks the seed's foreign keys at commit. Checked now, outside any test's
-        # savepoint, they are checked once: each test ends by checking the constraints, and
-        # inside a savepoint that is rolled back the whole seed would be checked again.
-        connection.check_constraints()
+        check_constraints_once()
         yield {d.code: d.name for d in Department.objects.all()}
         # Each test runs inside this transaction; undoing it leaves the database as it was.
         transaction.set_rollback(True)

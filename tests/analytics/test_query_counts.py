@@ -14,6 +14,7 @@ from courses.loading import course_load
 from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.courses.data import course_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.module_data import check_constraints_once
 
 CTO_PAGES = [
     "/reports/",
@@ -37,6 +38,7 @@ def world_once(django_db_setup, django_db_blocker):
             framework_load(DIGCOMP_MINI)
             framework_load(framework_data())
             world = _world()
+        check_constraints_once()
         yield world
         transaction.set_rollback(True)
 

@@ -11,6 +11,7 @@ from accounts.models import User
 from analytics.demo.organisation import EMAIL_DOMAIN, FAMILY, GIVEN
 from analytics.models import Evidence, Proficiency
 from organisations.models import Membership
+from tests.module_data import check_constraints_once
 from xapi.models import LearnerIdentity, Statement
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def demo(django_db_setup, django_db_blocker):
     the next."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", "--synthetic-staff", "0", stdout=StringIO())
+        check_constraints_once()
         yield
         transaction.set_rollback(True)
 

@@ -21,6 +21,7 @@ from analytics.models import Evidence
 from competencies.proficiency import Source
 from courses.models import CoursePage, Enrolment, KnowledgeCheckAttempt, LessonCompletion
 from tests.courses.test_wagtail_hooks import REPORT, cells
+from tests.module_data import check_constraints_once
 from xapi.models import Statement
 from xapi.vocab import (
     ACTIVITY_TYPE_COURSE,
@@ -39,6 +40,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo with synthetic staff, seeded once for this module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", "--synthetic-staff", str(STAFF), stdout=StringIO())
+        check_constraints_once()
         yield
         transaction.set_rollback(True)
 

@@ -13,6 +13,7 @@ from wagtail.models import Site
 import content_fixtures
 from accounts.models import SecurityPolicy, User
 from organisations.models import Department, JobRole, Membership
+from tests.module_data import check_constraints_once
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         call_command("seed_demo", "--synthetic-staff", "0", stdout=out)
+        check_constraints_once()
         yield out.getvalue()
         transaction.set_rollback(True)
 
