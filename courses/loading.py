@@ -113,8 +113,11 @@ def course_load(
     for field in fields:
         setattr(course, field, data.get(field, getattr(course, field)))
     course.competency_targets = [
-        CourseCompetencyTarget(competency=competencies[t["code"]], level=t["level"])
-        for t in data["competency_targets"]
+        # In the order given: pages list a course's competencies in its sort order.
+        CourseCompetencyTarget(
+            competency=competencies[t["code"]], level=t["level"], sort_order=position
+        )
+        for position, t in enumerate(data["competency_targets"])
     ]
     after = _state(course, ("title", *fields)), _targets(course)
     # Adding, revising and publishing a page each save it, and each save would rebuild its
@@ -175,8 +178,8 @@ def _state(page: Page, fields: Sequence[str]) -> tuple:
     return tuple(getattr(page, field) for field in fields)
 
 
-def _targets(course: CoursePage) -> list[tuple[int, int]]:
-    return [(t.competency_id, t.level) for t in course.competency_targets.all()]
+def _targets(course: CoursePage) -> list[tuple[int, int, int | None]]:
+    return [(t.competency_id, t.level, t.sort_order) for t in course.competency_targets.all()]
 
 
 def _stream(
