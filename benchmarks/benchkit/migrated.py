@@ -130,14 +130,32 @@ def _build_template(conn, template: str) -> None:
 def copy_migrated_sqlite(path: Path) -> str:
     """A new SQLite file at `path`, a copy of the migrated template; returns its URL. The
     caller runs `migrate` on it as usual."""
+    with _sqlite_template() as template:
+        shutil.copyfile(template, path)
+    return f"sqlite:///{path}"  # sqlite:////tmp/... for an absolute path
+
+
+def copy_migrated_sqlite_into(destination: sqlite3.Connection) -> None:
+    """Fill an open, empty SQLite database (the test suite's in-memory one) with the migrated
+    template, page by page through SQLite's backup API. The caller runs `migrate` as usual."""
+    with _sqlite_template() as template:
+        source = sqlite3.connect(template)
+        try:
+            source.backup(destination)
+        finally:
+            source.close()
+
+
+@contextlib.contextmanager
+def _sqlite_template():
+    """The migrated template's path, built if missing, held under the lock while in use."""
     folder = Path(tempfile.gettempdir())
     template = folder / f"{SQLITE_PREFIX}{migrations_key()}.sqlite3"
     with open(folder / f"{SQLITE_PREFIX}lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
             _build_sqlite_template(folder, template)
-        shutil.copyfile(template, path)
-    return f"sqlite:///{path}"  # sqlite:////tmp/... for an absolute path
+        yield template
 
 
 def _build_sqlite_template(folder: Path, template: Path) -> None:
