@@ -14,6 +14,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.models import User
 from courses import xapi as course_xapi
+from courses.events import course_completed
 from courses.marking import Marking, mark, questions_of
 from courses.models import (
     Certificate,
@@ -208,6 +209,9 @@ def _complete(enrolment: Enrolment, lessons: list[LessonPage], *, via: str) -> N
             for t in enrolment.course.competency_targets.select_related("competency")
         }
         course_xapi.course_completed(enrolment, targets, now)
+        course_completed.send(
+            sender=CoursePage, user=enrolment.user, course=enrolment.course, completed_at=now
+        )
 
 
 @transaction.atomic

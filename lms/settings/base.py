@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "cmi5",
     "scorm",
     "courses",
+    "notifications",
+    "assignments",
     "analytics",
     "jobs",
     "lms",

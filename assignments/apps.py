@@ -1,0 +1,22 @@
+"""App configuration: required training, who may assign it, and the course events it follows."""
+
+from django.apps import AppConfig
+
+
+class AssignmentsConfig(AppConfig):
+    name = "assignments"
+    verbose_name = "Required training"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # Who may assign: training leads and the CTO office anyone, department leads inside their
+    # own department only (assignments.scope), administrators anyone.
+    role_permissions = {
+        "Training lead": ["assignments.add_assignment", "assignments.view_assignment"],
+        "Department lead": ["assignments.add_assignment", "assignments.view_assignment"],
+        "CTO office": ["assignments.add_assignment", "assignments.view_assignment"],
+        "Administrator": [
+            "assignments.add_assignment",
+            "assignments.change_assignment",
+            "assignments.view_assignment",
+        ],
+    }

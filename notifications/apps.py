@@ -1,0 +1,9 @@
+"""App configuration: what the platform tells people, in the service and by email."""
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"
+    default_auto_field = "django.db.models.BigAutoField"

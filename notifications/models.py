@@ -1,0 +1,101 @@
+"""Notifications in the service, the emails sent (each at most once), and each person's
+choices about them."""
+
+from django.conf import settings
+from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class Notification(models.Model):
+    """A message shown in the service, unread until the person marks it read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # The event it tells of: the same event never makes two notifications.
+    key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmailStatus(models.TextChoices):
+    CLAIMED = "claimed", "Claimed"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailSent(models.Model):
+    """An email claimed by its key before it is sent: a second worker, or a run after a crash,
+    finds the key and sends nothing."""
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.CLAIMED
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NotificationPreferences(models.Model):
+    """What a person has chosen to be sent. Reminders of mandatory training cannot be turned
+    off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    optional_reminders = models.BooleanField(
+        default=True, help_text="Email reminders about optional assigned training."
+    )
+    manager_digest = models.BooleanField(
+        default=True, help_text="A weekly email of your team's overdue mandatory training."
+    )
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+@register_setting(icon="mail")
+class ReminderSettings(BaseGenericSetting):
+    """When reminders go out, as administrators set it."""
+
+    days_before_due = models.CharField(
+        max_length=50,
+        default="14,3",
+        help_text="Days before the due date to send a reminder, separated by commas.",
+    )
+    overdue_every_days = models.PositiveIntegerField(
+        default=7, help_text="While training is overdue, remind every this many days (0: never)."
+    )
+    digest_weekday = models.IntegerField(
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text="The day line managers get their weekly digest.",
+    )
+
+    class Meta:
+        verbose_name = "Reminder settings"
