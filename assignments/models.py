@@ -8,6 +8,8 @@ from django.db import models
 
 class Audience(models.TextChoices):
     PERSON = "person", "One person"
+    # Chosen once by the platform (the people below target in a gap row); nobody joins later.
+    PEOPLE = "people", "Selected people"
     TEAM = "team", "A line manager's team"
     JOB_ROLE = "job_role", "Everyone in a job role"
     DEPARTMENT = "department", "Everyone in a department"
@@ -17,6 +19,7 @@ class Audience(models.TextChoices):
 # Which field names the members of each audience (everyone: none).
 AUDIENCE_FIELDS = {
     Audience.PERSON: "person",
+    Audience.PEOPLE: None,
     Audience.TEAM: "team_manager",
     Audience.JOB_ROLE: "job_role",
     Audience.DEPARTMENT: "department",

@@ -72,3 +72,17 @@ def prune_task_results() -> str:
     # Forwarding alone leaves some 17,000 finished runs a day in the queue table: a week of
     # them is kept for looking into a failure, failed ones as long as the others.
     return _command("prune_db_task_results", "--backend", "database", "--min-age-days", "7")
+
+
+@task(backend="database")
+def assignments_sync() -> str:
+    # Joiners and leavers of group audiences, the next cycle of expired recertifications, and
+    # the assignment statements not yet stored.
+    return _command("sync_assignments")
+
+
+@task(backend="database")
+def reminders_send() -> str:
+    # Due-soon and overdue reminders, and on the configured weekday the line managers' digest;
+    # each email is claimed before it is sent, so none goes twice.
+    return _command("send_reminders")

@@ -352,6 +352,8 @@ PERIODIC_JOBS = {
     "refresh_reports": {"task": "lms.tasks.refresh_reports", "every": 60, "timeout": 3600},
     "snapshot_skill_gaps": {"task": "lms.tasks.snapshot_skill_gaps", "daily_at": "02:00"},
     "prune_task_results": {"task": "lms.tasks.prune_task_results", "daily_at": "03:00"},
+    "assignments_sync": {"task": "lms.tasks.assignments_sync", "every": 300},
+    "reminders_send": {"task": "lms.tasks.reminders_send", "every": 3600},
 }
 
 LOGGING = {
