@@ -20,3 +20,12 @@ class AssignmentsConfig(AppConfig):
             "assignments.view_assignment",
         ],
     }
+
+    def ready(self) -> None:
+        from assignments import signals
+        from courses.events import course_completed, programme_completed
+
+        course_completed.connect(signals.course_completed, dispatch_uid="assignments-course")
+        programme_completed.connect(
+            signals.programme_completed, dispatch_uid="assignments-programme"
+        )

@@ -2,6 +2,8 @@
 currently reaches, one row per person and recertification cycle (what reminders, dashboards
 and compliance reports read)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -71,6 +73,8 @@ class Assignment(models.Model):
     # Where it was made from, e.g. {"department": "CRS", "competency": "DA.1"} for a gap row.
     source = models.JSONField(default=dict, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The assignment's activity IRI in statements (contextActivities.grouping) is built from this.
+    stable_id = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -96,6 +100,11 @@ class AssignedPerson(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     # Whether the "assigned" statement has been stored yet (a periodic job sends them in bulk).
     statement_sent = models.BooleanField(default=False)
+    # For a recurring assignment: completed_at + recurs_months, when the cycle's completion
+    # lapses (kept on the row so reports can tell "expired" in SQL without date arithmetic).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Whether the "missed due date" statement has been stored (once per row).
+    missed_statement_sent = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -111,6 +120,16 @@ class AssignedPerson(models.Model):
                 fields=["statement_sent"],
                 name="assigned_statement_pending",
                 condition=models.Q(statement_sent=False),
+            ),
+            models.Index(
+                fields=["expires_at"],
+                name="assigned_expiring",
+                condition=models.Q(expires_at__isnull=False, removed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="assigned_missed_pending",
+                condition=models.Q(missed_statement_sent=False),
             ),
         ]
 

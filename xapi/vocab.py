@@ -74,6 +74,20 @@ def verb_validated() -> str:
     return site_iri("xapi/verbs/validated")
 
 
+def verb_assigned() -> str:
+    """A person was asked to complete a course or programme by a due date (required training).
+
+    Object: the course or programme; the assignment is in context.contextActivities.grouping,
+    the due date and whether it is mandatory are context extensions."""
+    return site_iri("xapi/verbs/assigned")
+
+
+def verb_missed_due_date() -> str:
+    """An assigned course or programme became overdue: its due date passed before the person
+    completed it. Dated at the due date; once per person and cycle."""
+    return site_iri("xapi/verbs/missed-due-date")
+
+
 def category_self_assessment() -> str:
     """Marks a statement (in contextActivities.category) as a learner's own assessment."""
     return site_iri("xapi/categories/self-assessment")
@@ -102,6 +116,32 @@ def extension_progress() -> str:
     return site_iri("xapi/extensions/result/progress")
 
 
+def extension_on_time() -> str:
+    """Result extension on the completion of assigned training: true when it was completed by
+    its due date, false when late."""
+    return site_iri("xapi/extensions/result/on-time")
+
+
+def extension_due_date() -> str:
+    """Context extension on assignment statements: the due date and time, ISO 8601 in UTC."""
+    return site_iri("xapi/extensions/context/due-date")
+
+
+def extension_mandatory() -> str:
+    """Context extension on assignment statements: whether the training is mandatory."""
+    return site_iri("xapi/extensions/context/mandatory")
+
+
+def activity_type_programme() -> str:
+    """Activity type of a programme, a learning path of courses (ADL defines none)."""
+    return site_iri("xapi/activity-types/programme")
+
+
+def activity_type_assignment() -> str:
+    """Activity type of an assignment of required training (the grouping of its statements)."""
+    return site_iri("xapi/activity-types/assignment")
+
+
 def activity_iri(kind: str, stable_id: uuid.UUID | str) -> str:
     """The IRI of an activity, from the stable UUID stored on its page or object.
 
@@ -116,6 +156,11 @@ def activity_iri(kind: str, stable_id: uuid.UUID | str) -> str:
 
 def verb_display(verb_id: str) -> dict[str, str]:
     """The language map to display a verb in; raises KeyError for a verb the LMS does not use."""
-    if verb_id == verb_validated():
-        return {LANGUAGE: "validated"}
+    own = {
+        verb_validated(): "validated",
+        verb_assigned(): "assigned",
+        verb_missed_due_date(): "missed due date",
+    }
+    if verb_id in own:
+        return {LANGUAGE: own[verb_id]}
     return {LANGUAGE: _ADL_VERB_DISPLAY[verb_id]}
