@@ -1,5 +1,6 @@
-"""Building courses in the page tree from declarative data (the seed files in
-content_fixtures/courses/), idempotently: loading again updates the pages in place."""
+"""Building courses and programmes in the page tree from declarative data (the seed files in
+content_fixtures/courses/ and content_fixtures/programmes.json), idempotently: loading again
+updates the pages in place."""
 
 import uuid
 from collections.abc import Mapping, Sequence
@@ -21,7 +22,11 @@ from courses.models import (
     HomePage,
     LessonPage,
     ModulePage,
+    ProgrammeCompetencyTarget,
+    ProgrammeCourse,
+    ProgrammePage,
 )
+from courses.models.programmes import electives_problem
 from packages.models import Package
 
 # Seeded pages get identities derived from their slugs, so that every install of the demo
@@ -234,3 +239,70 @@ def _check(value: Mapping[str, Any], key: str, competencies: dict[str, Competenc
         "evidences_level": value.get("evidences_level") if competency else None,
         "questions": questions,
     }
+
+
+class ProgrammeDataError(ValueError):
+    """A programme in the seed data that cannot be built; the message says which and why."""
+
+
+@transaction.atomic
+def programme_load(data: Mapping[str, Any], *, owner: User | None = None) -> ProgrammePage:
+    """Create or update one programme from its seed data (slug, title, summary,
+    electives_required, courses: [{slug, elective}], competency_targets: [{code, level}]). Its
+    courses must be in the catalogue already. Loading unchanged data again writes nothing."""
+    index = course_index_ensure()
+    slug = data["slug"]
+    wanted = [(place["slug"], bool(place.get("elective", False))) for place in data["courses"]]
+    courses = {
+        course.slug: course
+        for course in CoursePage.objects.child_of(index).filter(slug__in=[s for s, _ in wanted])
+    }
+    missing = [course_slug for course_slug, _ in wanted if course_slug not in courses]
+    if missing:
+        raise ProgrammeDataError(
+            f"Programme {slug!r} names courses that are not in the catalogue: " + ", ".join(missing)
+        )
+    electives_required = data.get("electives_required", 0)
+    problem = electives_problem(
+        electives_required, [(courses[s].pk, elective) for s, elective in wanted]
+    )
+    if problem is not None:
+        raise ProgrammeDataError(f"Programme {slug!r}: {problem}")
+    competencies = {c.code: c for c in Competency.objects.filter(framework=primary_framework())}
+    targets = data.get("competency_targets", [])
+    unknown = [t["code"] for t in targets if t["code"] not in competencies]
+    if unknown:
+        raise ProgrammeDataError(
+            f"Programme {slug!r} names competencies not in the framework: " + ", ".join(unknown)
+        )
+    programme = _child(index, ProgrammePage, slug)
+    created = programme is None
+    programme = programme or ProgrammePage(slug=slug, stable_id=_stable("programme", slug))
+    before = None if created else _programme_state(programme)
+    programme.title = data["title"]
+    programme.summary = data["summary"]
+    programme.electives_required = electives_required
+    programme.programme_courses = [
+        ProgrammeCourse(course=courses[course_slug], elective=elective, sort_order=position)
+        for position, (course_slug, elective) in enumerate(wanted)
+    ]
+    programme.competency_targets = [
+        ProgrammeCompetencyTarget(
+            competency=competencies[t["code"]], level=t["level"], sort_order=position
+        )
+        for position, t in enumerate(targets)
+    ]
+    unchanged = before == _programme_state(programme)
+    with disable_reference_index_auto_update():
+        published = _publish(index, programme, created=created, owner=owner, unchanged=unchanged)
+    if published:
+        ReferenceIndex.create_or_update_for_object(programme)
+    return programme
+
+
+def _programme_state(programme: ProgrammePage) -> tuple:
+    return (
+        _state(programme, ("title", "summary", "electives_required")),
+        [(p.course_id, p.elective, p.sort_order) for p in programme.programme_courses.all()],
+        [(t.competency_id, t.level, t.sort_order) for t in programme.competency_targets.all()],
+    )

@@ -27,6 +27,7 @@ from courses.models import (
     LessonVisit,
     PackageEvidence,
 )
+from courses.programmes import programme_completions_update
 from courses.selectors import course_lessons, is_line_manager, next_attempt_number
 from packages.models import Package
 from packages.outcomes import PackageOutcome
@@ -209,6 +210,7 @@ def _complete(enrolment: Enrolment, lessons: list[LessonPage], *, via: str) -> N
             for t in enrolment.course.competency_targets.select_related("competency")
         }
         course_xapi.course_completed(enrolment, targets, now)
+        programme_completions_update(user=enrolment.user, course=enrolment.course, completed_at=now)
         course_completed.send(
             sender=CoursePage, user=enrolment.user, course=enrolment.course, completed_at=now
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.views import catalogue, certificates, dashboard, learning, packages
+from courses.views import catalogue, certificates, dashboard, learning, packages, programmes
 
 urlpatterns = [
     path("courses/", catalogue.CatalogueView.as_view(), name="catalogue"),
@@ -39,4 +39,9 @@ urlpatterns = [
         name="certificate_download",
     ),
     path("certificates/<str:code>/", certificates.verify, name="certificate_verify"),
+    path(
+        "learning/programme-certificates/<str:code>/",
+        programmes.certificate,
+        name="programme_certificate",
+    ),
 ]

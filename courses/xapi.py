@@ -35,6 +35,7 @@ from xapi.vocab import (
     extension_level_claimed,
     extension_levels_claimed,
     extension_progress,
+    site_iri,
 )
 
 
@@ -262,3 +263,38 @@ def package_passed(
         context=context,
     )
     return statements_record([statement], attempts=[f"{enrolment.registration}/{lesson.iri}"])[0]
+
+
+def programme_activity(programme) -> Activity:
+    """A programme (a learning path of courses), named by its stable UUID. ADL defines no type
+    for a path of courses, so its type is an IRI under the site's own space."""
+    return Activity(
+        id=programme.iri,
+        definition=ActivityDefinition(
+            name={LANGUAGE: programme.title}, type=site_iri("xapi/activity-types/programme")
+        ),
+    )
+
+
+def programme_completed(completion, targets: dict) -> list[str]:
+    """Completion of a programme (`completion`: a ProgrammeCompletion), with the competencies
+    it builds and the level it builds each to (`targets`: Competency -> level), as a course's
+    completion carries them. One per person and programme: its certificate code is the attempt."""
+    result = Result(completion=True)
+    parts = {}
+    if targets:
+        result.extensions = {
+            extension_levels_claimed(): {c.iri: level for c, level in targets.items()}
+        }
+        parts["context"] = Context(
+            context_activities=ContextActivities(other=[Activity(id=c.iri) for c in targets])
+        )
+    statement = Statement(
+        actor=learner_agent(user=completion.user),
+        verb=verb(VERB_COMPLETED),
+        object=programme_activity(completion.programme),
+        timestamp=completion.completed_at,
+        result=result,
+        **parts,
+    )
+    return statements_record([statement], attempts=[completion.code])

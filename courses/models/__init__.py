@@ -9,6 +9,12 @@ from courses.models.pages import (
     LessonPage,
     ModulePage,
 )
+from courses.models.programmes import (
+    ProgrammeCompetencyTarget,
+    ProgrammeCompletion,
+    ProgrammeCourse,
+    ProgrammePage,
+)
 from courses.models.records import (
     Certificate,
     Enrolment,
@@ -37,5 +43,9 @@ __all__ = [
     "LessonVisit",
     "ModulePage",
     "PackageEvidence",
+    "ProgrammeCompetencyTarget",
+    "ProgrammeCompletion",
+    "ProgrammeCourse",
+    "ProgrammePage",
     "abandoned_start",
 ]

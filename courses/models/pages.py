@@ -27,7 +27,7 @@ class CourseIndexPage(TemplatePreviewMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["courses.HomePage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
     max_count = 1
 
     preview_template = "courses/previews/course_index_page.html"

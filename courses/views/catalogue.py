@@ -1,10 +1,10 @@
-"""The catalogue: search, filters, and courses recommended from the person's gaps."""
+"""The catalogue: programmes, search, filters, and courses recommended from the person's gaps."""
 
 from django import forms
 from django.views.generic import TemplateView
 
 from competencies.selectors import areas_with_competencies, primary_framework
-from courses import selectors
+from courses import programmes, selectors
 from courses.models import CoursePage
 
 
@@ -80,6 +80,8 @@ class CatalogueView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "form": form,
+            # Programmes are listed in full above the courses; the filters narrow the courses.
+            "programmes": [] if any(filters.values()) else programmes.programme_catalogue(),
             "courses": courses,
             "recommended": recommended,
             "filtered": any(filters.values()),
