@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from wagtail import hooks
 
 from accounts.models import User
 from courses import selectors
@@ -24,6 +25,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         plan = selectors.learning_plan_by_status(user)
         return {
             **super().get_context_data(**kwargs),
+            # Work others asked of this person, listed first; apps above courses (which it may
+            # not import) register a "learner_assigned_work" hook returning a panel's HTML.
+            "assigned_work": [
+                panel
+                for panel in (fn(self.request) for fn in hooks.get_hooks("learner_assigned_work"))
+                if panel
+            ],
             "in_progress": [e for e in enrolments if e.enrolment.completed_at is None],
             "completed": [e for e in enrolments if e.enrolment.completed_at is not None],
             "plan": plan.to_do,

@@ -1,4 +1,4 @@
-"""The service menu for each role: at most six entries, each with its own meaning, and every
+"""The service menu for each role: at most seven entries, each with its own meaning, and every
 page a role could reach before still reachable from the menu or the reports list."""
 
 import pytest
@@ -32,15 +32,21 @@ def test_each_role_has_a_short_menu_and_its_profile_in_the_account_area(client, 
 
     assert menus == {
         "learner": (LEARNING, ["Your profile"]),
-        "training_lead": ([*LEARNING, "Content management"], ["Your profile"]),
-        "department_lead": ([*LEARNING, "Your team", "Reports"], ["Your profile"]),
-        "cto_office": ([*LEARNING, "Your team", "Reports"], ["Your profile"]),
-        "administrator": ([*LEARNING, "Reports", "Content management"], ["Your profile"]),
+        "training_lead": ([*LEARNING, "Assign training", "Content management"], ["Your profile"]),
+        "department_lead": (
+            [*LEARNING, "Your team", "Reports", "Assign training"],
+            ["Your profile"],
+        ),
+        "cto_office": ([*LEARNING, "Your team", "Reports", "Assign training"], ["Your profile"]),
+        "administrator": (
+            [*LEARNING, "Reports", "Assign training", "Content management"],
+            ["Your profile"],
+        ),
     }
 
 
 @pytest.mark.django_db
-def test_the_role_with_most_entries_has_six(client, department):
+def test_the_role_with_most_entries_has_seven(client, department):
     everything = make_person(
         roles=[Role.LEARNER, Role.TRAINING_LEAD, Role.DEPARTMENT_LEAD, Role.ADMINISTRATOR],
         department=department,
@@ -52,6 +58,7 @@ def test_the_role_with_most_entries_has_six(client, department):
         *LEARNING,
         "Your team",
         "Reports",
+        "Assign training",
         "Content management",
     ]
 

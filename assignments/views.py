@@ -1,0 +1,383 @@
+"""Assigning training: the assignments an assigner may see, a new assignment (also from a
+department's skill gap), one assignment's progress, and withdrawing it.
+
+Progress is shown as aggregates only: a figure for fewer than ANALYTICS_MIN_GROUP_SIZE
+people reads "fewer than N", and a figure that would let the hidden ones be worked out from
+the total is hidden with them.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from accounts.models import User
+from assignments import gap as gaps
+from assignments import scope, selectors, services
+from assignments.errors import AssignmentError, AssignmentRefused
+from assignments.forms import AssignmentForm, GapAssignmentForm
+from assignments.models import AssignedPerson, Assignment, Audience
+from assignments.status import Status
+
+PAGE_SIZE = 25
+
+# The list's four columns, and the statuses each counts. An expired cycle must be done again
+# (the sync job opens the next one), so it counts as not started.
+LIST_COLUMNS = [
+    ("Not started", (Status.NOT_STARTED, Status.EXPIRED)),
+    ("In progress", (Status.IN_PROGRESS,)),
+    ("Overdue", (Status.OVERDUE,)),
+    ("Done", (Status.DONE_ON_TIME, Status.DONE_LATE)),
+]
+DETAIL_COLUMNS = [
+    (label, (status,))
+    for status, label in [
+        (Status.NOT_STARTED, "Not started"),
+        (Status.IN_PROGRESS, "In progress"),
+        (Status.OVERDUE, "Overdue"),
+        (Status.DONE_ON_TIME, "Done on time"),
+        (Status.DONE_LATE, "Done late"),
+        (Status.EXPIRED, "Expired"),
+    ]
+]
+
+
+def minimum_group() -> int:
+    return settings.ANALYTICS_MIN_GROUP_SIZE
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: int | None  # None: not shown
+    small: bool = False  # hidden because fewer than the minimum group
+
+    def __str__(self) -> str:
+        if self.count is not None:
+            return str(self.count)
+        return f"fewer than {minimum_group()}" if self.small else "not shown"
+
+
+def figures(counts: dict, columns: list, minimum: int) -> tuple[list[Figure], Figure]:
+    """Each column's count and the total, with small groups hidden.
+
+    A count of 1 to minimum-1 is hidden ("fewer than N"). Then, since the total is shown, the
+    hidden counts together must reach the minimum too, or the total less the shown counts
+    would give them away: the smallest shown counts are hidden with them until they do. A
+    total below the minimum hides everything."""
+    values = [sum(counts.get(status, 0) for status in statuses) for _, statuses in columns]
+    total = sum(values)
+    if 0 < total < minimum:
+        return [Figure(label, None, True) for label, _ in columns], Figure("Total", None, True)
+    small = [0 < value < minimum for value in values]
+    hidden = list(small)
+    while 0 < sum(v for v, h in zip(values, hidden, strict=True) if h) < minimum:
+        shown = [(v, i) for i, (v, h) in enumerate(zip(values, hidden, strict=True)) if v and not h]
+        hidden[min(shown)[1]] = True
+    result = [
+        Figure(label, None if hide else value, tiny)
+        for (label, _), value, hide, tiny in zip(columns, values, hidden, small, strict=True)
+    ]
+    return result, Figure("Total", total)
+
+
+def _plural(name: str) -> str:
+    if name.endswith(("s", "x", "sh", "ch")):
+        return f"{name}es"
+    if name.endswith("y") and name[-2:-1] not in "aeiou":
+        return f"{name[:-1]}ies"
+    return f"{name}s"
+
+
+def audience_in_words(assignment: Assignment, people: int, minimum: int) -> str:
+    """Who an assignment is for, as a sentence fragment ("Data analysts in CRS")."""
+    kind = assignment.audience
+    if kind == Audience.PERSON:
+        return str(assignment.person)
+    if kind == Audience.TEAM:
+        return f"{assignment.team_manager}'s team"
+    if kind == Audience.JOB_ROLE:
+        where = assignment.department.code if assignment.department else "every department"
+        return f"{_plural(assignment.job_role.name)} in {where}"
+    if kind == Audience.DEPARTMENT:
+        return f"Everyone in {assignment.department}"
+    if kind == Audience.PEOPLE:
+        size = str(people) if people == 0 or people >= minimum else f"fewer than {minimum}"
+        source = assignment.source or {}
+        if source.get("department") and source.get("competency"):
+            return (
+                f"{size} selected people: those in {source['department']} below target "
+                f"for {source['competency']}"
+            )
+        return f"{size} selected people"
+    return "Everyone"
+
+
+def _progress_counts(ids: list[int], now) -> dict[int, Counter]:
+    """Each assignment's current people by status, for a page of assignments in one query."""
+    rows = (
+        # As selectors.assignment_progress counts one assignment: rows not removed.
+        selectors.with_status(
+            AssignedPerson.objects.filter(assignment_id__in=ids, removed_at__isnull=True), now=now
+        )
+        .values("assignment_id", "status")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = {pk: Counter() for pk in ids}
+    for row in rows:
+        counts[row["assignment_id"]][Status(row["status"])] += row["people"]
+    return counts
+
+
+class AssignerMixin(LoginRequiredMixin):
+    """Only people who may assign training open these pages."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope.can_assign(request.user):
+            raise PermissionDenied("Only people who assign training can open this page.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def visible(self, pk: int) -> Assignment:
+        assignment = (
+            selectors.assignments_visible_to(self.request.user)
+            .select_related("item", "person", "team_manager", "job_role", "department")
+            .filter(pk=pk)
+            .first()
+        )
+        if assignment is None:
+            raise Http404("No assignment you can see has that number.")
+        return assignment
+
+
+class AssignmentListView(AssignerMixin, View):
+    def get(self, request):
+        now, minimum = timezone.now(), minimum_group()
+        assignments = selectors.assignments_visible_to(request.user).select_related(
+            "item", "person", "team_manager", "job_role", "department"
+        )
+        page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = _progress_counts([a.pk for a in page], now)
+        rows = []
+        for assignment in page:
+            columns, total = figures(counts[assignment.pk], LIST_COLUMNS, minimum)
+            people = sum(counts[assignment.pk].values())
+            rows.append(
+                {
+                    "assignment": assignment,
+                    "audience": audience_in_words(assignment, people, minimum),
+                    "figures": columns,
+                    "total": total,
+                }
+            )
+        return render(
+            request,
+            "assignments/list.html",
+            {
+                "page": page,
+                "rows": rows,
+                "columns": [label for label, _ in LIST_COLUMNS],
+                "minimum": minimum,
+            },
+        )
+
+
+class AssignmentDetailView(AssignerMixin, View):
+    def get(self, request, pk: int):
+        assignment = self.visible(pk)
+        minimum = minimum_group()
+        counts = selectors.assignment_progress(assignment, timezone.now())
+        columns, total = figures(counts, DETAIL_COLUMNS, minimum)
+        people = sum(counts.values())
+        return render(
+            request,
+            "assignments/detail.html",
+            {
+                "assignment": assignment,
+                "audience": audience_in_words(assignment, people, minimum),
+                "figures": columns,
+                "total": total,
+                "minimum": minimum,
+            },
+        )
+
+
+class AssignmentWithdrawView(AssignerMixin, View):
+    def get(self, request, pk: int):
+        assignment = self.visible(pk)
+        if assignment.withdrawn_at is not None:
+            return redirect("assignment_detail", pk=pk)
+        return render(request, "assignments/withdraw.html", {"assignment": assignment})
+
+    def post(self, request, pk: int):
+        assignment = self.visible(pk)
+        try:
+            services.assignment_withdraw(by=request.user, assignment=assignment)
+        except AssignmentRefused as refused:
+            raise PermissionDenied(refused.message) from None
+        except AssignmentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{assignment.item.title} is no longer assigned.")
+        return redirect("assignment_detail", pk=pk)
+
+
+class AssignmentCreateView(AssignerMixin, View):
+    """A new assignment; with ?department=&competency=, courses for the people below target in
+    that gap (the skill-gap report links here)."""
+
+    def get(self, request):
+        if self.from_gap():
+            return self.gap_page(self.gap(), None)
+        return self.page(self.form(), status=200)
+
+    def post(self, request):
+        if self.from_gap():
+            return self.gap_post(self.gap())
+        form = self.form(data=request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        data = form.cleaned_data
+        try:
+            assignment = services.assignment_create(
+                by=request.user,
+                item=data["item"],
+                audience=data["audience"],
+                due_date=data["due_date"],
+                reason=data["reason"],
+                mandatory=data["mandatory"],
+                joiner_days=data["joiner_days"],
+                recurs_months=data["recurs_months"],
+                **form.audience_arguments(),
+            )
+        except AssignmentRefused as refused:
+            form.add_error(None, refused.message)
+            return self.page(form, status=403)
+        except AssignmentError as error:
+            form.add_error(form.error_field(error.field, data["audience"]), error.message)
+            return self.page(form, status=400)
+        messages.success(request, f"{assignment.item.title} is assigned.")
+        return redirect("assignment_detail", pk=assignment.pk)
+
+    # A new assignment chosen by hand.
+
+    def form(self, data=None) -> AssignmentForm:
+        user = self.request.user
+        return AssignmentForm(
+            data=data,
+            departments=scope.assignable_departments(user),
+            everyone=scope.assigns_anyone(user),
+            own_team=user,
+        )
+
+    def page(self, form: AssignmentForm, status: int) -> HttpResponse:
+        return render(
+            self.request,
+            "assignments/new.html",
+            {"form": form, "errors": form.error_links()},
+            status=status,
+        )
+
+    # From a skill gap.
+
+    def from_gap(self) -> bool:
+        return "department" in self.request.GET or "competency" in self.request.GET
+
+    def gap(self) -> gaps.Gap:
+        found = gaps.gap_find(
+            department_code=self.request.GET.get("department", ""),
+            competency_code=self.request.GET.get("competency", ""),
+        )
+        if found is None:
+            raise Http404("There is no such department or competency.")
+        if not scope.assignable_departments(self.request.user).filter(pk=found.department.pk):
+            raise PermissionDenied("You can only assign training in the departments you lead.")
+        return found
+
+    def gap_page(self, gap: gaps.Gap, form, status: int = 200) -> HttpResponse:
+        people = gaps.people_below_target(gap)
+        courses = list(gaps.courses_building(gap.competency))
+        if form is None and people and courses:
+            form = GapAssignmentForm(
+                courses=courses,
+                initial={
+                    "courses": [str(course.pk) for course in courses],
+                    "reason": (
+                        f"To reach the level your job role needs in {gap.competency.title}."
+                    ),
+                },
+            )
+        minimum = minimum_group()
+        return render(
+            self.request,
+            "assignments/gap.html",
+            {
+                "gap": gap,
+                "people": people,
+                "people_in_words": _people_in_words(people, minimum),
+                "courses": courses,
+                "form": form if people and courses else None,
+                "errors": form.error_links() if form is not None else [],
+                "minimum": minimum,
+            },
+            status=status,
+        )
+
+    def gap_post(self, gap: gaps.Gap) -> HttpResponse:
+        # The people are found again now, never taken from the page: nobody can add a name.
+        ids = gaps.people_below_target(gap)
+        courses = list(gaps.courses_building(gap.competency))
+        if not ids or not courses:
+            return self.gap_page(gap, None, status=409)
+        form = GapAssignmentForm(data=self.request.POST, courses=courses)
+        if not form.is_valid():
+            return self.gap_page(gap, form, status=400)
+        data = form.cleaned_data
+        people = list(User.objects.filter(pk__in=ids))
+        try:
+            with transaction.atomic():
+                made = [
+                    services.assignment_create(
+                        by=self.request.user,
+                        item=course,
+                        audience=Audience.PEOPLE,
+                        people=people,
+                        due_date=data["due_date"],
+                        reason=data["reason"],
+                        mandatory=data["mandatory"],
+                        recurs_months=data["recurs_months"],
+                        source=gap.source,
+                    )
+                    for course in data["courses"]
+                ]
+        except AssignmentRefused as refused:
+            form.add_error(None, refused.message)
+            return self.gap_page(gap, form, status=403)
+        except AssignmentError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+            return self.gap_page(gap, form, status=400)
+        titles = ", ".join(assignment.item.title for assignment in made)
+        messages.success(request=self.request, message=f"Assigned: {titles}.")
+        if len(made) == 1:
+            return redirect("assignment_detail", pk=made[0].pk)
+        return redirect(reverse("assignments"))
+
+
+def _people_in_words(people: list[int] | None, minimum: int) -> str:
+    if not people:
+        return "nobody"
+    if len(people) < minimum:
+        return f"fewer than {minimum} people"
+    return f"{len(people)} people"
