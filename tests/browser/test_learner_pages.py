@@ -1,6 +1,6 @@
-"""The question after a first sign-in, the certificate, the catalogue's area filter and the
-completed part of a learning plan, in a real browser: axe-core at 320 px and 1280 px, reflow,
-and the same journeys with JavaScript off."""
+"""The question after a first sign-in, the certificate, a programme and its certificate, the
+catalogue's area filter and the completed part of a learning plan, in a real browser: axe-core
+at 320 px and 1280 px, reflow, and the same journeys with JavaScript off."""
 
 import re
 
@@ -14,12 +14,14 @@ from accounts.roles import Role
 from accounts.services import user_create
 from competencies.models import Area
 from competencies.services import framework_load, role_requirements_load
-from courses.loading import course_load
+from courses.loading import course_load, programme_load
 from courses.models import Certificate, Enrolment, LearningPlanItem
+from courses.programmes import programme_completions_update
 from organisations.models import Department, JobRole
 from organisations.services import organisation_load
 from tests.browser.axe import axe_violations, horizontal_overflow
 from tests.browser.conftest import once_per_module
+from tests.courses.data import course_data
 from tests.factories import PASSWORD, make_person
 
 pytestmark = [
@@ -71,7 +73,25 @@ def build_finished():
     )
     LearningPlanItem.objects.create(user=learner, course=course, position=1)
     enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
-    return {"learner": learner, "certificate": Certificate.objects.create(enrolment=enrolment)}
+    # A programme the course completes, with an elective the learner has not started.
+    course_load(course_data(), owner=author)
+    programme = programme_load(
+        {
+            "slug": "data-first",
+            "title": "Data first",
+            "summary": "Data confidence, then more if you like.",
+            "courses": [{"slug": course.slug}, {"slug": "data-basics", "elective": True}],
+            "competency_targets": [{"code": "DA.1", "level": 2}],
+        },
+        owner=author,
+    )
+    [completion] = programme_completions_update(user=learner, course=course)
+    return {
+        "learner": learner,
+        "certificate": Certificate.objects.create(enrolment=enrolment),
+        "programme": programme.url,
+        "programme_certificate": f"/learning/programme-certificates/{completion.code}/",
+    }
 
 
 def test_the_question_after_a_first_sign_in_passes_axe_and_reflows(new_page, sign_in_as, newcomer):
@@ -120,8 +140,18 @@ def test_certificate_plan_and_catalogue_pass_axe_and_reflow(new_page, sign_in_as
             page.get_by_role("heading", name="Skills and levels this course confirms")
         ).to_be_visible()
         assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
+        page.goto(finished["programme"])
+        expect(page.get_by_role("heading", name="Electives")).to_be_visible()
+        assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
 
         sign_in_as(page, finished["learner"])
+        page.goto(finished["programme"])
+        expect(page.get_by_role("heading", name="Programme complete")).to_be_visible()
+        assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
+        page.goto(finished["programme_certificate"])
+        expect(page.get_by_role("table", name="Courses completed")).to_be_visible()
+        assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
+
         page.goto("/learning/")
         plan_done = page.locator("#plan-completed + ul")
         expect(plan_done).to_contain_text("Completed")

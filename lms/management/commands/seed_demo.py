@@ -10,7 +10,7 @@ from accounts.services import security_policy_update, user_upsert
 from analytics.demo.organisation import EMAIL_DOMAIN, synthesize_org
 from analytics.reports.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
-from courses.loading import course_load, packages_load
+from courses.loading import course_load, packages_load, programme_load
 from courses.services import site_align_with_site_url
 from organisations.models import Department, JobRole
 from organisations.services import department_lead_grant, membership_set, organisation_load
@@ -84,6 +84,8 @@ class Command(BaseCommand):
             course_load(content_fixtures.read(name), owner=author, packages=packages)
             for name in content_fixtures.names("courses")
         ]
+        for programme in content_fixtures.read("programmes")["programmes"]:
+            programme_load(programme, owner=author)
         synthetic = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
         if synthetic_staff and not synthetic:
             synthetic = synthesize_org(learners=synthetic_staff, seed=2026).users
