@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+import content_fixtures
 from accounts.roles import Role
 from courses import services
 from courses.authoring import COURSE_REVIEW
@@ -27,7 +28,7 @@ from courses.models import (
     ProgrammePage,
 )
 from courses.models.programmes import electives_problem
-from courses.programmes import programme_completions_update
+from courses.programmes import ProgrammeProgress, programme_completions_update
 from tests.courses.data import course_data, lesson
 from tests.courses.drafts import act, submit
 from tests.courses.helpers import lessons
@@ -635,3 +636,44 @@ def test_loading_bad_data_says_why_and_changes_nothing(
 
     assert str(refused.value) == message
     assert Revision.objects.count() == revisions
+
+
+def test_the_demo_programmes_name_demo_courses_and_fit_the_electives_rule():
+    slugs = {
+        content_fixtures.read(name)["slug"]: n
+        for n, name in enumerate(content_fixtures.names("courses"))
+    }
+    seen = {}
+    for programme in content_fixtures.read("programmes")["programmes"]:
+        places = [(slugs[p["slug"]], p.get("elective", False)) for p in programme["courses"]]
+        seen[programme["title"]] = (
+            len(places),
+            programme.get("electives_required", 0),
+            electives_problem(programme.get("electives_required", 0), places),
+        )
+
+    assert seen == {
+        "Digital essentials for every public servant": (3, 0, None),
+        "Data for decision makers": (4, 2, None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("required", "offered", "text"),
+    [
+        (0, 2, "Optional: take any of these 2."),
+        (2, 3, "Choose 2 of these 3."),
+        (2, 2, "Complete all 2 of these."),
+    ],
+)
+def test_the_electives_are_introduced_by_how_many_to_choose(required, offered, text):
+    progress = ProgrammeProgress(
+        required=[],
+        electives=[None] * offered,
+        electives_required=required,
+        done=0,
+        total=required,
+        completion=None,
+    )
+
+    assert progress.choose_text == text
