@@ -26,6 +26,7 @@ urlpatterns = [
     path("package-content/", include("packages.urls")),
     path("cmi5/", include("cmi5.urls")),
     path("scim/v2/", include("provisioning.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("organisations.urls")),
     path("", include("competencies.urls")),
     path("", include("courses.urls")),

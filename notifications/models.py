@@ -2,6 +2,7 @@
 choices about them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -48,6 +49,9 @@ class EmailSent(models.Model):
     claimed_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The run that inserted the row: a batch claims many keys with one insert that skips taken
+    # ones, then reads back which rows carry its own token, i.e. which emails are its to send.
+    claim = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return self.key
@@ -71,6 +75,26 @@ class NotificationPreferences(models.Model):
         return f"Preferences of {self.user_id}"
 
 
+def days_list(value: str) -> list[int]:
+    """The whole numbers in a comma-separated list, largest first, each once."""
+    days = set()
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 0 < int(part) <= 365:
+            raise ValidationError(
+                "Enter whole numbers of days from 1 to 365, separated by commas, like 14,3",
+                code="invalid",
+            )
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def validate_days_list(value: str) -> None:
+    days_list(value)
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -86,7 +110,9 @@ class ReminderSettings(BaseGenericSetting):
     days_before_due = models.CharField(
         max_length=50,
         default="14,3",
-        help_text="Days before the due date to send a reminder, separated by commas.",
+        blank=True,
+        validators=[validate_days_list],
+        help_text="Days before the due date to send a reminder, separated by commas (empty: none).",
     )
     overdue_every_days = models.PositiveIntegerField(
         default=7, help_text="While training is overdue, remind every this many days (0: never)."
@@ -99,3 +125,11 @@ class ReminderSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "Reminder settings"
+
+    @property
+    def reminder_days(self) -> list[int]:
+        # Saved values passed the validator; a row written some other way counts as none.
+        try:
+            return days_list(self.days_before_due)
+        except ValidationError:
+            return []

@@ -1,0 +1,301 @@
+"""Reminders of assigned training: due soon and overdue, to each person in the service and by
+email, and each week a line manager's digest of their team's overdue mandatory training.
+
+Every email is claimed by its key before it is sent (notifications.services), so two workers
+at once, or a run after a crash, never send one twice. People are read in batches of
+BATCH_SIZE rows with a constant number of queries per batch.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from assignments.models import AssignedPerson
+from notifications.models import NotificationPreferences, ReminderSettings
+from notifications.services import (
+    Email,
+    NewNotification,
+    absolute_url,
+    emails_send_once,
+    notifications_create_many,
+    unsubscribe_url,
+)
+
+BATCH_SIZE = 1000
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+DIGEST = "manager_digest"
+
+
+@dataclass
+class ReminderCounts:
+    due_soon: int = 0
+    overdue: int = 0
+    emailed: int = 0
+    # Optional training whose reminder email the person switched off (told in the service).
+    not_emailed_by_choice: int = 0
+    digests: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"Reminders due: {self.due_soon} due soon, {self.overdue} overdue. "
+            f"Emails sent: {self.emailed}; not emailed by the person's choice: "
+            f"{self.not_emailed_by_choice}. Line manager digests sent: {self.digests}."
+        )
+
+
+@dataclass(frozen=True)
+class Reminder:
+    row: AssignedPerson
+    kind: str
+    key: str
+    # Days left before the due date (due soon) or days past it (overdue).
+    days: int
+
+
+def open_rows() -> QuerySet[AssignedPerson]:
+    """Rows still waiting for a completion: not removed, not done, assignment not withdrawn."""
+    return AssignedPerson.objects.filter(
+        removed_at__isnull=True,
+        completed_at__isnull=True,
+        assignment__withdrawn_at__isnull=True,
+        user__is_active=True,
+    )
+
+
+def reminder_for(
+    row: AssignedPerson, *, now: datetime, days_before: list[int], overdue_every: int
+) -> Reminder | None:
+    """The one reminder a row is owed at `now`, or None.
+
+    Due soon: the nearest offset whose day has come (so a run after a pause sends the 3-day
+    reminder, not the 14-day one as well). Overdue: one at once, then every `overdue_every`
+    days, numbered so each is sent once."""
+    left = row.due_at - now
+    if left > timedelta(0):
+        reached = [days for days in days_before if left <= timedelta(days=days)]
+        if not reached:
+            return None
+        offset = min(reached)
+        return Reminder(
+            row,
+            DUE_SOON,
+            f"due:{row.pk}:{row.cycle}:{offset}",
+            math.ceil(left / timedelta(days=1)),
+        )
+    if overdue_every <= 0:
+        return None
+    late = now - row.due_at
+    n = int(late / timedelta(days=overdue_every))
+    return Reminder(row, OVERDUE, f"overdue:{row.pk}:{row.cycle}:{n}", late.days)
+
+
+class _Items:
+    """Titles and addresses of the assigned pages, looked up once per page per run."""
+
+    def __init__(self) -> None:
+        self._paths: dict[int, str] = {}
+
+    def path(self, page) -> str:
+        if page.pk not in self._paths:
+            parts = page.get_url_parts()
+            self._paths[page.pk] = parts[2] if parts else "/"
+        return self._paths[page.pk]
+
+
+def _preferences(user: User) -> NotificationPreferences:
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)
+
+
+def _text(reminder: Reminder) -> tuple[str, str, str]:
+    """Subject, headline and message of a reminder, in plain words."""
+    title = reminder.row.assignment.item.title
+    days = reminder.days
+    if reminder.kind == DUE_SOON:
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        by = timezone.localtime(reminder.row.due_at)
+        return (
+            f"Reminder: {title} is due {when}",
+            f"{title} is due {when}",
+            f"Please complete this training by {by:%-d %B %Y}.",
+        )
+    since = "today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
+    return (
+        f"Overdue: {title} was due {since}",
+        f"{title} is overdue",
+        f"This training was due {since}. Please complete it as soon as you can.",
+    )
+
+
+def _email(reminder: Reminder, *, item_url: str) -> Email:
+    row = reminder.row
+    assignment = row.assignment
+    subject, headline, message = _text(reminder)
+    context = {
+        "headline": headline,
+        "message": message,
+        "item_title": assignment.item.title,
+        "item_url": item_url,
+        "due_at": row.due_at,
+        "mandatory": assignment.mandatory,
+        "reason": assignment.reason,
+        "why": "You are getting this email because this training was assigned to you.",
+    }
+    if not assignment.mandatory:
+        context["unsubscribe_url"] = unsubscribe_url(row.user, "optional_reminders")
+        context["unsubscribe_what"] = "reminders about optional training"
+    return Email(
+        key=reminder.key,
+        user=row.user,
+        kind=reminder.kind,
+        subject=subject,
+        template="reminder",
+        context=context,
+    )
+
+
+def _send_batch(
+    rows: list[AssignedPerson], *, now: datetime, settings: ReminderSettings, items: _Items
+) -> ReminderCounts:
+    counts = ReminderCounts()
+    days_before = settings.reminder_days
+    reminders = [
+        reminder
+        for row in rows
+        if (
+            reminder := reminder_for(
+                row, now=now, days_before=days_before, overdue_every=settings.overdue_every_days
+            )
+        )
+    ]
+    notifications, emails = [], []
+    for reminder in reminders:
+        row = reminder.row
+        counts.due_soon += reminder.kind == DUE_SOON
+        counts.overdue += reminder.kind == OVERDUE
+        subject, _, message = _text(reminder)
+        path = items.path(row.assignment.item)
+        notifications.append(
+            NewNotification(
+                user=row.user,
+                kind=reminder.kind,
+                title=subject,
+                body=message,
+                url=path,
+                key=reminder.key,
+            )
+        )
+        if not row.assignment.mandatory and not _preferences(row.user).optional_reminders:
+            counts.not_emailed_by_choice += 1
+            continue
+        if row.user.email:
+            emails.append(_email(reminder, item_url=absolute_url(path)))
+    notifications_create_many(notifications=notifications)
+    counts.emailed = len(emails_send_once(emails=emails))
+    return counts
+
+
+def reminders_send(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> ReminderCounts:
+    """Sends the due-soon and overdue reminders owed at `now`, then the weekly digest on its
+    day. Safe to run at any time, as often as wanted: each reminder goes once."""
+    now = now or timezone.now()
+    settings = ReminderSettings.load()
+    items = _Items()
+    total = ReminderCounts()
+    horizon = now + timedelta(days=max(settings.reminder_days, default=0))
+    candidates = open_rows().filter(due_at__lte=horizon)
+    if settings.overdue_every_days <= 0:
+        candidates = candidates.filter(due_at__gt=now)
+    candidates = candidates.select_related(
+        "user", "user__notification_preferences", "assignment", "assignment__item"
+    ).order_by("pk")
+    last = 0
+    while True:
+        rows = list(candidates.filter(pk__gt=last)[:batch_size])
+        if not rows:
+            break
+        last = rows[-1].pk
+        done = _send_batch(rows, now=now, settings=settings, items=items)
+        for name in ("due_soon", "overdue", "emailed", "not_emailed_by_choice"):
+            setattr(total, name, getattr(total, name) + getattr(done, name))
+    total.digests = digests_send(now=now, settings=settings, batch_size=batch_size)
+    return total
+
+
+def digests_send(*, now: datetime, settings: ReminderSettings, batch_size: int = BATCH_SIZE) -> int:
+    """On the configured weekday, each line manager whose direct reports have overdue mandatory
+    training gets one email naming them and it, once per ISO week. Returns how many were sent."""
+    today = timezone.localdate(now)
+    if today.weekday() != settings.digest_weekday:
+        return 0
+    year, week, _ = today.isocalendar()
+    overdue = open_rows().filter(
+        assignment__mandatory=True,
+        due_at__lt=now,
+        user__membership__line_manager__isnull=False,
+        user__membership__line_manager__is_active=True,
+    )
+    manager_ids = sorted(
+        set(overdue.values_list("user__membership__line_manager", flat=True).order_by())
+    )
+    team_url = absolute_url(reverse("team"))
+    sent = 0
+    for start in range(0, len(manager_ids), batch_size):
+        chunk = manager_ids[start : start + batch_size]
+        managers = {
+            manager.pk: manager
+            for manager in User.objects.filter(pk__in=chunk).select_related(
+                "notification_preferences"
+            )
+        }
+        by_manager: dict[int, dict[User, list]] = defaultdict(lambda: defaultdict(list))
+        rows = (
+            overdue.filter(user__membership__line_manager__in=chunk)
+            .select_related("user", "user__membership", "assignment__item")
+            .order_by("user__last_name", "user__first_name", "user_id", "due_at", "pk")
+        )
+        for row in rows:
+            by_manager[row.user.membership.line_manager_id][row.user].append(
+                {"title": row.assignment.item.title, "due_at": row.due_at}
+            )
+        emails = []
+        for manager_id, people in by_manager.items():
+            manager = managers[manager_id]
+            if not manager.email or not _preferences(manager).manager_digest:
+                continue
+            emails.append(
+                _digest_email(
+                    manager, people, key=f"digest:{manager_id}:{year}-{week}", team_url=team_url
+                )
+            )
+        sent += len(emails_send_once(emails=emails))
+    return sent
+
+
+def _digest_email(manager: User, people: dict[User, list], *, key: str, team_url: str) -> Email:
+    listed = [{"name": person.get_full_name(), "items": items} for person, items in people.items()]
+    return Email(
+        key=key,
+        user=manager,
+        kind=DIGEST,
+        subject="Your team's overdue mandatory training",
+        template="manager_digest",
+        context={
+            "people": listed,
+            "total": sum(len(person["items"]) for person in listed),
+            "team_url": team_url,
+            "why": "You are getting this email because you are the line manager of the people "
+            "named in it.",
+            "unsubscribe_url": unsubscribe_url(manager, "manager_digest"),
+            "unsubscribe_what": "the weekly summary of your team's overdue training",
+        },
+    )
