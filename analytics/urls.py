@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.views import department, hub, learner, organisation
+from analytics.views import compliance, department, hub, learner, learners, organisation
 
 urlpatterns = [
     path("reports/", organisation.OrganisationReportView.as_view(), name="organisation_report"),
@@ -38,4 +38,26 @@ urlpatterns = [
         department.DepartmentCompetencyView.as_view(),
         name="department_competency",
     ),
+    path(
+        "reports/courses/<int:course_id>/learners/",
+        learners.CourseLearnersView.as_view(),
+        name="course_learners",
+    ),
+    path(
+        "reports/courses/<int:course_id>/learners/export.<str:extension>",
+        learners.CourseLearnersExportView.as_view(),
+        name="course_learners_export",
+    ),
+    path("reports/compliance/", compliance.ComplianceView.as_view(), name="compliance"),
+    path(
+        "reports/compliance/export.<str:extension>",
+        compliance.ComplianceExportView.as_view(),
+        name="compliance_export",
+    ),
+    path(
+        "reports/department/compliance/",
+        compliance.DepartmentComplianceView.as_view(),
+        name="department_compliance",
+    ),
+    path("team/compliance/", compliance.TeamComplianceView.as_view(), name="team_compliance"),
 ]

@@ -1,0 +1,130 @@
+"""The learners of one course (and of one programme): who they are, how far they are, and
+their assignment, for the training lead who owns the page and for people who see every report."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from analytics.exports.tables import TABLE_FORMATS, table_file
+from analytics.protection.learners import may_view_learners
+from analytics.reports import learners
+from courses.models import CoursePage
+from organisations.selectors import departments, job_roles
+
+PAGE_SIZE = 50
+
+
+class LearnerFilterForm(forms.Form):
+    department = forms.ChoiceField(required=False, label="Department")
+    job_role = forms.ChoiceField(required=False, label="Job role")
+    assignment = forms.ChoiceField(required=False, label="Assignment")
+
+    def __init__(self, data, *, assignments: list[tuple[int, str]]):
+        super().__init__(data)
+        self.fields["department"].choices = [("", "Any department")] + [
+            (d.code, d.name) for d in departments()
+        ]
+        self.fields["job_role"].choices = [("", "Any job role")] + [
+            (r.code, r.name) for r in job_roles()
+        ]
+        self.fields["assignment"].choices = [
+            ("", "Assigned or not"),
+            (learners.ASSIGNED, "Assigned"),
+            (learners.NOT_ASSIGNED, "Not assigned"),
+            *((str(pk), label) for pk, label in assignments),
+        ]
+        for name, what in (("department", "a department"), ("job_role", "a job role")):
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list"
+        self.fields["assignment"].error_messages["invalid_choice"] = (
+            "Choose an assignment of this course from the list"
+        )
+
+    def filters(self) -> learners.LearnerFilters:
+        return learners.LearnerFilters(**self.cleaned_data)
+
+
+class CourseLearnersMixin(LoginRequiredMixin):
+    """The course named in the URL, refused (403) to anyone but its owning training lead and
+    people who see every report; the filters from the query string."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.course = get_object_or_404(CoursePage, pk=kwargs["course_id"])
+        if not may_view_learners(request.user, self.course):
+            raise PermissionDenied
+        self.form = LearnerFilterForm(
+            request.GET, assignments=learners.course_assignments(self.course)
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def query(self) -> str:
+        """The filters as a query string, for links to other pages and to the downloads."""
+        return urlencode({k: v for k, v in self.form.cleaned_data.items() if v})
+
+
+class CourseLearnersView(CourseLearnersMixin, TemplateView):
+    template_name = "analytics/learners.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.form.is_valid():
+            context = self.get_context_data(rows=None, page=None, query="", exports=[])
+            return self.render_to_response(context, status=400)
+        people = learners.learners(self.course, self.form.filters())
+        paginator = Paginator(people, PAGE_SIZE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404("No such page of learners.") from None
+        query = self.query()
+        base = reverse("course_learners_export", args=[self.course.pk, "csv"])[: -len("csv")]
+        context = self.get_context_data(
+            rows=[
+                learners.learner_cells(row)
+                for row in learners.learner_rows(self.course, list(page.object_list))
+            ],
+            page=page,
+            query=query,
+            exports=[
+                (label, f"{base}{extension}{'?' + query if query else ''}")
+                for extension, label in (("csv", "Data (CSV)"), ("xlsx", "Spreadsheet (XLSX)"))
+            ],
+        )
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {
+            **super().get_context_data(**kwargs),
+            "item": self.course,
+            "form": self.form,
+            "header": learners.HEADER,
+        }
+
+
+class CourseLearnersExportView(CourseLearnersMixin, View):
+    def get(self, request, *args, extension: str, **kwargs) -> HttpResponse:
+        if extension not in TABLE_FORMATS:
+            raise Http404("No such export format.")
+        if not self.form.is_valid():
+            errors = "; ".join(e for field in self.form.errors.values() for e in field)
+            return HttpResponse(f"{errors}.", status=400, content_type="text/plain")
+        people = learners.learners(self.course, self.form.filters())
+        rows = [
+            learners.learner_cells(row)
+            for row in learners.learner_rows(self.course, list(people), among=people)
+        ]
+        body, content_type = table_file(
+            extension, title="Learners", header=learners.HEADER, rows=rows
+        )
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="learners-{self.course.slug}.{extension}"'
+        )
+        return response

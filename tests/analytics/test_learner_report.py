@@ -1,0 +1,395 @@
+"""The training lead's learner report: every learner of a course with their progress, checks,
+time, last activity, place and assignment; filters, pages, downloads equal to the page, and
+refusals for anyone who may not see the course's learners by name."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from assignments.models import AssignedPerson, Assignment, Audience
+from courses.models import Enrolment, KnowledgeCheckAttempt, LessonCompletion, LessonVisit
+from courses.selectors import course_lessons
+from tests.factories import DepartmentFactory, JobRoleFactory, make_person
+from tests.html import table, texts, tree
+
+SHARED = ("course", "training_lead", "cto_office", "administrator", "department_lead")
+
+NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+HEADER = [
+    "Name",
+    "Department",
+    "Job role",
+    "Status",
+    "Progress",
+    "Check attempts",
+    "Best score",
+    "Time spent",
+    "Last activity",
+    "Assigned",
+    "Due",
+    "Assignment status",
+]
+
+
+def at(day: int, month: int = 11, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 10, 0, tzinfo=UTC)
+
+
+# Due dates still to come whenever the tests run.
+FUTURE = 2099
+
+
+def _cast(course, training_lead) -> dict:
+    """Four learners of the course and one of another course, in two departments (one inside
+    the other) and two job roles; a mandatory assignment and a personal one."""
+    crs = DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
+    crs_north = DepartmentFactory(code="CRS-N", name="Civil Registration North", parent=crs)
+    fin = DepartmentFactory(code="FIN", name="Finance")
+    officer = JobRoleFactory(code="officer", name="Officer")
+    analyst = JobRoleFactory(code="analyst", name="Analyst")
+    ada = make_person(first_name="Ada", last_name="Adams", department=crs, job_role=officer)
+    ben = make_person(first_name="Ben", last_name="Brown", department=fin, job_role=analyst)
+    cat = make_person(first_name="Cat", last_name="Clark", department=crs_north, job_role=officer)
+    dan = make_person(first_name="Dan", last_name="Dale")
+    eve = make_person(first_name="Eve", last_name="Evans", department=crs, job_role=officer)
+    lessons = course_lessons(course)
+
+    def enrol(person, day: int, *, done: int, attempts=(), completed: datetime | None = None):
+        enrolment = Enrolment.objects.create(user=person, course=course, completed_at=completed)
+        Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=at(day))
+        for offset, lesson in enumerate(lessons[:done]):
+            LessonVisit.objects.create(enrolment=enrolment, lesson=lesson)
+            LessonCompletion.objects.create(enrolment=enrolment, lesson=lesson)
+            LessonVisit.objects.filter(enrolment=enrolment, lesson=lesson).update(
+                first_visited_at=at(day + offset)
+            )
+            LessonCompletion.objects.filter(enrolment=enrolment, lesson=lesson).update(
+                completed_at=at(day + offset)
+            )
+        for number, (correct, when) in enumerate(attempts, start=1):
+            attempt = KnowledgeCheckAttempt.objects.create(
+                enrolment=enrolment,
+                lesson=lessons[0],
+                number=number,
+                answers={},
+                correct=correct,
+                total=3,
+                passed=correct >= 2,
+            )
+            KnowledgeCheckAttempt.objects.filter(pk=attempt.pk).update(submitted_at=at(when))
+
+    enrol(ada, 2, done=2, attempts=[(1, 3), (2, 20)])
+    enrol(ben, 1, done=4, attempts=[(3, 5)], completed=at(9))
+    enrol(dan, 4, done=0)
+
+    mandatory = Assignment.objects.create(
+        item=course,
+        audience=Audience.DEPARTMENT,
+        department=crs,
+        due_date=at(1, 12).date(),
+        mandatory=True,
+        reason="Everyone in CRS handles data.",
+        created_by=training_lead,
+    )
+    personal = Assignment.objects.create(
+        item=course,
+        audience=Audience.PERSON,
+        person=ben,
+        due_date=at(20, 12).date(),
+        reason="For your new role.",
+        created_by=training_lead,
+    )
+    for person, assignment, due, completed in [
+        (ada, mandatory, at(20, 12, FUTURE), None),
+        (cat, mandatory, at(1, 12), None),
+        (eve, mandatory, at(1, 12), None),
+        (ben, personal, at(20, 12, FUTURE), at(9)),
+    ]:
+        AssignedPerson.objects.create(
+            assignment=assignment,
+            user=person,
+            assigned_at=at(1),
+            due_at=due,
+            completed_at=completed,
+        )
+    # Eve left CRS's audience: she is no longer a learner of the course.
+    AssignedPerson.objects.filter(user=eve).update(removed_at=at(3, 12))
+    other_lead = make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD])
+    return {
+        "people": {"ada": ada, "ben": ben, "cat": cat, "dan": dan, "eve": eve},
+        "mandatory": mandatory,
+        "personal": personal,
+        "other_lead": other_lead,
+        "officer": officer,
+        "crs": crs,
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cast_once(shared):
+    return shared.build(_cast, shared["course"], shared["training_lead"])
+
+
+@pytest.fixture
+def cast(cast_once):
+    return cast_once
+
+
+ADA = [
+    "Ada Adams",
+    "Civil Registration and Citizen Services",
+    "Officer",
+    "In progress",
+    "50%",
+    "2",
+    "67%",
+    "20 min",
+    "20 Nov 2026",
+    "Yes",
+    "20 Dec 2099",
+    "In progress",
+]
+BEN = [
+    "Ben Brown",
+    "Finance",
+    "Analyst",
+    "Completed",
+    "100%",
+    "1",
+    "100%",
+    "40 min",
+    "9 Nov 2026",
+    "Yes",
+    "20 Dec 2099",
+    "Done on time",
+]
+CAT = [
+    "Cat Clark",
+    "Civil Registration North",
+    "Officer",
+    "Not started",
+    "0%",
+    "0",
+    "No attempts",
+    "0 min",
+    "None",
+    "Yes",
+    "1 Dec 2026",
+    "Overdue",
+]
+DAN = [
+    "Dan Dale",
+    "None recorded",
+    "None recorded",
+    "In progress",
+    "0%",
+    "0",
+    "No attempts",
+    "0 min",
+    "4 Nov 2026",
+    "No",
+    "",
+    "",
+]
+
+
+def page(client, course, query: str = "") -> list[list[str]]:
+    response = client.get(f"/reports/courses/{course.pk}/learners/{query}")
+    assert response.status_code == 200
+    return table(response.content, "Learners of")
+
+
+@pytest.mark.django_db
+def test_owner_sees_every_learner_of_the_course_with_their_figures(
+    client, cast, course, training_lead
+):
+    client.force_login(training_lead)
+
+    assert page(client, course) == [HEADER, ADA, BEN, CAT, DAN]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A department includes the departments inside it.
+        ("?department=CRS", [ADA, CAT]),
+        ("?department=CRS-N", [CAT]),
+        ("?job_role=officer", [ADA, CAT]),
+        ("?department=CRS&job_role=analyst", []),
+        ("?assignment=assigned", [ADA, BEN, CAT]),
+        ("?assignment=not-assigned", [DAN]),
+        ("?assignment=personal", [BEN]),
+        ("?assignment=mandatory&department=CRS-N", [CAT]),
+    ],
+)
+def test_filters_narrow_the_list(client, cast, course, cto_office, query, expected):
+    query = query.replace("personal", str(cast["personal"].pk))
+    query = query.replace("=mandatory", f"={cast['mandatory'].pk}")
+    client.force_login(cto_office)
+    response = client.get(f"/reports/courses/{course.pk}/learners/{query}")
+
+    if expected:
+        assert table(response.content, "Learners of") == [HEADER, *expected]
+    else:
+        assert texts(response.content, "//p[@id='no-learners']") == [
+            "No learners match. Try fewer filters."
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?department=NOPE", "Choose a department from the list"),
+        ("?job_role=astronaut", "Choose a job role from the list"),
+        ("?assignment=999999", "Choose an assignment of this course from the list"),
+    ],
+)
+def test_an_unknown_filter_is_refused_with_a_message(
+    client, cast, course, cto_office, query, message
+):
+    client.force_login(cto_office)
+
+    response = client.get(f"/reports/courses/{course.pk}/learners/{query}")
+    download = client.get(f"/reports/courses/{course.pk}/learners/export.csv{query}")
+
+    assert response.status_code == 400
+    assert texts(response.content, "//div[@class='govuk-error-summary']//li") == [message]
+    assert texts(response.content, "//table") == []
+    assert (download.status_code, download.content.decode()) == (400, f"{message}.")
+
+
+@pytest.mark.django_db
+def test_another_assignments_course_is_not_a_filter(client, cast, course, cto_office):
+    """An assignment of another course is not among the choices."""
+    other = Assignment.objects.create(
+        item=course.get_parent(),
+        audience=Audience.EVERYONE,
+        due_date=NOW.date(),
+        reason="Other.",
+    )
+    client.force_login(cto_office)
+
+    response = client.get(f"/reports/courses/{course.pk}/learners/?assignment={other.pk}")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_list_is_paged(client, cast, course, cto_office, monkeypatch):
+    monkeypatch.setattr("analytics.views.learners.PAGE_SIZE", 3)
+    client.force_login(cto_office)
+
+    second = client.get(f"/reports/courses/{course.pk}/learners/?page=2&job_role=")
+    beyond = client.get(f"/reports/courses/{course.pk}/learners/?page=3")
+    nonsense = client.get(f"/reports/courses/{course.pk}/learners/?page=x")
+
+    assert table(second.content, "Learners of") == [HEADER, DAN]
+    assert texts(second.content, "//h2[@id='results']") == ["4 learners, page 2 of 2"]
+    assert [a.get("href") for a in _links(second.content, "govuk-pagination")] == [
+        "?page=1",
+        "?page=1",
+        "?page=2",
+    ]
+    assert (beyond.status_code, nonsense.status_code) == (404, 404)
+
+
+def _links(html: bytes, nav_class: str):
+    return tree(html).xpath(f"//nav[@class='{nav_class}']//a")
+
+
+@pytest.mark.django_db
+def test_downloads_hold_the_filtered_list_as_the_page_shows_it(client, cast, course, cto_office):
+    client.force_login(cto_office)
+    query = "?department=CRS"
+
+    shown = page(client, course, query)
+    csv_response = client.get(f"/reports/courses/{course.pk}/learners/export.csv{query}")
+    xlsx_response = client.get(f"/reports/courses/{course.pk}/learners/export.xlsx{query}")
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    spreadsheet = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+
+    assert list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")))) == shown
+    assert spreadsheet == shown
+    assert csv_response["Content-Disposition"] == 'attachment; filename="learners-data-basics.csv"'
+    assert client.get(f"/reports/courses/{course.pk}/learners/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_downloads_hold_every_page(client, cast, course, cto_office, monkeypatch):
+    monkeypatch.setattr("analytics.views.learners.PAGE_SIZE", 1)
+    client.force_login(cto_office)
+
+    response = client.get(f"/reports/courses/{course.pk}/learners/export.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [HEADER, ADA, BEN, CAT, DAN]
+
+
+@pytest.mark.django_db
+def test_only_the_owner_and_readers_of_every_report_see_the_learners(
+    client, cast, course, administrator, department_lead, training_lead
+):
+    ada = cast["people"]["ada"]
+    path = f"/reports/courses/{course.pk}/learners/"
+
+    def status(user) -> tuple[int, int]:
+        client.force_login(user)
+        return client.get(path).status_code, client.get(f"{path}export.csv").status_code
+
+    # The owner without the training lead role any more sees nobody's progress by name.
+    demoted = make_person(roles=[Role.LEARNER])
+    course.owner = demoted
+    course.save(update_fields=["owner"])
+    assert status(demoted) == (403, 403)
+    course.owner = training_lead
+    course.save(update_fields=["owner"])
+
+    assert {
+        "owner": status(training_lead),
+        "administrator": status(administrator),
+        "another training lead": status(cast["other_lead"]),
+        "department lead": status(department_lead),
+        "learner on the course": status(ada),
+    } == {
+        "owner": (200, 200),
+        "administrator": (200, 200),
+        "another training lead": (403, 403),
+        "department lead": (403, 403),
+        "learner on the course": (403, 403),
+    }
+    client.logout()
+    assert client.get(path)["Location"].startswith("/accounts/login/")
+    client.force_login(training_lead)
+    assert client.get("/reports/courses/999999/learners/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_costs_the_same_queries_however_many_learners(client, cast, course, cto_office):
+    def queries() -> int:
+        client.get(f"/reports/courses/{course.pk}/learners/?department=CRS")
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(f"/reports/courses/{course.pk}/learners/?department=CRS")
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    client.force_login(cto_office)
+    before = queries()
+    for _ in range(6):
+        person = make_person(department=cast["crs"], job_role=cast["officer"])
+        enrolment = Enrolment.objects.create(user=person, course=course)
+        LessonCompletion.objects.create(enrolment=enrolment, lesson=course_lessons(course)[0])
+        AssignedPerson.objects.create(
+            assignment=cast["mandatory"], user=person, assigned_at=NOW, due_at=NOW
+        )
+
+    assert queries() == before
