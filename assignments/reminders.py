@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from assignments.models import AssignedPerson
 from notifications.models import NotificationPreferences, ReminderSettings
+from notifications.selectors import notification_keys_existing
 from notifications.services import (
     Email,
     NewNotification,
@@ -35,6 +36,8 @@ DIGEST = "manager_digest"
 
 @dataclass
 class ReminderCounts:
+    """What one run did: reminders newly owed, and the emails among them."""
+
     due_soon: int = 0
     overdue: int = 0
     emailed: int = 0
@@ -44,7 +47,7 @@ class ReminderCounts:
 
     def __str__(self) -> str:
         return (
-            f"Reminders due: {self.due_soon} due soon, {self.overdue} overdue. "
+            f"New reminders: {self.due_soon} due soon, {self.overdue} overdue. "
             f"Emails sent: {self.emailed}; not emailed by the person's choice: "
             f"{self.not_emailed_by_choice}. Line manager digests sent: {self.digests}."
         )
@@ -177,6 +180,10 @@ def _send_batch(
             )
         )
     ]
+    # Every reminder leaves a notification under its key: those found were handled by an
+    # earlier run, so rows overdue for weeks cost a read each hour, not an insert.
+    handled = notification_keys_existing([reminder.key for reminder in reminders])
+    reminders = [reminder for reminder in reminders if reminder.key not in handled]
     notifications, emails = [], []
     for reminder in reminders:
         row = reminder.row

@@ -22,3 +22,10 @@ def preferences_for(user: User) -> NotificationPreferences:
     """The person's saved preferences, or the defaults (everything on) if they saved none."""
     found = NotificationPreferences.objects.filter(user=user).first()
     return found or NotificationPreferences(user=user)
+
+
+def notification_keys_existing(keys: list[str]) -> set[str]:
+    """Which of these keys already have their notification."""
+    if not keys:
+        return set()
+    return set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))

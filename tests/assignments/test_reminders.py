@@ -117,7 +117,7 @@ def test_reminders_go_to_the_right_people_on_the_right_days(cast):
     counts = run()
 
     assert counts == (
-        "Reminders due: 2 due soon, 1 overdue. Emails sent: 3; not emailed by the person's "
+        "New reminders: 2 due soon, 1 overdue. Emails sent: 3; not emailed by the person's "
         "choice: 0. Line manager digests sent: 0."
     )
     assert sent() == [
@@ -146,7 +146,7 @@ def test_a_second_run_sends_nothing_twice_and_later_days_send_the_next(cast):
     first = sent()
 
     assert run() == (
-        "Reminders due: 2 due soon, 1 overdue. Emails sent: 0; not emailed by the person's "
+        "New reminders: 0 due soon, 0 overdue. Emails sent: 0; not emailed by the person's "
         "choice: 0. Line manager digests sent: 0."
     )
     run(NOW + 2 * timedelta(hours=12))
@@ -199,7 +199,7 @@ def test_optional_reminders_respect_preferences_and_mandatory_ones_cannot_be_tur
     assign(cast.bob, cast.mandatory, 10)
 
     assert run() == (
-        "Reminders due: 4 due soon, 0 overdue. Emails sent: 3; not emailed by the person's "
+        "New reminders: 4 due soon, 0 overdue. Emails sent: 3; not emailed by the person's "
         "choice: 1. Line manager digests sent: 0."
     )
     assert sent() == [
@@ -347,7 +347,7 @@ def test_the_command_prints_what_it_did(cast):
     call_command("send_reminders", stdout=out)
 
     assert out.getvalue() == (
-        "Reminders due: 1 due soon, 0 overdue. Emails sent: 1; not emailed by the person's "
+        "New reminders: 1 due soon, 0 overdue. Emails sent: 1; not emailed by the person's "
         "choice: 0. Line manager digests sent: 0.\n"
     )
 

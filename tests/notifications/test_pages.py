@@ -210,3 +210,22 @@ def test_the_header_counts_unread_in_one_query_and_not_for_visitors(client, lear
     assert header_link(page.content) == ["Notifications (3 unread)"]
     assert len(notification_queries(signed_in.captured_queries)) == 1
     assert texts(page.content, "//ul[@id='account-navigation']/li[1]//span") == ["unread"]
+
+
+def test_the_list_costs_the_same_queries_for_2_or_20_notifications(client, learner):
+    client.force_login(learner)
+    client.get("/notifications/")
+
+    def queries(count):
+        for n in range(count):
+            notify(learner, f"Batch {count} notification {n}", read=n % 2 == 0)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/notifications/")
+        Notification.objects.filter(user=learner).delete()
+        cards = texts(response.content, "//h2[@class='govuk-summary-card__title']")
+        return len(captured.captured_queries), len(cards)
+
+    few, many = queries(2), queries(20)
+
+    assert (few[1], many[1]) == (2, 20)
+    assert few[0] == many[0]
