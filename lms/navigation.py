@@ -1,10 +1,10 @@
 """The service menu: which pages each person's roles let them reach, in one place.
 
-The menu holds at most seven entries, so that it fits one row on a laptop screen: what a person
+The menu holds at most six entries, so that it fits one row on a laptop screen: what a person
 does (learning, courses, self-assessment), who they look after (their team), what they may read
-about others (one "Reports" entry leading to every report their role opens), the training they
-ask others to complete (assigners only) and where they author content. Their own account
-(profile, sign out) sits apart, at the header's right.
+about others (one "Reports" entry leading to every report their role opens, assigning training
+and its progress among them) and where they author content. Their own account (profile, sign
+out) sits apart, at the header's right.
 """
 
 from collections.abc import Callable
@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from analytics.views.hub import sees_others_reports
-from assignments.scope import can_assign
 from organisations.models import Membership
 
 
@@ -43,8 +42,12 @@ SIGNED_IN_ITEMS = [
     ("Courses", "catalogue", _always, ()),
     ("Assess your skills", "self_assessment", _always, ()),
     ("Your team", "team", _manages_someone, ("/people/corrections/",)),
-    ("Reports", "reports", sees_others_reports, ("/reports/", "/department/", "/departments/")),
-    ("Assign training", "assignments", can_assign, ()),
+    (
+        "Reports",
+        "reports",
+        sees_others_reports,
+        ("/reports/", "/department/", "/departments/", "/assignments/"),
+    ),
     (
         "Content management",
         "wagtailadmin_home",

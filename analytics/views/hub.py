@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from analytics.protection import access
+from assignments.scope import can_assign
 
 VIEW_ALL_DEPARTMENTS = "organisations.view_all_departments"
 VIEW_OWN_DEPARTMENT = "organisations.view_own_department"
@@ -56,6 +57,15 @@ def reports_for(user) -> list[ReportLink]:
                 "How many people in your department use the service, by job role, and who "
                 "reports to you.",
                 reverse("my_department"),
+            )
+        )
+    if can_assign(user):
+        links.append(
+            ReportLink(
+                "Assign training",
+                "Ask people to complete a course or programme by a date, and see how far each "
+                "audience has got.",
+                reverse("assignments"),
             )
         )
     links.append(

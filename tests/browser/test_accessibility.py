@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -41,6 +42,8 @@ SIGNED_IN_PAGES = [
     "/department/",
     "/departments/",
     "/privacy/",
+    "/assignments/",
+    "/assignments/new/",
 ]
 
 
@@ -218,3 +221,76 @@ def test_account_change_pages_pass_axe_and_reflow_at_320px(new_page, sign_in_as)
     page.goto("/accounts/3rdparty/login/cancelled/")
     expect(page.locator("h1")).to_have_text("You did not sign in")
     assert (axe_violations(page), horizontal_overflow(page)) == ([], 0)
+
+
+def test_assignment_pages_pass_axe_and_reflow_at_320px(new_page, sign_in_as, settings, monkeypatch):
+    from assignments import gap
+    from assignments.models import Audience
+    from assignments.services import assignment_create
+    from competencies.services import framework_load
+    from courses.loading import course_load
+    from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
+    from tests.courses.data import course_data
+    from tests.factories import DepartmentFactory
+
+    settings.COMPETENCY_PRIMARY_FRAMEWORK = "mini"
+    framework_load(DIGCOMP_MINI)
+    framework_load(framework_data())
+    department = DepartmentFactory(code="CRS", name="Civil Registration and Citizen Services")
+    lead = make_person(roles=[Role.LEARNER, Role.TRAINING_LEAD], department=department)
+    learner = make_person(department=department, first_name="Amina", last_name="Okafor")
+    course = course_load(course_data(), owner=lead)
+    made = assignment_create(
+        by=lead,
+        item=course,
+        audience=Audience.DEPARTMENT,
+        department=department,
+        due_date=timezone.localdate(),
+        reason="Everyone in the department handles personal data.",
+        mandatory=True,
+    )
+    monkeypatch.setattr(gap, "below_target_resolver", lambda d, c: [learner.pk])
+    visits = [
+        (lead, ["/assignments/", f"/assignments/{made.pk}/", f"/assignments/{made.pk}/withdraw/"]),
+        (lead, ["/assignments/new/?department=CRS&competency=DA.1"]),
+        (learner, ["/learning/"]),
+    ]
+    seen, expected = {}, {}
+    for person, paths in visits:
+        page = new_page()
+        sign_in_as(page, person)
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            for path in paths:
+                status = page.goto(path).status
+                seen[(path, width)] = (status, axe_violations(page), horizontal_overflow(page))
+                expected[(path, width)] = (200, [], 0)
+    # The forms with their errors shown, and the conditional fields there without JavaScript.
+    page = new_page(width=320, javascript=False)
+    sign_in_as(page, lead)
+    page.goto("/assignments/new/")
+    page.get_by_label("Everyone in a department").check()
+    page.get_by_label("Department", exact=True).select_option(label=str(department))
+    page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    seen["form errors"] = (
+        page.locator(".govuk-error-summary li").all_inner_texts(),
+        axe_violations(page),
+        horizontal_overflow(page),
+    )
+    expected["form errors"] = (
+        [
+            "Choose the course or programme to assign",
+            "Enter the due date",
+            "Enter the reason the learners will see",
+        ],
+        [],
+        0,
+    )
+    page.goto("/assignments/new/?department=CRS&competency=DA.1")
+    page.get_by_role("button", name="Confirm and assign").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    seen["gap errors"] = (page.locator(".govuk-error-summary li").count(), axe_violations(page))
+    expected["gap errors"] = (1, [])
+
+    assert seen == expected

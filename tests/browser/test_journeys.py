@@ -159,7 +159,7 @@ LEARNING = ["Your learning", "Courses", "Assess your skills"]
 # another sees.
 MENUS = {
     "learner@example.org": LEARNING,
-    "training.lead@example.org": [*LEARNING, "Content management"],
+    "training.lead@example.org": [*LEARNING, "Reports", "Content management"],
     "department.lead@example.org": [*LEARNING, "Your team", "Reports"],
     "cto.office@example.org": [*LEARNING, "Your team", "Reports"],
     "admin@example.org": [*LEARNING, "Reports", "Content management"],
