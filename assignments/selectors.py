@@ -10,23 +10,13 @@ withdrawal and the opening of a recertification cycle each close the row before 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.apps import apps
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
 from assignments.models import AssignedPerson, Assignment, Audience
 from assignments.scope import assigns_anyone, department_ids_within, led_department_ids
 from assignments.status import DONE, Status
-from courses.models import Enrolment
-
-
-def _programme_model(name: str):
-    """A programme model of the courses app, or None on a version without programmes."""
-    try:
-        return apps.get_model("courses", name)
-    except LookupError:
-        return None
-
+from courses.models import Enrolment, ProgrammeCompletion, ProgrammeCourse
 
 # -- Audiences ---------------------------------------------------------------------------------
 
@@ -86,11 +76,11 @@ def item_completions(item_id: int) -> dict[int, datetime]:
             "user_id", "completed_at"
         )
     )
-    completion = _programme_model("ProgrammeCompletion")
-    if completion is not None:
-        completed.update(
-            completion.objects.filter(programme_id=item_id).values_list("user_id", "completed_at")
+    completed.update(
+        ProgrammeCompletion.objects.filter(programme_id=item_id).values_list(
+            "user_id", "completed_at"
         )
+    )
     return completed
 
 
@@ -99,12 +89,15 @@ def item_completions(item_id: int) -> dict[int, datetime]:
 
 def _started() -> Exists:
     """Whether the row's person is enrolled on its course, or on any course of its programme."""
-    courses = Q(course_id=OuterRef("assignment__item_id"))
-    place = _programme_model("ProgrammeCourse")
-    if place is not None:
-        in_programme = place.objects.filter(programme_id=OuterRef(OuterRef("assignment__item_id")))
-        courses |= Q(course_id__in=in_programme.values("course_id"))
-    return Exists(Enrolment.objects.filter(courses, user_id=OuterRef("user_id")))
+    in_programme = ProgrammeCourse.objects.filter(
+        programme_id=OuterRef(OuterRef("assignment__item_id"))
+    ).values("course_id")
+    return Exists(
+        Enrolment.objects.filter(
+            Q(course_id=OuterRef("assignment__item_id")) | Q(course_id__in=in_programme),
+            user_id=OuterRef("user_id"),
+        )
+    )
 
 
 def with_status(rows: QuerySet[AssignedPerson], *, now: datetime) -> QuerySet[AssignedPerson]:

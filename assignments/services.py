@@ -25,6 +25,7 @@ from assignments.selectors import (
     people_in_post,
 )
 from assignments.status import add_months, counts_for_cycle
+from courses.models import CoursePage, ProgrammePage
 from organisations.models import Department, JobRole
 
 __all__ = [
@@ -40,8 +41,8 @@ __all__ = [
 
 # Rows are written this many at a time: large audiences stay within memory and one statement.
 INSERT_BATCH = 5000
-# Page types an assignment may name (by class name: programmes are a page type of courses).
-ASSIGNABLE_PAGE_TYPES = ("CoursePage", "ProgrammePage")
+# Page types an assignment may name.
+ASSIGNABLE_PAGE_TYPES = (CoursePage, ProgrammePage)
 # Audiences whose members change as people join and leave (a person or a chosen list do not).
 GROWING_AUDIENCES = (Audience.TEAM, Audience.JOB_ROLE, Audience.DEPARTMENT, Audience.EVERYONE)
 # What each audience's field is called in messages.
@@ -88,7 +89,7 @@ def _check_item(item: Page | None) -> Page:
         raise AssignmentError("Choose a course or programme.", "item")
     if not item.live or item.specific_class is None:
         raise AssignmentError("Choose a published course or programme.", "item")
-    if item.specific_class.__name__ not in ASSIGNABLE_PAGE_TYPES:
+    if not issubclass(item.specific_class, ASSIGNABLE_PAGE_TYPES):
         raise AssignmentError("Only a course or a programme can be assigned.", "item")
     return item
 

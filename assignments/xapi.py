@@ -15,11 +15,9 @@ from xapi.client import statements_record, verb
 from xapi.identity import learner_agent
 from xapi.models import LearnerIdentity
 from xapi.vocab import (
-    LANGUAGE,
     VERB_COMPLETED,
     activity_iri,
     activity_type_assignment,
-    activity_type_programme,
     extension_due_date,
     extension_mandatory,
     extension_on_time,
@@ -40,12 +38,7 @@ def item_activity(item: Page) -> Activity:
     specific = item.specific
     if isinstance(specific, CoursePage):
         return course_xapi.course_activity(specific)
-    return Activity(
-        id=specific.iri,
-        definition=ActivityDefinition(
-            name={LANGUAGE: specific.title}, type=activity_type_programme()
-        ),
-    )
+    return course_xapi.programme_activity(specific)
 
 
 def _attempt(row: AssignedPerson, event: str) -> str:

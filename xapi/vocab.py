@@ -132,11 +132,6 @@ def extension_mandatory() -> str:
     return site_iri("xapi/extensions/context/mandatory")
 
 
-def activity_type_programme() -> str:
-    """Activity type of a programme, a learning path of courses (ADL defines none)."""
-    return site_iri("xapi/activity-types/programme")
-
-
 def activity_type_assignment() -> str:
     """Activity type of an assignment of required training (the grouping of its statements)."""
     return site_iri("xapi/activity-types/assignment")
