@@ -1,5 +1,6 @@
-"""App configuration: the evidence projection follows every statement the LRS stores, and
-every page reads people's current levels from the store it keeps."""
+"""App configuration: the evidence projection follows every statement the LRS stores, every
+page reads people's current levels from the store it keeps, and the assignments app asks it
+who is below target in a skill gap."""
 
 from django.apps import AppConfig
 
@@ -22,3 +23,8 @@ class AnalyticsConfig(AppConfig):
 
         connect()
         use_level_store(stored_levels)
+        # The assignments app offers a gap's people below target; only analytics knows levels.
+        from analytics.reports.gap_actions import people_below_target
+        from assignments import gap
+
+        gap.below_target_resolver = people_below_target

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from analytics.protection import access
-from analytics.reports import dashboard, drilldown, selectors, store_frames
+from analytics.reports import dashboard, drilldown, gap_actions, selectors, store_frames
 from analytics.reports.assembly import Report
 from analytics.reports.selectors import (
     department_name,
@@ -112,7 +113,14 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
             grid=dashboard.grid_of(
                 report, cell_url=cell_url, total_url=total_url, svg_id="department-heatmap"
             ),
-            top_gaps=dashboard.top_gaps_of(report, url=total_url),
+            top_gaps=gap_actions.with_actions(
+                dashboard.top_gaps_of(report, url=total_url),
+                user=self.request.user,
+                code=code,
+                now=timezone.now(),
+                threshold=report.threshold,
+            ),
+            gap_actions=True,
             courses=recommendations(report, self.request),
             coverage=dashboard.coverage_of(report),
             trend=dashboard.trend_of(trend_points(code, report.threshold)),

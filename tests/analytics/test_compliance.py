@@ -8,18 +8,21 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from assignments import gap
 from assignments.models import AssignedPerson, Assignment, Audience
 from courses.loading import course_load
 from courses.models import Enrolment
+from organisations.services import membership_set
 from tests.analytics.scenario import THRESHOLD
 from tests.courses.data import course_data
 from tests.factories import DepartmentFactory, make_person
-from tests.html import table, texts
+from tests.html import table, text_of, texts, tree
 
 PAST, FUTURE = datetime(2026, 11, 1, 9, 0, tzinfo=UTC), datetime(2099, 6, 30, 9, 0, tzinfo=UTC)
 HEADER = [
@@ -344,3 +347,103 @@ def test_pages_cost_the_same_queries_however_many_people_and_departments(
                 )
 
     assert queries() == before
+
+
+@pytest.mark.django_db
+def test_the_gap_offers_the_people_below_target_by_the_reports_rule(training, shared_organisation):
+    people = shared_organisation.people
+    north = DepartmentFactory(
+        code="CRS-N", name="CRS North", parent=shared_organisation.departments["CRS"]
+    )
+    # Moved into a sub-department: still in CRS's gap.
+    membership_set(
+        user=people["a3"], department=north, job_role=shared_organisation.roles["analyst"]
+    )
+
+    found = {
+        (code, competency): gap.people_below_target(
+            gap.gap_find(department_code=code, competency_code=competency)
+        )
+        for code, competency in [("CRS", "DA.1"), ("CRS-N", "DA.1"), ("FIN", "SP.1")]
+    }
+
+    # DA.1: officers need 1 (o3 has 0), analysts 3 (a2 has 2, a3 1); unknown levels are not
+    # below. SP.1: officers need 2 (f3 has 1, f4 0), analysts 1 (fa2 is not assessed).
+    ids = {key: user.pk for key, user in people.items()}
+    assert found == {
+        ("CRS", "DA.1"): sorted([ids["o3"], ids["a2"], ids["a3"]]),
+        ("CRS-N", "DA.1"): [ids["a3"]],
+        ("FIN", "SP.1"): sorted([ids["f3"], ids["f4"]]),
+    }
+
+
+@pytest.mark.django_db
+def test_gap_rows_lead_to_assigning_and_show_the_progress_of_what_was_assigned(
+    client, training, shared_organisation
+):
+    people = shared_organisation.people
+    from_gap = Assignment.objects.create(
+        item=training["course"],
+        audience=Audience.PEOPLE,
+        due_date=FUTURE.date(),
+        reason="Below target.",
+        source={"department": "CRS", "competency": "DA.1"},
+    )
+    for key, completed in [("o1", at(3)), ("o2", at(4)), ("o3", None), ("o5", None), ("a2", None)]:
+        AssignedPerson.objects.create(
+            assignment=from_gap,
+            user=people[key],
+            assigned_at=at(1),
+            due_at=FUTURE,
+            completed_at=completed,
+        )
+    small = Assignment.objects.create(
+        item=training["course"],
+        audience=Audience.PEOPLE,
+        due_date=FUTURE.date(),
+        reason="Below target.",
+        source={"department": "CRS", "competency": "SP.1"},
+    )
+    for key in ("o2", "o5"):
+        AssignedPerson.objects.create(
+            assignment=small, user=people[key], assigned_at=at(1), due_at=FUTURE
+        )
+    # Sees every department but may not assign: the figures without the way to act on them.
+    reader = make_person()
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_all_reports"),
+        Permission.objects.get(codename="view_department_report"),
+    )
+
+    def training_column(user) -> dict[str, tuple[str, list[str]]]:
+        client.force_login(user)
+        html = client.get("/reports/departments/CRS/").content
+        rows = table(html, "Largest gaps")
+        links = {
+            text_of(a): a.get("href")
+            for a in tree(html).xpath("//table[caption[starts-with(., 'Largest')]]//a")
+            if "Assign" in text_of(a)
+        }
+        return rows[0][-1], {row[1]: row[-1] for row in rows[1:]}, links
+
+    hidden = "Assigned training: progress hidden while fewer than 5 people hold it"
+    header, cells, links = training_column(shared_organisation.managers["CRS"])
+    assert header == "Training"
+    assert cells == {
+        "SP.1 Cyber hygiene": f"Assign courses for this: SP.1 Cyber hygiene {hidden}",
+        "DA.1 Data literacy": (
+            "Assign courses for this: DA.1 Data literacy Assigned training: 2 of 5 done"
+        ),
+        "DA.2 Data ethics": "Assign courses for this: DA.2 Data ethics",
+    }
+    new = "/assignments/new/?department=CRS&competency="
+    assert links == {
+        f"Assign courses for this: {name}": f"{new}{name[:4]}"
+        for name in ("SP.1 Cyber hygiene", "DA.1 Data literacy", "DA.2 Data ethics")
+    }
+    assert training_column(shared_organisation.cto)[1] == cells
+    assert training_column(reader)[1] == {
+        "SP.1 Cyber hygiene": hidden,
+        "DA.1 Data literacy": "Assigned training: 2 of 5 done",
+        "DA.2 Data ethics": "",
+    }
