@@ -171,6 +171,21 @@ def test_a_second_run_sends_nothing_twice_and_later_days_send_the_next(cast):
     )
 
 
+def test_a_reminder_claimed_by_another_worker_or_a_crashed_run_is_not_sent_again(cast):
+    alice = assign(cast.alice, cast.mandatory, 3)
+    bob = assign(cast.bob, cast.mandatory, 3)
+    # Another worker has claimed Alice's email and is sending it (or crashed before it could).
+    EmailSent.objects.create(key=f"due:{alice.pk}:1:3", user=cast.alice, kind="due_soon")
+
+    assert "Emails sent: 1;" in run()
+
+    assert sent() == [("bob@example.org", "Reminder: Data confidence is due in 3 days")]
+    assert sorted(EmailSent.objects.values_list("key", "status")) == [
+        (f"due:{alice.pk}:1:3", EmailStatus.CLAIMED),
+        (f"due:{bob.pk}:1:3", EmailStatus.SENT),
+    ]
+
+
 def test_a_reminder_day_missed_while_stopped_sends_only_the_nearest(cast):
     alice = assign(cast.alice, cast.mandatory, 1)
 
