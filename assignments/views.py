@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import user_role_names
 from assignments import gap as gaps
 from assignments import scope, selectors, services
 from assignments.errors import AssignmentError, AssignmentRefused
@@ -31,6 +33,16 @@ from assignments.models import AssignedPerson, Assignment, Audience
 from assignments.status import Status
 
 PAGE_SIZE = 25
+# What describing an assignment reads, in the same query as the assignment.
+RELATED = [
+    "item",
+    "person__membership__department",
+    "team_manager",
+    "job_role",
+    "department",
+]
+# Roles that see learners by name across the organisation (course learner reports, the admin).
+NAMING_ROLES = frozenset({Role.TRAINING_LEAD, Role.ADMINISTRATOR})
 
 # The list's four columns, and the statuses each counts. An expired cycle must be done again
 # (the sync job opens the next one), so it counts as not started.
@@ -100,11 +112,27 @@ def _plural(name: str) -> str:
     return f"{name}s"
 
 
-def audience_in_words(assignment: Assignment, people: int, minimum: int) -> str:
+def may_name_person(viewer: User, assignment: Assignment) -> bool:
+    """Whether the viewer may see who a one-person assignment is for: whoever made it, the
+    person's line manager, a training lead or an administrator. The CTO office and department
+    leads see people aggregated only."""
+    if assignment.created_by_id == viewer.pk:
+        return True
+    if NAMING_ROLES & user_role_names(viewer):
+        return True
+    membership = getattr(assignment.person, "membership", None)
+    return membership is not None and membership.line_manager_id == viewer.pk
+
+
+def audience_in_words(assignment: Assignment, people: int, minimum: int, *, viewer: User) -> str:
     """Who an assignment is for, as a sentence fragment ("Data analysts in CRS")."""
     kind = assignment.audience
     if kind == Audience.PERSON:
-        return str(assignment.person)
+        if may_name_person(viewer, assignment):
+            return str(assignment.person)
+        membership = getattr(assignment.person, "membership", None)
+        department = membership.department if membership is not None else None
+        return f"One person in {department.code}" if department else "One person"
     if kind == Audience.TEAM:
         return f"{assignment.team_manager}'s team"
     if kind == Audience.JOB_ROLE:
@@ -152,7 +180,7 @@ class AssignerMixin(LoginRequiredMixin):
     def visible(self, pk: int) -> Assignment:
         assignment = (
             selectors.assignments_visible_to(self.request.user)
-            .select_related("item", "person", "team_manager", "job_role", "department")
+            .select_related(*RELATED)
             .filter(pk=pk)
             .first()
         )
@@ -164,9 +192,7 @@ class AssignerMixin(LoginRequiredMixin):
 class AssignmentListView(AssignerMixin, View):
     def get(self, request):
         now, minimum = timezone.now(), minimum_group()
-        assignments = selectors.assignments_visible_to(request.user).select_related(
-            "item", "person", "team_manager", "job_role", "department"
-        )
+        assignments = selectors.assignments_visible_to(request.user).select_related(*RELATED)
         page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
         counts = _progress_counts([a.pk for a in page], now)
         rows = []
@@ -176,7 +202,7 @@ class AssignmentListView(AssignerMixin, View):
             rows.append(
                 {
                     "assignment": assignment,
-                    "audience": audience_in_words(assignment, people, minimum),
+                    "audience": audience_in_words(assignment, people, minimum, viewer=request.user),
                     "figures": columns,
                     "total": total,
                 }
@@ -205,7 +231,7 @@ class AssignmentDetailView(AssignerMixin, View):
             "assignments/detail.html",
             {
                 "assignment": assignment,
-                "audience": audience_in_words(assignment, people, minimum),
+                "audience": audience_in_words(assignment, people, minimum, viewer=request.user),
                 "figures": columns,
                 "total": total,
                 "minimum": minimum,

@@ -16,7 +16,7 @@ from assignments.status import Status
 from assignments.views import DETAIL_COLUMNS, LIST_COLUMNS, figures
 from courses.services import enrolment_create
 from tests.factories import make_person
-from tests.html import heading, summary, table, texts
+from tests.html import heading, summary, table, texts, tree
 
 SHARED = (
     "learner",
@@ -73,8 +73,23 @@ def _more_courses(framework, training_lead):
     ]
 
 
+def _programme(courses):
+    from courses.loading import programme_load
+
+    return programme_load(
+        {
+            "slug": "safe-with-data",
+            "title": "Safe with data",
+            "summary": "Handling data safely.",
+            "courses": [{"slug": "data-basics"}, {"slug": courses[0].slug}],
+        }
+    )
+
+
 @pytest.fixture(scope="module", autouse=True)
 def cast(shared):
+    """The module's own people and content, built once beside the shared fixtures."""
+    courses = shared.build(_more_courses, shared.add("framework"), shared["training_lead"])
     return {
         "colleagues": shared.build(
             _colleagues,
@@ -83,8 +98,14 @@ def cast(shared):
             shared["department_lead"],
         ),
         "outsider": shared.build(_outsider, shared["other_department"]),
-        "courses": shared.build(_more_courses, shared.add("framework"), shared["training_lead"]),
+        "courses": courses,
+        "programme": shared.build(_programme, courses),
     }
+
+
+@pytest.fixture
+def programme(cast):
+    return type(cast["programme"]).objects.get(pk=cast["programme"].pk)
 
 
 @pytest.fixture
@@ -241,6 +262,43 @@ def test_the_list_shows_each_assignment_newest_first_with_progress_in_aggregate(
 
 
 @pytest.mark.django_db
+def test_only_who_may_see_people_by_name_reads_whom_a_person_assignment_is_for(
+    client, people, learner, course, programme
+):
+    made = assign(people["cto_office"], course, Audience.PERSON, person=learner)
+    assign(people["administrator"], programme, Audience.PERSON, person=learner)
+    who = {}
+    for role in ["training_lead", "department_lead", "cto_office", "administrator"]:
+        client.force_login(people[role])
+        who[role] = [row[:2] for row in table(client.get(reverse("assignments")).content)[1:]]
+
+    # The department lead is the learner's line manager; the CTO office made the first one.
+    assert who == {
+        "training_lead": [["Safe with data", str(learner)], ["Data basics", str(learner)]],
+        "department_lead": [["Safe with data", str(learner)], ["Data basics", str(learner)]],
+        "cto_office": [["Safe with data", "One person in CRS"], ["Data basics", str(learner)]],
+        "administrator": [["Safe with data", str(learner)], ["Data basics", str(learner)]],
+    }
+    assert made.created_by == people["cto_office"]
+
+
+@pytest.mark.django_db
+def test_a_programme_is_assigned_to_a_job_role_in_every_department(
+    client, training_lead, learner, job_role, programme
+):
+    client.force_login(training_lead)
+
+    response = client.post(
+        reverse("assignment_new"),
+        form_data(item=str(programme.pk), audience="job_role", job_role=str(job_role.pk)),
+        follow=True,
+    )
+
+    assert summary(response.content)["Who"] == "Citizen service officers in every department"
+    assert Assignment.objects.get().item.specific == programme
+
+
+@pytest.mark.django_db
 def test_a_department_lead_lists_only_assignments_inside_their_department(
     client, department_lead, training_lead, department, other_department, outsider, course
 ):
@@ -340,6 +398,7 @@ def test_the_form_offers_what_each_assigner_may_choose(
         html = client.get(reverse("assignment_new")).content
         return {
             "item": texts(html, "//select[@name='item']//option"),
+            "groups": [g.get("label") for g in tree(html).xpath("//select[@name='item']/optgroup")],
             "audience": texts(html, "//input[@name='audience']/following-sibling::label"),
             "department": texts(html, "//select[@name='department']/option"),
             "fields": texts(html, "//form//label"),
@@ -347,8 +406,15 @@ def test_the_form_offers_what_each_assigner_may_choose(
 
     lead, anyone = choices(department_lead), choices(training_lead)
 
-    items = ["Choose a course or programme", "Cyber hygiene", "Data basics", "Spotting phishing"]
+    items = [
+        "Choose a course or programme",
+        "Safe with data",
+        "Cyber hygiene",
+        "Data basics",
+        "Spotting phishing",
+    ]
     assert anyone["item"] == lead["item"] == items
+    assert anyone["groups"] == ["Programmes", "Courses"]
     assert anyone["audience"] == [
         "One person",
         "A line manager's team",
@@ -559,8 +625,6 @@ def test_the_gap_form_shows_how_many_are_below_target_but_not_who(
 
 
 def _inputs(html, name):
-    from tests.html import tree
-
     return tree(html).xpath(f"//input[@name='{name}']")
 
 
