@@ -82,6 +82,13 @@ class GovukDateField(forms.MultiValueField):
 class GovukForm(forms.Form):
     """A form whose error summary links each message to the box it is about."""
 
+    def full_clean(self):
+        super().full_clean()
+        # A date's boxes are drawn by its widget, which learns of the error here.
+        for name in self.errors:
+            if name in self.fields and isinstance(self.fields[name].widget, DateWidget):
+                self.fields[name].widget.attrs["error"] = True
+
     def error_links(self) -> list[dict]:
         if not self.is_bound:
             return []
@@ -93,7 +100,7 @@ class GovukForm(forms.Form):
             if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 target = f"#{field.auto_id}-0"
             elif isinstance(field.field.widget, DateWidget):
-                target = f"#{field.auto_id}_day"
+                target = f"#{field.auto_id}_0"  # the day box
             links.extend({"href": target, "message": message} for message in field.errors)
         return links
 

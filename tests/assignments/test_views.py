@@ -533,6 +533,25 @@ def test_a_bad_submission_says_what_is_wrong_and_writes_nothing(
 
 
 @pytest.mark.django_db
+def test_each_error_links_to_the_box_it_is_about(client, training_lead):
+    client.force_login(training_lead)
+
+    response = client.post(
+        reverse("assignment_new"), form_data(due_date_day="", due_date_month="", reason="")
+    )
+
+    page = tree(response.content)
+    links = page.xpath("//div[contains(@class, 'govuk-error-summary')]//a/@href")
+    assert links == ["#id_item", "#id_audience-0", "#id_due_date_0", "#id_reason"]
+    assert [len(page.xpath(f"//*[@id='{link[1:]}']")) for link in links] == [1, 1, 1, 1]
+    assert page.xpath("//input[contains(@class, 'govuk-input--error')]/@name") == [
+        "due_date_day",
+        "due_date_month",
+        "due_date_year",
+    ]
+
+
+@pytest.mark.django_db
 def test_a_department_lead_cannot_assign_outside_their_department(
     client, department_lead, other_department, outsider, course, job_role
 ):
