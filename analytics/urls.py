@@ -48,6 +48,16 @@ urlpatterns = [
         learners.CourseLearnersExportView.as_view(),
         name="course_learners_export",
     ),
+    path(
+        "reports/programmes/<int:programme_id>/learners/",
+        learners.ProgrammeLearnersView.as_view(),
+        name="programme_learners",
+    ),
+    path(
+        "reports/programmes/<int:programme_id>/learners/export.<str:extension>",
+        learners.ProgrammeLearnersExportView.as_view(),
+        name="programme_learners_export",
+    ),
     path("reports/compliance/", compliance.ComplianceView.as_view(), name="compliance"),
     path(
         "reports/compliance/export.<str:extension>",

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     FloatField,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
+from wagtail.models import Page
 
 from accounts.models import User
 from analytics.reports import assigned
@@ -38,6 +40,8 @@ from courses.models import (
     KnowledgeCheckAttempt,
     LessonCompletion,
     LessonVisit,
+    ProgrammeCompletion,
+    ProgrammePage,
 )
 from courses.selectors import lesson_counts
 from organisations.models import Department
@@ -88,27 +92,78 @@ def department_codes_within(code: str) -> list[str]:
     return found
 
 
-def _per_enrolment(rows: QuerySet, value, *, course: CoursePage) -> Subquery:
-    """One aggregate of `rows` over the outer learner's enrolment on `course`."""
+@dataclass(frozen=True)
+class Item:
+    """A course, or a programme of courses, that the report is about."""
+
+    page: Page
+    kind: str  # "course" or "programme"
+    required: tuple[int, ...]  # course ids a learner must complete (the course itself)
+    electives: tuple[int, ...] = ()
+    electives_required: int = 0
+
+    @property
+    def course_ids(self) -> list[int]:
+        return [*self.required, *self.electives]
+
+    @property
+    def total(self) -> int:
+        """Courses to complete: the required ones and the electives a learner must choose."""
+        return len(self.required) + min(self.electives_required, len(self.electives))
+
+
+def course_item(course: CoursePage) -> Item:
+    return Item(page=course, kind="course", required=(course.pk,))
+
+
+def programme_item(programme: ProgrammePage) -> Item:
+    places = list(programme.programme_courses.values_list("course_id", "elective"))
+    return Item(
+        page=programme,
+        kind="programme",
+        required=tuple(course for course, elective in places if not elective),
+        electives=tuple(course for course, elective in places if elective),
+        electives_required=programme.electives_required,
+    )
+
+
+def _per_learner(rows: QuerySet, value, *, item: Item) -> Subquery:
+    """One aggregate of `rows` (records of enrolments) over the outer learner's enrolments on
+    the item's courses."""
     return Subquery(
-        rows.filter(enrolment__user=OuterRef("pk"), enrolment__course=course)
+        rows.filter(enrolment__user=OuterRef("pk"), enrolment__course__in=item.course_ids)
         .order_by()
-        .values("enrolment")
+        .values("enrolment__user")
         .annotate(value=value)
         .values("value")
     )
 
 
-def open_assignments(course: CoursePage) -> QuerySet[AssignedPerson]:
-    return assigned.current_cycles().filter(assignment__item_id=course.pk)
+def _of_enrolments(value, *, item: Item, **where) -> Subquery:
+    """One aggregate over the outer learner's enrolments on the item's courses."""
+    return Subquery(
+        Enrolment.objects.filter(user=OuterRef("pk"), course__in=item.course_ids, **where)
+        .order_by()
+        .values("user")
+        .annotate(value=value)
+        .values("value")
+    )
 
 
-def learners(course: CoursePage, filters: LearnerFilters = LearnerFilters()) -> QuerySet[User]:
-    """Everyone enrolled on the course or assigned it, filtered, by name, annotated with their
-    figures (see `learner_rows`)."""
-    enrolment = Enrolment.objects.filter(user=OuterRef("pk"), course=course)
-    assignment_rows = open_assignments(course).filter(user=OuterRef("pk"))
-    people = User.objects.filter(Exists(enrolment) | Exists(assignment_rows))
+def _zero(value) -> Coalesce:
+    return Coalesce(value, 0, output_field=IntegerField())
+
+
+def open_assignments(item: Item) -> QuerySet[AssignedPerson]:
+    return assigned.current_cycles().filter(assignment__item_id=item.page.pk)
+
+
+def learners(item: Item, filters: LearnerFilters = LearnerFilters()) -> QuerySet[User]:
+    """Everyone enrolled on the item's courses or assigned the item, filtered, by name,
+    annotated with their figures (see `learner_rows`)."""
+    enrolments = Enrolment.objects.filter(user=OuterRef("pk"), course__in=item.course_ids)
+    assignment_rows = open_assignments(item).filter(user=OuterRef("pk"))
+    people = User.objects.filter(Exists(enrolments) | Exists(assignment_rows))
     if filters.department:
         people = people.filter(
             membership__department__code__in=department_codes_within(filters.department)
@@ -121,59 +176,80 @@ def learners(course: CoursePage, filters: LearnerFilters = LearnerFilters()) -> 
         people = people.filter(~Exists(assignment_rows))
     elif filters.assignment:
         people = people.filter(Exists(assignment_rows.filter(assignment_id=filters.assignment)))
-    enrolled_at = Subquery(enrolment.values("enrolled_at"))
+    enrolled_at = _of_enrolments(Min("enrolled_at"), item=item)
     score = Cast(F("correct"), FloatField()) * 100 / Cast(F("total"), FloatField())
     activity = [
-        _per_enrolment(LessonVisit.objects, Max("first_visited_at"), course=course),
-        _per_enrolment(LessonCompletion.objects, Max("completed_at"), course=course),
-        _per_enrolment(KnowledgeCheckAttempt.objects, Max("submitted_at"), course=course),
-        Subquery(enrolment.values("completed_at")),
+        _per_learner(LessonVisit.objects, Max("first_visited_at"), item=item),
+        _per_learner(LessonCompletion.objects, Max("completed_at"), item=item),
+        _per_learner(KnowledgeCheckAttempt.objects, Max("submitted_at"), item=item),
+        _of_enrolments(Max("completed_at"), item=item),
     ]
+    if item.kind == "programme":
+        completed_at = Subquery(
+            ProgrammeCompletion.objects.filter(user=OuterRef("pk"), programme=item.page).values(
+                "completed_at"
+            )
+        )
+    else:
+        completed_at = _of_enrolments(Max("completed_at"), item=item)
+    courses_done = {
+        name: _zero(
+            Subquery(
+                Enrolment.objects.filter(
+                    user=OuterRef("pk"), course__in=ids, completed_at__isnull=False
+                )
+                .order_by()
+                .values("user")
+                .annotate(value=Count("pk"))
+                .values("value")
+            )
+        )
+        for name, ids in (("required_done", item.required), ("electives_done", item.electives))
+    }
     return people.annotate(
         department_name=F("membership__department__name"),
         job_role_name=F("membership__job_role__name"),
         enrolled_at=enrolled_at,
-        course_completed_at=Subquery(enrolment.values("completed_at")),
-        lessons_done=Coalesce(
-            _per_enrolment(LessonCompletion.objects, Sum(Value(1)), course=course),
-            0,
-            output_field=IntegerField(),
+        item_completed_at=completed_at,
+        lessons_done=_zero(_per_learner(LessonCompletion.objects, Count("pk"), item=item)),
+        minutes=_zero(
+            _per_learner(LessonCompletion.objects, Sum("lesson__duration_minutes"), item=item)
         ),
-        minutes=Coalesce(
-            _per_enrolment(
-                LessonCompletion.objects, Sum("lesson__duration_minutes"), course=course
-            ),
-            0,
-            output_field=IntegerField(),
+        attempts=_zero(_per_learner(KnowledgeCheckAttempt.objects, Count("pk"), item=item)),
+        best_score=_per_learner(
+            KnowledgeCheckAttempt.objects.filter(total__gt=0), Max(score), item=item
         ),
-        attempts=Coalesce(
-            _per_enrolment(KnowledgeCheckAttempt.objects, Sum(Value(1)), course=course),
-            0,
-            output_field=IntegerField(),
-        ),
-        best_score=_per_enrolment(
-            KnowledgeCheckAttempt.objects.filter(total__gt=0), Max(score), course=course
-        ),
-        # NULLs are read as the enrolment itself: Greatest() on SQLite is NULL if any part is.
+        # NULLs are read as the first enrolment: Greatest() on SQLite is NULL if any part is.
         last_activity=Greatest(*(Coalesce(part, enrolled_at) for part in activity)),
+        **courses_done,
     ).order_by("last_name", "first_name", "pk")
 
 
+def _progress(item: Item, person: User, lessons_total: int) -> str:
+    """A course: the share of its lessons done. A programme: the share of the courses a
+    learner must complete (required ones, and the electives to choose) done."""
+    if item.kind == "course":
+        return share_text(100 * person.lessons_done / lessons_total if lessons_total else 0)
+    done = person.required_done + min(person.electives_done, item.electives_required)
+    return share_text(100 * done / item.total if item.total else 0)
+
+
 def learner_rows(
-    course: CoursePage,
+    item: Item,
     people: list[User],
     *,
     among: QuerySet[User] | None = None,
     now: datetime | None = None,
 ) -> list[LearnerRow]:
     """The rows of the given (annotated) learners: one more query for their assignments, of
-    the people in `among` (the whole filtered list, read as a subquery) or else in `people`."""
+    the people in `among` (the whole filtered list, read as a subquery) or else in `people`,
+    and for a course one for its lessons."""
     now = now or timezone.now()
-    total = lesson_counts([course]).get(course.pk, 0)
+    lessons_total = lesson_counts([item.page]).get(item.page.pk, 0) if item.kind == "course" else 0
     current: dict[int, tuple[datetime, str]] = {}
     who = [p.pk for p in people] if among is None else among.order_by().values("pk")
     rows = assigned.with_statuses(
-        AssignedPerson.objects.filter(assignment__item_id=course.pk, user__in=who), now=now
+        AssignedPerson.objects.filter(assignment__item_id=item.page.pk, user__in=who), now=now
     )
     for user_id, due_at, status in rows.order_by("due_at", "pk").values_list(
         "user_id", "due_at", "status"
@@ -190,8 +266,8 @@ def learner_rows(
                 email=person.email,
                 department=person.department_name or "",
                 job_role=person.job_role_name or "",
-                status=_course_status(person),
-                progress=share_text(100 * person.lessons_done / total if total else 0),
+                status=_status(person),
+                progress=_progress(item, person, lessons_total),
                 attempts=person.attempts,
                 best_score="" if person.best_score is None else share_text(person.best_score),
                 minutes=person.minutes,
@@ -204,17 +280,17 @@ def learner_rows(
     return result
 
 
-def _course_status(person: User) -> str:
-    if person.course_completed_at is not None:
+def _status(person: User) -> str:
+    if person.item_completed_at is not None:
         return COURSE_STATUS["completed"]
     if person.enrolled_at is not None:
         return COURSE_STATUS["in_progress"]
     return COURSE_STATUS["not_started"]
 
 
-def course_assignments(course: CoursePage) -> list[tuple[int, str]]:
-    """The course's assignments not withdrawn, for the filter: (id, label)."""
-    found = Assignment.objects.filter(item_id=course.pk, withdrawn_at__isnull=True).order_by(
+def item_assignments(item: Item) -> list[tuple[int, str]]:
+    """The item's assignments not withdrawn, for the filter: (id, label)."""
+    found = Assignment.objects.filter(item_id=item.page.pk, withdrawn_at__isnull=True).order_by(
         "due_date", "pk"
     )
     return [

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 from analytics.exports.tables import TABLE_FORMATS, table_file
 from analytics.protection.learners import may_view_learners
 from analytics.reports import learners
-from courses.models import CoursePage
+from courses.models import CoursePage, ProgrammePage
 from organisations.selectors import departments, job_roles
 
 PAGE_SIZE = 50
@@ -43,26 +43,31 @@ class LearnerFilterForm(forms.Form):
         for name, what in (("department", "a department"), ("job_role", "a job role")):
             self.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list"
         self.fields["assignment"].error_messages["invalid_choice"] = (
-            "Choose an assignment of this course from the list"
+            "Choose one of the assignments listed"
         )
 
     def filters(self) -> learners.LearnerFilters:
         return learners.LearnerFilters(**self.cleaned_data)
 
 
-class CourseLearnersMixin(LoginRequiredMixin):
-    """The course named in the URL, refused (403) to anyone but its owning training lead and
-    people who see every report; the filters from the query string."""
+class LearnersMixin(LoginRequiredMixin):
+    """The course (or programme) named in the URL, refused (403) to anyone but its owning
+    training lead and people who see every report; the filters from the query string."""
+
+    kind = "course"
+    export_url_name = "course_learners_export"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.course = get_object_or_404(CoursePage, pk=kwargs["course_id"])
-        if not may_view_learners(request.user, self.course):
+        if self.kind == "programme":
+            page = get_object_or_404(ProgrammePage, pk=kwargs["programme_id"])
+            self.item = learners.programme_item(page)
+        else:
+            self.item = learners.course_item(get_object_or_404(CoursePage, pk=kwargs["course_id"]))
+        if not may_view_learners(request.user, self.item.page):
             raise PermissionDenied
-        self.form = LearnerFilterForm(
-            request.GET, assignments=learners.course_assignments(self.course)
-        )
+        self.form = LearnerFilterForm(request.GET, assignments=learners.item_assignments(self.item))
         return super().dispatch(request, *args, **kwargs)
 
     def query(self) -> str:
@@ -70,25 +75,25 @@ class CourseLearnersMixin(LoginRequiredMixin):
         return urlencode({k: v for k, v in self.form.cleaned_data.items() if v})
 
 
-class CourseLearnersView(CourseLearnersMixin, TemplateView):
+class CourseLearnersView(LearnersMixin, TemplateView):
     template_name = "analytics/learners.html"
 
     def get(self, request, *args, **kwargs):
         if not self.form.is_valid():
             context = self.get_context_data(rows=None, page=None, query="", exports=[])
             return self.render_to_response(context, status=400)
-        people = learners.learners(self.course, self.form.filters())
+        people = learners.learners(self.item, self.form.filters())
         paginator = Paginator(people, PAGE_SIZE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage:
             raise Http404("No such page of learners.") from None
         query = self.query()
-        base = reverse("course_learners_export", args=[self.course.pk, "csv"])[: -len("csv")]
+        base = reverse(self.export_url_name, args=[self.item.page.pk, "csv"])[: -len("csv")]
         context = self.get_context_data(
             rows=[
                 learners.learner_cells(row)
-                for row in learners.learner_rows(self.course, list(page.object_list))
+                for row in learners.learner_rows(self.item, list(page.object_list))
             ],
             page=page,
             query=query,
@@ -102,29 +107,39 @@ class CourseLearnersView(CourseLearnersMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         return {
             **super().get_context_data(**kwargs),
-            "item": self.course,
+            "item": self.item.page,
+            "item_kind": self.item.kind,
             "form": self.form,
             "header": learners.HEADER,
         }
 
 
-class CourseLearnersExportView(CourseLearnersMixin, View):
+class CourseLearnersExportView(LearnersMixin, View):
     def get(self, request, *args, extension: str, **kwargs) -> HttpResponse:
         if extension not in TABLE_FORMATS:
             raise Http404("No such export format.")
         if not self.form.is_valid():
             errors = "; ".join(e for field in self.form.errors.values() for e in field)
             return HttpResponse(f"{errors}.", status=400, content_type="text/plain")
-        people = learners.learners(self.course, self.form.filters())
+        people = learners.learners(self.item, self.form.filters())
         rows = [
             learners.learner_cells(row)
-            for row in learners.learner_rows(self.course, list(people), among=people)
+            for row in learners.learner_rows(self.item, list(people), among=people)
         ]
         body, content_type = table_file(
             extension, title="Learners", header=learners.HEADER, rows=rows
         )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
-            f'attachment; filename="learners-{self.course.slug}.{extension}"'
+            f'attachment; filename="learners-{self.item.page.slug}.{extension}"'
         )
         return response
+
+
+class ProgrammeLearnersView(CourseLearnersView):
+    kind = "programme"
+    export_url_name = "programme_learners_export"
+
+
+class ProgrammeLearnersExportView(CourseLearnersExportView):
+    kind = "programme"
