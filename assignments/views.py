@@ -81,25 +81,38 @@ class Figure:
         return f"fewer than {minimum_group()}" if self.small else "not shown"
 
 
+def _protected(values: list[int], minimum: int, forced: list[bool]) -> list[bool]:
+    """Which values to hide: each of 1 to minimum-1, each `forced`, then the smallest shown
+    ones until the hidden together reach the minimum (the total less the shown would give
+    them away otherwise)."""
+    hidden = [0 < value < minimum or force for value, force in zip(values, forced, strict=True)]
+    while 0 < sum(v for v, h in zip(values, hidden, strict=True) if h) < minimum:
+        shown = [(v, i) for i, (v, h) in enumerate(zip(values, hidden, strict=True)) if v and not h]
+        if not shown:  # a total below the minimum: everything is hidden already
+            break
+        hidden[min(shown)[1]] = True
+    return hidden
+
+
 def figures(counts: dict, columns: list, minimum: int) -> tuple[list[Figure], Figure]:
     """Each column's count and the total, with small groups hidden.
 
-    A count of 1 to minimum-1 is hidden ("fewer than N"). Then, since the total is shown, the
-    hidden counts together must reach the minimum too, or the total less the shown counts
-    would give them away: the smallest shown counts are hidden with them until they do. A
-    total below the minimum hides everything."""
-    values = [sum(counts.get(status, 0) for status in statuses) for _, statuses in columns]
+    A count of 1 to minimum-1 reads "fewer than N"; other counts are hidden with them where
+    the total would give them away. A total below the minimum hides everything. The list sums
+    statuses the assignment's own page shows apart, so a column is hidden wherever a status
+    it sums is hidden there: the two pages together reveal no more than either."""
+    statuses = list(Status)
+    fine = [counts.get(status, 0) for status in statuses]
+    fine_hidden = dict(zip(statuses, _protected(fine, minimum, [False] * len(fine)), strict=True))
+    values = [sum(counts.get(status, 0) for status in within) for _, within in columns]
     total = sum(values)
     if 0 < total < minimum:
         return [Figure(label, None, True) for label, _ in columns], Figure("Total", None, True)
-    small = [0 < value < minimum for value in values]
-    hidden = list(small)
-    while 0 < sum(v for v, h in zip(values, hidden, strict=True) if h) < minimum:
-        shown = [(v, i) for i, (v, h) in enumerate(zip(values, hidden, strict=True)) if v and not h]
-        hidden[min(shown)[1]] = True
+    forced = [any(fine_hidden[status] for status in within) for _, within in columns]
+    hidden = _protected(values, minimum, forced)
     result = [
-        Figure(label, None if hide else value, tiny)
-        for (label, _), value, hide, tiny in zip(columns, values, hidden, small, strict=True)
+        Figure(label, None if hide else value, 0 < value < minimum)
+        for (label, _), value, hide in zip(columns, values, hidden, strict=True)
     ]
     return result, Figure("Total", total)
 

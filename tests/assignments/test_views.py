@@ -371,6 +371,17 @@ def test_the_list_is_paginated(client, training_lead, learner, course):
             {Status.NOT_STARTED: 9, Status.IN_PROGRESS: 2, Status.OVERDUE: 3},
             ["9", "fewer than 5", "fewer than 5", "0", "14"],
         ),
+        # Done on time is shown apart on the assignment's page, done late hidden there: the
+        # list's "done" would give the late ones away, so it is hidden too.
+        (
+            {
+                Status.NOT_STARTED: 3,
+                Status.OVERDUE: 7,
+                Status.DONE_ON_TIME: 6,
+                Status.DONE_LATE: 2,
+            },
+            ["fewer than 5", "0", "7", "not shown", "18"],
+        ),
         # An expired cycle counts as not started; the total below five hides everything.
         ({Status.EXPIRED: 1, Status.OVERDUE: 2}, ["fewer than 5"] * 5),
         ({}, ["0", "0", "0", "0", "0"]),
@@ -380,6 +391,22 @@ def test_figures_hide_small_groups_and_what_would_reveal_them(counts, shown):
     columns, total = figures(counts, LIST_COLUMNS, 5)
 
     assert [str(figure) for figure in [*columns, total]] == shown
+
+
+def test_the_same_counts_on_the_assignments_page_hide_each_small_status():
+    counts = {Status.NOT_STARTED: 3, Status.OVERDUE: 7, Status.DONE_ON_TIME: 6, Status.DONE_LATE: 2}
+
+    columns, total = figures(counts, DETAIL_COLUMNS, 5)
+
+    assert [str(figure) for figure in [*columns, total]] == [
+        "fewer than 5",
+        "0",
+        "7",
+        "6",
+        "fewer than 5",
+        "0",
+        "18",
+    ]
 
 
 def test_the_detail_columns_cover_every_status_once():
