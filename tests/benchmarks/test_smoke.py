@@ -144,3 +144,59 @@ def test_lrs_forwarding_smoke_drains_the_outbox_after_every_fault_without_losing
     # The batch on the wire when its worker was killed went out again once its lease ended.
     killed = report["faults"]["killed"]["received_twice_or_more"]
     assert killed == report["parameters"]["batch_size"]
+
+
+def test_assignments_scale_smoke_assigns_everyone_reminds_each_once_and_loads_the_reports():
+    report = smoke("assignments_scale.py")
+    assert set(report) == {
+        "benchmark",
+        "smoke",
+        "parameters",
+        "machine",
+        "seed",
+        "database",
+        "organisation",
+        "assign",
+        "remind",
+        "process",
+        "pages",
+        "goals",
+        "seconds",
+    }
+    assert (report["smoke"], report["database"]["kept"]) == (True, None)
+    made, remind = report["assign"], report["remind"]
+    first, again = remind["first"], remind["again"]
+    # Everyone with a place in the organisation got one row; those who had completed the
+    # course already are done, every other row is due soon and got one email, claimed once.
+    assert made["people_in_post_with_a_membership"] == made["people_in_post"]
+    assert (made["rows_created"], made["rows_reported"]) == (made["people_in_post"],) * 2
+    open_rows = made["rows_created"] - made["rows_completed_already"]
+    assert (made["rows_open"], first["counts"]["overdue"]) == (open_rows, 0)
+    assert (
+        first["counts"]["due_soon"],
+        first["counts"]["emailed"],
+        first["emails_delivered_to_the_backend"],
+        remind["emails_claimed"],
+        remind["emails_by_status"],
+    ) == (open_rows, open_rows, open_rows, open_rows, {"sent": open_rows})
+    # Run again, it sends nothing.
+    assert (again["counts"]["emailed"], again["emails_delivered_to_the_backend"]) == (0, 0)
+    # Several batches, each after the first (which also looks up the settings and the
+    # course's address once) sending the same number of queries.
+    per_batch = first["per_batch"]
+    assert per_batch["batches"] == first["batches_expected"] > 2
+    assert per_batch["each"][1:] == [per_batch["queries_last"]] * (per_batch["batches"] - 1)
+    assert per_batch["all_but_the_first_equal"] is True
+    pages = report["pages"]["pages"]
+    assert {
+        name: (page["names_the_course"], page["warm"]["requests"]) for name, page in pages.items()
+    } == {
+        "compliance": (True, 4),
+        "learners": (True, 4),
+    }
+    assert set(report["goals"]) == {
+        "assign_to_everyone_under_30_s",
+        "reminders_under_60_s",
+        "reminder_queries_constant_per_batch",
+        "report_pages_warm_server_p95_under_300_ms",
+    }
