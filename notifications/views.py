@@ -51,7 +51,8 @@ class MarkAllReadView(LoginRequiredMixin, View):
     def post(self, request):
         count = notifications_mark_read(user=request.user)
         if count:
-            messages.success(request, f"{count} notification{'s'[: count != 1]} marked as read.")
+            noun = "notification" if count == 1 else "notifications"
+            messages.success(request, f"{count} {noun} marked as read.")
         return redirect("notifications:list")
 
 
