@@ -100,6 +100,14 @@ class CourseReportView(ReportView):
                 label="First-attempt pass rate",
                 accessor=_rate("first_attempts_passed", "first_attempts", empty=NO_ATTEMPTS),
             ),
+            # Each learner's progress and assignment, on the reports site (by URL name: courses
+            # may not import the reports).
+            TitleColumn(
+                "learners",
+                label="Learners",
+                accessor=lambda course: f"Learners of {course.title}",
+                get_url=lambda course: reverse("course_learners", args=[course.pk]),
+            ),
         ]
 
 

@@ -26,7 +26,7 @@ from courses.selectors import course_lessons
 from tests.courses.data import course_data
 from tests.courses.data import lesson as lesson_data
 from tests.factories import DepartmentFactory, JobRoleFactory, make_person
-from tests.html import table, texts, tree
+from tests.html import table, text_of, texts, tree
 
 SHARED = ("course", "training_lead", "cto_office", "administrator", "department_lead")
 
@@ -510,3 +510,23 @@ def test_a_programme_lists_the_learners_of_its_courses_and_those_assigned_it(
     assert refused == (403, 403)
     assert client.get(path).status_code == 200
     assert client.get("/reports/programmes/999999/learners/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_cms_course_report_links_each_course_to_its_learners(
+    client, cast, course, training_lead
+):
+    client.force_login(training_lead)
+
+    html = client.get("/cms/your-courses/").content
+
+    links = {
+        text_of(a): a.get("href")
+        for a in tree(html).xpath("//table//a")
+        if text_of(a).startswith("Learners of")
+    }
+    assert links == {
+        f"Learners of {title}": f"/reports/courses/{pk}/learners/"
+        for pk, title in CoursePage.objects.filter(owner=training_lead).values_list("pk", "title")
+    }
+    assert links[f"Learners of {course.title}"] == f"/reports/courses/{course.pk}/learners/"

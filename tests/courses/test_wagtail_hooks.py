@@ -59,7 +59,7 @@ def test_training_lead_sees_their_own_courses_with_figures(client, training_lead
     assert response.status_code == 200
     assert texts(response.content, "//h1") == ["Your courses"]
     assert cells(response.content.decode()) == [
-        ["Data basics", "Live", "3", "1", "33%", "4", "50%", "33%"],
+        ["Data basics", "Live", "3", "1", "33%", "4", "50%", "33%", "Learners of Data basics"],
     ]
 
 
