@@ -102,6 +102,14 @@ def prepare(args, env: dict, log_path: Path) -> dict:
     """The seeded organisation: analytics_scale's own database and prepare step, or for --smoke
     a database of its own, seeded in one Django process (migrate, the demo, 100 learners)."""
     if not args.smoke:
+        busy = connections_to(args.database)
+        if busy:
+            # Most likely a seed under way: preparing would take it for a failed one and
+            # start again, and a copy cannot be made while anyone is connected.
+            raise RuntimeError(
+                f"{busy} connection(s) to {args.database}: is it being seeded? Try again when "
+                "they have ended"
+            )
         return analytics_scale.prepare_database(
             argparse.Namespace(
                 learners=args.learners,
@@ -129,6 +137,13 @@ def prepare(args, env: dict, log_path: Path) -> dict:
         "reused": False,
         "how": "migrate, seed_demo --synthetic-staff 0 and synthesize_org in one process",
     }
+
+
+def connections_to(name: str) -> int:
+    with infra.admin_connection() as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [infra.checked_name(name)]
+        ).fetchone()[0]
 
 
 # -- a and b: assigning and reminding ---------------------------------------------------------

@@ -226,6 +226,8 @@ def _per_batch(marks: list[dict]) -> dict:
         "queries_max": max(each),
         "queries_reading_rows_between_batches": sorted(set(reads)),
         "all_but_the_first_equal": len(set(each[1:])) <= 1,
+        # How many batches sent each number of queries, e.g. {"11": 1, "6": 99}.
+        "batches_by_queries": {str(n): each.count(n) for n in sorted(set(each), reverse=True)},
         "each": each if len(each) <= 20 else None,
     }
 
