@@ -1,6 +1,7 @@
 """Writes for notifications: in-service messages, emails sent at most once, and preferences."""
 
 import contextlib
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -11,7 +12,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -96,10 +97,17 @@ def unsubscribe_token(user: User, kind: str) -> str:
     return signing.dumps([user.pk, kind], salt=UNSUBSCRIBE_SALT, compress=True)
 
 
+@functools.cache
+def _unsubscribe_path(urlconf: str | None, script_prefix: str) -> str:
+    # Reversing a URL with an argument costs a third of a millisecond, half a minute over a
+    # reminder run of 100,000 emails: the path is reversed once and the token put in its place.
+    return reverse("notifications:unsubscribe", args=["TOKEN"]).replace("TOKEN", "{token}")
+
+
 def unsubscribe_url(user: User, kind: str) -> str:
     """The absolute one-click link that switches off `kind` for `user`."""
-    path = reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind)])
-    return absolute_url(path)
+    path = _unsubscribe_path(get_urlconf(), get_script_prefix())
+    return absolute_url(path.format(token=unsubscribe_token(user, kind)))
 
 
 def unsubscribe_read(token: str) -> tuple[User, str]:
