@@ -2,12 +2,13 @@
 current, recording completions, opening recertification cycles and sending their statements.
 Each service is one transaction (the statement sender one per batch)."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -25,7 +26,7 @@ from assignments.selectors import (
     people_in_post,
 )
 from assignments.status import add_months, counts_for_cycle
-from courses.models import CoursePage, ProgrammePage
+from courses.models import CoursePage, Enrolment, ProgrammeCompletion, ProgrammePage
 from organisations.models import Department, JobRole
 
 __all__ = [
@@ -214,43 +215,90 @@ def assignment_create(
         members = members.filter(pk__in=[each.pk for each in chosen])
     else:
         members = audience_members(assignment, today=timezone.localdate(now))
-    user_ids = members.exclude(pk__in=holders_elsewhere(assignment)).values_list("pk", flat=True)
     assignment.reached = _rows_insert(
-        assignment, ((pk, 1) for pk in user_ids.iterator()), due_at=end_of_day(due_date), now=now
+        assignment,
+        members.exclude(pk__in=holders_elsewhere(assignment)),
+        due_at=end_of_day(due_date),
+        now=now,
     )
     return assignment
 
 
 def _rows_insert(
-    assignment: Assignment, people: Iterator[tuple[int, int]], *, due_at: datetime, now: datetime
+    assignment: Assignment, members: QuerySet[User], *, due_at: datetime, now: datetime
 ) -> int:
-    """Write one row per (user id, cycle), all due at `due_at`, with the completions already
-    made that count for it; returns how many."""
+    """Write one row for each of `members` (annotated with `next_cycle`, or cycle 1), all due
+    at `due_at`, then count the completions already made; returns how many rows.
+
+    One INSERT ... SELECT over the audience's own query: 100,000 rows are written by the
+    database in a second or two, where building them as model instances takes most of a
+    minute."""
     window_opens_at = _window_opens(due_at, assignment.recurs_months, assignment.window_days)
-    completed = item_completions(assignment.item_id)
-    written, batch = 0, []
-    for user_id, cycle in people:
-        completed_at = completed.get(user_id)
-        if not counts_for_cycle(completed_at, window_opens_at):
-            completed_at = None
-        batch.append(
-            AssignedPerson(
+    if "next_cycle" not in members.query.annotations:
+        members = members.annotate(next_cycle=Value(1))
+    select, params = members.values("next_cycle", member_id=F("pk")).query.sql_with_params()
+    ops, quote = connection.ops, connection.ops.quote_name
+    columns = ", ".join(
+        quote(column)
+        for column in (
+            "assignment_id",
+            "user_id",
+            "cycle",
+            "assigned_at",
+            "due_at",
+            "window_opens_at",
+            "statement_sent",
+            "missed_statement_sent",
+        )
+    )
+    table = quote(AssignedPerson._meta.db_table)
+    values = "%s, member.member_id, member.next_cycle, %s, %s, %s, %s, %s"
+    # Only quoted names and Django's own compiled query are formatted in; values are parameters.
+    insert = f"INSERT INTO {table} ({columns}) SELECT {values} FROM ({select}) member"  # noqa: S608
+    moments = [ops.adapt_datetimefield_value(m) for m in (now, due_at, window_opens_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [assignment.pk, *moments, False, False, *params])
+        written = cursor.rowcount
+    _earlier_completions_count(assignment, assigned_at=now, window_opens_at=window_opens_at)
+    return written
+
+
+def _earlier_completions_count(
+    assignment: Assignment, *, assigned_at: datetime, window_opens_at: datetime | None
+) -> None:
+    """The rows just written are done already for people who completed the item before: any
+    completion for a one-off assignment, one inside the window for a recurring one."""
+    course_done = Enrolment.objects.filter(
+        user_id=OuterRef("user_id"), course_id=assignment.item_id, completed_at__isnull=False
+    )
+    programme_done = ProgrammeCompletion.objects.filter(
+        user_id=OuterRef("user_id"), programme_id=assignment.item_id
+    )
+    if window_opens_at is not None:
+        course_done = course_done.filter(completed_at__gte=window_opens_at)
+        programme_done = programme_done.filter(completed_at__gte=window_opens_at)
+    new = AssignedPerson.objects.filter(
+        assignment=assignment, assigned_at=assigned_at, completed_at__isnull=True
+    )
+    new.filter(Exists(course_done) | Exists(programme_done)).update(
+        completed_at=Coalesce(
+            Subquery(course_done.values("completed_at")[:1]),
+            Subquery(programme_done.values("completed_at")[:1]),
+        )
+    )
+    if assignment.recurs_months:
+        # Few people have completed within the window when it first opens: dated one by one.
+        done = list(
+            AssignedPerson.objects.filter(
                 assignment=assignment,
-                user_id=user_id,
-                cycle=cycle,
-                assigned_at=now,
-                due_at=due_at,
-                window_opens_at=window_opens_at,
-                completed_at=completed_at,
-                expires_at=_expiry(assignment, completed_at),
+                assigned_at=assigned_at,
+                completed_at__isnull=False,
+                expires_at__isnull=True,
             )
         )
-        if len(batch) == INSERT_BATCH:
-            written += len(AssignedPerson.objects.bulk_create(batch))
-            batch = []
-    if batch:
-        written += len(AssignedPerson.objects.bulk_create(batch))
-    return written
+        for row in done:
+            row.expires_at = _expiry(assignment, row.completed_at)
+        AssignedPerson.objects.bulk_update(done, ["expires_at"], batch_size=INSERT_BATCH)
 
 
 def _expiry(assignment: Assignment, completed_at: datetime | None) -> datetime | None:
@@ -302,16 +350,10 @@ def assignment_audiences_sync(*, now: datetime) -> dict[str, int]:
         joiners = (
             members.exclude(pk__in=mine.filter(removed_at__isnull=True).values("user_id"))
             .exclude(pk__in=holders_elsewhere(assignment))
-            .annotate(last_cycle=Subquery(last_cycle.values("c")))
-            .values_list("pk", "last_cycle")
+            .annotate(next_cycle=Coalesce(Subquery(last_cycle.values("c")), 0) + 1)
         )
         due_at = end_of_day(today + timedelta(days=assignment.joiner_days))
-        joined += _rows_insert(
-            assignment,
-            ((pk, (cycle or 0) + 1) for pk, cycle in joiners.iterator()),
-            due_at=due_at,
-            now=now,
-        )
+        joined += _rows_insert(assignment, joiners, due_at=due_at, now=now)
     return {"joined": joined, "left": left}
 
 
