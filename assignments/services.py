@@ -5,7 +5,6 @@ Each service is one transaction (the statement sender one per batch)."""
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -443,14 +442,11 @@ def assignment_statements_send(*, batch: int = 1000, now: datetime | None = None
     return sent
 
 
-def _claim(rows, size: int) -> list[AssignedPerson]:
-    locking = (
-        {"skip_locked": True}
-        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-        else {}
-    )
+def _claim(rows: QuerySet[AssignedPerson], size: int) -> list[AssignedPerson]:
+    # A second sender skips the rows the first holds rather than waiting to send them again.
+    skip = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
     return list(
-        rows.select_for_update(of=("self",), **locking)
+        rows.select_for_update(of=("self",), **skip)
         .select_related("assignment__item", "user__learner_identity")
         .order_by("pk")[:size]
     )

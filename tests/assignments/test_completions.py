@@ -86,7 +86,7 @@ def completed_statements(user_row) -> list[dict]:
     ]
 
 
-def test_a_completion_completes_rows_on_time_or_late(training_lead, org):
+def test_a_completion_completes_rows_on_time_or_late(training_lead, org, django_assert_num_queries):
     on_time = assign(training_lead, org.learner, org.course)
     late = assign(training_lead, org.learner, org.second, days_ago=60, due_in=-30)
     # Someone's row on a withdrawn assignment stays as it was.
@@ -107,6 +107,8 @@ def test_a_completion_completes_rows_on_time_or_late(training_lead, org):
         (row_of(late, org.learner).completed_at, assignment_progress(late, now)[Status.DONE_LATE]),
         (row_of(withdrawn, org.counter).completed_at, assignment_progress(withdrawn, now)),
     ] == [(first, 1), (second, 1), (None, dict.fromkeys(Status, 0))]
+    with django_assert_num_queries(1):
+        assignment_progress(on_time, now)
     # The row announced already gets its "completed" statement now; the other waits for the
     # statement job, which sends both in order.
     on_time_row = row_of(on_time, org.learner)

@@ -4,6 +4,8 @@ programme as the item (started through any of its courses, completed through its
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.models import AssignedPerson, Assignment, Audience
@@ -121,6 +123,10 @@ def test_a_learner_sees_their_own_items_overdue_first_and_done_last(training_lea
         "/courses/third/",
         "/courses/steps/",
     ]
+    # Statuses come from the same query as the rows; the site's root paths from the cache.
+    with CaptureQueriesContext(connection) as queries:
+        assigned_items_for(org.learner, now)
+    assert len(queries) == 1
 
 
 def test_completing_a_programme_completes_its_assigned_rows(training_lead, org):
