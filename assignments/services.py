@@ -39,7 +39,7 @@ __all__ = [
     "assignment_withdraw",
 ]
 
-# Rows are written this many at a time: large audiences stay within memory and one statement.
+# Rows built in Python (renewed cycles, expiry dates) are written this many at a time.
 INSERT_BATCH = 5000
 # Page types an assignment may name.
 ASSIGNABLE_PAGE_TYPES = (CoursePage, ProgrammePage)
@@ -155,7 +155,7 @@ def assignment_create(
 
     Raises AssignmentError (with the form field it is about) or AssignmentRefused (out of the
     person's scope, see assignments.scope) and writes nothing then. Otherwise writes the
-    assignment and one row per person the audience reaches today, in batches; the returned
+    assignment and one row per person the audience reaches today, in one statement; the returned
     assignment's `reached` is how many. A person who already holds an unfinished row of another
     open assignment of the same item keeps that one instead. Completions already made count:
     any earlier one for a one-off assignment, for a recurring one only one within the first
@@ -176,6 +176,8 @@ def assignment_create(
             "people": chosen,
         },
     )
+    if person is not None and not person.is_active:
+        raise AssignmentError("This person's account is closed: choose someone else.", "person")
     if due_date is None:
         raise AssignmentError("Enter the date it is due by.", "due_date")
     if due_date < timezone.localdate(now):

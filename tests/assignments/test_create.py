@@ -122,6 +122,12 @@ BAD = [
         "An assignment to everyone cannot also name a department.",
         "department",
     ),
+    (
+        "a closed account",
+        {"audience": Audience.PERSON, "department": None, "person": "closed"},
+        "This person's account is closed: choose someone else.",
+        "person",
+    ),
     ("no due date", {"due_date": None}, "Enter the date it is due by.", "due_date"),
     (
         "due yesterday",
@@ -171,7 +177,7 @@ def _resolve(value, org):
         draft = type(org.course).objects.get(pk=org.course.pk)
         draft.unpublish()
         return draft
-    if value in ("learner", "lead", "fin", "officer"):
+    if value in ("learner", "lead", "fin", "officer", "closed"):
         return getattr(org, value)
     return value
 
