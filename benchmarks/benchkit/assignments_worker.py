@@ -274,6 +274,7 @@ def remind(batch_size: int) -> dict:
         batches_expected=math.ceil(rows / batch_size) if rows else 0,
         emails_delivered_to_the_backend=delivered,
         email_megabytes=round(EmailBackend.octets / 2**20, 1),
+        seconds_serialising_emails_in_the_backend=round(EmailBackend.seconds, 2),
         seconds_per_1000_rows=round(first["seconds"] / rows * 1000, 3) if rows else None,
     )
     return {
