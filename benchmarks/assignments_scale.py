@@ -22,9 +22,10 @@ while it holds the same learners and seed. Every measurement runs on a copy of i
      server time from gunicorn's access log (%(D)s), client latency beside it.
 
 a and b run one after the other in one Django process of their own (benchkit/
-assignments_worker.py measure), each timed inside it. Prints one JSON object on stdout;
-progress goes to stderr. A piece of required training missing from the checkout stops the
-run with a message naming it.
+assignments_worker.py), each timed inside it, which then also signs in the two readers of c
+and collects the static files. Prints one JSON object on stdout; progress goes to stderr. A
+piece of required training missing from the checkout stops the run with a message naming
+it; so does the seeded database being in use (a seed under way), which is left alone.
 """
 
 import argparse
