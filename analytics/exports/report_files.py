@@ -17,6 +17,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from analytics.exports import pack_layout
+from analytics.exports.compliance_pack import pack_compliance
 from analytics.protection.suppression import GROUP_METRICS
 from analytics.reports import dashboard
 from analytics.reports.assembly import Report
@@ -239,6 +240,7 @@ def report_pdf(
             "recommendations": recommendations,
             "method": dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
             "service_name": settings.SERVICE_NAME,
+            "compliance": pack_compliance(report),
         },
     )
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()

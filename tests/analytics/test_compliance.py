@@ -5,6 +5,7 @@ name, the downloads and the report pack, refusals, and constant queries."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from analytics.exports.compliance_pack import pack_compliance
+from analytics.reports.selectors import department_report
 from assignments import gap
 from assignments.models import AssignedPerson, Assignment, Audience
 from courses.loading import course_load
@@ -447,3 +450,35 @@ def test_gap_rows_lead_to_assigning_and_show_the_progress_of_what_was_assigned(
         "DA.1 Data literacy": "Assigned training: 2 of 5 done",
         "DA.2 Data ethics": "",
     }
+
+
+def pdf_words(pdf: bytes) -> str:
+    """The PDF's words, without the heatmap pictures' labels (drawn as forms of their own)."""
+    from pypdf import PdfReader, apply_configuration
+
+    with apply_configuration(xform_maximum_invocations_per_extraction=0):
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    return " ".join(" ".join(pages).split())
+
+
+@pytest.mark.django_db
+def test_the_report_pack_has_the_compliance_page_with_the_same_hidden_figures(
+    client, training, shared_organisation
+):
+    client.force_login(shared_organisation.cto)
+    shown = tables(client.get("/reports/compliance/").content)
+
+    words = pdf_words(client.get("/reports/export.pdf").content)
+
+    section = words[words.index("Mandatory training") : words.index("Method and data quality")]
+    # Every hidden cell of the page is hidden in the pack, and nothing more (the heatmap's key,
+    # "Hidden: a small group", may be read out among them).
+    assert len(re.findall(r"Hidden(?!:)", section)) == sum(
+        row.count("Hidden") for rows in shown.values() for row in rows
+    )
+    for caption, rows in shown.items():
+        assert caption in section
+        total = " ".join(rows[-1])
+        assert total in section
+    # A department's pack is its lead's: they read their departments' compliance page instead.
+    assert pack_compliance(department_report("CRS")) is None
