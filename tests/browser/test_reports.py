@@ -2,15 +2,20 @@
 scrolling, and everything reachable with JavaScript off."""
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 
 from accounts.roles import Role
+from assignments.models import AssignedPerson, Assignment, Audience
 from competencies.services import framework_load
+from courses.loading import course_load
+from courses.models import Enrolment
 from tests.analytics.scenario import build_organisation
 from tests.browser.axe import axe_violations, horizontal_overflow
 from tests.browser.conftest import once_per_module
 from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
+from tests.courses.data import course_data
 from tests.factories import make_person
 
 pytestmark = [
@@ -41,13 +46,41 @@ def build_organisation_with_cto():
     framework_load(framework_data())
     organisation = build_organisation()
     organisation.cto = make_person(roles=[Role.LEARNER, Role.CTO_OFFICE])
+    organisation.course = mandatory_course(organisation)
     return organisation
 
 
+def mandatory_course(organisation):
+    """A course every CRS officer must complete, some of them enrolled: the compliance and
+    learner pages then have rows to check."""
+    course = course_load(course_data(), owner=organisation.cto)
+    assignment = Assignment.objects.create(
+        item=course,
+        audience=Audience.DEPARTMENT,
+        department=organisation.departments["CRS"],
+        due_date=date(2099, 6, 30),
+        mandatory=True,
+        reason="Everyone in CRS handles data.",
+    )
+    due = datetime(2099, 6, 30, tzinfo=UTC)
+    for key, person in organisation.people.items():
+        if key.startswith("o"):
+            AssignedPerson.objects.create(
+                assignment=assignment, user=person, assigned_at=due, due_at=due
+            )
+        if key in ("o1", "o2", "a1"):
+            Enrolment.objects.create(user=person, course=course)
+    return course
+
+
 def test_report_pages_pass_axe_at_desktop_and_320px(new_page, sign_in_as, organisation):
+    learners = f"/reports/courses/{organisation.course.pk}/learners/"
     visits = [
-        (organisation.cto, CTO_PAGES),
-        (organisation.managers["CRS"], ["/reports/departments/CRS/"]),
+        (organisation.cto, [*CTO_PAGES, "/reports/compliance/", learners]),
+        (
+            organisation.managers["CRS"],
+            ["/reports/departments/CRS/", "/reports/department/compliance/", "/team/compliance/"],
+        ),
         (organisation.people["o4"], ["/reports/me/"]),
     ]
     seen = {}
