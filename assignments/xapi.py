@@ -25,6 +25,9 @@ from xapi.vocab import (
     verb_missed_due_date,
 )
 
+# The user's cached `learner_identity`: set when rows are read with it, or by _identities_ensure.
+_PSEUDONYM = LearnerIdentity._meta.get_field("user").remote_field
+
 
 def assignment_activity(assignment: Assignment) -> Activity:
     return Activity(
@@ -61,10 +64,7 @@ def _identities_ensure(rows: Sequence[AssignedPerson]) -> None:
     missing = {
         row.user_id: row.user
         for row in rows
-        if LearnerIdentity._meta.get_field("user").remote_field.get_cached_value(
-            row.user, default=None
-        )
-        is None
+        if _PSEUDONYM.get_cached_value(row.user, default=None) is None
     }
     if not missing:
         return
