@@ -83,10 +83,12 @@ class DepartmentComplianceView(LoginRequiredMixin, TemplateView):
         if not access.led_departments(request.user):
             if may_view_compliance(request.user):
                 return redirect("compliance")
-            raise PermissionDenied
+            if not request.user.has_perm(access.VIEW_DEPARTMENT):
+                raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
+        # A lead not (yet) granted a department by an authority sees no department's figures.
         codes = set()
         for code in access.led_departments(self.request.user):
             codes.update(department_codes_within(code))
@@ -96,6 +98,7 @@ class DepartmentComplianceView(LoginRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             **_context(report, scope="Your departments", with_totals=False),
+            "no_departments": not codes,
         }
 
 

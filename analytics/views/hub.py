@@ -68,6 +68,31 @@ def reports_for(user) -> list[ReportLink]:
                 reverse("assignments"),
             )
         )
+    # Checked by permission alone: the menu asks on every page, and must not query for it.
+    if access.may_view_all(user):
+        links.append(
+            ReportLink(
+                "Mandatory training across the organisation",
+                "Where the people assigned each mandatory course or programme stand, by "
+                "department, with small groups hidden. Download the figures.",
+                reverse("compliance"),
+            )
+        )
+    elif user.has_perm(access.VIEW_DEPARTMENT):
+        links.append(
+            ReportLink(
+                "Your department's mandatory training",
+                "Where your department's people stand on each mandatory course or programme.",
+                reverse("department_compliance"),
+            )
+        )
+        links.append(
+            ReportLink(
+                "Your team's mandatory training",
+                "Where each of the people who report to you stands on their mandatory training.",
+                reverse("team_compliance"),
+            )
+        )
     links.append(
         ReportLink(
             "Your skills report",

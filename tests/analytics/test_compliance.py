@@ -482,3 +482,17 @@ def test_the_report_pack_has_the_compliance_page_with_the_same_hidden_figures(
         assert total in section
     # A department's pack is its lead's: they read their departments' compliance page instead.
     assert pack_compliance(department_report("CRS")) is None
+
+
+@pytest.mark.django_db
+def test_a_lead_not_yet_granted_a_department_sees_no_department_s_figures(client, training):
+    lead = make_person(roles=[Role.LEARNER, Role.DEPARTMENT_LEAD])
+    client.force_login(lead)
+
+    response = client.get("/reports/department/compliance/")
+
+    assert texts(response.content, "//table") == []
+    assert texts(response.content, "//p[@id='nothing-assigned']") == [
+        "You have not been granted a department to lead yet. An administrator, the HR roster "
+        "or your organisation's sign-in service grants it."
+    ]

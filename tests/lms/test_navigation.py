@@ -69,12 +69,15 @@ def test_reports_lists_every_report_each_role_may_open(client, people):
         ("Your department's skills", "/reports/department/"),
         ("People in your department", "/department/"),
         ("Assign training", "/assignments/"),
+        ("Your department's mandatory training", "/reports/department/compliance/"),
+        ("Your team's mandatory training", "/team/compliance/"),
         ("Your skills report", "/reports/me/"),
     ]
     assert report_titles(client, people["cto_office"]) == [
         ("Skills across the organisation", "/reports/"),
         ("Staff using the service, by department", "/departments/"),
         ("Assign training", "/assignments/"),
+        ("Mandatory training across the organisation", "/reports/compliance/"),
         ("Your skills report", "/reports/me/"),
     ]
     assert report_titles(client, people["administrator"]) == [
@@ -82,6 +85,7 @@ def test_reports_lists_every_report_each_role_may_open(client, people):
         ("Staff using the service, by department", "/departments/"),
         ("People in your department", "/department/"),
         ("Assign training", "/assignments/"),
+        ("Mandatory training across the organisation", "/reports/compliance/"),
         ("Your skills report", "/reports/me/"),
     ]
     assert report_titles(client, people["training_lead"]) == [
