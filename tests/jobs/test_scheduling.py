@@ -71,6 +71,8 @@ def test_the_platform_jobs_are_tasks_on_the_database_queue():
         ("refresh_reports", "every 60 s"),
         ("snapshot_skill_gaps", "daily at 02:00 (UTC)"),
         ("prune_task_results", "daily at 03:00 (UTC)"),
+        ("assignments_sync", "every 300 s"),
+        ("reminders_send", "every 3600 s"),
     ]
 
 
@@ -88,6 +90,8 @@ def test_run_worker_lists_the_jobs_with_their_next_runs():
         "refresh_reports      every 60 s            not scheduled yet          lms.tasks.refresh_reports",
         "snapshot_skill_gaps  daily at 02:00 (UTC)  not scheduled yet          lms.tasks.snapshot_skill_gaps",
         "prune_task_results   daily at 03:00 (UTC)  not scheduled yet          lms.tasks.prune_task_results",
+        "assignments_sync     every 300 s           not scheduled yet          lms.tasks.assignments_sync",
+        "reminders_send       every 3600 s          not scheduled yet          lms.tasks.reminders_send",
     ]  # fmt: skip
 
 
