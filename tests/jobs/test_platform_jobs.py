@@ -42,8 +42,8 @@ def test_every_platform_job_runs_from_the_queue_when_due(framework):
     enqueued, _ = due_jobs_enqueue(jobs_configured(), now=now)
 
     assert sorted(done.job for done in enqueued) == [
-        "forward_statements", "prune_task_results", "publish_scheduled", "refresh_reports",
-        "snapshot_skill_gaps",
+        "assignments_sync", "forward_statements", "prune_task_results", "publish_scheduled",
+        "refresh_reports", "reminders_send", "snapshot_skill_gaps",
     ]  # fmt: skip
     months = 2 if timezone.localdate().day == 1 else 1
     assert _run_queue() == {
@@ -52,6 +52,15 @@ def test_every_platform_job_runs_from_the_queue_when_due(framework):
         "refresh_reports": ("SUCCESSFUL", "Computed 2 reports for evidence version 0.0.0.0."),
         "snapshot_skill_gaps": ("SUCCESSFUL", f"Recorded 0 snapshot rows for {months} month(s)."),
         "prune_task_results": ("SUCCESSFUL", ""),
+        "assignments_sync": (
+            "SUCCESSFUL",
+            "joined 0, left 0, cycles opened 0, statements: assigned 0, missed due date 0",
+        ),
+        "reminders_send": (
+            "SUCCESSFUL",
+            "New reminders: 0 due soon, 0 overdue. Emails sent: 0; not emailed by the person's "
+            "choice: 0. Line manager digests sent: 0.",
+        ),
     }  # fmt: skip
 
 
