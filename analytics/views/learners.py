@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
+from accounts.models import User
 from analytics.exports.tables import TABLE_FORMATS, table_file
 from analytics.protection.learners import may_view_learners
 from analytics.reports import learners
@@ -83,17 +84,18 @@ class CourseLearnersView(LearnersMixin, TemplateView):
             context = self.get_context_data(rows=None, page=None, query="", exports=[])
             return self.render_to_response(context, status=400)
         people = learners.learners(self.item, self.form.filters())
-        paginator = Paginator(people, PAGE_SIZE)
+        paginator = Paginator(people.values_list("pk", flat=True), PAGE_SIZE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage:
             raise Http404("No such page of learners.") from None
+        # The page's people first, then their figures: only theirs are computed.
+        shown = learners.with_figures(self.item, User.objects.filter(pk__in=list(page)))
         query = self.query()
         base = reverse(self.export_url_name, args=[self.item.page.pk, "csv"])[: -len("csv")]
         context = self.get_context_data(
             rows=[
-                learners.learner_cells(row)
-                for row in learners.learner_rows(self.item, list(page.object_list))
+                learners.learner_cells(row) for row in learners.learner_rows(self.item, list(shown))
             ],
             page=page,
             query=query,
@@ -122,9 +124,10 @@ class CourseLearnersExportView(LearnersMixin, View):
             errors = "; ".join(e for field in self.form.errors.values() for e in field)
             return HttpResponse(f"{errors}.", status=400, content_type="text/plain")
         people = learners.learners(self.item, self.form.filters())
+        shown = list(learners.with_figures(self.item, people))
         rows = [
             learners.learner_cells(row)
-            for row in learners.learner_rows(self.item, list(people), among=people)
+            for row in learners.learner_rows(self.item, shown, among=people)
         ]
         body, content_type = table_file(
             extension, title="Learners", header=learners.HEADER, rows=rows
