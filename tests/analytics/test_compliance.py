@@ -496,3 +496,24 @@ def test_a_lead_not_yet_granted_a_department_sees_no_department_s_figures(client
         "You have not been granted a department to lead yet. An administrator, the HR roster "
         "or your organisation's sign-in service grants it."
     ]
+
+
+@pytest.mark.django_db
+def test_people_with_no_department_are_a_group_of_their_own(client, training, shared_organisation):
+    for _ in range(2):
+        AssignedPerson.objects.create(
+            assignment=training["everyone"], user=make_person(), assigned_at=at(1), due_at=FUTURE
+        )
+    client.force_login(shared_organisation.cto)
+
+    found = tables(client.get("/reports/compliance/").content)
+
+    # Hidden with TRN's 3, the 2 make 5: enough together that FIN's 10 can be shown.
+    assert found[EVERYONE] == [
+        HEADER,
+        [CRS, "14", "3", "1", "2", "3", "5", "0"],
+        [FIN, "10", "0", "0", "0", "0", "10", "0"],
+        ["No department recorded", *HIDDEN],
+        [TRN, *HIDDEN],
+        ["All departments", "29", "3", "1", "2", "3", "20", "0"],
+    ]
