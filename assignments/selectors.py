@@ -70,11 +70,12 @@ def holders_elsewhere(assignment: Assignment) -> QuerySet[AssignedPerson]:
 
 
 def item_completions(item_id: int) -> dict[int, datetime]:
-    """When each person completed a course or a programme (by page id), by user id."""
+    """When each person last completed a course or a programme (by page id), by user id."""
+    # Every attempt, oldest first, so a person's latest completion is the one kept.
     completed = dict(
-        Enrolment.objects.filter(course_id=item_id, completed_at__isnull=False).values_list(
-            "user_id", "completed_at"
-        )
+        Enrolment.all_attempts.filter(course_id=item_id, completed_at__isnull=False)
+        .order_by("completed_at")
+        .values_list("user_id", "completed_at")
     )
     completed.update(
         ProgrammeCompletion.objects.filter(programme_id=item_id).values_list(
@@ -144,6 +145,9 @@ class AssignedItem:
     status: Status
     cycle: int
     completed_at: datetime | None
+    # A recurring course due again whose person completed it before this cycle: they take it
+    # again (a fresh attempt) to meet it.
+    retake: bool = False
 
     @property
     def done(self) -> bool:
@@ -165,8 +169,14 @@ def assigned_items_for(user: User, now: datetime) -> list[AssignedItem]:
     """All of a learner's current assigned items with their status, done ones included,
     overdue first, then by due date, done ones last. Only the person's own rows: nobody else's
     status is ever part of it. One query (and Wagtail's cached site root for the urls)."""
+    completed_before = Enrolment.objects.filter(
+        user_id=OuterRef("user_id"),
+        course_id=OuterRef("assignment__item_id"),
+        completed_at__isnull=False,
+    )
     rows = (
         with_status(current_rows().filter(user=user), now=now)
+        .annotate(completed_before=Exists(completed_before))
         .select_related("assignment__item")
         .order_by("due_at", "pk")
     )
@@ -183,6 +193,11 @@ def assigned_items_for(user: User, now: datetime) -> list[AssignedItem]:
             status=Status(row.status),
             cycle=row.cycle,
             completed_at=row.completed_at,
+            retake=(
+                row.assignment.recurs_months is not None
+                and row.completed_before
+                and Status(row.status) not in DONE
+            ),
         )
         for row in rows
     ]

@@ -269,9 +269,10 @@ def _earlier_completions_count(
 ) -> None:
     """The rows just written are done already for people who completed the item before: any
     completion for a one-off assignment, one inside the window for a recurring one."""
-    course_done = Enrolment.objects.filter(
+    # Any attempt's completion, the latest first: one taken before a retake still counts.
+    course_done = Enrolment.all_attempts.filter(
         user_id=OuterRef("user_id"), course_id=assignment.item_id, completed_at__isnull=False
-    )
+    ).order_by("-completed_at")
     programme_done = ProgrammeCompletion.objects.filter(
         user_id=OuterRef("user_id"), programme_id=assignment.item_id
     )

@@ -57,8 +57,9 @@ def programme_completions_update(
     if not programmes:
         return []
     course_ids = {place.course_id for p in programmes for place in p.programme_courses.all()}
+    # A course completed on an earlier attempt still counts while it is being taken again.
     done = set(
-        Enrolment.objects.filter(
+        Enrolment.all_attempts.filter(
             user=user, course_id__in=course_ids, completed_at__isnull=False
         ).values_list("course_id", flat=True)
     )
@@ -216,13 +217,17 @@ def programme_courses_completed(completion: ProgrammeCompletion) -> list[Complet
     """The programme's courses its holder completed, in the programme's order (one query for
     the courses, one for their completions)."""
     places = _places(completion.programme)
-    finished = dict(
-        Enrolment.objects.filter(
-            user_id=completion.user_id,
-            course_id__in=[place.course_id for place in places],
-            completed_at__isnull=False,
-        ).values_list("course_id", "completed_at")
-    )
+    attempts = Enrolment.all_attempts.filter(
+        user_id=completion.user_id,
+        course_id__in=[place.course_id for place in places],
+        completed_at__isnull=False,
+    ).order_by("completed_at")
+    # A course taken again later stays on the certificate with the completion that counted:
+    # the latest one up to the programme's completion (else the first after it).
+    finished: dict[int, datetime] = {}
+    for course_id, completed_at in attempts.values_list("course_id", "completed_at"):
+        if course_id not in finished or completed_at <= completion.completed_at:
+            finished[course_id] = completed_at
     return [
         CompletedCourse(
             course=place.course, elective=place.elective, completed_at=finished[place.course_id]

@@ -115,6 +115,40 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
 
 
 @transaction.atomic
+def enrolment_retake(*, user: User, course: CoursePage) -> Enrolment:
+    """Take a completed course again (to refresh, or for a recertification): the completed
+    enrolment is superseded, keeping its completion, lessons, checks and certificate, and a
+    fresh one starts with a new registration, recorded as "registered" like a first
+    enrolment. Only a completed current enrolment of a published course can be taken again.
+
+    A form sent twice (a double click, a second tab) finds the fresh enrolment the first made
+    and changes nothing more: the completed row is locked before it is superseded, and at most
+    one current enrolment per person and course can exist."""
+    _check_live(course)
+    current = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if current is None:
+        # Waiting for the lock may have ended with the row superseded by the request that held
+        # it: its fresh enrolment was committed meanwhile and this read sees it.
+        current = Enrolment.objects.filter(user=user, course=course).first()
+    if current is None:
+        raise LearningError("You are not enrolled on this course. Enrol to start it.")
+    if current.completed_at is None:
+        again = Enrolment.all_attempts.filter(user=user, course=course, superseded_at__isnull=False)
+        if again.exists():
+            raise LearningError("You are already taking this course again.")
+        raise LearningError("Finish this course before taking it again.")
+    now = timezone.now()
+    Enrolment.all_attempts.filter(pk=current.pk).update(superseded_at=now)
+    try:
+        enrolment = Enrolment.objects.create(user=user, course=course)
+    except IntegrityError:
+        # Another request opened the fresh attempt first: this one writes nothing.
+        raise LearningError("You are already taking this course again.") from None
+    course_xapi.registered(enrolment, enrolment.enrolled_at)
+    return enrolment
+
+
+@transaction.atomic
 def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
     """Remember where the learner is, and record the first time they open each lesson."""
     if enrolment.last_lesson_id != lesson.pk:

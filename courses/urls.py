@@ -9,6 +9,7 @@ urlpatterns = [
     path("learning/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("learning/skills/", dashboard.SkillsView.as_view(), name="skills"),
     path("learning/courses/<int:course_id>/enrol/", learning.enrol, name="enrol"),
+    path("learning/courses/<int:course_id>/retake/", learning.retake, name="course_retake"),
     path(
         "learning/courses/<int:course_id>/complete/",
         learning.course_complete,

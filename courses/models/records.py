@@ -8,7 +8,24 @@ from django.conf import settings
 from django.db import models
 
 
+class CurrentEnrolments(models.Manager):
+    """Each person's current attempt at each course: what every page, report and rule reads
+    as "the" enrolment. Attempts a retake superseded keep their records (completion, lessons,
+    checks, certificate) and are reached through `Enrolment.all_attempts`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(superseded_at__isnull=True)
+
+
 class Enrolment(models.Model):
+    """One attempt at a course. A person has at most one current attempt per course; taking a
+    completed course again supersedes it and starts another (a new xAPI registration).
+
+    `objects` (the default manager, and so `user.enrolments` and `course.enrolments`) sees
+    current attempts only. Following a foreign key to an enrolment (`certificate.enrolment`),
+    refreshing one and deleting a person or course use the plain base manager, which sees
+    every attempt, so an old certificate still names its enrolment and nothing is orphaned."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
@@ -22,9 +39,23 @@ class Enrolment(models.Model):
     last_lesson = models.ForeignKey(
         "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the person took the course again: this attempt is history from then on.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    # Every attempt, superseded ones included (`attempts` names an enrolment's knowledge checks).
+    all_attempts = models.Manager()
+    # The default manager (Meta.default_manager_name): current attempts only.
+    objects = CurrentEnrolments()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrol_once")]
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="enrol_once",
+            )
+        ]
         indexes = [models.Index(fields=["course", "completed_at"])]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
-"""The forms the course and lesson pages post to: enrolling, answering a knowledge check,
-completing a lesson; and the page that follows a finished course. The pages themselves are
-served by Wagtail and build their own context (courses.models.pages)."""
+"""The forms the course and lesson pages post to: enrolling, taking a completed course again,
+answering a knowledge check, completing a lesson; and the page that follows a finished course.
+The pages themselves are served by Wagtail and build their own context (courses.models.pages)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from courses.models import CoursePage, LessonPage
 from courses.services import (
     LearningError,
     enrolment_create,
+    enrolment_retake,
     knowledge_check_submit,
     lesson_mark_complete,
 )
@@ -34,6 +35,24 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
         return redirect(course.url)
     lessons = selectors.course_lessons(course)
     messages.success(request, f"You are enrolled on {course.title}.")
+    return redirect(lessons[0].url if lessons else course.url)
+
+
+@login_required
+@require_POST
+def retake(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Start a completed course again, from the course page or an assignment due again."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment_retake(user=request.user, course=course)
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    lessons = selectors.course_lessons(course)
+    messages.success(
+        request,
+        f"You are taking {course.title} again. Your earlier completion and certificate are kept.",
+    )
     return redirect(lessons[0].url if lessons else course.url)
 
 

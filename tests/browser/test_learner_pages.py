@@ -1,6 +1,7 @@
-"""The question after a first sign-in, the certificate, a programme and its certificate, the
-catalogue's area filter and the completed part of a learning plan, in a real browser: axe-core
-at 320 px and 1280 px, reflow, and the same journeys with JavaScript off."""
+"""The question after a first sign-in, the certificate, a programme and its certificate, a
+completed course's page (offering to take it again), the catalogue's area filter and the
+completed part of a learning plan, in a real browser: axe-core at 320 px and 1280 px, reflow,
+and the same journeys with JavaScript off."""
 
 import re
 
@@ -90,6 +91,7 @@ def build_finished():
         "learner": learner,
         "certificate": Certificate.objects.create(enrolment=enrolment),
         "programme": programme.url,
+        "course": course.url,
         "programme_certificate": f"/learning/programme-certificates/{completion.code}/",
     }
 
@@ -150,6 +152,10 @@ def test_certificate_plan_and_catalogue_pass_axe_and_reflow(new_page, sign_in_as
         assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
         page.goto(finished["programme_certificate"])
         expect(page.get_by_role("table", name="Courses completed")).to_be_visible()
+        assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
+
+        page.goto(finished["course"])
+        expect(page.get_by_role("button", name="Take this course again")).to_be_visible()
         assert (axe_violations(page), horizontal_overflow(page)) == ([], 0), width
 
         page.goto("/learning/")

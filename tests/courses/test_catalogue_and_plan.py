@@ -235,7 +235,8 @@ def test_a_completed_course_no_longer_offers_adding_it_to_the_plan(client, learn
         "Course complete",
         f"You finished on {done.day} {done:%B %Y}.",
     ]
-    assert texts(html, "//main//button") == []
+    # Its only button takes it again; nothing adds it to the plan.
+    assert texts(html, "//main//button") == ["Take this course again"]
     assert "Add to your learning plan" not in html
 
 
