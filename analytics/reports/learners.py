@@ -130,10 +130,15 @@ def programme_item(programme: ProgrammePage) -> Item:
 
 
 def _per_learner(rows: QuerySet, value, *, item: Item) -> Subquery:
-    """One aggregate of `rows` (records of enrolments) over the outer learner's enrolments on
-    the item's courses."""
+    """One aggregate of `rows` (records of enrolments) over the outer learner's current
+    enrolments on the item's courses: an attempt a retake superseded keeps its records, which
+    are not this attempt's progress."""
     return Subquery(
-        rows.filter(enrolment__user=OuterRef("pk"), enrolment__course__in=item.course_ids)
+        rows.filter(
+            enrolment__user=OuterRef("pk"),
+            enrolment__course__in=item.course_ids,
+            enrolment__superseded_at__isnull=True,
+        )
         .order_by()
         .values("enrolment__user")
         .annotate(value=value)

@@ -530,3 +530,25 @@ def test_the_cms_course_report_links_each_course_to_its_learners(
         for pk, title in CoursePage.objects.filter(owner=training_lead).values_list("pk", "title")
     }
     assert links[f"Learners of {course.title}"] == f"/reports/courses/{course.pk}/learners/"
+
+
+@pytest.mark.django_db
+def test_an_attempt_a_retake_superseded_counts_nowhere(client, cast, course, cto_office):
+    dan = cast["people"]["dan"]
+    old = Enrolment.all_attempts.create(
+        user=dan, course=course, completed_at=at(3), superseded_at=at(4)
+    )
+    for lesson in course_lessons(course):
+        LessonCompletion.objects.create(enrolment=old, lesson=lesson)
+    KnowledgeCheckAttempt.objects.create(
+        enrolment=old,
+        lesson=course_lessons(course)[0],
+        number=1,
+        answers={},
+        correct=3,
+        total=3,
+        passed=True,
+    )
+    client.force_login(cto_office)
+
+    assert page(client, course, "?assignment=not-assigned") == [HEADER, DAN]
