@@ -228,14 +228,7 @@ def with_figures(item: Item, people: QuerySet[User]) -> QuerySet[User]:
         job_role_name=F("membership__job_role__name"),
         enrolled_at=enrolled_at,
         item_completed_at=completed_at,
-        # Progress is through the current attempt: a course taken again starts afresh.
-        lessons_done=_zero(
-            _per_learner(
-                LessonCompletion.objects.filter(enrolment__superseded_at__isnull=True),
-                Count("pk"),
-                item=item,
-            )
-        ),
+        lessons_done=_zero(_per_learner(LessonCompletion.objects, Count("pk"), item=item)),
         minutes=_zero(
             _per_learner(LessonCompletion.objects, Sum("lesson__duration_minutes"), item=item)
         ),

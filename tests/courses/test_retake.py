@@ -16,8 +16,14 @@ from assignments.selectors import assigned_items_for
 from assignments.services import assignment_create, assignment_cycles_renew
 from assignments.status import Status
 from courses.events import course_completed
-from courses.loading import course_load
-from courses.models import Certificate, CoursePage, Enrolment, LessonCompletion
+from courses.loading import course_load, programme_load
+from courses.models import (
+    Certificate,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    ProgrammeCompletion,
+)
 from courses.selectors import course_lessons
 from courses.services import (
     LearningError,
@@ -27,7 +33,7 @@ from courses.services import (
 )
 from tests.courses.data import course_data, lesson
 from tests.factories import make_person
-from tests.html import heading, texts
+from tests.html import heading, table, texts
 from xapi.models import Statement
 from xapi.vocab import VERB_REGISTERED
 
@@ -59,6 +65,35 @@ def course(shared):
             ],
         )
         return course_load(data, owner=shared["training_lead"])
+
+    return shared.build(build)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def programme(shared, course):
+    """A programme of the course and a one-lesson course, both required."""
+
+    def build():
+        data = course_data(
+            slug="retention-in-practice",
+            title="Retention in practice",
+            competency_targets=[],
+            modules=[
+                {
+                    "title": "Only",
+                    "summary": "",
+                    "lessons": [lesson("Schedules", with_check=False)],
+                }
+            ],
+        )
+        second = course_load(data, owner=shared["training_lead"])
+        path = {
+            "slug": "data-handling-path",
+            "title": "Data handling path",
+            "summary": "Both courses.",
+            "courses": [{"slug": course.slug}, {"slug": second.slug}],
+        }
+        return programme_load(path, owner=shared["training_lead"]), second
 
     return shared.build(build)
 
@@ -315,12 +350,62 @@ def test_the_learner_report_shows_progress_through_the_current_attempt(learner, 
 
     [row] = learner_rows(item, list(with_figures(item, learners(item))))
 
-    # Time spent counts every lesson read, the first attempt's included.
+    # Progress and time are the current attempt's: one lesson of two, ten minutes.
     assert (row.user_id, row.status, row.progress, row.minutes) == (
         learner.pk,
         "In progress",
         "50%",
-        30,
+        10,
+    )
+
+
+# -- Programmes -------------------------------------------------------------------------------
+
+
+def test_a_programme_counts_a_course_completed_before_it_was_taken_again(
+    learner, course, programme
+):
+    path, second = programme
+    completed(learner, course)
+    enrolment_retake(user=learner, course=course)
+
+    last = completed(learner, second)
+
+    assert list(
+        ProgrammeCompletion.objects.filter(user=learner).values_list("programme_id", "completed_at")
+    ) == [(path.pk, last.completed_at)]
+
+
+def test_the_programme_certificate_keeps_the_completion_that_counted_after_a_retake(
+    client, learner, course, programme
+):
+    path, second = programme
+    first = completed(learner, course)
+    # The course was completed a month before the programme.
+    a_month_ago = timezone.now() - timedelta(days=30)
+    Enrolment.objects.filter(pk=first.pk).update(completed_at=a_month_ago)
+    last = completed(learner, second)
+    [completion] = ProgrammeCompletion.objects.filter(user=learner, programme=path)
+    client.force_login(learner)
+    certificate = reverse("programme_certificate", args=[completion.code])
+
+    again = enrolment_retake(user=learner, course=course)
+    while_retaking = table(client.get(certificate).content, "Courses completed")
+    finish(again)
+    after_retaking = table(client.get(certificate).content, "Courses completed")
+
+    def day(moment):
+        return dateformat.format(timezone.localtime(moment), "j F Y")
+
+    assert completion.completed_at == last.completed_at
+    assert (
+        while_retaking
+        == after_retaking
+        == [
+            ["Course", "Completed"],
+            ["Handling personal data", day(a_month_ago)],
+            ["Retention in practice", day(last.completed_at)],
+        ]
     )
 
 
