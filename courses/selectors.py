@@ -92,6 +92,20 @@ def completed_enrolment(user: User, course: CoursePage) -> Enrolment | None:
     )
 
 
+def earlier_completion(user: User, course: CoursePage) -> Enrolment | None:
+    """The person's latest completed attempt that a retake superseded, with its certificate."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.all_attempts.filter(
+            user=user, course=course, superseded_at__isnull=False, completed_at__isnull=False
+        )
+        .select_related("certificate")
+        .order_by("-completed_at")
+        .first()
+    )
+
+
 def latest_attempt(enrolment: Enrolment, lesson: LessonPage) -> KnowledgeCheckAttempt | None:
     """The learner's most recent attempt at the lesson's knowledge check."""
     return KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).first()

@@ -149,6 +149,12 @@ class CoursePage(Page):
             "total": sum(len(m.lessons) for m in outline),
             "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
             "next_lesson": next_lesson,
+            # Taking it again: the completion before, whose certificate stays theirs.
+            "earlier": (
+                selectors.earlier_completion(request.user, self)
+                if enrolment is not None and enrolment.completed_at is None
+                else None
+            ),
             "targets": selectors.course_targets(self),
             "in_plan": False if preview else selectors.in_learning_plan(request.user, self),
             "preview": preview,

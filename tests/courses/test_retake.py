@@ -33,7 +33,7 @@ from courses.services import (
 )
 from tests.courses.data import course_data, lesson
 from tests.factories import make_person
-from tests.html import heading, table, texts
+from tests.html import heading, table, texts, tree
 from xapi.models import Statement
 from xapi.vocab import VERB_REGISTERED
 
@@ -242,11 +242,23 @@ def test_the_course_page_offers_a_completed_course_again_and_a_retake_starts_afr
         LessonCompletion.objects.filter(enrolment=current).count(),
     ] == [2, 0]
     page = client.get(course.url).content
+    completed_on = dateformat.format(timezone.localtime(first.completed_at), "j F Y")
     assert (
         texts(page, "//main//p/strong"),
         texts(page, form),
         texts(page, "//*[contains(@class, 'govuk-task-list__status')]"),
-    ) == (["0 of 2 lessons complete."], [], ["Not started", "Not started"])
+        texts(page, "//p[@id='earlier-completion']"),
+        [link.get("href") for link in tree(page).xpath("//p[@id='earlier-completion']/a")],
+    ) == (
+        ["0 of 2 lessons complete."],
+        [],
+        ["Not started", "Not started"],
+        [
+            "You are taking this course again. You completed it before on "
+            f"{completed_on}: download that certificate (PDF)."
+        ],
+        [reverse("certificate_download", args=[first.certificate.code])],
+    )
 
 
 def test_the_lessons_are_done_again_and_the_new_completion_is_announced(learner, course):
