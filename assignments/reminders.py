@@ -6,7 +6,6 @@ at once, or a run after a crash, never send one twice. People are read in batche
 BATCH_SIZE rows with a constant number of queries per batch.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,23 +79,25 @@ def reminder_for(
     Due soon: the nearest offset whose day has come (so a run after a pause sends the 3-day
     reminder, not the 14-day one as well). Overdue: one at once, then every `overdue_every`
     days, numbered so each is sent once."""
-    left = row.due_at - now
-    if left > timedelta(0):
-        reached = [days for days in days_before if left <= timedelta(days=days)]
+    if row.due_at > now:
+        left = _days_between(now, row.due_at)
+        reached = [days for days in days_before if left <= days]
         if not reached:
             return None
         offset = min(reached)
-        return Reminder(
-            row,
-            DUE_SOON,
-            f"due:{row.pk}:{row.cycle}:{offset}",
-            math.ceil(left / timedelta(days=1)),
-        )
+        return Reminder(row, DUE_SOON, f"due:{row.pk}:{row.cycle}:{offset}", left)
     if overdue_every <= 0:
         return None
-    late = now - row.due_at
-    n = int(late / timedelta(days=overdue_every))
-    return Reminder(row, OVERDUE, f"overdue:{row.pk}:{row.cycle}:{n}", late.days)
+    n = int((now - row.due_at) / timedelta(days=overdue_every))
+    return Reminder(
+        row, OVERDUE, f"overdue:{row.pk}:{row.cycle}:{n}", _days_between(row.due_at, now)
+    )
+
+
+def _days_between(earlier: datetime, later: datetime) -> int:
+    """Calendar days from one moment to another where people are: training due at the end of
+    the 16th is due "in 10 days" on the 6th, whatever the hour."""
+    return (timezone.localdate(later) - timezone.localdate(earlier)).days
 
 
 class _Items:
@@ -124,7 +125,7 @@ def _text(reminder: Reminder) -> tuple[str, str, str]:
     title = reminder.row.assignment.item.title
     days = reminder.days
     if reminder.kind == DUE_SOON:
-        when = "tomorrow" if days == 1 else f"in {days} days"
+        when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
         by = timezone.localtime(reminder.row.due_at)
         return (
             f"Reminder: {title} is due {when}",

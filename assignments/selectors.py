@@ -89,7 +89,23 @@ def item_completions(item_id: int) -> dict[int, datetime]:
 
 
 def _started() -> Exists:
-    """Whether the row's person is enrolled on its course, or on any course of its programme."""
+    """Whether the row's person has started on this cycle: enrolled on its course (or on any
+    course of its programme) and not finished, or finished since the cycle's window opened. A
+    course finished before a recurring cycle's window counts for nothing in this cycle."""
+    in_programme = ProgrammeCourse.objects.filter(
+        programme_id=OuterRef(OuterRef("assignment__item_id"))
+    ).values("course_id")
+    return Exists(
+        Enrolment.objects.filter(
+            Q(course_id=OuterRef("assignment__item_id")) | Q(course_id__in=in_programme),
+            Q(completed_at__isnull=True) | Q(completed_at__gte=OuterRef("window_opens_at")),
+            user_id=OuterRef("user_id"),
+        )
+    )
+
+
+def _enrolled() -> Exists:
+    """Whether the row's person is enrolled on its course or on any course of its programme."""
     in_programme = ProgrammeCourse.objects.filter(
         programme_id=OuterRef(OuterRef("assignment__item_id"))
     ).values("course_id")
@@ -114,6 +130,10 @@ def with_status(rows: QuerySet[AssignedPerson], *, now: datetime) -> QuerySet[As
             When(counted & Q(completed_at__lte=F("due_at")), then=Value(Status.DONE_ON_TIME.value)),
             When(counted, then=Value(Status.DONE_LATE.value)),
             When(due_at__lt=now, then=Value(Status.OVERDUE.value)),
+            # Without a window every enrolment counts; with one, only work since it opened.
+            When(
+                Q(window_opens_at__isnull=True) & _enrolled(), then=Value(Status.IN_PROGRESS.value)
+            ),
             When(_started(), then=Value(Status.IN_PROGRESS.value)),
             default=Value(Status.NOT_STARTED.value),
         )

@@ -7,6 +7,7 @@ dashboard, where Wagtail sends people who lack a model permission inside the CMS
 never shown). Later features add their pages to PAGES.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -14,12 +15,16 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from accounts.models import SecurityPolicy
 from accounts.roles import Role
+from assignments.models import Audience
+from assignments.services import assignment_create
 from competencies.services import framework_load, role_requirements_load
-from courses.loading import course_load
-from courses.models import CourseIndexPage, HomePage
+from courses.loading import course_load, programme_load
+from courses.models import CourseIndexPage, HomePage, ProgrammeCompletion
+from notifications.models import ReminderSettings
 from organisations.services import membership_request_create
 from tests.competencies.frameworks import DIGCOMP_MINI, framework_data
 from tests.courses.data import course_data
@@ -164,6 +169,44 @@ PAGES = {
     "/cms/learning-records/erase/": row(LOGIN, 403, 403, 403, 403, 200),
     "/cms/learning-records/erase/{learner}/": row(LOGIN, 403, 403, 403, 403, 409),
     "/cms/learning-records/erase/999999/": row(LOGIN, 403, 403, 403, 403, 404),
+    # Programmes: open to all like courses; a programme certificate to its holder alone.
+    "/courses/{programme_slug}/": EVERYONE,
+    "/learning/programme-certificates/{programme_certificate}/": row(
+        LOGIN, 200, 404, 404, 404, 404
+    ),
+    # Required training: training leads, the CTO office and administrators assign anyone; a
+    # department lead only inside the departments they lead (CRS here): FIN's assignment does
+    # not exist for them, and a gap in FIN is refused.
+    "/assignments/": row(LOGIN, 403, 200, 200, 200, 200),
+    "/assignments/new/": row(LOGIN, 403, 200, 200, 200, 200),
+    "/assignments/new/?department=CRS&competency=DA.1": row(LOGIN, 403, 200, 200, 200, 200),
+    "/assignments/new/?department=FIN&competency=DA.1": row(LOGIN, 403, 200, 403, 200, 200),
+    "/assignments/{assignment}/": row(LOGIN, 403, 200, 200, 200, 200),
+    "/assignments/{assignment}/withdraw/": row(LOGIN, 403, 200, 200, 200, 200),
+    "/assignments/{other_assignment}/": row(LOGIN, 403, 200, 404, 200, 200),
+    "/assignments/{other_assignment}/withdraw/": row(LOGIN, 403, 200, 404, 200, 200),
+    # Notifications are each person's own; a bad unsubscribe link is refused whoever opens it.
+    "/notifications/": SIGNED_IN,
+    "/notifications/preferences/": SIGNED_IN,
+    "/notifications/unsubscribe/not-a-token/": row(400, 400, 400, 400, 400, 400),
+    "/cms/settings/notifications/remindersettings/{reminder_settings}/": row(
+        LOGIN, 403, CMS, 403, 403, 200
+    ),
+    # Compliance with mandatory training: every department for the CTO office and
+    # administrators, their own for a department lead, a line manager's own team by name.
+    "/reports/compliance/": row(LOGIN, 403, 403, 403, 200, 200),
+    "/reports/compliance/export.csv": row(LOGIN, 403, 403, 403, 200, 200),
+    # Those who see every department are sent to the whole organisation's page.
+    "/reports/department/compliance/": row(
+        LOGIN, 403, 403, 200, "/reports/compliance/", "/reports/compliance/"
+    ),
+    "/team/compliance/": SIGNED_IN,
+    # A course's learners by name: the training lead who owns it, the CTO office and
+    # administrators.
+    "/reports/courses/{course}/learners/": row(LOGIN, 403, 200, 403, 200, 200),
+    "/reports/courses/{course}/learners/export.csv": row(LOGIN, 403, 200, 403, 200, 200),
+    "/reports/courses/{course}/learners/export.xlsx": row(LOGIN, 403, 200, 403, 200, 200),
+    "/reports/programmes/{programme}/learners/": row(LOGIN, 403, 200, 403, 200, 200),
 }
 
 
@@ -223,7 +266,30 @@ def cast(django_db_setup, django_db_blocker):
                 ],
             }
         )
-        course_load(course_data(), owner=training_lead)
+        course = course_load(course_data(), owner=training_lead)
+        programme = programme_load(
+            {
+                "slug": "data-path",
+                "title": "Data path",
+                "summary": "Data first.",
+                "courses": [{"slug": course.slug}],
+            },
+            owner=training_lead,
+        )
+        certificate = ProgrammeCompletion.objects.create(
+            user=learner, programme=programme, completed_at=timezone.now()
+        )
+        assigned = {
+            place: assignment_create(
+                by=training_lead,
+                item=course,
+                audience=Audience.DEPARTMENT,
+                department=place,
+                due_date=timezone.localdate() + dt.timedelta(days=30),
+                reason="Everyone handles data.",
+            )
+            for place in (department, other_department)
+        }
         correction = membership_request_create(
             user=learner, department=other_department, job_role=None
         )
@@ -234,6 +300,13 @@ def cast(django_db_setup, django_db_blocker):
             "catalogue": CourseIndexPage.objects.get().pk,
             "home": HomePage.objects.get().pk,
             "correction": correction.pk,
+            "course": course.pk,
+            "programme": programme.pk,
+            "programme_slug": programme.slug,
+            "programme_certificate": certificate.code,
+            "assignment": assigned[department].pk,
+            "other_assignment": assigned[other_department].pk,
+            "reminder_settings": ReminderSettings.load().pk,
         }
         check_constraints_once()
         yield Cast(people=people, ids=ids)

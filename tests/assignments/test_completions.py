@@ -154,8 +154,9 @@ def test_a_lapsed_cycle_opens_the_next_once(training_lead, org, settings):
         (1, first.due_at, first.window_opens_at, done, lapsed),
         (2, next_due, next_due - timedelta(days=60), None, None),
     ]
-    # The learner is still enrolled on the course: the new cycle is in progress.
+    # The learner finished the course before the new cycle's window opened: nothing of this
+    # cycle is started until they take it again.
     assert assignment_progress(assignment, lapsed) == {
         **dict.fromkeys(Status, 0),
-        Status.IN_PROGRESS: 1,
+        Status.NOT_STARTED: 1,
     }

@@ -2,28 +2,27 @@
 preferences respected (never for mandatory training), the line managers' weekly digest, a
 constant number of queries per batch, and one reminder through a real SMTP server."""
 
-import email
-import email.policy
-import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from assignments.models import AssignedPerson, Assignment, Audience
-from assignments.reminders import reminders_send
+from assignments.reminders import reminder_for, reminders_send
+from assignments.services import end_of_day
 from notifications.models import EmailSent, EmailStatus, Notification, ReminderSettings
 from notifications.services import preferences_update
 from tests.factories import make_person
 from tests.notifications.backends import FAILING
+from tests.peers.smtp_peer import smtp_peer
 
 SHARED = ("training_lead",)
 
@@ -376,44 +375,22 @@ def test_the_command_refuses_a_batch_size_below_one(cast):
     assert (mail.outbox, EmailSent.objects.count()) == ([], 0)
 
 
-class Inbox:
-    """An aiosmtpd handler keeping what it receives."""
-
-    def __init__(self):
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture(scope="module")
 def smtp_server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield SimpleNamespace(port=port, inbox=inbox)
-    controller.stop()
+    with smtp_peer() as peer:
+        yield peer
 
 
 def test_a_reminder_arrives_through_smtp_with_both_parts_and_working_links(
     cast, settings, smtp_server
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    smtp_server.settings_for(settings)
     assign(cast.bob, cast.optional, 3)
 
     assert "Emails sent: 1;" in run()
 
-    [envelope] = smtp_server.inbox.received
-    assert envelope.rcpt_tos == ["bob@example.org"]
-    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    [(recipients, message)] = smtp_server.messages()
+    assert recipients == ["bob@example.org"]
     assert message["Subject"] == "Reminder: Agile delivery is due in 3 days"
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
@@ -428,3 +405,20 @@ def test_a_reminder_arrives_through_smtp_with_both_parts_and_working_links(
     # The link works: it asks Bob to confirm.
     page = Client().get(link.removeprefix("http://127.0.0.1:8000"))
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("hour", [0, 9, 23])
+def test_days_left_are_counted_in_calendar_days_whatever_the_hour(hour):
+    today = timezone.localdate()
+    now = timezone.make_aware(datetime.combine(today, time(hour)))
+    days = {
+        offset: reminder_for(
+            AssignedPerson(pk=1, cycle=1, due_at=end_of_day(today + timedelta(days=offset))),
+            now=now,
+            days_before=[14, 3],
+            overdue_every=7,
+        ).days
+        for offset in (14, 10, 3, 1, 0, -1, -8)
+    }
+
+    assert days == {14: 14, 10: 10, 3: 3, 1: 1, 0: 0, -1: 1, -8: 8}
