@@ -205,10 +205,25 @@ def test_training_leads_course_report_shows_the_figures(demo, client):
     figures = _figures()
     assert set(rows) == set(figures)
     for title, (enrolled, completed, attempts, passed, first, first_passed) in figures.items():
-        _, status, shown_enrolled, shown_completed, rate, shown_attempts, pass_rate, first_rate = (
-            rows[title]
-        )
-        assert (status, shown_enrolled, shown_completed, shown_attempts) == (
+        (
+            _,
+            status,
+            shown_enrolled,
+            shown_completed,
+            rate,
+            shown_attempts,
+            pass_rate,
+            first_rate,
+            learners,
+        ) = rows[title]
+        assert (
+            html.unescape(learners),
+            status,
+            shown_enrolled,
+            shown_completed,
+            shown_attempts,
+        ) == (
+            f"Learners of {html.unescape(title)}",
             "Live",
             str(enrolled),
             str(completed),
