@@ -105,6 +105,11 @@ def write_course(page) -> None:
     page.goto("/cms/pages/")  # Wagtail opens the catalogue, where training leads may add
     expect(page.get_by_role("heading", name="Courses", level=1)).to_be_visible(timeout=SLOW)
     page.get_by_role("link", name="Add child page").click()
+    # The catalogue holds courses and programmes: Wagtail asks which.
+    expect(page).to_have_url(re.compile(r"/cms/pages/\d+/add_subpage/$"))
+    page.locator("main").get_by_role(
+        "link", name=re.compile(r"^Course\b", re.IGNORECASE)
+    ).first.click()
     expect(page).to_have_url(re.compile(r"/cms/pages/add/courses/coursepage/\d+/$"))
     wait_for_admin(page)
 
