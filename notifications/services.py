@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import User
 from notifications.models import EmailSent, EmailStatus, Notification, NotificationPreferences
@@ -155,27 +156,64 @@ def preferences_unsubscribe(*, token: str) -> tuple[User, str]:
     return user, kind
 
 
-def _message(email: Email) -> EmailMultiAlternatives:
-    context = {
-        "service_name": settings.SERVICE_NAME,
-        "organisation_name": settings.ORGANISATION_NAME,
-        "support_email": settings.SUPPORT_EMAIL,
-        "site_url": settings.SITE_URL,
-        "preferences_url": absolute_url(reverse("notifications:preferences")),
-        "subject": email.subject,
-        "user": email.user,
-        **email.context,
-    }
-    name = f"notifications/email/{email.template}"
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=render_to_string(f"{name}.txt", context),
-        to=[email.user.email],
-    )
-    message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
-    if context.get("unsubscribe_url"):
+# Stand-ins for what differs from one person to the next in an email: the bodies are rendered
+# once for everyone sent the same email in a batch, then each person's values replace these.
+# Emails therefore use no other per-person value than `user.first_name` and `unsubscribe_url`.
+_NAME, _LINK = "\x1ename\x1e", "\x1elink\x1e"
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    first_name: str
+
+
+def _bodies(email: Email, rendered: dict) -> tuple[str, str]:
+    """The text and HTML bodies of `email`, rendered once per batch for everyone whose email
+    differs only by name and unsubscribe link (at national scale, rendering was most of the
+    cost of a reminder run)."""
+    shared = {k: v for k, v in email.context.items() if k != "unsubscribe_url"}
+    link = email.context.get("unsubscribe_url")
+    try:
+        key = hash((email.template, email.subject, link is not None, *sorted(shared.items())))
+    except TypeError:  # a context holding lists (a digest) is rendered for its one reader
+        key = None
+    if key is None or key not in rendered:
+        context = {
+            "service_name": settings.SERVICE_NAME,
+            "organisation_name": settings.ORGANISATION_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+            "site_url": settings.SITE_URL,
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "subject": email.subject,
+            "user": _Recipient(first_name=_NAME),
+            **shared,
+        }
+        if link is not None:
+            context["unsubscribe_url"] = _LINK
+        name = f"notifications/email/{email.template}"
+        bodies = render_to_string(f"{name}.txt", context), render_to_string(f"{name}.html", context)
+        if key is None:
+            return _personal(bodies, email.user, link)
+        rendered[key] = bodies
+    return _personal(rendered[key], email.user, link)
+
+
+def _personal(bodies: tuple[str, str], user: User, link: str | None) -> tuple[str, str]:
+    text, html = bodies
+    name = user.first_name or "colleague"
+    text = text.replace(_NAME, name).replace(_LINK, link or "")
+    html = html.replace(_NAME, escape(name)).replace(_LINK, escape(link or ""))
+    return text, html
+
+
+def _message(email: Email, rendered: dict) -> EmailMultiAlternatives:
+    text, html = _bodies(email, rendered)
+    message = EmailMultiAlternatives(subject=email.subject, body=text, to=[email.user.email])
+    message.attach_alternative(html, "text/html")
+    link = email.context.get("unsubscribe_url")
+    if link:
         # RFC 8058: mail programs offer their own unsubscribe button, which posts to the link.
-        message.extra_headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        message.extra_headers["List-Unsubscribe"] = f"<{link}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
@@ -192,9 +230,10 @@ def _deliver(emails: Sequence[Email]) -> list[str]:
     except Exception as error:
         failed[_error_text(error)] = [email.key for email in emails]
         emails = []
+    rendered: dict = {}
     for email in emails:
         try:
-            connection.send_messages([_message(email)])
+            connection.send_messages([_message(email, rendered)])
         except Exception as error:
             failed[_error_text(error)].append(email.key)
         else:

@@ -5,9 +5,11 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import (
@@ -305,3 +307,45 @@ def test_reminder_days_are_read_from_a_comma_separated_list(db):
         reminder_settings.full_clean()
     assert list(raised.value.message_dict) == ["days_before_due"]
     assert reminder_settings.reminder_days == []
+
+
+def test_a_batch_renders_once_and_each_person_reads_their_own_name_and_link(learner):
+    """Everyone sent the same email in a batch shares one rendering: each still gets their
+    own name (escaped in HTML, "colleague" when there is none) and their own link, exactly as
+    rendering the email for them alone gives."""
+    names = ["Zoë", "O'Brien <b>", ""]
+    people = [make_person(first_name=name) for name in names]
+    optional = {**CONTEXT, "mandatory": False, "unsubscribe_what": "reminders"}
+    emails = [
+        Email(
+            key=f"due:{n}",
+            user=person,
+            kind="due_soon",
+            subject="Reminder: Data confidence is due in 3 days",
+            template="reminder",
+            context={**optional, "unsubscribe_url": unsubscribe_url(person, "optional_reminders")},
+        )
+        for n, person in enumerate(people)
+    ]
+
+    emails_send_once(emails=emails)
+
+    alone = {}
+    for email in emails:
+        context = {
+            "service_name": settings.SERVICE_NAME,
+            "organisation_name": settings.ORGANISATION_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+            "site_url": settings.SITE_URL,
+            "preferences_url": "http://127.0.0.1:8000/notifications/preferences/",
+            "subject": email.subject,
+            "user": email.user,
+            **email.context,
+        }
+        alone[email.user.email] = (
+            render_to_string("notifications/email/reminder.txt", context),
+            render_to_string("notifications/email/reminder.html", context),
+        )
+    assert {m.to[0]: (m.body, m.alternatives[0][0]) for m in mail.outbox} == alone
+    assert "Dear O&#x27;Brien &lt;b&gt;," in alone[people[1].email][1]
+    assert "Dear colleague," in alone[people[2].email][0]
