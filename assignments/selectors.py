@@ -10,6 +10,7 @@ withdrawal and the opening of a recertification cycle each close the row before 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import User
@@ -19,6 +20,15 @@ from assignments.status import DONE, Status
 from courses.models import Enrolment, ProgrammeCompletion, ProgrammeCourse
 
 # -- Audiences ---------------------------------------------------------------------------------
+
+
+# Bumped whenever assignment rows change (assignments.services): a version, not a count.
+VERSION_KEY = "assignments:version"
+
+
+def assignments_version() -> int:
+    """The current version of the assignment figures, for keys of what is computed from them."""
+    return cache.get_or_set(VERSION_KEY, 0, None)
 
 
 def people_in_post(today: date) -> QuerySet[User]:

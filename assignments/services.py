@@ -5,6 +5,7 @@ Each service is one transaction (the statement sender one per batch)."""
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -17,6 +18,7 @@ from assignments.errors import AssignmentError, AssignmentRefused
 from assignments.models import AUDIENCE_FIELDS, AssignedPerson, Assignment, Audience
 from assignments.scope import can_assign, check_audience
 from assignments.selectors import (
+    VERSION_KEY,
     assignments_visible_to,
     audience_members,
     current_rows,
@@ -62,6 +64,19 @@ MISSING = {
 }
 MAX_DAYS = 366
 MAX_MONTHS = 120
+
+
+def _changed() -> None:
+    """Tell readers of assignment figures that they changed, once this transaction commits:
+    reports keyed on assignments.selectors.assignments_version compute afresh."""
+    transaction.on_commit(_version_bump)
+
+
+def _version_bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted: any new value is a new version
+        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1_000_000), None)
 
 
 def end_of_day(day: date) -> datetime:
@@ -161,6 +176,7 @@ def assignment_create(
     any earlier one for a one-off assignment, for a recurring one only one within the first
     window (`window_days` before the due date). "Assigned" statements follow from
     assignment_statements_send, so a large audience does not wait for them."""
+    _changed()
     now = now or timezone.now()
     if not can_assign(by):
         raise AssignmentRefused("You do not have permission to assign training.")
@@ -313,6 +329,7 @@ def _expiry(assignment: Assignment, completed_at: datetime | None) -> datetime |
 def assignment_withdraw(*, by: User, assignment: Assignment, now: datetime | None = None) -> int:
     """Withdraw an assignment: its unfinished rows are removed (done ones stay, as history);
     returns how many were removed. Refused to anyone who may not see it."""
+    _changed()
     now = now or timezone.now()
     if not assignments_visible_to(by).filter(pk=assignment.pk).exists():
         raise AssignmentRefused("You can only withdraw training assigned within your scope.")
@@ -336,6 +353,7 @@ def assignment_audiences_sync(*, now: datetime) -> dict[str, int]:
     people who left the audience, whose last working day passed or whose account was closed
     have their current rows removed. Running it twice changes nothing the second time.
     Someone who comes back gets a new row (the next cycle number). Returns the counts."""
+    _changed()
     today = timezone.localdate(now)
     joined = left = 0
     for assignment in Assignment.objects.filter(withdrawn_at__isnull=True).order_by("pk"):
@@ -368,6 +386,7 @@ def assignment_completions_record(*, user: User, item: Page, completed_at: datet
     window allows it are done as of `completed_at` (on time or late, by their due date), and
     their "completed" statements are stored (or follow their "assigned" ones). Returns how
     many rows it completed."""
+    _changed()
     rows = list(
         current_rows()
         .select_for_update(of=("self",))
@@ -390,6 +409,7 @@ def assignment_cycles_renew(*, now: datetime) -> int:
     `recurs_months` after the last due date, its window `window_days` before that. The expired
     row is closed (removed_at) as its successor opens, so readers see one current row per
     person and assignment. Returns how many cycles it opened."""
+    _changed()
     expired = (
         current_rows()
         .filter(expires_at__lt=now, assignment__recurs_months__isnull=False)

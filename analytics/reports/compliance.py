@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import Count
 
 from analytics.protection.suppression import smallest_shown, suppress
 from analytics.reports.assigned import STATUS_ORDER, open_mandatory
 from assignments.models import Assignment
+from assignments.selectors import assignments_version
 from assignments.status import Status
 from organisations.models import Department, Membership
 
@@ -49,8 +51,27 @@ class AssignmentCompliance:
     total: ComplianceRow
 
 
+# How long counted figures are reused while no assignment changes: statuses also move with
+# the clock (due dates pass), so a minute at most.
+COUNTS_SECONDS = 60
+
+
 def status_counts(*, now: datetime) -> pd.DataFrame:
-    """People per (assignment, department, status) over every open mandatory assignment."""
+    """People per (assignment, department, status) over every open mandatory assignment.
+
+    Counting walks every assigned person (a second at 100,000), so the counts are kept for the
+    current minute and the current version of the assignments: any assignment made, withdrawn,
+    synced or completed is a new version, counted afresh by the next reader. Starting a course
+    (not started to in progress) shows within the minute."""
+    key = f"compliance:counts:{assignments_version()}:{now:%Y%m%d%H%M}"
+    counted = cache.get(key)
+    if counted is None:
+        counted = _status_counts(now=now)
+        cache.set(key, counted, COUNTS_SECONDS)
+    return counted.copy()
+
+
+def _status_counts(*, now: datetime) -> pd.DataFrame:
     rows = (
         open_mandatory(now=now)
         .values("assignment_id", "user__membership__department__code", "status")

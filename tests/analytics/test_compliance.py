@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import Role
@@ -517,3 +518,24 @@ def test_people_with_no_department_are_a_group_of_their_own(client, training, sh
         [TRN, *HIDDEN],
         ["All departments", "29", "3", "1", "2", "3", "20", "0"],
     ]
+
+
+@pytest.mark.django_db
+def test_counts_are_reused_until_an_assignment_changes(
+    training, shared_organisation, django_capture_on_commit_callbacks
+):
+    from analytics.reports.compliance import status_counts
+    from assignments.services import assignment_withdraw
+
+    now = timezone.now()
+    first = status_counts(now=now)
+    with CaptureQueriesContext(connection) as again:
+        reused = status_counts(now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_withdraw(by=shared_organisation.cto, assignment=training["transport"])
+    after = status_counts(now=now)
+
+    assert (reused.equals(first), len(again)) == (True, 0)
+    assert sorted(after["assignment"].unique()) == sorted(
+        set(first["assignment"].unique()) - {training["transport"].pk}
+    )
