@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assignments.models import AssignedPerson
+from assignments.models import AssignedPerson, Assignment
 from notifications.models import NotificationPreferences, ReminderSettings
 from notifications.selectors import notification_keys_existing
 from notifications.services import (
@@ -111,6 +111,26 @@ class _Items:
             parts = page.get_url_parts()
             self._paths[page.pk] = parts[2] if parts else "/"
         return self._paths[page.pk]
+
+
+# What a reminder reads of a row and of its person.
+ROW_FIELDS = ("assignment_id", "user_id", "cycle", "due_at", "completed_at", "removed_at")
+USER_FIELDS = ("email", "first_name", "last_name", "is_active")
+PREFERENCE_FIELDS = ("user_id", "optional_reminders", "manager_digest")
+
+
+class _Assignments:
+    """The assignments of the rows read, each with its page, looked up once per run."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, Assignment] = {}
+
+    def attach(self, rows: list[AssignedPerson]) -> None:
+        missing = {row.assignment_id for row in rows} - set(self._found)
+        if missing:
+            self._found.update(Assignment.objects.select_related("item").in_bulk(missing).items())
+        for row in rows:
+            row.assignment = self._found[row.assignment_id]
 
 
 def _preferences(user: User) -> NotificationPreferences:
@@ -223,15 +243,25 @@ def reminders_send(*, now: datetime | None = None, batch_size: int = BATCH_SIZE)
     candidates = open_rows().filter(due_at__lte=horizon)
     if settings.overdue_every_days <= 0:
         candidates = candidates.filter(due_at__gt=now)
-    candidates = candidates.select_related(
-        "user", "user__notification_preferences", "assignment", "assignment__item"
-    ).order_by("pk")
+    # The person and their choices with each row; the assignment and its page once per run
+    # (a page per row was most of the cost of reading a batch).
+    candidates = (
+        candidates.select_related("user", "user__notification_preferences")
+        .only(
+            *ROW_FIELDS,
+            *(f"user__{name}" for name in USER_FIELDS),
+            *(f"user__notification_preferences__{name}" for name in PREFERENCE_FIELDS),
+        )
+        .order_by("pk")
+    )
+    assignments = _Assignments()
     last = 0
     while True:
         rows = list(candidates.filter(pk__gt=last)[:batch_size])
         if not rows:
             break
         last = rows[-1].pk
+        assignments.attach(rows)
         done = _send_batch(rows, now=now, settings=settings, items=items)
         for name in ("due_soon", "overdue", "emailed", "not_emailed_by_choice"):
             setattr(total, name, getattr(total, name) + getattr(done, name))
