@@ -5,21 +5,32 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from accounts.models import User
 from analytics.exports.tables import TABLE_FORMATS, table_file
 from analytics.protection.learners import may_view_learners
 from analytics.reports import learners
+from assignments.selectors import assignments_version
 from courses.models import CoursePage, ProgrammePage
 from organisations.selectors import departments, job_roles
 
 PAGE_SIZE = 50
+# How long the people on a page are kept while no assignment changes.
+PAGE_SECONDS = 60
+
+
+def page_links(page: Page) -> list:
+    """The page numbers to link to: the first and last, and those beside the current one, with
+    Paginator.ELLIPSIS for the gaps (a national course has thousands of pages)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
 
 
 class LearnerFilterForm(forms.Form):
@@ -83,21 +94,19 @@ class CourseLearnersView(LearnersMixin, TemplateView):
         if not self.form.is_valid():
             context = self.get_context_data(rows=None, page=None, query="", exports=[])
             return self.render_to_response(context, status=400)
+        query = self.query()
         people = learners.learners(self.item, self.form.filters())
         paginator = Paginator(people.values_list("pk", flat=True), PAGE_SIZE)
-        try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404("No such page of learners.") from None
+        page = self.page_of(paginator, query, request.GET.get("page") or 1)
         # The page's people first, then their figures: only theirs are computed.
         shown = learners.with_figures(self.item, User.objects.filter(pk__in=list(page)))
-        query = self.query()
         base = reverse(self.export_url_name, args=[self.item.page.pk, "csv"])[: -len("csv")]
         context = self.get_context_data(
             rows=[
                 learners.learner_cells(row) for row in learners.learner_rows(self.item, list(shown))
             ],
             page=page,
+            page_range=page_links(page),
             query=query,
             exports=[
                 (label, f"{base}{extension}{'?' + query if query else ''}")
@@ -105,6 +114,26 @@ class CourseLearnersView(LearnersMixin, TemplateView):
             ],
         )
         return self.render_to_response(context)
+
+    def page_of(self, paginator: Paginator, query: str, number) -> Page:
+        """One page of the filtered people. Counting and ordering every learner of a national
+        course takes about a second, so which people are on each page is kept for the current
+        minute and version of the assignments (their figures are always read afresh)."""
+        key = (
+            f"learners:{self.item.kind}:{self.item.page.pk}:{assignments_version()}:"
+            f"{timezone.now():%Y%m%d%H%M}:{number}:{query}"
+        )
+        found = cache.get(key)
+        if found is None:
+            try:
+                page = paginator.page(number)
+            except InvalidPage:
+                raise Http404("No such page of learners.") from None
+            found = (paginator.count, page.number, list(page))
+            cache.set(key, found, PAGE_SECONDS)
+        # The paginator takes the count found with the page rather than counting again.
+        paginator.count, number, people = found
+        return Page(people, number, paginator)
 
     def get_context_data(self, **kwargs) -> dict:
         return {

@@ -552,3 +552,34 @@ def test_an_attempt_a_retake_superseded_counts_nowhere(client, cast, course, cto
     client.force_login(cto_office)
 
     assert page(client, course, "?assignment=not-assigned") == [HEADER, DAN]
+
+
+def test_a_long_list_links_the_first_last_and_nearby_pages():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    from analytics.views.learners import page_links
+
+    page = Paginator(range(2000), 1).page(1000)
+
+    html = render_to_string(
+        "analytics/_pagination.html", {"page": page, "page_range": page_links(page), "query": ""}
+    )
+
+    assert texts(html.encode(), "//li") == ["1", "⋯", "999", "1000", "1001", "⋯", "2000"]
+
+
+@pytest.mark.django_db
+def test_who_is_on_a_page_is_found_once_a_minute(client, cast, course, cto_office):
+    client.force_login(cto_office)
+    path = f"/reports/courses/{course.pk}/learners/?department=CRS"
+    client.get(f"/reports/courses/{course.pk}/learners/?department=FIN")  # settles the session
+
+    with CaptureQueriesContext(connection) as first:
+        shown = client.get(path)
+    with CaptureQueriesContext(connection) as again:
+        reshown = client.get(path)
+
+    # Counting the learners and finding the page's people, the second time from the cache.
+    assert len(first) - len(again) == 2
+    assert table(reshown.content, "Learners of") == table(shown.content, "Learners of")
