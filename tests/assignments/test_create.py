@@ -307,3 +307,29 @@ def test_completions_already_made_count_once_the_window_allows(training_lead, or
         (None, None),
         (done, add_months(done, 12)),
     ]
+
+
+@pytest.mark.django_db
+def test_a_large_assignment_refreshes_the_planners_statistics_on_postgresql(
+    training_lead, org, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's statistics are PostgreSQL's")
+    monkeypatch.setattr("assignments.services.ANALYZE_AFTER_ROWS", 2)
+
+    def analyzed(**audience) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assignment_create(
+                by=training_lead,
+                item=org.course,
+                due_date=date(2099, 3, 31),
+                reason="Everyone handles data.",
+                **audience,
+            )
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    assert analyzed(audience=Audience.PERSON, person=org.learner) == []
+    assert analyzed(audience=Audience.EVERYONE) == ['ANALYZE "assignments_assignedperson"']
