@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import User
-from competencies.models import ProficiencyLevel
 from courses import xapi as course_xapi
 from courses.events import programme_completed
 from courses.models import (
@@ -21,7 +20,7 @@ from courses.models import (
     ProgrammePage,
 )
 from courses.models.records import certificate_reference_normalise
-from courses.selectors import EvidencedCompetency
+from courses.selectors import EvidencedCompetency, evidenced_competencies
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -166,22 +165,7 @@ def programme_progress(programme: ProgrammePage, *, user: User | None) -> Progra
 def programme_competencies(programme: ProgrammePage) -> list[EvidencedCompetency]:
     """The competencies the programme builds, at the level it builds each to, with the level's
     name in the competency's framework (two queries)."""
-    targets = list(programme.competency_targets.select_related("competency").order_by("sort_order"))
-    names = {
-        (framework_id, number): name
-        for framework_id, number, name in ProficiencyLevel.objects.filter(
-            framework_id__in={target.competency.framework_id for target in targets}
-        ).values_list("framework_id", "number", "name")
-    }
-    return [
-        EvidencedCompetency(
-            code=target.competency.code,
-            title=target.competency.title,
-            level=target.level,
-            level_name=names.get((target.competency.framework_id, target.level), ""),
-        )
-        for target in targets
-    ]
+    return evidenced_competencies(programme.competency_targets)
 
 
 def programme_catalogue() -> list[ProgrammePage]:

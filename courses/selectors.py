@@ -317,11 +317,13 @@ class EvidencedCompetency:
 def certificate_competencies(certificate: Certificate) -> list[EvidencedCompetency]:
     """What a completed course evidences: each competency it builds, at the level it builds it,
     with the level's name in the competency's own framework."""
-    targets = list(
-        certificate.enrolment.course.competency_targets.select_related("competency").order_by(
-            "sort_order"
-        )
-    )
+    return evidenced_competencies(certificate.enrolment.course.competency_targets)
+
+
+def evidenced_competencies(targets) -> list[EvidencedCompetency]:
+    """A course's or programme's competency targets (a related manager or queryset) in their
+    author's order, each with its level's name in the competency's framework (two queries)."""
+    targets = list(targets.select_related("competency").order_by("sort_order"))
     names = {
         (framework_id, number): name
         for framework_id, number, name in ProficiencyLevel.objects.filter(
