@@ -79,3 +79,14 @@ def organisation(department, other_department, job_role, department_lead, learne
     closed.save(update_fields=["is_active"])
     org.closed = closed
     return org
+
+
+def organisation_of(shared):
+    """`organisation` of a module's shared people: its SHARED names department,
+    other_department, job_role, department_lead and learner."""
+    return organisation(
+        *(
+            shared[name]
+            for name in ("department", "other_department", "job_role", "department_lead", "learner")
+        )
+    )

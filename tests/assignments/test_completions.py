@@ -16,7 +16,7 @@ from assignments.services import (
 )
 from assignments.status import Status, add_months
 from assignments.xapi import assignment_activity
-from tests.assignments.helpers import complete_course, organisation, tiny_course
+from tests.assignments.helpers import complete_course, organisation_of, tiny_course
 from xapi.models import Statement
 from xapi.vocab import VERB_COMPLETED, extension_on_time
 
@@ -35,18 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def org(shared):
     def build():
-        made = organisation(
-            *(
-                shared[name]
-                for name in (
-                    "department",
-                    "other_department",
-                    "job_role",
-                    "department_lead",
-                    "learner",
-                )
-            )
-        )
+        made = organisation_of(shared)
         made.course = tiny_course("completing", "Completing", owner=shared["training_lead"])
         made.second = tiny_course("second", "Second course", owner=shared["training_lead"])
         return made

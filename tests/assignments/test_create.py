@@ -11,7 +11,7 @@ from assignments.models import AssignedPerson, Assignment, Audience
 from assignments.services import assignment_create
 from assignments.status import add_months
 from courses.selectors import course_lessons
-from tests.assignments.helpers import NOW, complete_course, organisation, tiny_course
+from tests.assignments.helpers import NOW, complete_course, organisation_of, tiny_course
 
 SHARED = (
     "department",
@@ -31,18 +31,7 @@ DUE = date(2027, 3, 31)
 @pytest.fixture(scope="module", autouse=True)
 def org(shared):
     def build():
-        made = organisation(
-            *(
-                shared[name]
-                for name in (
-                    "department",
-                    "other_department",
-                    "job_role",
-                    "department_lead",
-                    "learner",
-                )
-            )
-        )
+        made = organisation_of(shared)
         made.course = tiny_course("required", "Required course", owner=shared["training_lead"])
         return made
 

@@ -20,7 +20,7 @@ from assignments.status import Status
 from courses.loading import programme_load
 from courses.models import ProgrammeCompletion
 from courses.services import enrolment_create
-from tests.assignments.helpers import complete_course, organisation, tiny_course
+from tests.assignments.helpers import complete_course, organisation_of, tiny_course
 
 SHARED = (
     "department",
@@ -38,18 +38,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def org(shared):
     def build():
-        made = organisation(
-            *(
-                shared[name]
-                for name in (
-                    "department",
-                    "other_department",
-                    "job_role",
-                    "department_lead",
-                    "learner",
-                )
-            )
-        )
+        made = organisation_of(shared)
         owner = shared["training_lead"]
         made.first = tiny_course("first", "First steps", owner=owner)
         made.second = tiny_course("second", "Second steps", owner=owner)

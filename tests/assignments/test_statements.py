@@ -9,7 +9,7 @@ from django.core.management import call_command
 from assignments.models import AssignedPerson, Audience
 from assignments.services import assignment_create, assignment_statements_send, end_of_day
 from assignments.xapi import assignment_activity
-from tests.assignments.helpers import NOW, complete_course, organisation, tiny_course
+from tests.assignments.helpers import NOW, complete_course, organisation_of, tiny_course
 from xapi.models import LearnerIdentity, Statement
 from xapi.vocab import (
     VERB_COMPLETED,
@@ -38,18 +38,7 @@ DUE = date(2027, 3, 31)
 @pytest.fixture(scope="module", autouse=True)
 def org(shared):
     def build():
-        made = organisation(
-            *(
-                shared[name]
-                for name in (
-                    "department",
-                    "other_department",
-                    "job_role",
-                    "department_lead",
-                    "learner",
-                )
-            )
-        )
+        made = organisation_of(shared)
         made.course = tiny_course("announced", "Announced", owner=shared["training_lead"])
         return made
 

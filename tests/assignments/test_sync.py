@@ -14,7 +14,7 @@ from assignments.services import (
     end_of_day,
 )
 from organisations.services import membership_set
-from tests.assignments.helpers import NOW, organisation, tiny_course
+from tests.assignments.helpers import NOW, organisation_of, tiny_course
 from tests.factories import make_person
 
 SHARED = (
@@ -35,18 +35,7 @@ RUN_DAY = LATER.date()
 @pytest.fixture(scope="module", autouse=True)
 def org(shared):
     def build():
-        made = organisation(
-            *(
-                shared[name]
-                for name in (
-                    "department",
-                    "other_department",
-                    "job_role",
-                    "department_lead",
-                    "learner",
-                )
-            )
-        )
+        made = organisation_of(shared)
         made.course = tiny_course("kept-current", "Kept current", owner=shared["training_lead"])
         made.other_course = tiny_course("other", "Other course", owner=shared["training_lead"])
         return made
