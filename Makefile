@@ -8,7 +8,7 @@ PORT ?= 8000
 # (its prerequisites, seeding included, inherit it).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-fast test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean
+.PHONY: run test test-fast test-system-packages test-ralph install install-dev assets migrate seed serve lint format bench clean messages messages-compile check-messages
 
 # The background worker runs beside the web server; when the server ends (Ctrl+C reaches both),
 # the shell's exit trap stops the worker too and waits for its clean stop.
@@ -64,7 +64,29 @@ static/dist/main.css: node_modules/.package-lock.json $(wildcard static/src/*) |
 	# Pre-compressed copies: WhiteNoise sends them to browsers that accept gzip.
 	$(BIN)/python -m whitenoise.compress --quiet static/dist
 
-assets: static/dist/main.css ## Compile the front-end (GOV.UK Frontend with our brand)
+assets: static/dist/main.css messages-compile ## Compile the front-end (GOV.UK Frontend with our brand) and the translations
+
+# Translations: each app keeps its catalogue in <app>/locale, and locale/ holds the one for the
+# shared templates and the project package. GNU gettext (Debian's gettext) makes and compiles them.
+LANGUAGE_CODES = fr es ar
+MESSAGES_SKIP = --ignore=.venv --ignore=node_modules --ignore=tests --ignore=benchmarks \
+  --ignore=media --ignore=var --ignore=staticfiles --ignore=static/dist --ignore=docs \
+  --ignore=content_fixtures --ignore=build
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po))
+
+messages: install-dev ## Gather every marked string into the catalogues (then translate the new ones)
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGE_CODES)) $(MESSAGES_SKIP) \
+	  --add-location=file --no-obsolete
+
+messages-compile: $(MO_FILES)
+
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+# Fails when a catalogue lacks a translation: a string marked since the last `make messages`,
+# an entry left empty, or one gettext marked fuzzy (a guess from a similar string).
+check-messages: messages
+	$(BIN)/python -m lms.catalogues
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -77,6 +99,7 @@ lint: install-dev ## ruff, formatting, migrations and import layers
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory check-messages
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -1,5 +1,6 @@
 """The custom User (email is the login) and the site-wide security policy."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel
@@ -54,6 +55,12 @@ class User(AbstractUser):
         choices=FirstSteps.choices,
         default=FirstSteps.NOT_ASKED,
         blank=True,
+    )
+
+    # The language the person chose to read the service in; blank until they choose, when
+    # their browser's preference stands in (lms.languages).
+    language = models.CharField(
+        "language", max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     USERNAME_FIELD = "email"

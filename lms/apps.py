@@ -7,3 +7,7 @@ from django.apps import AppConfig
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = "Learning platform"
+
+    def ready(self) -> None:
+        # Connects the receiver that keeps a language chosen before signing in.
+        from lms import languages  # noqa: F401
