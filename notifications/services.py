@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts.models import User
+from notifications.mime import HEADER_LINK, LINK, NAME, Recipient, SharedForm
 from notifications.models import EmailSent, EmailStatus, Notification, NotificationPreferences
 
 # The preferences a person may switch off from an email's link, by the field that holds each.
@@ -156,10 +156,9 @@ def preferences_unsubscribe(*, token: str) -> tuple[User, str]:
     return user, kind
 
 
-# Stand-ins for what differs from one person to the next in an email: the bodies are rendered
-# once for everyone sent the same email in a batch, then each person's values replace these.
-# Emails therefore use no other per-person value than `user.first_name` and `unsubscribe_url`.
-_NAME, _LINK = "\x1ename\x1e", "\x1elink\x1e"
+# Emails are rendered once for everyone sent the same email in a batch, with stand-ins for
+# each person's values (notifications.mime), which are put in as each is sent. Emails therefore
+# use no other per-person value than `user.first_name` and `unsubscribe_url`.
 
 
 @dataclass(frozen=True)
@@ -167,55 +166,55 @@ class _Recipient:
     first_name: str
 
 
-def _bodies(email: Email, rendered: dict) -> tuple[str, str]:
-    """The text and HTML bodies of `email`, rendered once per batch for everyone whose email
-    differs only by name and unsubscribe link (at national scale, rendering was most of the
-    cost of a reminder run)."""
+def _form(email: Email, rendered: dict) -> SharedForm:
+    """The shared form of `email`, rendered and serialised once per batch for everyone whose
+    email differs only by address, name and unsubscribe link (at national scale, rendering and
+    then serialising each email was most of the cost of a reminder run)."""
     shared = {k: v for k, v in email.context.items() if k != "unsubscribe_url"}
     link = email.context.get("unsubscribe_url")
     try:
         key = hash((email.template, email.subject, link is not None, *sorted(shared.items())))
     except TypeError:  # a context holding lists (a digest) is rendered for its one reader
         key = None
-    if key is None or key not in rendered:
-        context = {
-            "service_name": settings.SERVICE_NAME,
-            "organisation_name": settings.ORGANISATION_NAME,
-            "support_email": settings.SUPPORT_EMAIL,
-            "site_url": settings.SITE_URL,
-            "preferences_url": absolute_url(reverse("notifications:preferences")),
-            "subject": email.subject,
-            "user": _Recipient(first_name=_NAME),
-            **shared,
+    if key is not None and key in rendered:
+        return rendered[key]
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
+        "site_url": settings.SITE_URL,
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
+        "subject": email.subject,
+        "user": _Recipient(first_name=NAME),
+        **shared,
+    }
+    headers = {}
+    if link is not None:
+        context["unsubscribe_url"] = LINK
+        # RFC 8058: mail programs offer their own unsubscribe button, which posts to the link.
+        headers = {
+            "List-Unsubscribe": f"<{HEADER_LINK}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        if link is not None:
-            context["unsubscribe_url"] = _LINK
-        name = f"notifications/email/{email.template}"
-        bodies = render_to_string(f"{name}.txt", context), render_to_string(f"{name}.html", context)
-        if key is None:
-            return _personal(bodies, email.user, link)
-        rendered[key] = bodies
-    return _personal(rendered[key], email.user, link)
-
-
-def _personal(bodies: tuple[str, str], user: User, link: str | None) -> tuple[str, str]:
-    text, html = bodies
-    name = user.first_name or "colleague"
-    text = text.replace(_NAME, name).replace(_LINK, link or "")
-    html = html.replace(_NAME, escape(name)).replace(_LINK, escape(link or ""))
-    return text, html
+    name = f"notifications/email/{email.template}"
+    form = SharedForm(
+        subject=email.subject,
+        text=render_to_string(f"{name}.txt", context),
+        html=render_to_string(f"{name}.html", context),
+        headers=headers,
+    )
+    if key is not None:
+        rendered[key] = form
+    return form
 
 
 def _message(email: Email, rendered: dict) -> EmailMultiAlternatives:
-    text, html = _bodies(email, rendered)
-    message = EmailMultiAlternatives(subject=email.subject, body=text, to=[email.user.email])
-    message.attach_alternative(html, "text/html")
-    link = email.context.get("unsubscribe_url")
-    if link:
-        # RFC 8058: mail programs offer their own unsubscribe button, which posts to the link.
-        message.extra_headers["List-Unsubscribe"] = f"<{link}>"
-        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return message
+    recipient = Recipient(
+        address=email.user.email,
+        name=email.user.first_name or "colleague",
+        link=email.context.get("unsubscribe_url"),
+    )
+    return _form(email, rendered).email(recipient)
 
 
 def _deliver(emails: Sequence[Email]) -> list[str]:
