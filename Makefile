@@ -68,15 +68,10 @@ assets: static/dist/main.css messages-compile ## Compile the front-end (GOV.UK F
 
 # Translations: each app keeps its catalogue in <app>/locale, and locale/ holds the one for the
 # shared templates and the project package. GNU gettext (Debian's gettext) makes and compiles them.
-LANGUAGE_CODES = fr es ar
-MESSAGES_SKIP = --ignore=.venv --ignore=node_modules --ignore=tests --ignore=benchmarks \
-  --ignore=media --ignore=var --ignore=staticfiles --ignore=static/dist --ignore=docs \
-  --ignore=content_fixtures --ignore=build
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po))
 
 messages: install-dev ## Gather every marked string into the catalogues (then translate the new ones)
-	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGE_CODES)) $(MESSAGES_SKIP) \
-	  --add-location=file --no-obsolete
+	$(BIN)/python -m lms.catalogues gather
 
 messages-compile: $(MO_FILES)
 
@@ -84,9 +79,10 @@ messages-compile: $(MO_FILES)
 	msgfmt --check-format -o $@ $<
 
 # Fails when a catalogue lacks a translation: a string marked since the last `make messages`,
-# an entry left empty, or one gettext marked fuzzy (a guess from a similar string).
-check-messages: messages
-	$(BIN)/python -m lms.catalogues
+# an entry left empty, or one gettext marked fuzzy (a guess from a similar string). Gathers
+# into a copy of the project, so the catalogues here stay as they are.
+check-messages: install-dev
+	$(BIN)/python -m lms.catalogues check
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -94,12 +90,11 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py seed_demo
 
-lint: install-dev ## ruff, formatting, migrations and import layers
+lint: install-dev ## ruff, formatting, migrations and import layers (and `make check-messages`)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(MAKE) --no-print-directory check-messages
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -320,28 +320,32 @@ def measure_rebuild(env: dict, helper: Helper, verbs: list[str], log_path: Path)
 # -- b. incremental -------------------------------------------------------------------------
 
 
-def measure_incremental(args, env: dict, work: Path, log_path: Path) -> dict:
+def measure_incremental(args, env: dict, work: Path, log_path: Path, helper: Helper) -> dict:
     path = str(work / "new-statements.json")
+
+    def worker_run(*command: str) -> dict:
+        """A command in a Django process of its own (its memory is the figure's alone), or,
+        for --smoke, whose figures are not read, in the helper that is already set up."""
+        return helper(*command) if args.smoke else worker(env, *command, log_path=log_path)
+
     infra.log(f"making {args.new_statements} new statements for synthetic staff")
-    made = worker(
-        env,
+    made = worker_run(
         "make",
         path,
         "--count",
         str(args.new_statements),
         "--seed",
         str(args.seed),
-        log_path=log_path,
     )
     infra.log("storing them with and without the projection, rolled back")
-    compared = worker(env, "compare", path, "--batch", str(args.batch), log_path=log_path)
+    compared = worker_run("compare", path, "--batch", str(args.batch))
     infra.log(
         f"  without {compared['seconds_without_projection']} s, "
         f"with {compared['seconds_with_projection']} s"
     )
     infra.log("storing them for real (one transaction per batch)")
     load = infra.machine_load()
-    stored = worker(env, "store", path, "--batch", str(args.batch), log_path=log_path)
+    stored = worker_run("store", path, "--batch", str(args.batch))
     infra.log(f"  {stored['seconds']} s ({stored['statements_per_s']} statements/s)")
     made.pop("file", None)
     return {
@@ -505,7 +509,7 @@ def main() -> None:
         )
         verbs = report["store"]["evidence_verbs"]
         report["rebuild"] = measure_rebuild(env, helper, verbs, log_path)
-        report["incremental"] = measure_incremental(args, env, work, log_path)
+        report["incremental"] = measure_incremental(args, env, work, log_path, helper)
         report["dashboards"] = measure_dashboards(args, env, helper, work, stack, log_path)
     pages = report["dashboards"]["pages"].values()
     report["goals"] = {

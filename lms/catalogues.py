@@ -1,16 +1,27 @@
-"""Checks the translation catalogues: every entry translated, none fuzzy.
+"""The translation catalogues: gathering every marked string, and checking none is left
+untranslated or fuzzy.
 
-Run after `makemessages` (`make check-messages`), so a string marked for translation since the
-catalogues were last completed shows up here as an empty entry. Prints each problem with its
-catalogue and exits non-zero if there is any.
+    python -m lms.catalogues gather   # makemessages for every language (make messages)
+    python -m lms.catalogues check    # gathers into a copy of the project, then checks it
+
+`check` gathers first, so a string marked for translation since the catalogues were last
+completed shows up as an empty entry; it works on a copy so that the project's own files stay
+as they are (CI runs it beside the tests, which read the compiled catalogues). Prints each
+problem with its catalogue and exits non-zero if there is any.
 """
 
+import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = {".venv", "node_modules", "tests", "benchmarks", "media", "var", "staticfiles"}
+LANGUAGES = ("fr", "es", "ar")
+# Besides SKIPPED: what holds no string of the service (data, documentation, built files).
+NOT_GATHERED = (*sorted(SKIPPED), "static/dist", "docs", "content_fixtures", "build")
 
 
 @dataclass
@@ -107,13 +118,38 @@ def catalogues(root: Path = ROOT) -> list[Path]:
     )
 
 
-def main() -> int:
-    paths = catalogues()
-    failures = 0
-    for path in paths:
-        for problem in problems(path):
-            failures += 1
-            print(f"{path.relative_to(ROOT)}: {problem}")
+def gather(root: Path = ROOT) -> None:
+    """makemessages over the project at `root`: each app's strings into its own catalogue,
+    the shared templates' into locale/."""
+    command = [sys.executable, "manage.py", "makemessages", "--add-location=file", "--no-obsolete"]
+    command += [f"--locale={code}" for code in LANGUAGES]
+    command += [f"--ignore={path}" for path in NOT_GATHERED]
+    subprocess.run(command, cwd=root, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
+def _project_files(root: Path) -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],  # noqa: S607
+        cwd=root,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    return [name for name in listed.split("\0") if name and (root / name).is_file()]
+
+
+def check(root: Path = ROOT) -> int:
+    with tempfile.TemporaryDirectory(prefix="lms-catalogues-") as copy:
+        for name in _project_files(root):
+            target = Path(copy) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, target)
+        gather(Path(copy))
+        paths = catalogues(Path(copy))
+        failures = 0
+        for path in paths:
+            for problem in problems(path):
+                failures += 1
+                print(f"{path.relative_to(copy)}: {problem}")
     if not paths:
         print("no catalogues found")
         return 1
@@ -121,5 +157,15 @@ def main() -> int:
     return 1 if failures else 0
 
 
+def main(argv: list[str]) -> int:
+    if argv == ["gather"]:
+        gather()
+        return 0
+    if argv in (["check"], []):
+        return check()
+    print(__doc__)
+    return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
