@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import SecurityPolicy
 from accounts.selectors import user_role_names
@@ -27,6 +29,12 @@ ALLOWED_PREFIXES = (
 )
 
 
+def _without_language(path: str) -> str:
+    """`path` without the language code pages other than English start with (/fr/...)."""
+    code = translation.get_language_from_path(path)
+    return path[len(code) + 1 :] if code and path.startswith(f"/{code}/") else path
+
+
 class RequireMfaMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,7 +46,9 @@ class RequireMfaMiddleware:
 
     def _must_set_up_mfa(self, request: HttpRequest) -> bool:
         user = request.user
-        if not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
+        if not user.is_authenticated or _without_language(request.path).startswith(
+            ALLOWED_PREFIXES
+        ):
             return False
         required = SecurityPolicy.load(request_or_site=request).roles_requiring_mfa()
         if not required or required.isdisjoint(user_role_names(user)):
@@ -62,5 +72,5 @@ class CmsAccessMiddleware:
             and user.is_authenticated
             and not user.has_perm("wagtailadmin.access_admin")
         ):
-            raise PermissionDenied("Your role does not include the content management system.")
+            raise PermissionDenied(_("Your role does not include the content management system."))
         return self.get_response(request)

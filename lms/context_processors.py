@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from lms.languages import html_tag, language_choices
-from lms.navigation import account_navigation_for, navigation_for
+from lms.navigation import account_navigation_for, home_url, navigation_for
 
 
 def service(request: HttpRequest) -> dict:
@@ -14,6 +14,7 @@ def service(request: HttpRequest) -> dict:
         "service_name": settings.SERVICE_NAME,
         "organisation_name": settings.ORGANISATION_NAME,
         "support_email": settings.SUPPORT_EMAIL,
+        "home_url": home_url(),
         "navigation": navigation_for(request),
         "account_navigation": account_navigation_for(request),
         "html_lang": html_tag(translation.get_language() or settings.LANGUAGE_CODE),

@@ -10,8 +10,11 @@ out) sits apart, at the header's right.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from analytics.views.hub import sees_others_reports
 from organisations.models import Membership
@@ -38,12 +41,12 @@ def _manages_someone(user) -> bool:
 
 # (label, url name, who sees it, other paths the entry stands for) for signed-in people.
 SIGNED_IN_ITEMS = [
-    ("Your learning", "dashboard", _always, ()),
-    ("Courses", "catalogue", _always, ()),
-    ("Assess your skills", "self_assessment", _always, ()),
-    ("Your team", "team", _manages_someone, ("/people/corrections/",)),
+    (_("Your learning"), "dashboard", _always, ()),
+    (_("Courses"), "catalogue", _always, ()),
+    (_("Assess your skills"), "self_assessment", _always, ()),
+    (_("Your team"), "team", _manages_someone, ("/people/corrections/",)),
     (
-        "Reports",
+        _("Reports"),
         "reports",
         sees_others_reports,
         ("/reports/", "/department/", "/departments/", "/assignments/"),
@@ -55,11 +58,34 @@ SIGNED_IN_ITEMS = [
         (),
     ),
 ]
-ANONYMOUS_ITEMS = [("Home", "home"), ("Courses", "catalogue"), ("Frameworks", "frameworks")]
-ACCOUNT_ITEMS = [("Your profile", "profile")]
+ANONYMOUS_ITEMS = [
+    (_("Home"), "home"),
+    (_("Courses"), "catalogue"),
+    (_("Frameworks"), "frameworks"),
+]
+ACCOUNT_ITEMS = [(_("Your profile"), "profile")]
+
+
+def home_url() -> str:
+    """The home page's address in the language being read (/ in English, /fr/ in French)."""
+    code = translation.get_language()
+    if not code or code == settings.LANGUAGE_CODE or code not in dict(settings.LANGUAGES):
+        return "/"
+    return f"/{code}/"
+
+
+def _without_language(path: str) -> str:
+    """`path` without its language code (/fr/reports/ → /reports/)."""
+    code = translation.get_language_from_path(path)
+    if code and path.startswith(f"/{code}/"):
+        return path[len(code) + 1 :]
+    if code and path == f"/{code}":
+        return "/"
+    return path
 
 
 def _is_current(path: str, url: str, sections: tuple[str, ...] = ()) -> bool:
+    path, url = _without_language(path), _without_language(url)
     if url == "/":
         return path == "/"
     return any(path.startswith(prefix) for prefix in (url, *sections))
@@ -70,14 +96,14 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         items = []
         for label, url_name in ANONYMOUS_ITEMS:
-            url = "/" if url_name == "home" else reverse(url_name)
-            items.append(NavItem(label, url, _is_current(request.path, url)))
+            url = home_url() if url_name == "home" else reverse(url_name)
+            items.append(NavItem(str(label), url, _is_current(request.path, url)))
         return items
     items = []
     for label, url_name, shown, sections in SIGNED_IN_ITEMS:
         if shown(user):
             url = reverse(url_name)
-            items.append(NavItem(label, url, _is_current(request.path, url, sections)))
+            items.append(NavItem(str(label), url, _is_current(request.path, url, sections)))
     return items
 
 
@@ -91,5 +117,5 @@ def account_navigation_for(request: HttpRequest) -> list[NavItem]:
         url = reverse(url_name)
         # Email, password and two-factor pages belong to the account too.
         current = _is_current(request.path, url, ("/accounts/",))
-        items.append(NavItem(label, url, current))
+        items.append(NavItem(str(label), url, current))
     return items
