@@ -10,6 +10,8 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import FirstSteps
 
@@ -24,10 +26,10 @@ class SignInElsewhere:
 
     @property
     def message(self) -> str:
-        return (
-            f"Staff with an @{self.domain} email address sign in with {self.provider_name}. "
+        return gettext(
+            "Staff with an @%(domain)s email address sign in with %(provider)s. "
             "They do not have a password on this service."
-        )
+        ) % {"domain": self.domain, "provider": self.provider_name}
 
 
 @dataclass(frozen=True)
@@ -71,29 +73,29 @@ class AccountAdapter(DefaultAccountAdapter):
     # allauth's messages in the service's voice: what happened and what to do, in UK English.
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "account_inactive": "This account is closed. Ask your administrator to reopen it.",
-        "cannot_remove_primary_email": "You cannot remove your main email address",
-        "duplicate_email": "This email address is already on your account",
-        "email_password_mismatch": (
+        "account_inactive": _("This account is closed. Ask your administrator to reopen it."),
+        "cannot_remove_primary_email": _("You cannot remove your main email address"),
+        "duplicate_email": _("This email address is already on your account"),
+        "email_password_mismatch": _(
             "The email address or password is not right. Check them and try again."
         ),
-        "email_taken": (
+        "email_taken": _(
             "An account already uses this email address. Sign in, or reset your password "
             "if you have forgotten it."
         ),
-        "enter_current_password": "Enter your current password",
-        "incorrect_code": "The code is not right. Check it and try again.",
-        "incorrect_password": "The password is not right",
-        "invalid_or_expired_key": (
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_code": _("The code is not right. Check it and try again."),
+        "incorrect_password": _("The password is not right"),
+        "invalid_or_expired_key": _(
             "This link has expired or has already been used. Ask for a new one."
         ),
-        "invalid_password_reset": (
+        "invalid_password_reset": _(
             "This link has expired or has already been used. Ask for a new one."
         ),
-        "too_many_login_attempts": (
+        "too_many_login_attempts": _(
             "You have tried to sign in too many times. Wait a few minutes and try again."
         ),
-        "unverified_primary_email": "Confirm your main email address first",
+        "unverified_primary_email": _("Confirm your main email address first"),
     }
 
     def new_user(self, request: HttpRequest):
@@ -141,9 +143,8 @@ class AccountAdapter(DefaultAccountAdapter):
         domain = email.rsplit("@", 1)[-1]
         if allowed and domain not in allowed:
             raise forms.ValidationError(
-                "Use your work email address. Accounts can be created for: "
-                + ", ".join(f"@{name}" for name in allowed)
-                + "."
+                gettext("Use your work email address. Accounts can be created for: %(domains)s.")
+                % {"domains": ", ".join(f"@{name}" for name in allowed)}
             )
         return email
 

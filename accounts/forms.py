@@ -12,13 +12,15 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.adapter import SignInElsewhere, sign_in_elsewhere
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_roles_set
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.org")
 
 
 def new_password_hint() -> str:
@@ -29,20 +31,31 @@ def new_password_hint() -> str:
         for validator in password_validation.get_default_password_validators()
         if isinstance(validator, password_validation.MinimumLengthValidator)
     ]
-    hint = f"Use at least {max(lengths)} characters. " if lengths else ""
-    return hint + (
+    count = max(lengths, default=0)
+    hint = (
+        ngettext("Use at least %(count)d character.", "Use at least %(count)d characters.", count)
+        % {"count": count}
+        + " "
+        if lengths
+        else ""
+    )
+    return hint + gettext(
         "Do not use a common password, only numbers, or something close to your name or "
         "email address."
     )
 
 
 # Messages allauth's forms raise themselves, in the service's voice.
-REWORDED = {"You must type the same password each time.": "Enter the same password in both fields"}
+# Keyed by allauth's English wording, which allauth's own catalogue translates.
+REWORDED = {
+    "You must type the same password each time.": _("Enter the same password in both fields")
+}
 
 
 def reword_errors(form: forms.Form) -> None:
+    reworded = {gettext(theirs): ours for theirs, ours in REWORDED.items()}
     for errors in (form._errors or {}).values():
-        errors.data = [REWORDED.get(str(message), message) for message in errors]
+        errors.data = [reworded.get(str(message), message) for message in errors]
 
 
 class ServiceWording:
@@ -75,13 +88,13 @@ def relabel(form: forms.Form, labels: dict[str, str], required: dict[str, str]) 
 
 class SignupForm(ServiceWording, AllauthSignupForm):
     first_name = forms.CharField(
-        label="Given name",
+        label=_("Given name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}),
-        error_messages={"required": "Enter your given name"},
+        error_messages={"required": _("Enter your given name")},
     )
     last_name = forms.CharField(
-        label="Family name",
+        label=_("Family name"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}),
@@ -96,14 +109,14 @@ class SignupForm(ServiceWording, AllauthSignupForm):
         relabel(
             self,
             {
-                "email": "Work email address",
-                "password1": "Password",
-                "password2": "Confirm password",
+                "email": _("Work email address"),
+                "password1": _("Password"),
+                "password2": _("Confirm password"),
             },
             {
-                "email": "Enter your work email address",
-                "password1": "Create a password",
-                "password2": "Confirm your password",
+                "email": _("Enter your work email address"),
+                "password1": _("Create a password"),
+                "password2": _("Confirm your password"),
             },
         )
 
@@ -129,17 +142,17 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         login = self.fields["login"]
-        login.label = "Email address"
+        login.label = _("Email address")
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["autocomplete"] = "email"
-        login.error_messages["required"] = "Enter your email address"
+        login.error_messages["required"] = _("Enter your email address")
         login.error_messages["invalid"] = EMAIL_FORMAT
         password = self.fields["password"]
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
-        password.error_messages["required"] = "Enter your password"
+        password.error_messages["required"] = _("Enter your password")
         if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
     def clean(self):
         # Refused before any password is checked: such staff have no password here, and a
@@ -155,7 +168,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        relabel(self, {"email": "Email address"}, {"email": "Enter your email address"})
+        relabel(self, {"email": _("Email address")}, {"email": _("Enter your email address")})
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -170,8 +183,8 @@ class ResetPasswordKeyForm(ServiceWording, AllauthResetPasswordKeyForm):
         super().__init__(*args, **kwargs)
         relabel(
             self,
-            {"password1": "New password", "password2": "Confirm new password"},
-            {"password1": "Enter a new password", "password2": "Confirm your new password"},
+            {"password1": _("New password"), "password2": _("Confirm new password")},
+            {"password1": _("Enter a new password"), "password2": _("Confirm your new password")},
         )
 
 
@@ -181,14 +194,14 @@ class ChangePasswordForm(ServiceWording, AllauthChangePasswordForm):
         relabel(
             self,
             {
-                "oldpassword": "Current password",
-                "password1": "New password",
-                "password2": "Confirm new password",
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("Confirm new password"),
             },
             {
-                "oldpassword": "Enter your current password",
-                "password1": "Enter a new password",
-                "password2": "Confirm your new password",
+                "oldpassword": _("Enter your current password"),
+                "password1": _("Enter a new password"),
+                "password2": _("Confirm your new password"),
             },
         )
 
@@ -198,18 +211,18 @@ class SetPasswordForm(ServiceWording, AllauthSetPasswordForm):
         super().__init__(*args, **kwargs)
         relabel(
             self,
-            {"password1": "Password", "password2": "Confirm password"},
-            {"password1": "Create a password", "password2": "Confirm your password"},
+            {"password1": _("Password"), "password2": _("Confirm password")},
+            {"password1": _("Create a password"), "password2": _("Confirm your password")},
         )
 
 
 class AddEmailForm(AllauthAddEmailForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        relabel(self, {"email": "Email address"}, {"email": "Enter an email address"})
+        relabel(self, {"email": _("Email address")}, {"email": _("Enter an email address")})
 
 
 class ReauthenticateForm(AllauthReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        relabel(self, {"password": "Password"}, {"password": "Enter your password"})
+        relabel(self, {"password": _("Password")}, {"password": _("Enter your password")})

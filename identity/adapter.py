@@ -31,6 +31,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from accounts.encryption import UndecryptableSecret
 from identity.claims import ClaimsError, IdentityClaims, identity_claims_apply
@@ -108,8 +109,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     request,
                     "identity/sign_in_refused.html",
                     {
-                        "provider_name": provider.name if provider else "this identity provider",
-                        "reason": "This way of signing in has been switched off.",
+                        "provider_name": provider.name if provider else _("this identity provider"),
+                        "reason": _("This way of signing in has been switched off."),
                     },
                     status=403,
                 )
@@ -118,9 +119,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             if sociallogin.state.get("process") == AuthProcess.CONNECT:
                 # Accounts are joined to a provider only by its own sign-in, never by hand.
-                raise ClaimsError(f"Sign out, then sign in with {provider.name}.")
+                raise ClaimsError(
+                    _("Sign out, then sign in with %(provider)s.") % {"provider": provider.name}
+                )
             if reader is None:
-                raise ClaimsError(f"Sign-in with {provider.name} is not available at the moment.")
+                raise ClaimsError(
+                    _("Sign-in with %(provider)s is not available at the moment.")
+                    % {"provider": provider.name}
+                )
             claims: IdentityClaims = reader(provider, sociallogin)
             self._account_link(provider=provider, claims=claims, sociallogin=sociallogin)
         except ClaimsError as problem:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import FirstSteps, User
 from accounts.roles import Role
@@ -60,13 +61,18 @@ def identity_claims_apply(
     """
     email = claims.email.strip().lower()
     if not email or "@" not in email:
-        raise ClaimsError(f"{provider.name} did not say which email address you use.")
+        raise ClaimsError(
+            _("%(provider)s did not say which email address you use.") % {"provider": provider.name}
+        )
     if user is None:
         user = User.objects.filter(email__iexact=email).first()
         if user is not None and email.rpartition("@")[2] not in provider.domains():
             raise ClaimsError(
-                f"An account for {email} already exists on this service, and {provider.name} "
-                "does not sign in that email domain. Sign in with your password instead."
+                _(
+                    "An account for %(email)s already exists on this service, and %(provider)s "
+                    "does not sign in that email domain. Sign in with your password instead."
+                )
+                % {"email": email, "provider": provider.name}
             )
     if user is None:
         user = user_create(

@@ -1,6 +1,7 @@
 """The CMS form for an identity provider: the client secret goes in, never comes out."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from identity.oidc import client_secret_encrypt
@@ -8,12 +9,14 @@ from identity.oidc import client_secret_encrypt
 
 class IdentityProviderForm(WagtailAdminModelForm):
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
-        help_text="OpenID Connect: stored encrypted and never shown again. "
-        "Leave blank to keep the current secret.",
+        help_text=_(
+            "OpenID Connect: stored encrypted and never shown again. "
+            "Leave blank to keep the current secret."
+        ),
     )
 
     def clean(self):

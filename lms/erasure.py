@@ -8,6 +8,8 @@ and the audit trail records who did it, to whom and when.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import audit_record
 from accounts.models import User
@@ -16,19 +18,28 @@ from analytics.reports.refresh import refresh_reports
 from xapi.identity import learner_identity_erase
 from xapi.models import LearnerIdentity
 
-# What erasure does, in the words the confirmation page and the command show.
+# What erasure does, in the words the confirmation page and the command show (in English
+# here; the pages translate each one as they show it).
 ERASURE_EFFECTS = (
-    "The link between the person and the pseudonymous account name their learning records "
-    "are stored under is deleted. It cannot be restored.",
-    "Their learning records (xAPI statements) stay in the learning record store, unchanged, "
-    "but nothing links them to the person any more.",
-    "The evidence of their skills drawn from those records, and the levels worked out from it, "
-    "are deleted.",
-    "The skill-gap reports are recomputed without them.",
-    "Their account, their place in the organisation, their course enrolments, their "
-    "self-assessment answers and their line manager's confirmations stay with their account: "
-    "closing or deleting the account is a separate step. If they learn again, their new "
-    "records are stored under a new, unrelated pseudonym.",
+    gettext_noop(
+        "The link between the person and the pseudonymous account name their learning records "
+        "are stored under is deleted. It cannot be restored."
+    ),
+    gettext_noop(
+        "Their learning records (xAPI statements) stay in the learning record store, unchanged, "
+        "but nothing links them to the person any more."
+    ),
+    gettext_noop(
+        "The evidence of their skills drawn from those records, and the levels worked out from it, "
+        "are deleted."
+    ),
+    gettext_noop("The skill-gap reports are recomputed without them."),
+    gettext_noop(
+        "Their account, their place in the organisation, their course enrolments, their "
+        "self-assessment answers and their line manager's confirmations stay with their account: "
+        "closing or deleting the account is a separate step. If they learn again, their new "
+        "records are stored under a new, unrelated pseudonym."
+    ),
 )
 
 
@@ -47,13 +58,16 @@ def erasure_candidate(*, email: str) -> User:
     """The person with this email address who has a learning records identity to erase."""
     address = email.strip()
     if not address:
-        raise ErasureRefused("Enter the email address of the person whose records to erase.")
+        raise ErasureRefused(_("Enter the email address of the person whose records to erase."))
     user = User.objects.filter(email__iexact=address).first()
     if user is None:
-        raise ErasureRefused(f"There is no account with the email address {address}.")
+        raise ErasureRefused(
+            _("There is no account with the email address %(email)s.") % {"email": address}
+        )
     if not LearnerIdentity.objects.filter(user=user).exists():
         raise ErasureRefused(
-            f"{user.email} has no learning records identity: there is nothing to erase."
+            _("%(email)s has no learning records identity: there is nothing to erase.")
+            % {"email": user.email}
         )
     return user
 
@@ -65,7 +79,8 @@ def learner_erase(*, user: User, actor: User | None, via: str) -> Erased:
         identity = LearnerIdentity.objects.select_for_update().filter(user=user).first()
         if identity is None:
             raise ErasureRefused(
-                f"{user.email} has no learning records identity: there is nothing to erase."
+                _("%(email)s has no learning records identity: there is nothing to erase.")
+                % {"email": user.email}
             )
         evidence = Evidence.objects.filter(learner=identity).count()
         levels = Proficiency.objects.filter(learner=identity).count()

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.defaults import permission_denied
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
@@ -22,6 +24,11 @@ def may_erase_learners(user) -> bool:
     return user.is_active and user.has_perm(ERASE_PERMISSION)
 
 
+def effects_shown() -> list[str]:
+    """What erasure does, in the reader's language."""
+    return [gettext(effect) for effect in ERASURE_EFFECTS]
+
+
 class AdministratorsOnly:
     def dispatch(self, request, *args, **kwargs):
         if not may_erase_learners(request.user):
@@ -32,9 +39,9 @@ class AdministratorsOnly:
 
 class EraseLearnerForm(forms.Form):
     email = forms.CharField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="The address the person signs in with.",
+        help_text=_("The address the person signs in with."),
     )
 
     def clean_email(self):
@@ -50,14 +57,14 @@ class EraseLearnerView(AdministratorsOnly, WagtailAdminTemplateMixin, FormView):
 
     template_name = "lms/admin/erase_learner.html"
     form_class = EraseLearnerForm
-    page_title = "Erase learning records identity"
+    page_title = _("Erase learning records identity")
     header_icon = "bin"
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(effects=ERASURE_EFFECTS, **kwargs)
+        return super().get_context_data(effects=effects_shown(), **kwargs)
 
     def form_valid(self, form):
         return redirect("erase_learner_confirm", user_id=form.person.pk)
@@ -70,7 +77,7 @@ class EraseLearnerConfirmView(AdministratorsOnly, WagtailAdminTemplateMixin, Tem
     """Say exactly what will happen to this person's records; erase on confirmation."""
 
     template_name = "lms/admin/erase_learner_confirm.html"
-    page_title = "Erase learning records identity"
+    page_title = _("Erase learning records identity")
     header_icon = "bin"
 
     def get_breadcrumbs_items(self):
@@ -89,7 +96,7 @@ class EraseLearnerConfirmView(AdministratorsOnly, WagtailAdminTemplateMixin, Tem
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             person=self.person,
-            effects=ERASURE_EFFECTS,
+            effects=effects_shown(),
             has_identity=LearnerIdentity.objects.filter(user=self.person).exists(),
             **kwargs,
         )
@@ -105,7 +112,10 @@ class EraseLearnerConfirmView(AdministratorsOnly, WagtailAdminTemplateMixin, Tem
             return self.render_to_response(self.get_context_data(), status=409)
         messages.success(
             request,
-            f"The learning records identity of {self.person.email} was erased. The reports "
-            "were recomputed without them.",
+            gettext(
+                "The learning records identity of %(email)s was erased. The reports "
+                "were recomputed without them."
+            )
+            % {"email": self.person.email},
         )
         return redirect("erase_learner")
