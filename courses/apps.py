@@ -35,7 +35,8 @@ class CoursesConfig(AppConfig):
 
     role_permissions = {
         "Administrator": [*_MEDIA, "wagtailadmin.access_admin"],
-        "Training lead": _MEDIA,
+        # Copying a course into another language to translate it (wagtail simple_translation).
+        "Training lead": [*_MEDIA, "simple_translation.submit_translation"],
     }
 
     def ready(self) -> None:

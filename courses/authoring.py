@@ -15,14 +15,16 @@ COURSE_REVIEW_TASK = "Review by a second training lead"
 REVIEWER_ROLES = (Role.TRAINING_LEAD, Role.ADMINISTRATOR)
 
 
-def _catalogue(using: str) -> CourseIndexPage | None:
-    # After a partial migrate (or a flush) the tables or the page may not exist yet; the next
+def _catalogues(using: str) -> list[CourseIndexPage]:
+    """The course catalogue in every language: a translated course sits under its language's
+    catalogue, and is written and reviewed under the same rules as the English one."""
+    # After a partial migrate (or a flush) the tables or the pages may not exist yet; the next
     # migrate converges.
     tables = set(connections[using].introspection.table_names())
     needed = {CourseIndexPage._meta.db_table, CourseReviewTask._meta.db_table}
     if not needed <= tables:
-        return None
-    return CourseIndexPage.objects.using(using).order_by("path").first()
+        return []
+    return list(CourseIndexPage.objects.using(using).order_by("path"))
 
 
 @transaction.atomic
@@ -31,18 +33,19 @@ def catalogue_page_permissions_grant(
 ) -> None:
     """Grant page permissions on the course catalogue (and so on every course below it) to role
     groups. Idempotent; permissions granted by hand are left alone."""
-    catalogue = _catalogue(using)
-    if catalogue is None:
-        return
+    catalogues = _catalogues(using)
     for group_name, codenames in grants.items():
+        if not catalogues:
+            return
         group, _ = Group.objects.using(using).get_or_create(name=group_name)
         permissions = Permission.objects.using(using).filter(
             content_type__app_label="wagtailcore", codename__in=codenames
         )
-        for permission in permissions:
-            GroupPagePermission.objects.using(using).get_or_create(
-                group=group, page_id=catalogue.pk, permission=permission
-            )
+        for catalogue in catalogues:
+            for permission in permissions:
+                GroupPagePermission.objects.using(using).get_or_create(
+                    group=group, page_id=catalogue.pk, permission=permission
+                )
 
 
 @transaction.atomic
@@ -53,8 +56,8 @@ def course_review_ensure(*, using: str = "default") -> Workflow | None:
     It only adds: an administrator may add groups or tasks in the CMS and they stay. Switching
     review off for courses is a change of rule, made here in code rather than in the CMS.
     """
-    catalogue = _catalogue(using)
-    if catalogue is None:
+    catalogues = _catalogues(using)
+    if not catalogues:
         return None
     workflow, _ = Workflow.objects.using(using).get_or_create(name=COURSE_REVIEW)
     if not workflow.active:
@@ -74,7 +77,8 @@ def course_review_ensure(*, using: str = "default") -> Workflow | None:
     steps = WorkflowTask.objects.using(using).filter(workflow=workflow)
     if not steps.filter(task=task).exists():
         steps.create(workflow=workflow, task=task, sort_order=steps.count())
-    WorkflowPage.objects.using(using).update_or_create(
-        page_id=catalogue.pk, defaults={"workflow": workflow}
-    )
+    for catalogue in catalogues:
+        WorkflowPage.objects.using(using).update_or_create(
+            page_id=catalogue.pk, defaults={"workflow": workflow}
+        )
     return workflow

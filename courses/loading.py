@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import Page, ReferenceIndex
+from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+from wagtail.models import Locale, Page, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.models import User
@@ -40,14 +41,41 @@ def _stable(*parts: str) -> uuid.UUID:
 
 @transaction.atomic
 def course_index_ensure(*, title: str = "Courses", intro: str = "") -> CourseIndexPage:
-    index = CourseIndexPage.objects.first()
+    default = Locale.get_default()
+    index = CourseIndexPage.objects.filter(locale=default).first()
     if index is not None:
         return index
-    home = HomePage.objects.first() or Page.get_first_root_node()
+    home = HomePage.objects.filter(locale=default).first() or Page.get_first_root_node()
     index = CourseIndexPage(title=title, slug="courses", intro=intro)
     home.add_child(instance=index)
     index.save_revision().publish()
     return index
+
+
+@transaction.atomic
+def translation_roots_ensure() -> list[CourseIndexPage]:
+    """The home page and the course catalogue in every content language, so that a course can
+    be translated into any of them (a translation sits under its language's catalogue). They
+    are aliases of the English pages, kept in step with them when those are published; an
+    editor may turn one into a page of its own to translate it. Idempotent; returns the
+    catalogues made."""
+    default = Locale.get_default()
+    index = CourseIndexPage.objects.filter(locale=default).first()
+    if index is None:
+        return []
+    made = []
+    for locale in Locale.objects.exclude(pk=default.pk).order_by("pk"):
+        if not index.has_translation(locale):
+            action = CopyPageForTranslationAction(index, locale, copy_parents=True, alias=True)
+            made.append(action.execute(skip_permission_checks=True))
+    if made:
+        # The review workflow and the training leads' permissions cover the new catalogues.
+        from courses.apps import CATALOGUE_PAGE_PERMISSIONS
+        from courses.authoring import catalogue_page_permissions_grant, course_review_ensure
+
+        catalogue_page_permissions_grant(CATALOGUE_PAGE_PERMISSIONS)
+        course_review_ensure()
+    return made
 
 
 def _child(parent: Page, model, slug: str):
@@ -239,6 +267,101 @@ def _check(value: Mapping[str, Any], key: str, competencies: dict[str, Competenc
         "evidences_level": value.get("evidences_level") if competency else None,
         "questions": questions,
     }
+
+
+# What a translation never changes: it words the course in another language, and the course's
+# structure, marking and competencies stay the English course's.
+_UNTRANSLATED_KEYS = frozenset(
+    ("slug", "type", "kind", "correct", "competency", "evidences_level", "pass_mark", "package")
+)
+
+
+def _translated(english, translated):
+    """`english` (seed data) with the text of `translated` put over it, position by position:
+    strings come from the translation; numbers, flags, codes and anything it leaves out stay."""
+    if isinstance(english, Mapping) and isinstance(translated, Mapping):
+        return {
+            key: value
+            if key in _UNTRANSLATED_KEYS or key not in translated
+            else _translated(value, translated[key])
+            for key, value in english.items()
+        }
+    if isinstance(english, list) and isinstance(translated, list):
+        if len(english) != len(translated):
+            raise ValueError(
+                f"A translation has {len(translated)} items where the course has {len(english)}."
+            )
+        return [_translated(e, t) for e, t in zip(english, translated, strict=True)]
+    if isinstance(english, str) and isinstance(translated, str):
+        return translated
+    return english
+
+
+@transaction.atomic
+def course_translation_load(
+    english: Mapping[str, Any],
+    translation: Mapping[str, Any],
+    *,
+    owner: User | None = None,
+    packages: Mapping[str, Package] | None = None,
+) -> CoursePage:
+    """Publish one course's translation (`translation`: the text of `english`, the course's
+    seed data, in `translation["language"]`), as a translator makes it in the CMS: the English
+    course is copied into the language with its modules and lessons where it is not yet, and
+    each copy gets the translated text. A translation keeps the English course's structure and
+    every block, question and option id, so a knowledge check marks the same in any language.
+    Loading again updates the pages in place. The English course must be loaded first."""
+    index = course_index_ensure()
+    source = _child(index, CoursePage, english["slug"])
+    if source is None:
+        raise ValueError(f"There is no course {english['slug']!r} to translate.")
+    translation_roots_ensure()
+    locale = Locale.objects.get(language_code=translation["language"])
+    data = _translated(english, translation)
+    course = source.get_translation_or_none(locale)
+    if course is None:
+        action = CopyPageForTranslationAction(source, locale, include_subtree=True, user=owner)
+        course = action.execute(skip_permission_checks=True)
+    course = course.specific
+    framework = primary_framework()
+    competencies = {c.code: c for c in Competency.objects.filter(framework=framework)}
+    published = []
+    fields = ("title", "summary", "audience", "prerequisites", "description")
+    with disable_reference_index_auto_update():
+        before = _state(course, fields)
+        for field in fields:
+            setattr(course, field, data.get(field, getattr(course, field)))
+        unchanged = before == _state(course, fields)
+        if _publish(index, course, created=False, owner=owner, unchanged=unchanged):
+            published.append(course)
+        for module_position, module_data in enumerate(data["modules"], start=1):
+            english_module = english["modules"][module_position - 1]
+            module_slug = f"{module_position:02d}-{slugify(english_module['title'])[:40]}"
+            source_module = _child(source, ModulePage, module_slug)
+            module = source_module.get_translation(locale).specific
+            before = _state(module, ("title", "summary"))
+            module.title, module.summary = module_data["title"], module_data.get("summary", "")
+            unchanged = before == _state(module, ("title", "summary"))
+            if _publish(course, module, created=False, owner=owner, unchanged=unchanged):
+                published.append(module)
+            for lesson_position, lesson_data in enumerate(module_data["lessons"], start=1):
+                english_lesson = english_module["lessons"][lesson_position - 1]
+                lesson_slug = f"{lesson_position:02d}-{slugify(english_lesson['title'])[:40]}"
+                key = f"{source.slug}/{module_slug}/{lesson_slug}"
+                lesson = _child(source_module, LessonPage, lesson_slug).get_translation(locale)
+                lesson = lesson.specific
+                before = _state(lesson, ("title", "summary")), list(lesson.body.raw_data)
+                lesson.title = lesson_data["title"]
+                lesson.summary = lesson_data.get("summary", "")
+                # The English lesson's ids (the same key), in the translation's words.
+                body = _stream(lesson_data["body"], key, competencies, packages or {})
+                lesson.body = body
+                unchanged = before == (_state(lesson, ("title", "summary")), body)
+                if _publish(module, lesson, created=False, owner=owner, unchanged=unchanged):
+                    published.append(lesson)
+    for page in published:
+        ReferenceIndex.create_or_update_for_object(page)
+    return course
 
 
 class ProgrammeDataError(ValueError):

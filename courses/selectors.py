@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from wagtail.models import Locale
 
 from accounts.models import User
 from competencies import selectors as competency_selectors
@@ -60,33 +61,63 @@ def course_outline(course: CoursePage) -> list[ModuleOutline]:
     return list(modules.values())
 
 
+def source_course(course: CoursePage) -> CoursePage:
+    """The course a learning record names: the English course, whatever language `course` is
+    read in (courses.models.pages.Translated)."""
+    return course.source
+
+
+def source_lesson(lesson: LessonPage) -> LessonPage:
+    """The lesson a learning record names: the English lesson `lesson` translates."""
+    return lesson.source
+
+
+def _with_translations(lesson_ids) -> dict[int, int]:
+    """Each lesson id, and the id of each translation of it, mapped to the recorded id."""
+    lesson_ids = set(lesson_ids)
+    if not lesson_ids:
+        return {}
+    found = {pk: pk for pk in lesson_ids}
+    keys = dict(LessonPage.objects.filter(pk__in=lesson_ids).values_list("translation_key", "pk"))
+    translations = LessonPage.objects.filter(translation_key__in=keys).exclude(pk__in=lesson_ids)
+    for pk, key in translations.values_list("pk", "translation_key"):
+        found[pk] = keys[key]
+    return found
+
+
 def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
+    """The lessons the learner has completed, as ids of the lessons recorded (English) and of
+    every translation of them, so that `lesson.pk in completed` holds in any language."""
     if enrolment is None:
         return set()
     return set(
-        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+        _with_translations(
+            LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+        )
     )
 
 
 def lesson_completions(enrolment: Enrolment | None) -> dict[int, str]:
-    """How each completed lesson was completed ("check", "read", "placement"), by lesson id."""
+    """How each completed lesson was completed ("check", "read", "placement"), by lesson id
+    (of the lesson recorded and of every translation of it)."""
     if enrolment is None:
         return {}
-    return dict(
-        LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", "via")
-    )
+    via = dict(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", "via"))
+    return {pk: via[recorded] for pk, recorded in _with_translations(via).items()}
 
 
 def enrolment_of(user: User, course: CoursePage) -> Enrolment | None:
     if not user.is_authenticated:
         return None
-    return Enrolment.objects.filter(user=user, course=course).first()
+    return Enrolment.objects.filter(user=user, course=source_course(course)).first()
 
 
 def completed_enrolment(user: User, course: CoursePage) -> Enrolment | None:
     """The person's enrolment on the course once they have finished it, with its certificate."""
     return (
-        Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False)
+        Enrolment.objects.filter(
+            user=user, course=source_course(course), completed_at__isnull=False
+        )
         .select_related("certificate")
         .first()
     )
@@ -98,7 +129,10 @@ def earlier_completion(user: User, course: CoursePage) -> Enrolment | None:
         return None
     return (
         Enrolment.all_attempts.filter(
-            user=user, course=course, superseded_at__isnull=False, completed_at__isnull=False
+            user=user,
+            course=source_course(course),
+            superseded_at__isnull=False,
+            completed_at__isnull=False,
         )
         .select_related("certificate")
         .order_by("-completed_at")
@@ -107,20 +141,38 @@ def earlier_completion(user: User, course: CoursePage) -> Enrolment | None:
 
 
 def latest_attempt(enrolment: Enrolment, lesson: LessonPage) -> KnowledgeCheckAttempt | None:
-    """The learner's most recent attempt at the lesson's knowledge check."""
-    return KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    """The learner's most recent attempt at the lesson's knowledge check (in any language)."""
+    return KnowledgeCheckAttempt.objects.filter(
+        enrolment=enrolment, lesson=source_lesson(lesson)
+    ).first()
 
 
 def next_attempt_number(enrolment: Enrolment, lesson: LessonPage) -> int:
     """The number the learner's next attempt at the lesson's knowledge check will carry."""
-    latest = KnowledgeCheckAttempt.objects.filter(enrolment=enrolment, lesson=lesson).aggregate(
-        latest=Max("number")
-    )["latest"]
+    latest = KnowledgeCheckAttempt.objects.filter(
+        enrolment=enrolment, lesson=source_lesson(lesson)
+    ).aggregate(latest=Max("number"))["latest"]
     return (latest or 0) + 1
 
 
 def course_targets(course: CoursePage) -> list[CourseCompetencyTarget]:
-    return list(course.competency_targets.select_related("competency__area"))
+    """What the course builds: the English course's targets, whatever language it is read in
+    (they are what completing it evidences)."""
+    return list(source_course(course).competency_targets.select_related("competency__area"))
+
+
+def courses_in_reading_language() -> QuerySet[CoursePage]:
+    """Every published course once: in the active language where it is published in it, and
+    in English where it is not yet."""
+    courses = CoursePage.objects.live()
+    default = Locale.get_default()
+    active = Locale.get_active()
+    if active.pk == default.pk:
+        return courses.filter(locale=default)
+    translated = CoursePage.objects.live().filter(locale=active).values("translation_key")
+    return courses.filter(
+        Q(locale=active) | (Q(locale=default) & ~Q(translation_key__in=translated))
+    )
 
 
 def catalogue(
@@ -132,7 +184,7 @@ def catalogue(
     course_format: str = "",
     duration: str = "",
 ) -> QuerySet[CoursePage]:
-    courses = CoursePage.objects.live().order_by("title")
+    courses = courses_in_reading_language().order_by("title")
     if query:
         words = query.split()
         for word in words:
@@ -195,7 +247,8 @@ def recommendations(user: User, *, limit: int = 5) -> list[Recommendation]:
         LearningPlanItem.objects.filter(user=user).values_list("course_id", flat=True)
     )
     found = []
-    for course in catalogue().exclude(pk__in=in_hand):
+    in_hand_keys = CoursePage.objects.filter(pk__in=in_hand).values("translation_key")
+    for course in catalogue().exclude(translation_key__in=in_hand_keys):
         closes = []
         for target in course.competency_targets.all():
             needed = targets.get(target.competency_id)
@@ -253,7 +306,7 @@ def lesson_counts(courses: list[CoursePage]) -> dict[int, int]:
 def in_learning_plan(user: User, course: CoursePage) -> bool:
     if not user.is_authenticated:
         return False
-    return LearningPlanItem.objects.filter(user=user, course=course).exists()
+    return LearningPlanItem.objects.filter(user=user, course=source_course(course)).exists()
 
 
 def learning_plan(user: User) -> list[LearningPlanItem]:

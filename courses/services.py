@@ -106,7 +106,9 @@ def _check_live(course: CoursePage, lesson: LessonPage | None = None) -> None:
 
 @transaction.atomic
 def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
-    """Enrol a person (idempotent: enrolling twice returns the first enrolment)."""
+    """Enrol a person (idempotent: enrolling twice returns the first enrolment). Whatever
+    language the course is read in, the enrolment is on the English course."""
+    course = course.source
     _check_live(course)
     enrolment, created = Enrolment.objects.get_or_create(user=user, course=course)
     if created:
@@ -124,6 +126,7 @@ def enrolment_retake(*, user: User, course: CoursePage) -> Enrolment:
     A form sent twice (a double click, a second tab) finds the fresh enrolment the first made
     and changes nothing more: the completed row is locked before it is superseded, and at most
     one current enrolment per person and course can exist."""
+    course = course.source
     _check_live(course)
     current = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
     if current is None:
@@ -150,7 +153,9 @@ def enrolment_retake(*, user: User, course: CoursePage) -> Enrolment:
 
 @transaction.atomic
 def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
-    """Remember where the learner is, and record the first time they open each lesson."""
+    """Remember where the learner is, and record the first time they open each lesson (in
+    whatever language: the record names the English lesson)."""
+    lesson = lesson.source
     if enrolment.last_lesson_id != lesson.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
         enrolment.last_lesson = lesson
@@ -171,11 +176,15 @@ def knowledge_check_submit(
 
     `attempt_number` is the attempt the learner's form was for: a form sent twice (a double
     click, a second tab) finds its number taken and changes nothing.
+
+    A translated lesson's check is marked as the learner read it (a translation keeps its
+    source's question and option ids), and the attempt is recorded on the English lesson.
     """
+    shown, lesson = lesson, lesson.source
     _check_live(enrolment.course, lesson)
     # Serialise submissions of one enrolment, so two tabs cannot both pass the same lesson.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-    check = lesson.knowledge_check()
+    check = shown.knowledge_check()
     if check is None:
         raise LearningError("This lesson has no knowledge check.")
     if attempt_number != next_attempt_number(enrolment, lesson):
@@ -196,7 +205,10 @@ def knowledge_check_submit(
     except IntegrityError:
         raise LearningError("This check was already submitted.") from None
     now = timezone.now()
-    course_xapi.check_marked(enrolment, lesson, check, marking, attempt_number, now)
+    recorded_check = lesson.knowledge_check() if shown is not lesson else check
+    course_xapi.check_marked(
+        enrolment, lesson, recorded_check or check, marking, attempt_number, now
+    )
     if marking.passed:
         lessons = [lesson]
         if lesson.placement:
@@ -210,7 +222,8 @@ def knowledge_check_submit(
 
 @transaction.atomic
 def lesson_mark_complete(*, enrolment: Enrolment, lesson: LessonPage) -> None:
-    """Complete a lesson that has no knowledge check, by reading it."""
+    """Complete a lesson that has no knowledge check, by reading it (in any language)."""
+    lesson = lesson.source
     _check_live(enrolment.course, lesson)
     if lesson.knowledge_check() is not None:
         raise LearningError("Pass the knowledge check to complete this lesson.")
@@ -313,6 +326,7 @@ def plan_add(*, user: User, course: CoursePage, added_by: User) -> LearningPlanI
     """Add a course to a learning plan: by the learner, or by their line manager."""
     if added_by != user and not is_line_manager(manager=added_by, learner=user):
         raise LearningError("Only you or your line manager can change your learning plan.")
+    course = course.source
     existing = LearningPlanItem.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing

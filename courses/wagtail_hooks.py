@@ -8,6 +8,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.contrib.simple_translation.views import SubmitPageTranslationView
 
 from courses.figures import share_text
 from courses.models import AutosavedStart, CourseIndexPage, abandoned_start
@@ -119,6 +120,30 @@ class AuthorMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def course_report_urls():
     return [path("your-courses/", CourseReportView.as_view(), name="courses_report")]
+
+
+class CourseTranslationView(SubmitPageTranslationView):
+    """Wagtail's "Translate page", with every language's home page and course catalogue made
+    first (courses.loading.translation_roots_ensure), so a course can be copied into any
+    language at once. Registered before simple_translation's own URLs, at the same address."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_perm("simple_translation.submit_translation"):
+            from courses.loading import translation_roots_ensure
+
+            translation_roots_ensure()
+        return super().dispatch(request, *args, **kwargs)
+
+
+@hooks.register("register_admin_urls")
+def course_translation_urls():
+    return [
+        path(
+            "translation/submit/page/<int:page_id>/",
+            CourseTranslationView.as_view(),
+            name="course_translation_submit",
+        )
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -14,7 +14,9 @@ from tincan import (
     Statement,
 )
 
+from courses.marking import questions_of
 from courses.models import CoursePage, Enrolment, LessonPage
+from lms.languages import html_tag
 from xapi.client import statements_record, verb
 from xapi.identity import learner_agent
 from xapi.vocab import (
@@ -39,25 +41,70 @@ from xapi.vocab import (
 )
 
 
+def translations(page) -> list:
+    """The published translations of a course or lesson (which is in English, the language
+    its activity is named in), in the order the service lists its languages."""
+    from django.conf import settings
+
+    order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
+    found = (
+        type(page)
+        .objects.live()
+        .filter(translation_key=page.translation_key)
+        .exclude(locale_id=page.locale_id)
+        .select_related("locale")
+    )
+    return sorted(found, key=lambda each: order.get(each.locale.language_code, len(order)))
+
+
+def _names(text: str, translated: list[tuple[str, str]]) -> dict[str, str]:
+    """A language map: English first, then each translation's text (by language tag)."""
+    return {LANGUAGE: text, **{tag: each for tag, each in translated if each}}
+
+
 def course_activity(course: CoursePage) -> Activity:
+    """The course, named in English and in every language it is published in."""
+    translated = [(html_tag(t.locale.language_code), t.title) for t in translations(course)]
     return Activity(
         id=course.iri,
-        definition=ActivityDefinition(name={LANGUAGE: course.title}, type=ACTIVITY_TYPE_COURSE),
+        definition=ActivityDefinition(
+            name=_names(course.title, translated), type=ACTIVITY_TYPE_COURSE
+        ),
     )
 
 
 def lesson_activity(lesson: LessonPage) -> Activity:
+    translated = [(html_tag(t.locale.language_code), t.title) for t in translations(lesson)]
     return Activity(
         id=lesson.iri,
-        definition=ActivityDefinition(name={LANGUAGE: lesson.title}, type=ACTIVITY_TYPE_LESSON),
+        definition=ActivityDefinition(
+            name=_names(lesson.title, translated), type=ACTIVITY_TYPE_LESSON
+        ),
     )
 
 
-def assessment_activity(lesson: LessonPage, check) -> Activity:
+def _checks(lesson: LessonPage) -> list[tuple[str, LessonPage, object]]:
+    """(language tag, lesson, knowledge check) for each published translation of `lesson`
+    with a check."""
+    found = []
+    for each in translations(lesson):
+        check = each.knowledge_check()
+        if check is not None:
+            found.append((html_tag(each.locale.language_code), each, check))
+    return found
+
+
+def assessment_activity(lesson: LessonPage, check, translated_checks=None) -> Activity:
+    if translated_checks is None:
+        translated_checks = _checks(lesson)
+    translated = [
+        (tag, f"{each.title}: {each_check.value['title']}")
+        for tag, each, each_check in translated_checks
+    ]
     return Activity(
         id=activity_iri("assessment", check.id),
         definition=ActivityDefinition(
-            name={LANGUAGE: f"{lesson.title}: {check.value['title']}"},
+            name=_names(f"{lesson.title}: {check.value['title']}", translated),
             type=ACTIVITY_TYPE_ASSESSMENT,
         ),
     )
@@ -113,16 +160,24 @@ def check_marked(
 ) -> list[str]:
     """answered per question (cmi.interaction), then passed or failed with the scaled score."""
     course = course_activity(enrolment.course)
-    assessment = assessment_activity(lesson, check)
+    translated_checks = _checks(lesson)
+    assessment = assessment_activity(lesson, check, translated_checks)
     attempt = f"{enrolment.registration}/{attempt_number}"
     actor = learner_agent(user=enrolment.user)
+    # Questions are named as the English lesson words them, with each translation's wording;
+    # a translation keeps its source's question and option ids.
+    english = {question.id: question for question in questions_of(check.value)}
+    translated = [
+        (tag, {question.id: question for question in questions_of(each_check.value)})
+        for tag, _, each_check in translated_checks
+    ]
     statements, attempts = [], []
     for question in marking.questions:
         statements.append(
             _statement(
                 enrolment,
                 VERB_ANSWERED,
-                _interaction(question),
+                _interaction(question, english.get(question.id), translated),
                 when,
                 actor=actor,
                 result=Result(response="[,]".join(question.chosen), success=question.correct),
@@ -152,7 +207,16 @@ def check_marked(
     return statements_record(statements, attempts=attempts)
 
 
-def _interaction(question) -> Activity:
+def _interaction(question, english=None, translated=()) -> Activity:
+    """A question as an interaction: `question` as marked, named by `english` (the English
+    lesson's question with the same id, when the learner read a translation) and by each
+    translation's question with that id (`translated`: language tag, question id -> Question)."""
+    english_text = english.text if english is not None else question.text
+    english_options = (
+        {option.id: option.text for option in english.options} if english is not None else {}
+    )
+    wordings = [(tag, questions.get(question.id)) for tag, questions in translated]
+    wordings = [(tag, each) for tag, each in wordings if each is not None]
     interaction_type = "true-false" if question.kind == "true_false" else "choice"
     if interaction_type == "true-false":
         correct = ["true" if question.correct_ids[0] == question.option_ids[0] else "false"]
@@ -161,12 +225,21 @@ def _interaction(question) -> Activity:
         correct = ["[,]".join(question.correct_ids)]
         choices = InteractionComponentList(
             [
-                InteractionComponent(id=option_id, description={LANGUAGE: text})
+                InteractionComponent(
+                    id=option_id,
+                    description=_names(
+                        english_options.get(option_id, text),
+                        [
+                            (tag, {o.id: o.text for o in each.options}.get(option_id, ""))
+                            for tag, each in wordings
+                        ],
+                    ),
+                )
                 for option_id, text in zip(question.option_ids, question.option_texts, strict=True)
             ]
         )
     definition = ActivityDefinition(
-        name={LANGUAGE: question.text[:200]},
+        name=_names(english_text[:200], [(tag, each.text[:200]) for tag, each in wordings]),
         type=ACTIVITY_TYPE_INTERACTION,
         interaction_type=interaction_type,
         correct_responses_pattern=correct,

@@ -6,12 +6,15 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from courses.forms import KnowledgeCheckForm
@@ -19,7 +22,47 @@ from courses.marking import feedback_of, questions_of
 from courses.models.blocks import LessonStreamBlock
 from courses.models.panels import CourseUnitPanel, reviewed_with_course_panel
 from courses.models.previews import TemplatePreviewMixin
+from lms.languages import html_tag
 from xapi.vocab import activity_iri
+
+# Shown above a course (or lesson) read in a language it has not been translated into yet.
+NOT_TRANSLATED = {
+    "fr": gettext_lazy("This course is not available in French yet; it is shown in English."),
+    "es": gettext_lazy("This course is not available in Spanish yet; it is shown in English."),
+    "ar": gettext_lazy("This course is not available in Arabic yet; it is shown in English."),
+}
+
+
+class Translated:
+    """A course or lesson, which may be a translation of one in the service's source language
+    (English). The translation is what a learner reads; the source is what their learning
+    record names, so progress made in one language shows in every other.
+
+    A translation gets its own activity id when it is copied (ids are unique), and never uses
+    it: records, statements and certificates all go through `source`."""
+
+    exclude_fields_in_copy = ["activity_uuid"]
+
+    @cached_property
+    def source(self):
+        """The page in the source language with this page's translation key; this page when it
+        is in that language (or its source has gone)."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        found = (
+            type(self).objects.filter(translation_key=self.translation_key, locale=default).first()
+        )
+        return found or self
+
+    def language_note(self) -> dict | None:
+        """What to say when this page is read in a language it is not written in: the note, and
+        the language tag the content keeps (for `lang`). None when the languages match."""
+        active = translation.get_language() or ""
+        written_in = self.locale.language_code
+        if active == written_in or active not in NOT_TRANSLATED:
+            return None
+        return {"text": NOT_TRANSLATED[active], "lang": html_tag(written_in)}
 
 
 class CourseIndexPage(TemplatePreviewMixin, Page):
@@ -34,6 +77,18 @@ class CourseIndexPage(TemplatePreviewMixin, Page):
 
     class Meta:
         verbose_name = "course catalogue"
+
+    def route(self, request, path_components):
+        """A course is read in the address's language where it is published in it, and in
+        English (with a note saying so) where it is not yet: the language's catalogue routes
+        what it does not hold to the English catalogue."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            source = self.get_translations().filter(locale=Locale.get_default()).first()
+            if not path_components or source is None or self.locale_id == source.locale_id:
+                raise
+            return source.specific.route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
         # The catalogue is a Django view with search and filters; this page only anchors the
@@ -54,7 +109,7 @@ def _outline(request, course, current=None):
     return course_outline(course)
 
 
-class CoursePage(Page):
+class CoursePage(Translated, Page):
     class Format(models.TextChoices):
         SELF_PACED = "self-paced", "Self-paced"
         COHORT = "cohort", "Cohort"
@@ -145,9 +200,14 @@ class CoursePage(Page):
             "outline": outline,
             "enrolment": enrolment,
             "completed": completed,
-            "completed_count": len(completed),
+            # `completed` names each lesson in every language; count this outline's.
+            "completed_count": sum(
+                1 for m in outline for each in m.lessons if each.pk in completed
+            ),
             "total": sum(len(m.lessons) for m in outline),
-            "resume": enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None,
+            "resume": self._in_own_language(
+                enrolment.last_lesson if enrolment and enrolment.last_lesson_id else None
+            ),
             "next_lesson": next_lesson,
             # Taking it again: the completion before, whose certificate stays theirs.
             "earlier": (
@@ -158,7 +218,15 @@ class CoursePage(Page):
             "targets": selectors.course_targets(self),
             "in_plan": False if preview else selectors.in_learning_plan(request.user, self),
             "preview": preview,
+            "language_note": self.language_note(),
         }
+
+    def _in_own_language(self, lesson):
+        """`lesson` (recorded in English) as this course reads it: its published translation
+        in this course's language, or itself."""
+        if lesson is None or lesson.locale_id == self.locale_id:
+            return lesson
+        return lesson.get_translations().live().filter(locale_id=self.locale_id).first() or lesson
 
 
 class CourseCompetencyTarget(Orderable):
@@ -220,7 +288,7 @@ class ModulePage(CourseUnitMember, TemplatePreviewMixin, Page):
         return redirect(self.get_parent().url + f"#module-{self.pk}")
 
 
-class LessonPage(CourseUnitMember, Page):
+class LessonPage(Translated, CourseUnitMember, Page):
     summary = models.CharField(max_length=300, blank=True)
     duration_minutes = models.PositiveIntegerField(default=15)
     placement = models.BooleanField(
@@ -356,4 +424,5 @@ class LessonPage(CourseUnitMember, Page):
             ),
             "launch_error": launch_error,
             "preview": preview,
+            "language_note": self.language_note(),
         }

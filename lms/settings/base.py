@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "lms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -303,8 +305,18 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
-WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
+# Courses are translated in the CMS (wagtail.contrib.simple_translation): a translator copies a
+# course into a language and edits the copy, which is reviewed like any course. Learning records
+# always name the English course (docs/decisions/0025-languages.md).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Each editor reads the CMS in the language of their choice.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
 # Approving a page's last review task publishes it. The task decides who may approve (for
 # courses, a training lead other than the author), so approvers need no publish permission.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflow_actions.publish_approved"
