@@ -6,6 +6,7 @@ from collections import OrderedDict
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.defaults import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -59,9 +60,9 @@ def as_text(value: str) -> str:
 
 class AuditTrailFilterSet(WagtailFilterSet):
     action = django_filters.ChoiceFilter(
-        label="Action", choices=list(AUDIT_ACTIONS.items()), empty_label="Any action"
+        label=_("Action"), choices=list(AUDIT_ACTIONS.items()), empty_label=_("Any action")
     )
-    timestamp = django_filters.DateFromToRangeFilter(label="Date", widget=DateRangePickerWidget)
+    timestamp = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
 
     class Meta:
         model = ModelLogEntry
@@ -71,7 +72,7 @@ class AuditTrailFilterSet(WagtailFilterSet):
 class AuditTrailView(ReportView):
     """Who changed whose access, when, what it was before and after (newest first)."""
 
-    page_title = "Audit trail"
+    page_title = _("Audit trail")
     header_icon = "history"
     index_url_name = "audit_trail"
     index_results_url_name = "audit_trail_results"
@@ -88,12 +89,12 @@ class AuditTrailView(ReportView):
         "after": "After",
     }
     columns = [
-        Column("when", label="When", accessor=entry_when),
-        Column("who", label="Who", accessor=entry_who),
-        Column("action", label="Action", accessor=entry_action),
-        Column("object", label="Object", accessor=entry_object),
-        Column("before", label="Before", accessor=lambda entry: entry_state(entry, "before")),
-        Column("after", label="After", accessor=lambda entry: entry_state(entry, "after")),
+        Column("when", label=_("When"), accessor=entry_when),
+        Column("who", label=_("Who"), accessor=entry_who),
+        Column("action", label=_("Action"), accessor=entry_action),
+        Column("object", label=_("Object"), accessor=entry_object),
+        Column("before", label=_("Before"), accessor=lambda entry: entry_state(entry, "before")),
+        Column("after", label=_("After"), accessor=lambda entry: entry_state(entry, "after")),
     ]
 
     def dispatch(self, request, *args, **kwargs):

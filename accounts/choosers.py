@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -11,7 +12,7 @@ from accounts.models import User
 
 class PersonFilterForm(BaseFilterForm):
     # A plain database match: people are too many and change too often for a search index.
-    q = forms.CharField(label="Name or email", required=False)
+    q = forms.CharField(label=_("Name or email"), required=False)
 
     def filter(self, objects):
         objects = super().filter(objects)
@@ -37,9 +38,9 @@ class PersonChooseResultsView(ChooseResultsView):
 class PersonChooserViewSet(ChooserViewSet):
     model = User
     icon = "user"
-    choose_one_text = "Choose a person"
-    choose_another_text = "Choose another person"
-    edit_item_text = "Edit person"
+    choose_one_text = _("Choose a person")
+    choose_another_text = _("Choose another person")
+    edit_item_text = _("Edit person")
     choose_view_class = PersonChooseView
     choose_results_view_class = PersonChooseResultsView
 

@@ -2,6 +2,7 @@
 and of the security policy changed in the CMS's own screens."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -44,7 +45,9 @@ class AuditTrailMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_audit_trail_menu_item():
-    return AuditTrailMenuItem("Audit trail", reverse("audit_trail"), icon_name="history", order=900)
+    return AuditTrailMenuItem(
+        _("Audit trail"), reverse("audit_trail"), icon_name="history", order=900
+    )
 
 
 # Roles changed in Wagtail's user screens: the person's roles before the screen saves (kept on

@@ -1,6 +1,7 @@
 """CMS screens for identity providers: administrators add and change them, each change audited."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
@@ -61,7 +62,7 @@ class IdentityProviderDeleteView(DeleteView):
 class IdentityProviderViewSet(SnippetViewSet):
     model = IdentityProvider
     icon = "key"
-    menu_label = "Identity providers"
+    menu_label = _("Identity providers")
     menu_name = "identity_providers"
     add_to_settings_menu = True
     add_view_class = IdentityProviderCreateView
@@ -70,9 +71,9 @@ class IdentityProviderViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = [
         "name",
-        Column("protocol", label="Protocol", accessor="get_protocol_display"),
-        Column("email_domains", label="Email domains"),
-        BooleanColumn("enabled", label="Enabled"),
+        Column("protocol", label=_("Protocol"), accessor="get_protocol_display"),
+        Column("email_domains", label=_("Email domains")),
+        BooleanColumn("enabled", label=_("Enabled")),
     ]
     edit_handler = ObjectList(
         [
@@ -105,7 +106,7 @@ class IdentityProviderViewSet(SnippetViewSet):
                     FieldPanel("employee_number_claim"),
                     FieldPanel("trusted_mfa_values"),
                 ],
-                heading="Claims (OpenID Connect) or attributes (SAML)",
+                heading=_("Claims (OpenID Connect) or attributes (SAML)"),
             ),
         ],
         base_form_class=IdentityProviderForm,

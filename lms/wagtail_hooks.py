@@ -1,6 +1,7 @@
 """CMS registrations that span apps: erasing a person's learning records identity."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
@@ -28,7 +29,7 @@ class EraseLearnerMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def erase_learner_menu_item():
     return EraseLearnerMenuItem(
-        "Erase learning records", reverse("erase_learner"), icon_name="bin", order=610
+        _("Erase learning records"), reverse("erase_learner"), icon_name="bin", order=610
     )
 
 
@@ -38,7 +39,7 @@ def erase_learner_user_button(user, request_user):
         return []
     return [
         Button(
-            "Erase learning records identity",
+            _("Erase learning records identity"),
             reverse("erase_learner_confirm", kwargs={"user_id": user.pk}),
             icon_name="bin",
             priority=90,

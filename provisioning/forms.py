@@ -1,6 +1,7 @@
 """CMS forms for provisioning tokens: a new token's name and scopes, and revocation."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from provisioning.models import TokenScope
@@ -11,7 +12,7 @@ class ProvisioningTokenCreateForm(WagtailAdminModelForm):
         choices=TokenScope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=TokenScope.values,
-        help_text="Entra ID and Okta need all four to provision people and their roles.",
+        help_text=_("Entra ID and Okta need all four to provision people and their roles."),
     )
 
     def save(self, commit: bool = True):
@@ -21,8 +22,10 @@ class ProvisioningTokenCreateForm(WagtailAdminModelForm):
 class ProvisioningTokenRevokeForm(WagtailAdminModelForm):
     revoke = forms.BooleanField(
         required=False,
-        label="Revoke this token",
-        help_text="The identity provider's next request with it is refused. This cannot be undone.",
+        label=_("Revoke this token"),
+        help_text=_(
+            "The identity provider's next request with it is refused. This cannot be undone."
+        ),
     )
 
     def save(self, commit: bool = True):

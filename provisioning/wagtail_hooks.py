@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
@@ -48,18 +49,18 @@ class TokenRevokeView(EditView):
 class ProvisioningTokenViewSet(SnippetViewSet):
     model = ProvisioningToken
     icon = "key"
-    menu_label = "SCIM tokens"
+    menu_label = _("SCIM tokens")
     add_to_settings_menu = True
     copy_view_enabled = False
     add_view_class = TokenCreateView
     edit_view_class = TokenRevokeView
     list_display = [
         "name",
-        Column("scopes", label="Scopes", accessor=lambda token: ", ".join(token.scopes)),
-        Column("created_by", label="Created by"),
-        DateColumn("created_at", label="Created"),
-        DateColumn("last_used_at", label="Last used"),
-        DateColumn("revoked_at", label="Revoked"),
+        Column("scopes", label=_("Scopes"), accessor=lambda token: ", ".join(token.scopes)),
+        Column("created_by", label=_("Created by")),
+        DateColumn("created_at", label=_("Created")),
+        DateColumn("last_used_at", label=_("Last used")),
+        DateColumn("revoked_at", label=_("Revoked")),
     ]
     edit_handler = ObjectList([FieldPanel("revoke")], base_form_class=ProvisioningTokenRevokeForm)
 

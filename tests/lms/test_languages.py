@@ -4,12 +4,14 @@ remembered in their profile and a cookie, and the shell's words in each language
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.utils import translation
 
 from accounts.models import User
 from lms.navigation import _is_current
 from tests.factories import PASSWORD, make_person
 from tests.html import text_of, texts, tree
+
 
 @pytest.fixture(autouse=True)
 def _back_to_english_after_each_test():
@@ -377,3 +379,68 @@ def test_a_path_is_compared_without_its_language_code():
         ]
 
     assert found == [True, True, True, False, True, False]
+
+
+@pytest.mark.django_db
+def test_a_password_reset_asked_for_in_french_is_written_in_french(client):
+    make_person(email="amina@example.org")
+
+    response = client.post("/fr/accounts/password/reset/", {"email": "amina@example.org"})
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/fr/accounts/password/reset/done/",
+    )
+    [message] = mail.outbox
+    lines = [line for line in message.body.splitlines() if line]
+    link = lines[2]
+    assert message.subject == "[Digital Capacity Academy] Réinitialiser votre mot de passe"
+    assert link.startswith(f"{settings.SITE_URL}/fr/accounts/password/reset/key/")
+    assert lines == [
+        "Bonjour,",
+        "Quelqu'un a demandé à réinitialiser le mot de passe de votre compte. Si c'était vous, "
+        "choisissez un nouveau mot de passe\u00a0:",
+        link,
+        "Le lien ne fonctionne qu'une fois. Si vous n'avez pas demandé à réinitialiser votre mot "
+        "de passe, vous n'avez rien à faire\u00a0: votre mot de passe n'a pas changé.",
+        "Digital Capacity Academy",
+        settings.SITE_URL,
+    ]
+
+
+@pytest.mark.django_db
+def test_sign_in_errors_and_labels_read_in_arabic(client):
+    response = client.post("/ar/accounts/login/", {"login": "", "password": ""})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert texts(html, "//title") == ["خطأ: تسجيل الدخول \u2013 Digital Capacity Academy"]
+    assert texts(html, '//div[contains(@class, "govuk-error-summary")]//h2') == ["توجد مشكلة"]
+    assert texts(html, '//ul[contains(@class, "govuk-error-summary__list")]/li') == [
+        "أدخل عنوان بريدك الإلكتروني",
+        "أدخل كلمة المرور",
+    ]
+    assert texts(html, "//main//label") == [
+        "عنوان البريد الإلكتروني",
+        "كلمة المرور",
+        "إبقائي مسجّل الدخول على هذا الجهاز",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_service_rewords_allauths_own_message_in_french_too(client):
+    response = client.post(
+        "/fr/accounts/signup/",
+        {
+            "first_name": "Noor",
+            "last_name": "Haddad",
+            "email": "noor.haddad@example.org",
+            "password1": "a-long-and-unusual-passphrase",
+            "password2": "another-long-unusual-passphrase",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "password2": ["Saisissez le même mot de passe dans les deux champs"]
+    }
