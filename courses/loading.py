@@ -361,7 +361,7 @@ def course_translation_load(
                     published.append(lesson)
     for page in published:
         ReferenceIndex.create_or_update_for_object(page)
-    return course
+    return CoursePage.objects.get(pk=course.pk)
 
 
 class ProgrammeDataError(ValueError):

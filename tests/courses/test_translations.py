@@ -9,7 +9,9 @@ from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale
 
 from accounts.roles import Role
+from content_fixtures import names, read
 from courses import xapi as course_xapi
+from courses.loading import _translated
 from courses.marking import questions_of
 from courses.models import (
     Certificate,
@@ -314,3 +316,93 @@ def test_activity_definitions_name_the_course_in_every_published_language(
 
 def test_an_english_only_course_is_named_in_english_alone(course):
     assert course_xapi.course_activity(course).definition.name == {"en-GB": "Data basics"}
+
+
+# What a translation leaves as the English course has it: structure, codes and choices.
+NOT_WORDED = ("slug", "type", "kind", "competency", "package", "source", "code", "format", "level")
+
+
+def _strings(data, path=""):
+    """Every piece of text a translator words, by where it sits."""
+    if isinstance(data, dict):
+        found = {}
+        for key, value in data.items():
+            if key not in (*NOT_WORDED, "language"):
+                found.update(_strings(value, f"{path}/{key}"))
+        return found
+    if isinstance(data, list):
+        found = {}
+        for position, value in enumerate(data):
+            found.update(_strings(value, f"{path}/{position}"))
+        return found
+    return {path: data} if isinstance(data, str) else {}
+
+
+@pytest.mark.parametrize(
+    "name", [n for lang in ("fr", "es", "ar") for n in names(f"course_translations/{lang}")]
+)
+def test_every_demo_translation_words_all_of_its_course(name):
+    english = read(f"courses/{name.rsplit('/', 1)[-1]}")
+    translation = read(name)
+
+    merged = _translated(english, translation)
+
+    # The same structure, and every text the learner reads in the translation's words.
+    english_text = _strings(english)
+    assert _strings(translation).keys() == english_text.keys()
+    assert _strings(merged) == _strings(translation)
+    assert [path for path, text in english_text.items() if _strings(merged)[path] == text] == []
+
+
+TRANSLATED_COURSE = {
+    "language": "es",
+    "title": "Conceptos básicos de datos",
+    "summary": "Leer datos con seguridad.",
+    "audience": "Todo el personal",
+    "prerequisites": "Ninguno.",
+    "description": "<p>Un curso breve.</p>",
+    "modules": [
+        {
+            "title": "Gráficos",
+            "summary": "Gráficos.",
+            "lessons": [
+                {"title": "Gráficos de líneas", "summary": "Sobre los gráficos de líneas."},
+                {"title": "Gráficos de barras", "summary": "Sobre los gráficos de barras."},
+            ],
+        },
+        {
+            "title": "Muestras",
+            "summary": "Muestras.",
+            "lessons": [
+                {"title": "Sesgo", "summary": "Sobre el sesgo."},
+                {"title": "Lectura", "summary": "Sobre la lectura."},
+            ],
+        },
+    ],
+}
+
+
+def test_a_seeded_translation_is_published_with_the_english_ids(training_lead, course):
+    from courses.loading import course_translation_load
+    from tests.courses.data import course_data
+
+    spanish = course_translation_load(course_data(), TRANSLATED_COURSE, owner=training_lead)
+    again = course_translation_load(course_data(), TRANSLATED_COURSE, owner=training_lead)
+
+    assert again.pk == spanish.pk
+    assert spanish.live
+    assert spanish.title == "Conceptos básicos de datos"
+    assert spanish.source == course
+    assert [lesson.title for lesson in lessons(spanish)] == [
+        "Gráficos de líneas",
+        "Gráficos de barras",
+        "Sesgo",
+        "Lectura",
+    ]
+    assert [[block.id for block in lesson.body] for lesson in lessons(spanish)] == [
+        [block.id for block in lesson.body] for lesson in lessons(course)
+    ]
+    assert [right_answers(lesson) for lesson in lessons(spanish)[:3]] == [
+        right_answers(lesson) for lesson in lessons(course)[:3]
+    ]
+    assert CoursePage.objects.filter(translation_key=course.translation_key).count() == 2

@@ -10,7 +10,12 @@ from accounts.services import security_policy_update, user_upsert
 from analytics.demo.organisation import EMAIL_DOMAIN, synthesize_org
 from analytics.reports.trends import snapshot_months
 from competencies.services import framework_load, role_requirements_load
-from courses.loading import course_load, packages_load, programme_load
+from courses.loading import (
+    course_load,
+    course_translation_load,
+    packages_load,
+    programme_load,
+)
 from courses.services import site_align_with_site_url
 from organisations.models import Department, JobRole
 from organisations.services import department_lead_grant, membership_set, organisation_load
@@ -84,6 +89,16 @@ class Command(BaseCommand):
             course_load(content_fixtures.read(name), owner=author, packages=packages)
             for name in content_fixtures.names("courses")
         ]
+        # Courses translated into French, Spanish and Arabic (course_translations/<language>/,
+        # named as the English course's file), published as reviewed translations are.
+        translations = 0
+        for language in ("fr", "es", "ar"):
+            for name in content_fixtures.names(f"course_translations/{language}"):
+                english = content_fixtures.read(f"courses/{name.rsplit('/', 1)[-1]}")
+                course_translation_load(
+                    english, content_fixtures.read(name), owner=author, packages=packages
+                )
+                translations += 1
         for programme in content_fixtures.read("programmes")["programmes"]:
             programme_load(programme, owner=author)
         synthetic = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
@@ -98,7 +113,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo seeded: {counts['departments']} departments, {counts['job_roles']} job "
                 f"roles, {len(frameworks)} competency frameworks, {requirements} role "
-                f"requirements, {len(courses)} courses, {len(users)} demo accounts, "
+                f"requirements, {len(courses)} courses ({translations} translations), "
+                f"{len(users)} demo accounts, "
                 f"{synthetic} synthetic staff."
             )
         )
