@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import translation
 
 from accounts.models import User
+from accounts.roles import Role
 from lms.navigation import _is_current
 from tests.factories import PASSWORD, make_person
 from tests.html import text_of, texts, tree
@@ -444,3 +445,28 @@ def test_the_service_rewords_allauths_own_message_in_french_too(client):
     assert response.context["form"].errors == {
         "password2": ["Saisissez le même mot de passe dans les deux champs"]
     }
+
+
+@pytest.mark.django_db
+def test_an_administrator_reading_french_is_sent_to_set_up_two_factor_in_french(client):
+    person = make_person(roles=[Role.LEARNER, Role.ADMINISTRATOR], email="admin@example.org")
+    person.language = "fr"
+    person.save(update_fields=["language"])
+    client.post("/fr/accounts/login/", {"login": person.email, "password": PASSWORD})
+
+    sent = client.get("/fr/learning/")
+    reauthenticate = client.get(sent["Location"])
+    client.post("/fr/accounts/reauthenticate/", {"password": PASSWORD})
+    setup = client.get(sent["Location"])
+
+    assert (sent.status_code, sent["Location"]) == (
+        302,
+        "/fr/accounts/2fa/totp/activate/?required=1",
+    )
+    # The pages on the way to setting it up are reached, not sent round again.
+    assert reauthenticate.status_code == 302
+    assert reauthenticate["Location"].startswith("/fr/accounts/reauthenticate/")
+    assert (setup.status_code, texts(setup.content, "//h1")) == (
+        200,
+        ["Configurer une application d'authentification"],
+    )
