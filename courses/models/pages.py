@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -111,14 +111,14 @@ def _outline(request, course, current=None):
 
 class CoursePage(Translated, Page):
     class Format(models.TextChoices):
-        SELF_PACED = "self-paced", "Self-paced"
-        COHORT = "cohort", "Cohort"
-        BLENDED = "blended", "Blended"
+        SELF_PACED = "self-paced", gettext_lazy("Self-paced")
+        COHORT = "cohort", gettext_lazy("Cohort")
+        BLENDED = "blended", gettext_lazy("Blended")
 
     class Level(models.TextChoices):
-        FOUNDATION = "foundation", "Foundation"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        FOUNDATION = "foundation", gettext_lazy("Foundation")
+        INTERMEDIATE = "intermediate", gettext_lazy("Intermediate")
+        ADVANCED = "advanced", gettext_lazy("Advanced")
 
     summary = models.TextField(max_length=400, help_text="One or two sentences for the catalogue.")
     audience = models.CharField(max_length=300)
@@ -359,7 +359,7 @@ class LessonPage(Translated, CourseUnitMember, Page):
             return redirect_to_login(request.get_full_path())
         enrolment = selectors.enrolment_of(request.user, self.course)
         if enrolment is None:
-            messages.info(request, "Enrol on the course to start its lessons.")
+            messages.info(request, gettext("Enrol on the course to start its lessons."))
             return redirect(self.course.url)
         services.lesson_visit(enrolment=enrolment, lesson=self)
         return super().serve(request, *args, enrolment=enrolment, **kwargs)
