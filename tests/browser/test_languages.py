@@ -78,6 +78,52 @@ def passing(language: str) -> dict:
     }
 
 
+# Where things sit on a lesson whose answers were left out, measured in the browser: the side
+# of the page each starts from, the side of its label a radio's control is on, the side of the
+# field in error its red bar is on, which way the breadcrumb chevrons point.
+SIDES = """() => {
+  const box = element => element.getBoundingClientRect();
+  const main = box(document.querySelector("main"));
+  // Where the words are, not the box that holds them (a heading's box spans the column).
+  const words = element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect();
+  };
+  const side = element => {
+    const b = words(element);
+    return Math.abs(b.left - main.left) < Math.abs(main.right - b.right) ? "left" : "right";
+  };
+  const radio = document.querySelector(".govuk-radios__item");
+  const ring = getComputedStyle(radio.querySelector("label"), "::before");
+  const label = box(radio.querySelector("label")), item = box(radio);
+  const ringLeft = parseFloat(ring.left) <= 2 ? item.left : item.right - 40;
+  const error = getComputedStyle(document.querySelector(".govuk-form-group--error"));
+  const crumb = document.querySelector(".govuk-breadcrumbs__list-item:nth-child(2)");
+  const chevron = getComputedStyle(crumb, "::before").transform;
+  return {
+    "heading starts": side(document.querySelector("h1")),
+    "error summary list starts": side(document.querySelector(".govuk-error-summary__list a")),
+    "first breadcrumb": side(document.querySelector(".govuk-breadcrumbs__list-item")),
+    "chevron points": chevron.startsWith("matrix(0.7") ? "right" : "left",
+    "radio control": ringLeft + 20 < label.left + label.width / 2 ? "left" : "right",
+    "error bar": parseFloat(error.borderRightWidth) > 0 ? "right" : "left",
+  };
+}"""
+
+
+def sides(language: str) -> dict:
+    start, end = ("right", "left") if language in RTL else ("left", "right")
+    return {
+        "heading starts": start,
+        "error summary list starts": start,
+        "first breadcrumb": start,
+        "chevron points": end,
+        "radio control": start,
+        "error bar": start,
+    }
+
+
 def switch_to(page, language: str) -> None:
     """Choose `language` with the switcher: a button of a form, written in its own language."""
     page.locator(f".app-language-switcher__button[value='{language}']").click()
@@ -118,8 +164,14 @@ def test_learner_journey_in_each_language(new_page, organisation, language):
     visit("course page", f"/{language}{course.url}")
 
     page.locator(f"form[action$='/learning/courses/{course.pk}/enrol/'] button").click()
+    # Answers left out: the errors, and the form laid out in the language's direction.
+    page.locator(f"form[action$='/learning/lessons/{lessons[0].pk}/check/'] button").click()
+    visit("lesson 1 with errors", f"/{language}/learning/lessons/{lessons[0].pk}/check/")
+    seen["lesson 1 layout"] = page.evaluate(SIDES)
+    expected["lesson 1 layout"] = sides(language)
     for index, lesson in enumerate(lessons, start=1):
-        visit(f"lesson {index}", f"/{language}{lesson.url}")
+        if index > 1:  # the first is open already, with its errors
+            visit(f"lesson {index}", f"/{language}{lesson.url}")
         if lesson.knowledge_check() is None:
             page.locator(f"form[action$='/learning/lessons/{lesson.pk}/complete/'] button").click()
         else:
