@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -36,19 +37,19 @@ class FirstSteps(models.TextChoices):
     Accounts made by sign-up or by a first sign-in through an identity provider are `DUE`;
     accounts made by an administrator, the HR roster or SCIM are never asked."""
 
-    NOT_ASKED = "", "Not asked"
-    DUE = "due", "To be asked at sign-in"
-    ANSWERED = "answered", "Answered"
-    SKIPPED = "skipped", "Skipped"
+    NOT_ASKED = "", _("Not asked")
+    DUE = "due", _("To be asked at sign-in")
+    ANSWERED = "answered", _("Answered")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class User(AbstractUser):
     """A person with an account. Signs in with their email address; has no username."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
-    first_name = models.CharField("given name", max_length=150)
-    last_name = models.CharField("family name", max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("given name"), max_length=150)
+    last_name = models.CharField(_("family name"), max_length=150, blank=True)
     first_steps = models.CharField(
         "department and job role question",
         max_length=10,
@@ -60,7 +61,7 @@ class User(AbstractUser):
     # The language the person chose to read the service in; blank until they choose, when
     # their browser's preference stands in (lms.languages).
     language = models.CharField(
-        "language", max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     USERNAME_FIELD = "email"
@@ -90,21 +91,21 @@ class SecurityPolicy(BaseGenericSetting):
     """Which roles must use a second factor. Enforced on every request by RequireMfaMiddleware."""
 
     require_mfa_for_administrators = models.BooleanField(
-        "Administrators must use two-factor authentication", default=True
+        _("Administrators must use two-factor authentication"), default=True
     )
     require_mfa_for_cto_office = models.BooleanField(
-        "CTO office must use two-factor authentication", default=False
+        _("CTO office must use two-factor authentication"), default=False
     )
     require_mfa_for_department_leads = models.BooleanField(
-        "Department leads must use two-factor authentication", default=False
+        _("Department leads must use two-factor authentication"), default=False
     )
     require_mfa_for_training_leads = models.BooleanField(
-        "Training leads must use two-factor authentication", default=False
+        _("Training leads must use two-factor authentication"), default=False
     )
 
     panels = [
         HelpPanel(
-            content=(
+            content=_(
                 "<p>People in a role ticked here are sent to set up an authenticator app "
                 "before they can use anything else. Learners can always choose to use one.</p>"
             )
@@ -116,8 +117,8 @@ class SecurityPolicy(BaseGenericSetting):
     ]
 
     class Meta:
-        verbose_name = "security policy"
-        verbose_name_plural = "security policy"
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
 
     def roles_requiring_mfa(self) -> set[str]:
         flags = {

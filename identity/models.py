@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 domain_list_validator = RegexValidator(
     r"^\s*([a-z0-9-]+(\.[a-z0-9-]+)+)(\s*,\s*[a-z0-9-]+(\.[a-z0-9-]+)+)*\s*$",
@@ -20,33 +21,39 @@ class IdentityProvider(models.Model):
         SAML = "saml", "SAML 2.0"
 
     slug = models.SlugField(
-        max_length=40, unique=True, help_text="Part of the sign-in addresses; keep it stable."
+        max_length=40, unique=True, help_text=_("Part of the sign-in addresses; keep it stable.")
     )
-    name = models.CharField(max_length=100, help_text="Shown on the sign-in button.")
+    name = models.CharField(max_length=100, help_text=_("Shown on the sign-in button."))
     protocol = models.CharField(max_length=20, choices=Protocol.choices)
     enabled = models.BooleanField(default=True)
 
     # OpenID Connect
     issuer_url = models.URLField(
-        blank=True, help_text="OpenID Connect: the issuer; discovery is read from it."
+        blank=True, help_text=_("OpenID Connect: the issuer; discovery is read from it.")
     )
     client_id = models.CharField(max_length=255, blank=True)
     client_secret_encrypted = models.TextField(blank=True, editable=False)
 
     # SAML 2.0
-    metadata_url = models.URLField(blank=True, help_text="SAML: the identity provider's metadata.")
+    metadata_url = models.URLField(
+        blank=True, help_text=_("SAML: the identity provider's metadata.")
+    )
     entity_id = models.CharField(max_length=255, blank=True)
-    sso_url = models.URLField(blank=True, help_text="SAML: single sign-on address (no metadata).")
+    sso_url = models.URLField(
+        blank=True, help_text=_("SAML: single sign-on address (no metadata).")
+    )
     x509_certificate = models.TextField(
-        blank=True, help_text="SAML: the identity provider's signing certificate (no metadata)."
+        blank=True, help_text=_("SAML: the identity provider's signing certificate (no metadata).")
     )
 
     email_domains = models.CharField(
         max_length=500,
         blank=True,
         validators=[domain_list_validator],
-        help_text="People with these email domains must sign in here and never get a password "
-        "of their own on this service.",
+        help_text=_(
+            "People with these email domains must sign in here and never get a password "
+            "of their own on this service."
+        ),
     )
 
     # Which claim (OIDC) or attribute (SAML) carries each fact.
@@ -59,15 +66,17 @@ class IdentityProvider(models.Model):
         max_length=100,
         default="manager_employee_number",
         blank=True,
-        help_text="Carries the line manager's employee number.",
+        help_text=_("Carries the line manager's employee number."),
     )
     employee_number_claim = models.CharField(max_length=100, default="employee_number", blank=True)
     trusted_mfa_values = models.CharField(
         max_length=255,
         blank=True,
         default="mfa",
-        help_text="Comma-separated amr or acr values meaning the person used a second factor "
-        "at the identity provider; it then counts for the service's MFA policy.",
+        help_text=_(
+            "Comma-separated amr or acr values meaning the person used a second factor "
+            "at the identity provider; it then counts for the service's MFA policy."
+        ),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

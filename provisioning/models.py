@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class TokenScope(models.TextChoices):
-    USERS_READ = "users:read", "Read people"
-    USERS_WRITE = "users:write", "Create, change and deprovision people"
-    GROUPS_READ = "groups:read", "Read groups"
-    GROUPS_WRITE = "groups:write", "Create and change groups and their members (roles)"
+    USERS_READ = "users:read", _("Read people")
+    USERS_WRITE = "users:write", _("Create, change and deprovision people")
+    GROUPS_READ = "groups:read", _("Read groups")
+    GROUPS_WRITE = "groups:write", _("Create and change groups and their members (roles)")
 
 
 def token_digest(token: str) -> str:
@@ -31,7 +32,9 @@ class ProvisioningToken(models.Model):
     """A bearer token an administrator gave an identity provider. Only its hash is kept."""
 
     name = models.CharField(
-        max_length=100, unique=True, help_text="Who uses it, for example 'Entra ID (production)'."
+        max_length=100,
+        unique=True,
+        help_text=_("Who uses it, for example 'Entra ID (production)'."),
     )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(default=list)
@@ -46,7 +49,7 @@ class ProvisioningToken(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "SCIM provisioning token"
+        verbose_name = _("SCIM provisioning token")
 
     def __str__(self) -> str:
         return self.name
