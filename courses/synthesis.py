@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from wagtail.models import Locale
 
 from accounts.models import User
 from courses import xapi as course_xapi
@@ -123,7 +124,10 @@ def synthesize_course_learning(
 ) -> Outcome:
     """Enrol synthetic learners on the live courses and play out how far each has got."""
     rng = random.Random(seed)  # noqa: S311 - reproducible, not secret
-    courses = [c for c in map(_prepare, CoursePage.objects.live().order_by("path")) if c.lessons]
+    # Records name the English course, whatever language it is read in (its translations
+    # share them), so learners are enrolled on the English courses.
+    english = CoursePage.objects.live().filter(locale=Locale.get_default()).order_by("path")
+    courses = [c for c in map(_prepare, english) if c.lessons]
     outcome = Outcome()
     if not courses:
         return outcome

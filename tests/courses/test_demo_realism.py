@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale
 
 from accounts.models import User
 from analytics.demo.organisation import EMAIL_DOMAIN
@@ -49,7 +50,8 @@ def _figures():
     """Per course title: enrolled, completed, attempts, passed attempts, first attempts and
     first attempts passed, counted from the records."""
     figures = {}
-    for course in CoursePage.objects.live():
+    # A course's translations share its records: each course is counted once, in English.
+    for course in CoursePage.objects.live().filter(locale=Locale.get_default()):
         enrolments = Enrolment.objects.filter(course=course)
         attempts = KnowledgeCheckAttempt.objects.filter(enrolment__course=course)
         figures[course.title] = (
