@@ -10,12 +10,13 @@ decides whether the answers can be marked.
 """
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from courses.marking import Question, questions_of
 
 # Input no honest form sends: a number that is not one, a question the check does not have.
-UNREADABLE = "Your answers could not be read. Try again."
-UNKNOWN_QUESTION = "The answers name questions this check does not have."
+UNREADABLE = gettext_lazy("Your answers could not be read. Try again.")
+UNKNOWN_QUESTION = gettext_lazy("The answers name questions this check does not have.")
 
 
 class AnswerField(forms.MultipleChoiceField):
@@ -28,8 +29,8 @@ class AnswerField(forms.MultipleChoiceField):
         super().__init__(
             choices=[(option.id, option.text) for option in question.options],
             error_messages={
-                "required": f"Select an answer to question {number}",
-                "invalid_choice": "An answer is not one of the options.",
+                "required": gettext("Select an answer to question %(number)s") % {"number": number},
+                "invalid_choice": gettext("An answer is not one of the options."),
             },
             **kwargs,
         )
@@ -37,7 +38,9 @@ class AnswerField(forms.MultipleChoiceField):
     def validate(self, value):
         super().validate(value)
         if self.question.kind != "multiple" and len(set(value)) > 1:
-            raise forms.ValidationError("Choose one answer for this question.", code="one_answer")
+            raise forms.ValidationError(
+                gettext("Choose one answer for this question."), code="one_answer"
+            )
 
 
 class KnowledgeCheckForm(forms.Form):
@@ -86,7 +89,7 @@ class KnowledgeCheckForm(forms.Form):
         if not self.is_bound or self.is_valid():
             return ""
         if "attempt" in self.errors:
-            return UNREADABLE
+            return str(UNREADABLE)
         return next(iter(self.non_field_errors()), "")
 
     @property

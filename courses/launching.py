@@ -6,15 +6,19 @@ lessons."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 from packages.models import Package
 from packages.outcomes import PackageProgress, Status
 
 STATUS_TEXT = {
-    Status.NOT_STARTED: "Not started",
-    Status.IN_PROGRESS: "In progress",
-    Status.COMPLETED: "Completed",
-    Status.PASSED: "Passed",
-    Status.FAILED: "Failed",
+    Status.NOT_STARTED: gettext_lazy("Not started"),
+    Status.IN_PROGRESS: gettext_lazy("In progress"),
+    Status.COMPLETED: gettext_lazy("Completed"),
+    # Translators: a course package's status for the learner, who passed its test.
+    Status.PASSED: gettext_lazy("Passed"),
+    # Translators: a course package's status for the learner, who did not pass its test.
+    Status.FAILED: gettext_lazy("Failed"),
 }
 
 
@@ -66,13 +70,13 @@ def package_launch(
 
         au = next((each for each in package_aus(package) if str(each.pk) == unit), None)
         if au is None:
-            raise LaunchProblem("Choose one of this course's units to start.")
+            raise LaunchProblem(gettext("Choose one of this course's units to start."))
         try:
             return au_launch(user=user, au=au, return_url=return_url, preview=preview)
         except LaunchRefused as refused:
             raise LaunchProblem(str(refused)) from None
     if unit:
-        raise LaunchProblem("This package starts as a whole; it has no units to choose.")
+        raise LaunchProblem(gettext("This package starts as a whole; it has no units to choose."))
     from scorm.services import LaunchRefused, sco_launch
 
     try:
@@ -84,10 +88,11 @@ def package_launch(
 def launch_label(progress: PackageProgress) -> str:
     """What the launch button says: where the learner is, in their words."""
     if progress.status == Status.NOT_STARTED:
-        return "Start"
+        # Translators: the button that launches a course package.
+        return gettext("Start")
     if progress.can_resume:
-        return "Resume"
-    return "Start again"
+        return gettext("Resume")
+    return gettext("Start again")
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class LessonPackage:
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT[self.progress.status] if self.progress else ""
+        return str(STATUS_TEXT[self.progress.status]) if self.progress else ""
 
     @property
     def score_percent(self) -> int | None:
@@ -110,7 +115,7 @@ class LessonPackage:
 
     @property
     def button(self) -> str:
-        return launch_label(self.progress) if self.progress else "Start"
+        return launch_label(self.progress) if self.progress else gettext("Start")
 
 
 def lesson_package(lesson, *, user, enrolled: bool) -> LessonPackage | None:

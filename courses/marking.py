@@ -3,6 +3,8 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 
 class InvalidAnswers(ValueError):
     """The submitted answers do not fit the check (missing, unknown or tampered ids)."""
@@ -92,17 +94,17 @@ def mark(
     options are chosen. Raises InvalidAnswers when the answers do not fit the questions."""
     unknown = set(answers) - {q.id for q in questions}
     if unknown:
-        raise InvalidAnswers("The answers name questions this check does not have.")
+        raise InvalidAnswers(gettext("The answers name questions this check does not have."))
     marks = []
     for question in questions:
         chosen = list(dict.fromkeys(answers.get(question.id, [])))
         if not chosen:
-            raise InvalidAnswers("Answer every question.", question.id)
+            raise InvalidAnswers(gettext("Answer every question."), question.id)
         option_ids = [o.id for o in question.options]
         if set(chosen) - set(option_ids):
-            raise InvalidAnswers("An answer is not one of the options.", question.id)
+            raise InvalidAnswers(gettext("An answer is not one of the options."), question.id)
         if question.kind != "multiple" and len(chosen) != 1:
-            raise InvalidAnswers("Choose one answer for this question.", question.id)
+            raise InvalidAnswers(gettext("Choose one answer for this question."), question.id)
         correct = set(chosen) == set(question.correct_ids)
         by_id = {o.id: o for o in question.options}
         marks.append(

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from courses import xapi as course_xapi
@@ -105,10 +106,20 @@ class ProgrammeProgress:
     def choose_text(self) -> str:
         offered = len(self.electives)
         if self.electives_required == 0:
-            return f"Optional: take any of these {offered}."
+            return ngettext(
+                "Optional: take any of these %(offered)d.",
+                "Optional: take any of these %(offered)d.",
+                offered,
+            ) % {"offered": offered}
         if self.electives_required >= offered:
-            return f"Complete all {offered} of these."
-        return f"Choose {self.electives_required} of these {offered}."
+            return ngettext(
+                "Complete all %(offered)d of these.", "Complete all %(offered)d of these.", offered
+            ) % {"offered": offered}
+        return ngettext(
+            "Choose %(required)d of these %(offered)d.",
+            "Choose %(required)d of these %(offered)d.",
+            offered,
+        ) % {"required": self.electives_required, "offered": offered}
 
 
 def _places(programme: ProgrammePage) -> list[ProgrammeCourse]:

@@ -1,28 +1,40 @@
 """The catalogue: programmes, search, filters, and courses recommended from the person's gaps."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
 from competencies.selectors import areas_with_competencies, primary_framework
 from courses import programmes, selectors
 from courses.models import CoursePage
 
+# The length filter's choices, in the words of the catalogue's own language.
+DURATION_LABELS = {
+    "short": gettext_lazy("Under 1 hour"),
+    "medium": gettext_lazy("1 to 3 hours"),
+    "long": gettext_lazy("Over 3 hours"),
+}
+
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label="Search courses", required=False, max_length=100)
-    area = forms.ChoiceField(label="Skill area", required=False)
-    competency = forms.ChoiceField(label="Competency", required=False)
+    q = forms.CharField(label=gettext_lazy("Search courses"), required=False, max_length=100)
+    area = forms.ChoiceField(label=gettext_lazy("Skill area"), required=False)
+    competency = forms.ChoiceField(label=gettext_lazy("Competency"), required=False)
     level = forms.ChoiceField(
-        label="Level", required=False, choices=[("", "Any level"), *CoursePage.Level.choices]
+        label=gettext_lazy("Level"),
+        required=False,
+        choices=[("", gettext_lazy("Any level")), *CoursePage.Level.choices],
     )
     format = forms.ChoiceField(
-        label="Format", required=False, choices=[("", "Any format"), *CoursePage.Format.choices]
+        label=gettext_lazy("Format"),
+        required=False,
+        choices=[("", gettext_lazy("Any format")), *CoursePage.Format.choices],
     )
     duration = forms.ChoiceField(
-        label="Length",
+        label=gettext_lazy("Length"),
         required=False,
-        choices=[("", "Any length")]
-        + [(key, label) for key, (label, _) in selectors.DURATIONS.items()],
+        choices=[("", gettext_lazy("Any length"))]
+        + [(key, DURATION_LABELS[key]) for key in selectors.DURATIONS],
     )
 
     def __init__(self, data=None, *args, areas=(), **kwargs):
@@ -37,7 +49,7 @@ class CatalogueFilterForm(forms.Form):
                 data = data.copy()
                 data["competency"] = ""
         super().__init__(data, *args, **kwargs)
-        self.fields["area"].choices = [("", "Any area")] + [
+        self.fields["area"].choices = [("", gettext("Any area"))] + [
             (area.code, f"{area.code} {area.title}") for area in areas
         ]
         if chosen is not None:
@@ -50,7 +62,7 @@ class CatalogueFilterForm(forms.Form):
                 )
                 for area in areas
             ]
-        self.fields["competency"].choices = [("", "Any competency"), *competencies]
+        self.fields["competency"].choices = [("", gettext("Any competency")), *competencies]
 
 
 class CatalogueView(TemplateView):

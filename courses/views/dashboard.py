@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -62,7 +63,9 @@ def plan_add_view(request: HttpRequest) -> HttpResponse:
         plan_add(user=learner, course=course, added_by=request.user)
     except LearningError as error:
         raise Http404(str(error)) from None
-    messages.success(request, f"{course.title} is in the learning plan.")
+    messages.success(
+        request, gettext("%(title)s is in the learning plan.") % {"title": course.title}
+    )
     return redirect(_back(request, "dashboard"))
 
 
@@ -71,7 +74,7 @@ def plan_add_view(request: HttpRequest) -> HttpResponse:
 def plan_move_view(request: HttpRequest, item_id: int) -> HttpResponse:
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
-        messages.error(request, "Choose to move the course up or down.")
+        messages.error(request, gettext("Choose to move the course up or down."))
     else:
         try:
             plan_move(user=request.user, item_id=item_id, offset=offset)
@@ -85,7 +88,7 @@ def plan_move_view(request: HttpRequest, item_id: int) -> HttpResponse:
 def plan_remove_view(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         plan_remove(user=request.user, item_id=item_id)
-        messages.success(request, "The course is no longer in your learning plan.")
+        messages.success(request, gettext("The course is no longer in your learning plan."))
     except LearningError as error:
         messages.error(request, str(error))
     return redirect(f"{redirect('dashboard').url}#learning-plan")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses import selectors
@@ -20,8 +21,9 @@ from courses.services import (
     knowledge_check_submit,
     lesson_mark_complete,
 )
+from lms.templatetags.locale_format import percent
 
-NOT_ENROLLED = "Enrol on the course first."
+NOT_ENROLLED = gettext_lazy("Enrol on the course first.")
 
 
 @login_required
@@ -34,7 +36,7 @@ def enrol(request: HttpRequest, course_id: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(course.url)
     lessons = selectors.course_lessons(course)
-    messages.success(request, f"You are enrolled on {course.title}.")
+    messages.success(request, gettext("You are enrolled on %(title)s.") % {"title": course.title})
     return redirect(lessons[0].url if lessons else course.url)
 
 
@@ -51,7 +53,8 @@ def retake(request: HttpRequest, course_id: int) -> HttpResponse:
     lessons = selectors.course_lessons(course)
     messages.success(
         request,
-        f"You are taking {course.title} again. Your earlier completion and certificate are kept.",
+        gettext("You are taking %(title)s again. Your earlier completion and certificate are kept.")
+        % {"title": course.title},
     )
     return redirect(lessons[0].url if lessons else course.url)
 
@@ -66,7 +69,7 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
     try:
         enrolment = selectors.enrolment_of(request.user, course)
         if enrolment is None:
-            raise LearningError(NOT_ENROLLED)
+            raise LearningError(str(NOT_ENROLLED))
         finished_before = enrolment.completed_at is not None
         if form.unreadable:
             raise InvalidAnswers(form.unreadable)
@@ -87,7 +90,13 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
         return redirect(f"{back}#knowledge-check")
     if marking.passed:
         messages.success(
-            request, f"You passed: {marking.correct} of {marking.total} right ({marking.percent}%)."
+            request,
+            gettext("You passed: %(correct)s of %(total)s right (%(percent)s).")
+            % {
+                "correct": marking.correct,
+                "total": marking.total,
+                "percent": percent(marking.percent),
+            },
         )
         # The service completes the course on this same enrolment when it was the last lesson.
         if not finished_before and enrolment.completed_at is not None:
@@ -96,9 +105,16 @@ def submit_check(request: HttpRequest, lesson_id: int) -> HttpResponse:
         # Not passing is feedback, not an error: no "There is a problem" box.
         messages.info(
             request,
-            f"Not passed this time: {marking.correct} of {marking.total} right "
-            f"({marking.percent}%; {marking.pass_mark}% needed). "
-            "Read the feedback and try again.",
+            gettext(
+                "Not passed this time: %(correct)s of %(total)s right (%(percent)s; %(needed)s "
+                "needed). Read the feedback and try again."
+            )
+            % {
+                "correct": marking.correct,
+                "total": marking.total,
+                "percent": percent(marking.percent),
+                "needed": percent(marking.pass_mark),
+            },
         )
     return redirect(f"{back}#check-result")
 
@@ -111,7 +127,7 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     enrolment = selectors.enrolment_of(request.user, course)
     try:
         if enrolment is None:
-            raise LearningError(NOT_ENROLLED)
+            raise LearningError(str(NOT_ENROLLED))
         finished_before = enrolment.completed_at is not None
         lesson_mark_complete(enrolment=enrolment, lesson=lesson)
     except LearningError as error:

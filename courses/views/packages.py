@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses import selectors
 from courses.launching import LaunchProblem, package_launch
 from courses.models import LessonPage
 
-NO_PACKAGE = "This lesson has no course package to start."
+NO_PACKAGE = gettext_lazy("This lesson has no course package to start.")
 
 
 @login_required
@@ -26,12 +27,12 @@ def launch(request: HttpRequest, lesson_id: int) -> HttpResponse:
         # Nothing a package reports could be recorded against a course taken down.
         raise Http404("This course is no longer published.")
     if selectors.enrolment_of(request.user, course) is None:
-        messages.error(request, "Enrol on the course first.")
+        messages.error(request, gettext("Enrol on the course first."))
         return redirect(course.url)
     block = lesson.package_block()
     package = block.value.get("package") if block is not None else None
     if package is None:
-        return _refused(request, lesson, NO_PACKAGE)
+        return _refused(request, lesson, str(NO_PACKAGE))
     try:
         address = package_launch(
             user=request.user,
@@ -52,13 +53,15 @@ def preview_launch(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(LessonPage, pk=lesson_id)
     permissions = lesson.permissions_for_user(request.user)
     if not (permissions.can_edit() or permissions.can_publish()):
-        raise PermissionDenied("Only people who write or review this course can preview it.")
+        raise PermissionDenied(
+            gettext("Only people who write or review this course can preview it.")
+        )
     draft = lesson.get_latest_revision_as_object()
     block = draft.package_block()
     package = block.value.get("package") if block is not None else None
     back = request.build_absolute_uri(reverse("wagtailadmin_pages:edit", args=[lesson.pk]))
     if package is None:
-        messages.error(request, NO_PACKAGE)
+        messages.error(request, str(NO_PACKAGE))
         return redirect(back)
     try:
         address = package_launch(
