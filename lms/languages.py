@@ -133,10 +133,16 @@ def _remember(response: HttpResponse, code: str) -> None:
 
 @receiver(user_logged_in, dispatch_uid="lms.languages.keep_choice_made_before_signing_in")
 def keep_choice_made_before_signing_in(sender, request, user, **kwargs) -> None:
-    """A language chosen before signing in becomes the profile's, unless it has one."""
-    if request is None or user.language:
+    """A language chosen before signing in becomes the profile's, unless it has one; and a
+    person who signed in at an address without a language code is told so in the profile's
+    language, the one the next page is read in."""
+    if request is None:
         return
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if is_supported(chosen):
-        user.language = chosen
-        user.save(update_fields=["language"])
+    if not user.language:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if is_supported(chosen):
+            user.language = chosen
+            user.save(update_fields=["language"])
+    if is_supported(user.language) and not translation.get_language_from_path(request.path_info):
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language

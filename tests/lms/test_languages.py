@@ -470,3 +470,33 @@ def test_an_administrator_reading_french_is_sent_to_set_up_two_factor_in_french(
         200,
         ["Configurer une application d'authentification"],
     )
+
+
+def banner(html) -> list[str]:
+    return texts(html, '//p[@class="govuk-notification-banner__heading"]')
+
+
+@pytest.mark.django_db
+def test_signing_in_on_an_english_address_greets_the_person_in_their_profiles_language(client):
+    person = make_person(email="amina@example.org", first_name="Amina", last_name="Okafor")
+    person.language = "fr"
+    person.save(update_fields=["language"])
+
+    signed_in = client.post(
+        "/accounts/login/", {"login": person.email, "password": PASSWORD}, follow=True
+    )
+
+    assert signed_in.redirect_chain[-1] == ("/fr/", 302)
+    assert banner(signed_in.content) == ["Vous êtes connecté en tant que Amina Okafor."]
+
+
+@pytest.mark.django_db
+def test_signing_in_on_a_french_address_greets_in_french_whatever_the_profile_says(client):
+    person = make_person(email="omar@example.org", first_name="Omar", last_name="Haddad")
+    person.language = "es"
+    person.save(update_fields=["language"])
+
+    client.post("/fr/accounts/login/", {"login": person.email, "password": PASSWORD})
+    page = client.get("/fr/learning/")
+
+    assert banner(page.content) == ["Vous êtes connecté en tant que Omar Haddad."]
