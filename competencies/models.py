@@ -13,8 +13,45 @@ from wagtail.search import index
 
 from xapi.vocab import activity_iri
 
+TRANSLATIONS_HELP = (
+    'The text in other languages, as {"fr": {"title": "..."}, "ar": {...}}; '
+    "a language or field left out shows the source text."
+)
 
-class Framework(index.Indexed, ClusterableModel):
+
+def _translations_panel() -> FieldPanel:
+    return FieldPanel("translations", heading="Translations")
+
+
+class Translatable(models.Model):
+    """Text held in the framework's own language plus translations into the others.
+
+    `translations` maps a language code to the translated fields: {"fr": {"title": "..."}}.
+    `translated(field)` gives the text in the active language, else the source text."""
+
+    TRANSLATED: tuple[str, ...] = ()
+
+    translations = models.JSONField(default=dict, blank=True, help_text=TRANSLATIONS_HELP)
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        from competencies.translation import text_in
+
+        return text_in(self, field, language)
+
+    def clean(self) -> None:
+        from competencies.translation import translations_problems
+
+        problems = translations_problems(self.translations, self.TRANSLATED)
+        if problems:
+            raise ValidationError({"translations": problems})
+
+
+class Framework(index.Indexed, Translatable, ClusterableModel):
+    TRANSLATED = ("name", "description")
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -27,6 +64,8 @@ class Framework(index.Indexed, ClusterableModel):
     licence = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The language the framework is written in; its other languages are translations.
+    language = models.CharField(max_length=10, default="en-gb")
     # Stable identity for exchange formats (the CASE document identifier).
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -37,6 +76,7 @@ class Framework(index.Indexed, ClusterableModel):
             heading="Framework",
         ),
         FieldPanel("description"),
+        MultiFieldPanel([FieldPanel("language"), _translations_panel()], heading="Languages"),
         MultiFieldPanel(
             [FieldPanel("publisher"), FieldPanel("source"), FieldPanel("licence")],
             heading="Provenance",
@@ -56,13 +96,20 @@ class Framework(index.Indexed, ClusterableModel):
         return f"{self.name} {self.version}"
 
 
-class ProficiencyLevel(models.Model):
+class ProficiencyLevel(Translatable):
+    TRANSLATED = ("name", "description")
+
     framework = ParentalKey(Framework, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
 
-    panels = [FieldPanel("number"), FieldPanel("name"), FieldPanel("description")]
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        _translations_panel(),
+    ]
 
     class Meta:
         ordering = ["framework", "number"]
@@ -74,14 +121,21 @@ class ProficiencyLevel(models.Model):
         return f"{self.number} {self.name}"
 
 
-class Area(models.Model):
+class Area(Translatable):
+    TRANSLATED = ("title", "description")
+
     framework = ParentalKey(Framework, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
-    panels = [FieldPanel("code"), FieldPanel("title"), FieldPanel("description")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        _translations_panel(),
+    ]
 
     class Meta:
         ordering = ["framework", "sort_order", "code"]
@@ -93,7 +147,9 @@ class Area(models.Model):
         return f"{self.code} {self.title}"
 
 
-class Competency(index.Indexed, ClusterableModel):
+class Competency(index.Indexed, Translatable, ClusterableModel):
+    TRANSLATED = ("title", "description")
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="competencies")
     code = models.CharField(max_length=20)
@@ -118,6 +174,7 @@ class Competency(index.Indexed, ClusterableModel):
         FieldPanel("code"),
         FieldPanel("title"),
         FieldPanel("description"),
+        _translations_panel(),
         InlinePanel("descriptors", heading="Level descriptors", label="Descriptor"),
         InlinePanel("crosswalk", heading="Crosswalk", label="Link"),
     ]
@@ -139,6 +196,7 @@ class Competency(index.Indexed, ClusterableModel):
         return f"{self.code} {self.title}"
 
     def clean(self) -> None:
+        super().clean()
         if self.area_id and self.framework_id and self.area.framework_id != self.framework_id:
             raise ValidationError({"area": "Choose an area of the same framework."})
 
@@ -147,14 +205,16 @@ class Competency(index.Indexed, ClusterableModel):
         return activity_iri("competency", self.uuid)
 
 
-class LevelDescriptor(models.Model):
+class LevelDescriptor(Translatable):
     """What a competency looks like at one level. A level may be left undescribed."""
+
+    TRANSLATED = ("text",)
 
     competency = ParentalKey(Competency, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField()
     text = models.TextField()
 
-    panels = [FieldPanel("level"), FieldPanel("text")]
+    panels = [FieldPanel("level"), FieldPanel("text"), _translations_panel()]
 
     class Meta:
         ordering = ["competency", "level"]

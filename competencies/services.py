@@ -20,6 +20,7 @@ from competencies.models import (
     RoleRequirement,
     SelfAssessment,
 )
+from competencies.translation import clean_translations
 from competencies.xapi import manager_validation_statement, self_assessment_statement
 from organisations.models import Department, JobRole, Membership
 
@@ -33,8 +34,9 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
     descriptors and crosswalk from plain data. Idempotent; anything not in the data is removed."""
     framework = Framework.objects.filter(slug=data["slug"], version=data["version"]).first()
     framework = framework or Framework(slug=data["slug"], version=data["version"])
-    for field in ("name", "publisher", "source", "licence", "description", "status"):
+    for field in ("name", "publisher", "source", "licence", "description", "status", "language"):
         setattr(framework, field, data.get(field, getattr(framework, field)))
+    framework.translations = clean_translations(data.get("translations"))
     framework.full_clean()
     framework.save()
     levels = [
@@ -43,6 +45,7 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
             number=item["number"],
             name=item["name"],
             description=item.get("description", ""),
+            translations=clean_translations(item.get("translations")),
         )
         for item in data["levels"]
     ]
@@ -53,11 +56,11 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
     # reloading a framework does not re-index every competency or re-create its links.
     areas = {a.code: a for a in Area.objects.filter(framework=framework)}
     held = {c.code: c for c in Competency.objects.filter(framework=framework)}
-    descriptors: dict[int, dict[int, str]] = {}
-    for competency_id, level, text in LevelDescriptor.objects.filter(
+    descriptors: dict[int, dict[int, tuple]] = {}
+    for competency_id, level, text, translations in LevelDescriptor.objects.filter(
         competency__framework=framework
-    ).values_list("competency_id", "level", "text"):
-        descriptors.setdefault(competency_id, {})[level] = text
+    ).values_list("competency_id", "level", "text", "translations"):
+        descriptors.setdefault(competency_id, {})[level] = (text, translations)
     links: dict[int, list[tuple]] = {}
     for competency_id, *link in CrosswalkLink.objects.filter(
         competency__framework=framework
@@ -69,6 +72,7 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
             areas.get(area_data["code"]) or Area(framework=framework, code=area_data["code"]),
             title=area_data["title"],
             description=area_data.get("description", ""),
+            translations=clean_translations(area_data.get("translations")),
             sort_order=area_order,
         )
         for order, item in enumerate(area_data["competencies"]):
@@ -77,12 +81,18 @@ def framework_load(data: Mapping[str, Any]) -> Framework:
                 area_id=area.pk,
                 title=item["title"],
                 description=item.get("description", ""),
+                translations=clean_translations(item.get("translations")),
                 sort_order=area_order * 100 + order,
             )
             kept_codes.append(item["code"])
             wanted = item.get("descriptors", {})
             _check_descriptor_levels(competency, wanted, level_numbers)
-            wanted = {int(level): text for level, text in wanted.items() if text.strip()}
+            in_other = item.get("descriptor_translations", {})
+            wanted = {
+                int(level): (text, _descriptor_translations(in_other, level))
+                for level, text in wanted.items()
+                if text.strip()
+            }
             if descriptors.get(competency.pk, {}) != wanted:
                 _replace_descriptors(competency, wanted)
             wanted_links = [
@@ -117,11 +127,17 @@ def _check_descriptor_levels(competency: Competency, descriptors: Mapping[str, s
             )
 
 
-def _replace_descriptors(competency: Competency, descriptors: Mapping[int, str]) -> None:
+def _descriptor_translations(in_other: Mapping, level) -> dict:
+    """{"fr": {"text": ...}} from the data's {level: {"fr": text}}."""
+    texts = in_other.get(str(level)) or in_other.get(int(level)) or {}
+    return clean_translations({language: {"text": text} for language, text in texts.items()})
+
+
+def _replace_descriptors(competency: Competency, descriptors: Mapping[int, tuple]) -> None:
     LevelDescriptor.objects.filter(competency=competency).delete()
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(competency=competency, level=level, text=text)
-        for level, text in descriptors.items()
+        LevelDescriptor(competency=competency, level=level, text=text, translations=translations)
+        for level, (text, translations) in descriptors.items()
     )
 
 

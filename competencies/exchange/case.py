@@ -31,6 +31,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from competencies.exchange.data import FrameworkData
+from competencies.exchange.languages import (
+    DOCUMENT_FIELDS,
+    ITEM_FIELDS,
+    LEVEL_FIELDS,
+    case_language,
+    to_case,
+)
 
 LEVEL_KEYWORD = "proficiency level"
 VERIFIED, UNVERIFIED = "exactMatchOf", "isRelatedTo"
@@ -81,7 +88,7 @@ def case_export(data: FrameworkData, *, base_uri: str) -> dict[str, Any]:
         "title": data["name"],
         "lastChangeDateTime": when,
         "publisher": data["publisher"],
-        "language": "en",
+        "language": case_language(data.get("language", "")),
         "version": data["version"],
         "adoptionStatus": STATUSES[data["status"]],
     }
@@ -110,6 +117,14 @@ def case_export(data: FrameworkData, *, base_uri: str) -> dict[str, Any]:
             licence | {"licenseText": data["licence"], "lastChangeDateTime": when}
         ]
     document["extensions"] = {"slug": data["slug"]}
+    if translations := to_case(data.get("translations") or {}, DOCUMENT_FIELDS):
+        document["extensions"]["translations"] = translations
+    level_translations: dict[str, dict] = {}
+    for level in data["levels"]:
+        for language, texts in to_case(level.get("translations") or {}, LEVEL_FIELDS).items():
+            level_translations.setdefault(language, {})[str(level["number"])] = texts
+    if level_translations:
+        document["extensions"]["levelTranslations"] = level_translations
     names = {}
     for level in data["levels"]:
         names[level["number"]] = level["name"]
@@ -139,7 +154,19 @@ def case_export(data: FrameworkData, *, base_uri: str) -> dict[str, Any]:
             | extra
         )
 
-    def item(identifier: str, kind: str, code: str, title: str, notes: str) -> dict[str, str]:
+    def item(
+        identifier: str, kind: str, code: str, title: str, notes: str, row: dict
+    ) -> dict[str, str]:
+        extensions = {}
+        if translations := to_case(row.get("translations") or {}, ITEM_FIELDS):
+            extensions["translations"] = translations
+        descriptors: dict[str, dict] = {}
+        for number, texts in sorted((row.get("descriptor_translations") or {}).items()):
+            for language, text in sorted(texts.items()):
+                if text.strip():
+                    descriptors.setdefault(language, {})[str(number)] = text
+        if descriptors:
+            extensions["descriptorTranslations"] = descriptors
         items.append(
             {
                 "identifier": identifier,
@@ -149,13 +176,18 @@ def case_export(data: FrameworkData, *, base_uri: str) -> dict[str, Any]:
                 "humanCodingScheme": code,
             }
             | ({"notes": notes} if notes else {})
-            | {"language": "en", "CFItemTypeURI": types[kind], "lastChangeDateTime": when}
+            | {
+                "language": case_language(data.get("language", "")),
+                "CFItemTypeURI": types[kind],
+                "lastChangeDateTime": when,
+            }
+            | ({"extensions": extensions} if extensions else {})
         )
         return link("CFItems", identifier, f"{code} {title}")
 
     for area_number, area in enumerate(data["areas"], start=1):
         area_id = derived_id(framework_id, f"area:{area['code']}")
-        area_link = item(area_id, "Area", area["code"], area["title"], area["description"])
+        area_link = item(area_id, "Area", area["code"], area["title"], area["description"], area)
         associate("isChildOf", area_link, document_link, sequenceNumber=area_number)
         for number, competency in enumerate(area["competencies"], start=1):
             competency_link = item(
@@ -164,6 +196,7 @@ def case_export(data: FrameworkData, *, base_uri: str) -> dict[str, Any]:
                 competency["code"],
                 competency["title"],
                 competency["description"],
+                competency,
             )
             associate("isChildOf", competency_link, area_link, sequenceNumber=number)
             for crosswalk in competency["crosswalk"]:

@@ -11,7 +11,9 @@ from competencies.exchange.case_read import Package, read_rubrics
 from competencies.exchange.case_tree import read_items, read_tree
 from competencies.exchange.data import FrameworkData, Held
 from competencies.exchange.errors import ImportRefused, RowError
+from competencies.exchange.languages import DOCUMENT_FIELDS, from_case, levels_from_case
 from competencies.models import Framework, ProficiencyLevel
+from competencies.translation import language_codes
 
 _STATUSES = {label.casefold(): value for value, label in STATUSES.items()}
 _STATUSES["private draft"] = "draft"
@@ -58,8 +60,10 @@ def case_parse(
     descriptors = read_rubrics(check, root, items, competencies, scale, data["notes"])
     for identifier, competency in competencies.items():
         competency["descriptors"] = descriptors.get(identifier, {})
+    level_translations = data.pop("level_translations", {})
     data["levels"] = [
         {"number": n, "name": level[0], "description": level[1]}
+        | ({"translations": level_translations[n]} if n in level_translations else {})
         for n, level in sorted(scale.items())
     ]
     data["areas"] = areas
@@ -124,6 +128,7 @@ def _document(
     data["last_change"] = _datetime(check, document, path)
     extensions = document.get("extensions") if isinstance(document.get("extensions"), dict) else {}
     data["slug"] = extensions.get("slug") or slugify(data["name"])[:60].strip("-")
+    _document_languages(check, document, extensions, data)
     if not isinstance(data["slug"], str) or data["slug"] != slugify(data["slug"]):
         check.fault(f"{path}extensions.slug", "use only lower-case letters, digits and hyphens")
     data["licence"] = ""
@@ -134,6 +139,32 @@ def _document(
             licence, "title", f"{path}licenseURI.", required=True, model=Framework, field="licence"
         )
     return data
+
+
+def _document_languages(check: Package, document: dict, extensions: dict, data: dict) -> None:
+    """The framework's own language and the translations the document carries."""
+    given = document.get("language")
+    if isinstance(given, str) and given.strip():
+        tag = given.strip().lower()
+        matches = [c for c in language_codes() if c == tag] + [
+            c for c in language_codes() if c.split("-")[0] == tag.split("-")[0]
+        ]
+        if not matches:
+            check.fault(
+                "CFDocument.language",
+                f"{given!r} is not a language here; use {', '.join(language_codes())}",
+            )
+        else:
+            data["language"] = matches[0]
+    path = "CFDocument.extensions."
+    if "translations" in extensions:
+        data["translations"] = from_case(
+            check, extensions["translations"], DOCUMENT_FIELDS, f"{path}translations"
+        )
+    if "levelTranslations" in extensions:
+        data["level_translations"] = levels_from_case(
+            check, extensions["levelTranslations"], f"{path}levelTranslations"
+        )
 
 
 def _datetime(check: Package, parent: dict, path: str) -> datetime | None:

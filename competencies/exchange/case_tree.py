@@ -16,6 +16,7 @@ An item placed under two parents stays under the first (a note says so).
 from competencies.exchange.case import UNVERIFIED, VERIFIED
 from competencies.exchange.case_read import UUID, Package, crosswalk_link
 from competencies.exchange.data import too_long
+from competencies.exchange.languages import ITEM_FIELDS, descriptors_from_case, from_case
 from competencies.models import Area, Competency
 
 AREA, COMPETENCY, BY_PLACE = "area", "competency", ""
@@ -32,6 +33,22 @@ def type_label(item: dict, item_types: dict) -> str:
         if isinstance(link, dict):
             kind = item_types.get(str(link.get("identifier")).lower()) or link.get("title")
     return kind.strip() if isinstance(kind, str) else ""
+
+
+def _item_translations(check: Package, item: dict, path: str) -> dict:
+    extensions = item.get("extensions")
+    if not isinstance(extensions, dict):
+        return {}
+    found = {}
+    if "translations" in extensions:
+        found["translations"] = from_case(
+            check, extensions["translations"], ITEM_FIELDS, f"{path}extensions.translations"
+        )
+    if "descriptorTranslations" in extensions:
+        found["descriptor_translations"] = descriptors_from_case(
+            check, extensions["descriptorTranslations"], f"{path}extensions.descriptorTranslations"
+        )
+    return found
 
 
 def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
@@ -61,7 +78,7 @@ def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
             "title": check.text(item, "fullStatement", path, required=True),
             "description": check.text(item, "notes", path),
             "path": path[:-1],
-        }
+        } | _item_translations(check, item, path)
     return items
 
 
@@ -133,7 +150,7 @@ def read_tree(
                 "title": item["title"],
                 "description": item["description"],
                 "competencies": [],
-            }
+            } | ({"translations": item["translations"]} if item.get("translations") else {})
             areas.append(area)
         else:
             if area is None:
@@ -150,6 +167,9 @@ def read_tree(
                 "uuid": identifier,
                 "crosswalk": _links(check, item, crosswalk.get(identifier, [])),
             }
+            for key in ("translations", "descriptor_translations"):
+                if item.get(key):
+                    competency[key] = item[key]
             area["competencies"].append(competency)
             competencies[identifier] = competency
         stack.extend((child, area) for child in reversed(children.get(identifier, [])))

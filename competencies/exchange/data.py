@@ -5,10 +5,13 @@ A framework travels as one dict (`framework_data` reads it, `writer.framework_wr
     {"slug", "name", "version", "status" ("draft"/"published"), "publisher", "source",
      "licence", "description": str,
      "uuid": str | None, "last_change": datetime | None,
-     "levels": [{"number": int, "name": str, "description": str}],
-     "areas": [{"code", "title", "description": str,
+     "language": the framework's own language, "translations": {language: {field: text}},
+     "levels": [{"number": int, "name": str, "description": str, "translations": {...}}],
+     "areas": [{"code", "title", "description": str, "translations": {...},
                 "competencies": [{"code", "title", "description": str, "uuid": str | None,
+                                  "translations": {language: {"title", "description"}},
                                   "descriptors": {level number: text},
+                                  "descriptor_translations": {level number: {language: text}},
                                   "crosswalk": [{"scheme", "code": str, "verified": bool,
                                                  "target": competency uuid | None}]}]}],
      "requirements": [{"job_role": name, "family": str, "competency": code,
@@ -92,7 +95,13 @@ def framework_data(framework: Framework) -> FrameworkData:
                 "title": competency.title,
                 "description": competency.description,
                 "uuid": str(competency.uuid),
+                "translations": competency.translations,
                 "descriptors": {d.level: d.text for d in competency.descriptors.all()},
+                "descriptor_translations": {
+                    d.level: {language: t["text"] for language, t in d.translations.items()}
+                    for d in competency.descriptors.all()
+                    if d.translations
+                },
                 "crosswalk": links.get(competency.pk, []),
             }
         )
@@ -112,8 +121,15 @@ def framework_data(framework: Framework) -> FrameworkData:
         "description": framework.description,
         "uuid": str(framework.uuid),
         "last_change": framework.updated_at,
+        "language": framework.language,
+        "translations": framework.translations,
         "levels": [
-            {"number": level.number, "name": level.name, "description": level.description}
+            {
+                "number": level.number,
+                "name": level.name,
+                "description": level.description,
+                "translations": level.translations,
+            }
             for level in framework.levels.order_by("number")
         ],
         "areas": [
@@ -121,6 +137,7 @@ def framework_data(framework: Framework) -> FrameworkData:
                 "code": area.code,
                 "title": area.title,
                 "description": area.description,
+                "translations": area.translations,
                 "competencies": by_area.get(area.pk, []),
             }
             for area in framework.areas.order_by("sort_order", "code")

@@ -23,6 +23,7 @@ from competencies.models import (
     RoleRequirement,
 )
 from competencies.services import crosswalk_resolve
+from competencies.translation import clean_translations
 from organisations.models import Department, JobRole
 
 
@@ -52,6 +53,8 @@ def framework_write(data: FrameworkData) -> Written:
         source=data["source"],
         licence=data["licence"],
         description=data["description"],
+        language=data.get("language") or Framework._meta.get_field("language").default,
+        translations=clean_translations(data.get("translations")),
         uuid=given or uuid.uuid4(),
     )
     try:
@@ -74,6 +77,7 @@ def framework_write(data: FrameworkData) -> Written:
             number=level["number"],
             name=level["name"],
             description=level["description"],
+            translations=clean_translations(level.get("translations")),
         )
         for level in data["levels"]
     )
@@ -93,6 +97,7 @@ def framework_write(data: FrameworkData) -> Written:
             code=area_data["code"],
             title=area_data["title"],
             description=area_data["description"],
+            translations=clean_translations(area_data.get("translations")),
             sort_order=area_order,
         )
         for item in area_data["competencies"]:
@@ -106,13 +111,26 @@ def framework_write(data: FrameworkData) -> Written:
                 code=item["code"],
                 title=item["title"],
                 description=item["description"],
+                translations=clean_translations(item.get("translations")),
                 sort_order=order,
                 supersedes_id=holder,
                 uuid=item["uuid"] if item.get("uuid") and not taken else uuid.uuid4(),
             )
             order += 1
     descriptors = [
-        LevelDescriptor(competency=competencies[item["code"]], level=level, text=text)
+        LevelDescriptor(
+            competency=competencies[item["code"]],
+            level=level,
+            text=text,
+            translations=clean_translations(
+                {
+                    language: {"text": translated}
+                    for language, translated in (
+                        item.get("descriptor_translations", {}).get(level) or {}
+                    ).items()
+                }
+            ),
+        )
         for item in items
         for level, text in item["descriptors"].items()
         if text.strip()
