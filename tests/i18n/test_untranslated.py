@@ -52,8 +52,11 @@ def _pages_by_reader(ids) -> dict[str, list[str]]:
 
 def _data() -> Data:
     """Every text stored in the database (names, titles, course content, framework texts,
-    reasons given for an assignment): what the catalogues do not translate."""
+    reasons given for an assignment) and the names the deployment is configured with: what the
+    catalogues do not translate."""
     data = Data()
+    # The names a deployment gives the service and its organisation, and the support address.
+    data.add([settings.SERVICE_NAME, settings.ORGANISATION_NAME, settings.SUPPORT_EMAIL])
     for model in apps.get_models():
         if model._meta.app_label in NOT_DATA_APPS or model._meta.proxy:
             continue
