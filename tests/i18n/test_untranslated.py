@@ -154,6 +154,7 @@ FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Votre apprentissage
 </head><body>
 <a href="#main">Skip to main content</a>
 <p><a href="/login/">Se connecter</a> <a href="/signup/">Create an account</a></p>
+<ul><li><button lang="en-GB" value="en-gb">English</button></li><li>Français</li></ul>
 <h1>Your learning</h1>
 <p>Vous êtes connecté en tant que <strong>Amina Okafor</strong>.</p>
 <p>Amina Okafor, Citizen service officer</p>
@@ -175,6 +176,8 @@ def _small_catalogue() -> Catalogue:
     )
     catalogue.add("fr", "Save and continue", "Enregistrer et continuer")
     catalogue.add("fr", "Sign in", "Se connecter")
+    # The switcher names each language in itself, in an element that says so.
+    catalogue.add("fr", "English", "Anglais")
     catalogue.add("fr", "Create an account", "")
     catalogue.add("fr", "Total", "Total")  # the same word in both languages
     catalogue.add("es", "Skip to main content", "Saltar al contenido principal")

@@ -64,6 +64,11 @@ class _Reader(HTMLParser):
         self.run: list[str] = []
         self.skipping = 0
         self.stack: list[str] = []
+        # The language in effect inside each open element, and the page's own: words an
+        # element declares to be in another language (a language's own name in the switcher,
+        # course content not yet translated) are meant to be in it.
+        self.languages: list[str] = []
+        self.page_language = ""
         # Whether the run holds words outside any link: links side by side with nothing else
         # between them ("Sign in" "Create an account") are pieces of their own.
         self.words_outside_links = False
@@ -75,14 +80,29 @@ class _Reader(HTMLParser):
         self.run = []
         self.words_outside_links = False
 
+    def _foreign(self, language: str) -> bool:
+        primary = language.split("-")[0].lower()
+        return bool(primary and self.page_language) and primary != self.page_language
+
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        inherited = self.languages[-1] if self.languages else ""
+        language = attributes.get("lang") or inherited
+        if tag == "html":
+            self.page_language = language.split("-")[0].lower()
         if tag in SKIPPED_ELEMENTS:
             self.skipping += 1
         if tag not in VOID_ELEMENTS:
             self.stack.append(tag)
-        if tag in BLOCK_ELEMENTS or (tag == "a" and not self.words_outside_links):
+            self.languages.append(language)
+        if (
+            tag in BLOCK_ELEMENTS
+            or (tag == "a" and not self.words_outside_links)
+            or self._foreign(language) != self._foreign(inherited)
+        ):
             self._end_run()
+        if self._foreign(language):
+            return
         for name in READ_ATTRIBUTES:
             if attributes.get(name):
                 self.pieces.append(normalise(attributes[name]))
@@ -100,15 +120,17 @@ class _Reader(HTMLParser):
             return
         while self.stack:
             closed = self.stack.pop()
+            language = self.languages.pop()
+            inherited = self.languages[-1] if self.languages else ""
             if closed in SKIPPED_ELEMENTS:
                 self.skipping -= 1
-            if closed in BLOCK_ELEMENTS:
+            if closed in BLOCK_ELEMENTS or self._foreign(language) != self._foreign(inherited):
                 self._end_run()
             if closed == tag:
                 break
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipping and not (self.languages and self._foreign(self.languages[-1])):
             self.run.append(data)
             if data.strip() and "a" not in self.stack:
                 self.words_outside_links = True
@@ -119,7 +141,8 @@ class _Reader(HTMLParser):
 
 
 def visible_texts(html: str) -> list[str]:
-    """The pieces of text a person meets on the page, in page order, without repeats."""
+    """The pieces of text a person meets on the page, in page order, without repeats; not
+    those an element says are in another language than the page's."""
     reader = _Reader()
     reader.feed(html)
     reader.close()
