@@ -1,11 +1,12 @@
 """App configuration: required training, who may assign it, and the course events it follows."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssignmentsConfig(AppConfig):
     name = "assignments"
-    verbose_name = "Required training"
+    verbose_name = _("Required training")
     default_auto_field = "django.db.models.BigAutoField"
 
     # Who may assign: training leads and the CTO office anyone, department leads inside their

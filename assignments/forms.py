@@ -6,6 +6,8 @@ import datetime
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from accounts.models import User
@@ -22,11 +24,21 @@ CHOSEN_AUDIENCES = [
     Audience.EVERYONE,
 ]
 AUDIENCE_LABELS = {
-    Audience.PERSON: "One person",
-    Audience.TEAM: "A line manager's team",
-    Audience.JOB_ROLE: "Everyone in a job role",
-    Audience.DEPARTMENT: "Everyone in a department",
-    Audience.EVERYONE: "Everyone",
+    Audience.PERSON: gettext_lazy("One person"),
+    Audience.TEAM: gettext_lazy("A line manager's team"),
+    Audience.JOB_ROLE: gettext_lazy("Everyone in a job role"),
+    Audience.DEPARTMENT: gettext_lazy("Everyone in a department"),
+    Audience.EVERYONE: gettext_lazy("Everyone"),
+}
+# What a date missing some of its boxes must include, by the boxes missing.
+DATE_MISSING = {
+    ("day",): gettext_lazy("%(field)s must include a day"),
+    ("month",): gettext_lazy("%(field)s must include a month"),
+    ("year",): gettext_lazy("%(field)s must include a year"),
+    ("day", "month"): gettext_lazy("%(field)s must include a day and a month"),
+    ("day", "year"): gettext_lazy("%(field)s must include a day and a year"),
+    ("month", "year"): gettext_lazy("%(field)s must include a month and a year"),
+    ("day", "month", "year"): gettext_lazy("%(field)s must include a day and a month and a year"),
 }
 
 
@@ -69,13 +81,14 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in parts if not part]
         if missing:
             raise forms.ValidationError(
-                f"{self.label} must include a {' and a '.join(missing)}", code="incomplete"
+                DATE_MISSING[tuple(missing)] % {"field": self.label}, code="incomplete"
             )
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(
-                f"{self.label} must be a real date, for example 27 3 2027", code="invalid"
+                _("%(field)s must be a real date, for example 27 3 2027") % {"field": self.label},
+                code="invalid",
             ) from None
 
 
@@ -110,10 +123,10 @@ def _item_choices() -> tuple[list, dict[str, Page]]:
     programmes = list(ProgrammePage.objects.live().order_by("title"))
     courses = list(CoursePage.objects.live().order_by("title"))
     pages = {str(page.pk): page for page in [*programmes, *courses]}
-    choices = [("", "Choose a course or programme")]
+    choices = [("", _("Choose a course or programme"))]
     if programmes:
-        choices.append(("Programmes", [(str(p.pk), p.title) for p in programmes]))
-    choices.append(("Courses", [(str(c.pk), c.title) for c in courses]))
+        choices.append((_("Programmes"), [(str(p.pk), p.title) for p in programmes]))
+    choices.append((_("Courses"), [(str(c.pk), c.title) for c in courses]))
     return choices, pages
 
 
@@ -125,93 +138,101 @@ class AssignmentForm(GovukForm):
     """What to assign, to whom, and by when."""
 
     item = forms.ChoiceField(
-        label="Course or programme",
+        label=gettext_lazy("Course or programme"),
         error_messages={
-            "required": "Choose the course or programme to assign",
-            "invalid_choice": "Choose one of the courses or programmes listed",
+            "required": gettext_lazy("Choose the course or programme to assign"),
+            "invalid_choice": gettext_lazy("Choose one of the courses or programmes listed"),
         },
     )
     audience = forms.ChoiceField(
-        label="Who must complete it",
+        label=gettext_lazy("Who must complete it"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose who must complete it",
-            "invalid_choice": "Choose one of the audiences listed",
+            "required": gettext_lazy("Choose who must complete it"),
+            "invalid_choice": gettext_lazy("Choose one of the audiences listed"),
         },
     )
     person_email = forms.CharField(
-        label="Email address of the person", required=False, max_length=254
+        label=gettext_lazy("Email address of the person"), required=False, max_length=254
     )
     manager_email = forms.CharField(
-        label="Email address of the line manager",
-        help_text="Everyone who reports directly to them.",
+        label=gettext_lazy("Email address of the line manager"),
+        help_text=gettext_lazy("Everyone who reports directly to them."),
         required=False,
         max_length=254,
     )
     job_role = forms.ModelChoiceField(
-        label="Job role",
+        label=gettext_lazy("Job role"),
         queryset=JobRole.objects.order_by("name"),
         required=False,
-        empty_label="Choose a job role",
-        error_messages={"invalid_choice": "Choose one of the job roles listed"},
+        empty_label=gettext_lazy("Choose a job role"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the job roles listed")},
     )
     job_role_department = forms.ModelChoiceField(
-        label="In department",
+        label=gettext_lazy("In department"),
         queryset=Department.objects.none(),
         required=False,
-        error_messages={"invalid_choice": "Choose one of the departments listed"},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the departments listed")},
     )
     department = forms.ModelChoiceField(
-        label="Department",
-        help_text="Its sub-departments are included.",
+        label=gettext_lazy("Department"),
+        help_text=gettext_lazy("Its sub-departments are included."),
         queryset=Department.objects.none(),
         required=False,
-        empty_label="Choose a department",
-        error_messages={"invalid_choice": "Choose one of the departments listed"},
+        empty_label=gettext_lazy("Choose a department"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the departments listed")},
     )
     due_date = GovukDateField(
-        label="Due date",
-        help_text="For example, 27 3 2027. People who join the audience later get their own.",
-        error_messages={"required": "Enter the due date"},
+        label=gettext_lazy("Due date"),
+        help_text=gettext_lazy(
+            "For example, 27 3 2027. People who join the audience later get their own."
+        ),
+        error_messages={"required": gettext_lazy("Enter the due date")},
     )
     joiner_days = forms.IntegerField(
-        label="Days a joiner has to complete it",
-        help_text="People who join the audience later are due this many days after joining.",
+        label=gettext_lazy("Days a joiner has to complete it"),
+        help_text=gettext_lazy(
+            "People who join the audience later are due this many days after joining."
+        ),
         initial=30,
         min_value=1,
         max_value=730,
         error_messages={
-            "required": "Enter the number of days a joiner has, for example 30",
-            "invalid": "Enter the number of days a joiner has as a whole number, like 30",
-            "min_value": "A joiner needs at least 1 day",
-            "max_value": "A joiner's days must be 730 or fewer",
+            "required": gettext_lazy("Enter the number of days a joiner has, for example 30"),
+            "invalid": gettext_lazy(
+                "Enter the number of days a joiner has as a whole number, like 30"
+            ),
+            "min_value": gettext_lazy("A joiner needs at least 1 day"),
+            "max_value": gettext_lazy("A joiner's days must be 730 or fewer"),
         },
     )
     mandatory = forms.BooleanField(
-        label="Mandatory",
-        help_text="People cannot switch off reminders about mandatory training.",
+        label=gettext_lazy("Mandatory"),
+        help_text=gettext_lazy("People cannot switch off reminders about mandatory training."),
         required=False,
     )
     reason = forms.CharField(
-        label="Reason",
-        help_text="Why they must complete it, in a sentence they will see.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Why they must complete it, in a sentence they will see."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         error_messages={
-            "required": "Enter the reason the learners will see",
-            "max_length": "The reason must be 500 characters or fewer",
+            "required": gettext_lazy("Enter the reason the learners will see"),
+            "max_length": gettext_lazy("The reason must be 500 characters or fewer"),
         },
     )
     recurs_months = forms.IntegerField(
-        label="Due again every (months)",
-        help_text="Optional. For training that must be renewed, for example every 12 months.",
+        label=gettext_lazy("Due again every (months)"),
+        help_text=gettext_lazy(
+            "Optional. For training that must be renewed, for example every 12 months."
+        ),
         required=False,
         min_value=1,
         max_value=120,
         error_messages={
-            "invalid": "Enter the number of months as a whole number, like 12",
-            "min_value": "Training can be due again at most once a month",
-            "max_value": "Enter 120 months or fewer",
+            "invalid": gettext_lazy("Enter the number of months as a whole number, like 12"),
+            "min_value": gettext_lazy("Training can be due again at most once a month"),
+            "max_value": gettext_lazy("Enter 120 months or fewer"),
         },
     )
 
@@ -230,13 +251,16 @@ class AssignmentForm(GovukForm):
         self.fields["job_role_department"].queryset = departments
         # Someone who may assign to everyone may pick a job role across every department.
         self.fields["job_role_department"].empty_label = (
-            "Every department" if everyone else "Choose a department"
+            _("Every department") if everyone else _("Choose a department")
         )
         if not everyone:
             # A department lead assigns to their own team only: nothing to choose.
-            labels = {**AUDIENCE_LABELS, Audience.TEAM: "Your team (the people who report to you)"}
+            labels = {
+                **AUDIENCE_LABELS,
+                Audience.TEAM: _("Your team (the people who report to you)"),
+            }
             self.fields["audience"].choices = [
-                (value, labels[value]) for value, _ in self.fields["audience"].choices
+                (value, labels[value]) for value, _label in self.fields["audience"].choices
             ]
             del self.fields["manager_email"]
         self.everyone = everyone
@@ -245,44 +269,52 @@ class AssignmentForm(GovukForm):
     def clean_item(self):
         page = self.pages.get(self.cleaned_data["item"])
         if page is None:
-            raise forms.ValidationError("Choose one of the courses or programmes listed")
+            raise forms.ValidationError(_("Choose one of the courses or programmes listed"))
         return page
 
     def clean(self):
         cleaned = super().clean()
         audience = cleaned.get("audience")
         if audience == Audience.PERSON:
-            cleaned["person"] = self._someone("person_email", "the person")
+            cleaned["person"] = self._someone(
+                "person_email", _("Enter the email address of the person")
+            )
         elif audience == Audience.TEAM:
             if self.everyone:
-                cleaned["team_manager"] = self._someone("manager_email", "the line manager")
+                cleaned["team_manager"] = self._someone(
+                    "manager_email", _("Enter the email address of the line manager")
+                )
             else:
                 cleaned["team_manager"] = self.own_team
         elif audience == Audience.JOB_ROLE:
             if cleaned.get("job_role") is None and "job_role" not in self.errors:
-                self.add_error("job_role", "Choose the job role")
+                self.add_error("job_role", _("Choose the job role"))
             if (
                 not self.everyone
                 and cleaned.get("job_role_department") is None
                 and "job_role_department" not in self.errors
             ):
-                self.add_error("job_role_department", "Choose the department")
+                self.add_error("job_role_department", _("Choose the department"))
         elif (
             audience == Audience.DEPARTMENT
             and cleaned.get("department") is None
             and "department" not in self.errors
         ):
-            self.add_error("department", "Choose the department")
+            self.add_error("department", _("Choose the department"))
         return cleaned
 
-    def _someone(self, field: str, who: str) -> User | None:
+    def _someone(self, field: str, empty: str) -> User | None:
+        """The person whose address `field` holds; `empty` is the error when it is blank."""
         email = (self.cleaned_data.get(field) or "").strip()
         if not email:
-            self.add_error(field, f"Enter the email address of {who}")
+            self.add_error(field, empty)
             return None
         person = _person_by_email(email)
         if person is None:
-            self.add_error(field, f"Nobody with the email address {email} uses the service")
+            self.add_error(
+                field,
+                _("Nobody with the email address %(email)s uses the service") % {"email": email},
+            )
         return person
 
     def audience_arguments(self) -> dict:
@@ -312,12 +344,12 @@ class GapAssignmentForm(GovukForm):
     """Courses for the people below target in a gap: everything but the audience."""
 
     courses = forms.MultipleChoiceField(
-        label="Courses to assign",
-        help_text="Each course you choose becomes an assignment of its own.",
+        label=gettext_lazy("Courses to assign"),
+        help_text=gettext_lazy("Each course you choose becomes an assignment of its own."),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one course to assign",
-            "invalid_choice": "Choose from the courses listed",
+            "required": gettext_lazy("Choose at least one course to assign"),
+            "invalid_choice": gettext_lazy("Choose from the courses listed"),
         },
     )
     due_date = AssignmentForm.base_fields["due_date"]

@@ -6,16 +6,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Audience(models.TextChoices):
-    PERSON = "person", "One person"
+    PERSON = "person", _("One person")
     # Chosen once by the platform (the people below target in a gap row); nobody joins later.
-    PEOPLE = "people", "Selected people"
-    TEAM = "team", "A line manager's team"
-    JOB_ROLE = "job_role", "Everyone in a job role"
-    DEPARTMENT = "department", "Everyone in a department"
-    EVERYONE = "everyone", "Everyone"
+    PEOPLE = "people", _("Selected people")
+    TEAM = "team", _("A line manager's team")
+    JOB_ROLE = "job_role", _("Everyone in a job role")
+    DEPARTMENT = "department", _("Everyone in a department")
+    EVERYONE = "everyone", _("Everyone")
 
 
 # Which field names the members of each audience (everyone: none).
@@ -53,18 +54,20 @@ class Assignment(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    due_date = models.DateField(help_text="When the people in the audience today must be done.")
+    due_date = models.DateField(help_text=_("When the people in the audience today must be done."))
     joiner_days = models.PositiveIntegerField(
-        default=30, help_text="People who join the audience later are due this many days after."
+        default=30, help_text=_("People who join the audience later are due this many days after.")
     )
     mandatory = models.BooleanField(default=False)
-    reason = models.TextField(help_text="Why, in a sentence the learner will see.")
+    reason = models.TextField(help_text=_("Why, in a sentence the learner will see."))
     recurs_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Recertification: due again this many months later."
+        null=True, blank=True, help_text=_("Recertification: due again this many months later.")
     )
     window_days = models.PositiveIntegerField(
         default=60,
-        help_text="For a recurring assignment: how long before each due date a completion counts.",
+        help_text=_(
+            "For a recurring assignment: how long before each due date a completion counts."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,17 +12,23 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assignments.models import AssignedPerson, Assignment
+from lms.languages import path_in_language
 from notifications.models import NotificationPreferences, ReminderSettings
 from notifications.selectors import notification_keys_existing
 from notifications.services import (
+    UNSUBSCRIBABLE,
     Email,
     NewNotification,
     absolute_url,
     emails_send_once,
+    language_of,
     notifications_create_many,
     unsubscribe_url,
 )
@@ -101,10 +107,11 @@ def _days_between(earlier: datetime, later: datetime) -> int:
 
 
 class _Items:
-    """Titles and addresses of the assigned pages, looked up once per page per run."""
+    """Addresses of the assigned pages, looked up once per page (and language) per run."""
 
     def __init__(self) -> None:
         self._paths: dict[int, str] = {}
+        self._in_language: dict[tuple[int, str], str] = {}
 
     def path(self, page) -> str:
         if page.pk not in self._paths:
@@ -112,10 +119,17 @@ class _Items:
             self._paths[page.pk] = parts[2] if parts else "/"
         return self._paths[page.pk]
 
+    def path_in(self, page, language: str) -> str:
+        """The page's address in `language` (/fr/… for French)."""
+        key = (page.pk, language)
+        if key not in self._in_language:
+            self._in_language[key] = path_in_language(self.path(page), language)
+        return self._in_language[key]
+
 
 # What a reminder reads of a row and of its person.
 ROW_FIELDS = ("assignment_id", "user_id", "cycle", "due_at", "completed_at", "removed_at")
-USER_FIELDS = ("email", "first_name", "last_name", "is_active")
+USER_FIELDS = ("email", "first_name", "last_name", "is_active", "language")
 PREFERENCE_FIELDS = ("user_id", "optional_reminders", "manager_digest")
 
 
@@ -140,30 +154,59 @@ def _preferences(user: User) -> NotificationPreferences:
         return NotificationPreferences(user=user)
 
 
+def _isolated(text: str) -> str:
+    """`text` (a course's title, written in any script) kept whole inside a right-to-left
+    sentence: Unicode's first-strong isolate, the plain-text twin of HTML's <bdi>."""
+    return f"\u2068{text}\u2069" if translation.get_language_bidi() else text
+
+
 def _text(reminder: Reminder) -> tuple[str, str, str]:
-    """Subject, headline and message of a reminder, in plain words."""
-    title = reminder.row.assignment.item.title
+    """Subject, headline and message of a reminder, in plain words, in the active language
+    (the recipient's)."""
+    title = _isolated(reminder.row.assignment.item.title)
     days = reminder.days
     if reminder.kind == DUE_SOON:
-        when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
-        by = timezone.localtime(reminder.row.due_at)
+        if days == 0:
+            # Translators: completes "… is due …" (a reminder of training to complete).
+            when = _("today")
+        elif days == 1:
+            # Translators: completes "… is due …" (a reminder of training to complete).
+            when = _("tomorrow")
+        else:
+            # Translators: completes "… is due …" (a reminder of training to complete).
+            when = ngettext("in %(count)s day", "in %(count)s days", days) % {"count": days}
+        by = date_format(timezone.localtime(reminder.row.due_at), "j F Y")
         return (
-            f"Reminder: {title} is due {when}",
-            f"{title} is due {when}",
-            f"Please complete this training by {by:%-d %B %Y}.",
+            # Translators: an email's subject; "when" is "today", "tomorrow" or "in 3 days".
+            _("Reminder: %(title)s is due %(when)s") % {"title": title, "when": when},
+            # Translators: "when" is "today", "tomorrow" or "in 3 days".
+            _("%(title)s is due %(when)s") % {"title": title, "when": when},
+            _("Please complete this training by %(date)s.") % {"date": by},
         )
-    since = "today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
+    if days == 0:
+        # Translators: completes "… was due …" (training not completed in time).
+        since = _("today")
+    elif days == 1:
+        # Translators: completes "… was due …" (training not completed in time).
+        since = _("yesterday")
+    else:
+        # Translators: completes "… was due …" (training not completed in time).
+        since = ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
     return (
-        f"Overdue: {title} was due {since}",
-        f"{title} is overdue",
-        f"This training was due {since}. Please complete it as soon as you can.",
+        # Translators: an email's subject; "since" is "today", "yesterday" or "3 days ago".
+        _("Overdue: %(title)s was due %(since)s") % {"title": title, "since": since},
+        _("%(title)s is overdue") % {"title": title},
+        # Translators: "since" is "today", "yesterday" or "3 days ago".
+        _("This training was due %(since)s. Please complete it as soon as you can.")
+        % {"since": since},
     )
 
 
-def _email(reminder: Reminder, *, item_url: str) -> Email:
+def _email(reminder: Reminder, text: tuple[str, str, str], *, item_url: str) -> Email:
+    """The reminder's email, written in the active language; `text` is `_text(reminder)`."""
     row = reminder.row
     assignment = row.assignment
-    subject, headline, message = _text(reminder)
+    subject, headline, message = text
     context = {
         "headline": headline,
         "message": message,
@@ -172,11 +215,11 @@ def _email(reminder: Reminder, *, item_url: str) -> Email:
         "due_at": row.due_at,
         "mandatory": assignment.mandatory,
         "reason": assignment.reason,
-        "why": "You are getting this email because this training was assigned to you.",
+        "why": _("You are getting this email because this training was assigned to you."),
     }
     if not assignment.mandatory:
         context["unsubscribe_url"] = unsubscribe_url(row.user, "optional_reminders")
-        context["unsubscribe_what"] = "reminders about optional training"
+        context["unsubscribe_what"] = str(UNSUBSCRIBABLE["optional_reminders"])
     return Email(
         key=reminder.key,
         user=row.user,
@@ -210,23 +253,29 @@ def _send_batch(
         row = reminder.row
         counts.due_soon += reminder.kind == DUE_SOON
         counts.overdue += reminder.kind == OVERDUE
-        subject, _, message = _text(reminder)
         path = items.path(row.assignment.item)
-        notifications.append(
-            NewNotification(
-                user=row.user,
-                kind=reminder.kind,
-                title=subject,
-                body=message,
-                url=path,
-                key=reminder.key,
+        # Each person is told in their own language, in the service as by email; the
+        # notification keeps the page's address without a language, which opens in the
+        # language the person reads the service in when they follow it.
+        language = language_of(row.user)
+        with translation.override(language):
+            subject, headline, message = _text(reminder)
+            notifications.append(
+                NewNotification(
+                    user=row.user,
+                    kind=reminder.kind,
+                    title=subject,
+                    body=message,
+                    url=path,
+                    key=reminder.key,
+                )
             )
-        )
-        if not row.assignment.mandatory and not _preferences(row.user).optional_reminders:
-            counts.not_emailed_by_choice += 1
-            continue
-        if row.user.email:
-            emails.append(_email(reminder, item_url=absolute_url(path)))
+            if not row.assignment.mandatory and not _preferences(row.user).optional_reminders:
+                counts.not_emailed_by_choice += 1
+                continue
+            if row.user.email:
+                item_url = absolute_url(items.path_in(row.assignment.item, language))
+                emails.append(_email(reminder, (subject, headline, message), item_url=item_url))
     notifications_create_many(notifications=notifications)
     counts.emailed = len(emails_send_once(emails=emails))
     return counts
@@ -285,7 +334,7 @@ def digests_send(*, now: datetime, settings: ReminderSettings, batch_size: int =
     manager_ids = sorted(
         set(overdue.values_list("user__membership__line_manager", flat=True).order_by())
     )
-    team_url = absolute_url(reverse("team"))
+    team_urls: dict[str, str] = {}
     sent = 0
     for start in range(0, len(manager_ids), batch_size):
         chunk = manager_ids[start : start + batch_size]
@@ -310,30 +359,40 @@ def digests_send(*, now: datetime, settings: ReminderSettings, batch_size: int =
             manager = managers[manager_id]
             if not manager.email or not _preferences(manager).manager_digest:
                 continue
-            emails.append(
-                _digest_email(
-                    manager, people, key=f"digest:{manager_id}:{year}-{week}", team_url=team_url
+            language = language_of(manager)
+            with translation.override(language):
+                if language not in team_urls:
+                    team_urls[language] = absolute_url(reverse("team"))
+                emails.append(
+                    _digest_email(
+                        manager,
+                        people,
+                        key=f"digest:{manager_id}:{year}-{week}",
+                        team_url=team_urls[language],
+                    )
                 )
-            )
         sent += len(emails_send_once(emails=emails))
     return sent
 
 
 def _digest_email(manager: User, people: dict[User, list], *, key: str, team_url: str) -> Email:
+    """The digest's email, written in the active language (the manager's)."""
     listed = [{"name": person.get_full_name(), "items": items} for person, items in people.items()]
     return Email(
         key=key,
         user=manager,
         kind=DIGEST,
-        subject="Your team's overdue mandatory training",
+        subject=_("Your team's overdue mandatory training"),
         template="manager_digest",
         context={
             "people": listed,
             "total": sum(len(person["items"]) for person in listed),
             "team_url": team_url,
-            "why": "You are getting this email because you are the line manager of the people "
-            "named in it.",
+            "why": _(
+                "You are getting this email because you are the line manager of the people "
+                "named in it."
+            ),
             "unsubscribe_url": unsubscribe_url(manager, "manager_digest"),
-            "unsubscribe_what": "the weekly summary of your team's overdue training",
+            "unsubscribe_what": str(UNSUBSCRIBABLE["manager_digest"]),
         },
     )

@@ -6,6 +6,8 @@ about where they work never widens anyone's scope: memberships are set by author
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -18,7 +20,7 @@ from organisations.models import Department, DepartmentLead, JobRole, Membership
 ASSIGN_ANYONE_ROLES = frozenset({Role.TRAINING_LEAD, Role.CTO_OFFICE, Role.ADMINISTRATOR})
 ADD_PERMISSION = "assignments.add_assignment"
 
-OUTSIDE = "You can only assign training to people in the departments you lead."
+OUTSIDE = gettext_lazy("You can only assign training to people in the departments you lead.")
 
 
 def assigns_anyone(user: User) -> bool:
@@ -83,32 +85,34 @@ def check_audience(
     """Raise AssignmentRefused unless `user` may assign to this audience. The audience's
     fields are assumed consistent (assignment_create checks them first)."""
     if not can_assign(user):
-        raise AssignmentRefused("You do not have permission to assign training.")
+        raise AssignmentRefused(_("You do not have permission to assign training."))
     if assigns_anyone(user):
         return
     inside = led_department_ids(user)
     if audience == Audience.PERSON:
         if person is None or not _all_inside([person.pk], inside):
-            raise AssignmentRefused(OUTSIDE)
+            raise AssignmentRefused(str(OUTSIDE))
     elif audience == Audience.PEOPLE:
         ids = [each.pk for each in people or ()]
         if not ids or not _all_inside(ids, inside):
-            raise AssignmentRefused(OUTSIDE)
+            raise AssignmentRefused(str(OUTSIDE))
     elif audience == Audience.TEAM:
         if team_manager is None or team_manager.pk != user.pk:
-            raise AssignmentRefused("You can only assign training to your own team.")
+            raise AssignmentRefused(_("You can only assign training to your own team."))
     elif audience == Audience.JOB_ROLE:
         if department is None:
             raise AssignmentRefused(
-                "Choose one of your departments: you can assign to a job role only within it."
+                _("Choose one of your departments: you can assign to a job role only within it.")
             )
         if department.pk not in inside:
-            raise AssignmentRefused(OUTSIDE)
+            raise AssignmentRefused(str(OUTSIDE))
     elif audience == Audience.DEPARTMENT:
         if department is None or department.pk not in inside:
-            raise AssignmentRefused(OUTSIDE)
+            raise AssignmentRefused(str(OUTSIDE))
     else:
-        raise AssignmentRefused("Only the training team and the CTO office can assign to everyone.")
+        raise AssignmentRefused(
+            _("Only the training team and the CTO office can assign to everyone.")
+        )
 
 
 def _all_inside(user_ids: list[int], inside: frozenset[int]) -> bool:

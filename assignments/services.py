@@ -10,6 +10,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from accounts.models import User
@@ -49,18 +51,19 @@ ASSIGNABLE_PAGE_TYPES = (CoursePage, ProgrammePage)
 GROWING_AUDIENCES = (Audience.TEAM, Audience.JOB_ROLE, Audience.DEPARTMENT, Audience.EVERYONE)
 # What each audience's field is called in messages.
 FIELD_NAMES = {
-    "person": "person",
-    "people": "list of people",
-    "team_manager": "line manager",
-    "job_role": "job role",
-    "department": "department",
+    # Translators: completes "An assignment to … cannot also name a …".
+    "person": gettext_lazy("person"),
+    "people": gettext_lazy("list of people"),
+    "team_manager": gettext_lazy("line manager"),
+    "job_role": gettext_lazy("job role"),
+    "department": gettext_lazy("department"),
 }
 MISSING = {
-    "person": "Choose the person who must complete it.",
-    "people": "Choose at least one person.",
-    "team_manager": "Choose the line manager whose team must complete it.",
-    "job_role": "Choose the job role.",
-    "department": "Choose the department.",
+    "person": gettext_lazy("Choose the person who must complete it."),
+    "people": gettext_lazy("Choose at least one person."),
+    "team_manager": gettext_lazy("Choose the line manager whose team must complete it."),
+    "job_role": gettext_lazy("Choose the job role."),
+    "department": gettext_lazy("Choose the department."),
 }
 MAX_DAYS = 366
 MAX_MONTHS = 120
@@ -105,27 +108,29 @@ def _window_opens(due_at: datetime, recurs_months: int | None, window_days: int)
 
 def _check_item(item: Page | None) -> Page:
     if item is None or not isinstance(item, Page):
-        raise AssignmentError("Choose a course or programme.", "item")
+        raise AssignmentError(_("Choose a course or programme."), "item")
     if not item.live or item.specific_class is None:
-        raise AssignmentError("Choose a published course or programme.", "item")
+        raise AssignmentError(_("Choose a published course or programme."), "item")
     if not issubclass(item.specific_class, ASSIGNABLE_PAGE_TYPES):
-        raise AssignmentError("Only a course or a programme can be assigned.", "item")
+        raise AssignmentError(_("Only a course or a programme can be assigned."), "item")
     return item
 
 
 def _check_audience_fields(audience: str, given: dict) -> None:
     """Exactly the audience's own field is given (a job role may also name a department)."""
     if audience not in Audience.values:
-        raise AssignmentError("Choose who must complete it.", "audience")
+        raise AssignmentError(_("Choose who must complete it."), "audience")
     own = "people" if audience == Audience.PEOPLE else AUDIENCE_FIELDS[Audience(audience)]
     allowed = {own, "department"} if audience == Audience.JOB_ROLE else {own}
     if own is not None and not given.get(own):
-        raise AssignmentError(MISSING[own], own)
+        raise AssignmentError(str(MISSING[own]), own)
     for field, value in given.items():
         if value and field not in allowed:
             raise AssignmentError(
-                f"An assignment to {Audience(audience).label.lower()} cannot also name a "
-                f"{FIELD_NAMES[field]}.",
+                # Translators: "audience" is one of the audiences, such as "everyone in a
+                # department"; "field" is what it cannot also name, such as "job role".
+                _("An assignment to %(audience)s cannot also name a %(field)s.")
+                % {"audience": Audience(audience).label.lower(), "field": FIELD_NAMES[field]},
                 field,
             )
 
@@ -133,19 +138,22 @@ def _check_audience_fields(audience: str, given: dict) -> None:
 def _check_numbers(*, joiner_days: int, recurs_months: int | None, window_days: int) -> None:
     if not isinstance(joiner_days, int) or not 1 <= joiner_days <= MAX_DAYS:
         raise AssignmentError(
-            f"Enter how many days people who join later have, from 1 to {MAX_DAYS}.",
+            _("Enter how many days people who join later have, from 1 to %(most)s.")
+            % {"most": MAX_DAYS},
             "joiner_days",
         )
     if recurs_months is None:
         return
     if not isinstance(recurs_months, int) or not 1 <= recurs_months <= MAX_MONTHS:
         raise AssignmentError(
-            f"Enter how many months until it is due again, from 1 to {MAX_MONTHS}.",
+            _("Enter how many months until it is due again, from 1 to %(most)s.")
+            % {"most": MAX_MONTHS},
             "recurs_months",
         )
     if not isinstance(window_days, int) or not 1 <= window_days <= MAX_DAYS:
         raise AssignmentError(
-            f"Enter how many days before each due date a completion counts, from 1 to {MAX_DAYS}.",
+            _("Enter how many days before each due date a completion counts, from 1 to %(most)s.")
+            % {"most": MAX_DAYS},
             "window_days",
         )
 
@@ -183,7 +191,7 @@ def assignment_create(
     _changed()
     now = now or timezone.now()
     if not can_assign(by):
-        raise AssignmentRefused("You do not have permission to assign training.")
+        raise AssignmentRefused(_("You do not have permission to assign training."))
     _check_item(item)
     chosen = list(dict.fromkeys(people or ()))
     _check_audience_fields(
@@ -197,14 +205,14 @@ def assignment_create(
         },
     )
     if person is not None and not person.is_active:
-        raise AssignmentError("This person's account is closed: choose someone else.", "person")
+        raise AssignmentError(_("This person's account is closed: choose someone else."), "person")
     if due_date is None:
-        raise AssignmentError("Enter the date it is due by.", "due_date")
+        raise AssignmentError(_("Enter the date it is due by."), "due_date")
     if due_date < timezone.localdate(now):
-        raise AssignmentError("The due date must be today or in the future.", "due_date")
+        raise AssignmentError(_("The due date must be today or in the future."), "due_date")
     reason = (reason or "").strip()
     if not reason:
-        raise AssignmentError("Enter the reason learners will see.", "reason")
+        raise AssignmentError(_("Enter the reason learners will see."), "reason")
     _check_numbers(joiner_days=joiner_days, recurs_months=recurs_months, window_days=window_days)
     check_audience(
         by,
@@ -342,10 +350,10 @@ def assignment_withdraw(*, by: User, assignment: Assignment, now: datetime | Non
     _changed()
     now = now or timezone.now()
     if not assignments_visible_to(by).filter(pk=assignment.pk).exists():
-        raise AssignmentRefused("You can only withdraw training assigned within your scope.")
+        raise AssignmentRefused(_("You can only withdraw training assigned within your scope."))
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.withdrawn_at is not None:
-        raise AssignmentError("This assignment has already been withdrawn.")
+        raise AssignmentError(_("This assignment has already been withdrawn."))
     locked.withdrawn_at = assignment.withdrawn_at = now
     locked.save(update_fields=["withdrawn_at"])
     return AssignedPerson.objects.filter(

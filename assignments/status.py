@@ -5,15 +5,16 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    OVERDUE = "overdue", "Overdue"
-    DONE_ON_TIME = "done_on_time", "Done on time"
-    DONE_LATE = "done_late", "Done late"
-    EXPIRED = "expired", "Expired"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    OVERDUE = "overdue", _("Overdue")
+    DONE_ON_TIME = "done_on_time", _("Done on time")
+    DONE_LATE = "done_late", _("Done late")
+    EXPIRED = "expired", _("Expired")
 
 
 DONE = frozenset({Status.DONE_ON_TIME, Status.DONE_LATE})

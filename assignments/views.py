@@ -19,7 +19,9 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 
 from accounts.models import User
@@ -47,22 +49,15 @@ NAMING_ROLES = frozenset({Role.TRAINING_LEAD, Role.ADMINISTRATOR})
 # The list's four columns, and the statuses each counts. An expired cycle must be done again
 # (the sync job opens the next one), so it counts as not started.
 LIST_COLUMNS = [
-    ("Not started", (Status.NOT_STARTED, Status.EXPIRED)),
-    ("In progress", (Status.IN_PROGRESS,)),
-    ("Overdue", (Status.OVERDUE,)),
-    ("Done", (Status.DONE_ON_TIME, Status.DONE_LATE)),
+    (gettext_lazy("Not started"), (Status.NOT_STARTED, Status.EXPIRED)),
+    (gettext_lazy("In progress"), (Status.IN_PROGRESS,)),
+    (gettext_lazy("Overdue"), (Status.OVERDUE,)),
+    (gettext_lazy("Done"), (Status.DONE_ON_TIME, Status.DONE_LATE)),
 ]
-DETAIL_COLUMNS = [
-    (label, (status,))
-    for status, label in [
-        (Status.NOT_STARTED, "Not started"),
-        (Status.IN_PROGRESS, "In progress"),
-        (Status.OVERDUE, "Overdue"),
-        (Status.DONE_ON_TIME, "Done on time"),
-        (Status.DONE_LATE, "Done late"),
-        (Status.EXPIRED, "Expired"),
-    ]
-]
+DETAIL_COLUMNS = [(status.label, (status,)) for status in Status]
+
+
+TOTAL = pgettext_lazy("the sum of a table's figures", "Total")
 
 
 def minimum_group() -> int:
@@ -78,7 +73,10 @@ class Figure:
     def __str__(self) -> str:
         if self.count is not None:
             return str(self.count)
-        return f"fewer than {minimum_group()}" if self.small else "not shown"
+        if self.small:
+            # Translators: stands for a count too small to show ("fewer than 5").
+            return _("fewer than %(minimum)s") % {"minimum": minimum_group()}
+        return _("not shown")
 
 
 def _protected(values: list[int], minimum: int, forced: list[bool]) -> list[bool]:
@@ -107,14 +105,14 @@ def figures(counts: dict, columns: list, minimum: int) -> tuple[list[Figure], Fi
     values = [sum(counts.get(status, 0) for status in within) for _, within in columns]
     total = sum(values)
     if 0 < total < minimum:
-        return [Figure(label, None, True) for label, _ in columns], Figure("Total", None, True)
+        return [Figure(label, None, True) for label, _within in columns], Figure(TOTAL, None, True)
     forced = [any(fine_hidden[status] for status in within) for _, within in columns]
     hidden = _protected(values, minimum, forced)
     result = [
         Figure(label, None if hide else value, 0 < value < minimum)
         for (label, _), value, hide in zip(columns, values, hidden, strict=True)
     ]
-    return result, Figure("Total", total)
+    return result, Figure(TOTAL, total)
 
 
 def _plural(name: str) -> str:
@@ -145,24 +143,55 @@ def audience_in_words(assignment: Assignment, people: int, minimum: int, *, view
             return str(assignment.person)
         membership = getattr(assignment.person, "membership", None)
         department = membership.department if membership is not None else None
-        return f"One person in {department.code}" if department else "One person"
+        if department:
+            return _("One person in %(department)s") % {"department": department.code}
+        return _("One person")
     if kind == Audience.TEAM:
-        return f"{assignment.team_manager}'s team"
+        return _("%(manager)s's team") % {"manager": assignment.team_manager}
     if kind == Audience.JOB_ROLE:
-        where = assignment.department.code if assignment.department else "every department"
-        return f"{_plural(assignment.job_role.name)} in {where}"
+        where = assignment.department.code if assignment.department else _("every department")
+        name = assignment.job_role.name
+        # Job roles' names come from the roster as they are written there: only English
+        # ones are made plural.
+        english = (translation.get_language() or "").startswith("en")
+        # Translators: "roles" is a job role's name from the roster ("Data analysts" in
+        # English); "where" is a department's code or "every department".
+        return _("%(roles)s in %(where)s") % {
+            "roles": _plural(name) if english else name,
+            "where": where,
+        }
     if kind == Audience.DEPARTMENT:
-        return f"Everyone in {assignment.department}"
+        return _("Everyone in %(department)s") % {"department": assignment.department}
     if kind == Audience.PEOPLE:
-        size = str(people) if people == 0 or people >= minimum else f"fewer than {minimum}"
         source = assignment.source or {}
-        if source.get("department") and source.get("competency"):
-            return (
-                f"{size} selected people: those in {source['department']} below target "
-                f"for {source['competency']}"
-            )
-        return f"{size} selected people"
-    return "Everyone"
+        gap = source.get("department") and source.get("competency")
+        if people and people < minimum:
+            if gap:
+                return _(
+                    "fewer than %(minimum)s selected people: those in %(department)s below "
+                    "target for %(competency)s"
+                ) % {
+                    "minimum": minimum,
+                    "department": source["department"],
+                    "competency": source["competency"],
+                }
+            return _("fewer than %(minimum)s selected people") % {"minimum": minimum}
+        if gap:
+            return ngettext(
+                "%(count)s selected person: those in %(department)s below target for "
+                "%(competency)s",
+                "%(count)s selected people: those in %(department)s below target for "
+                "%(competency)s",
+                people,
+            ) % {
+                "count": people,
+                "department": source["department"],
+                "competency": source["competency"],
+            }
+        return ngettext("%(count)s selected person", "%(count)s selected people", people) % {
+            "count": people
+        }
+    return _("Everyone")
 
 
 def _progress_counts(ids: list[int], now) -> dict[int, Counter]:
@@ -187,7 +216,7 @@ class AssignerMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not scope.can_assign(request.user):
-            raise PermissionDenied("Only people who assign training can open this page.")
+            raise PermissionDenied(_("Only people who assign training can open this page."))
         return super().dispatch(request, *args, **kwargs)
 
     def visible(self, pk: int) -> Assignment:
@@ -198,7 +227,7 @@ class AssignerMixin(LoginRequiredMixin):
             .first()
         )
         if assignment is None:
-            raise Http404("No assignment you can see has that number.")
+            raise Http404(_("No assignment you can see has that number."))
         return assignment
 
 
@@ -268,7 +297,9 @@ class AssignmentWithdrawView(AssignerMixin, View):
         except AssignmentError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{assignment.item.title} is no longer assigned.")
+            messages.success(
+                request, _("%(title)s is no longer assigned.") % {"title": assignment.item.title}
+            )
         return redirect("assignment_detail", pk=pk)
 
 
@@ -306,7 +337,7 @@ class AssignmentCreateView(AssignerMixin, View):
         except AssignmentError as error:
             form.add_error(form.error_field(error.field, data["audience"]), error.message)
             return self.page(form, status=400)
-        messages.success(request, f"{assignment.item.title} is assigned.")
+        messages.success(request, _("%(title)s is assigned.") % {"title": assignment.item.title})
         return redirect("assignment_detail", pk=assignment.pk)
 
     # A new assignment chosen by hand.
@@ -339,9 +370,9 @@ class AssignmentCreateView(AssignerMixin, View):
             competency_code=self.request.GET.get("competency", ""),
         )
         if found is None:
-            raise Http404("There is no such department or competency.")
+            raise Http404(_("There is no such department or competency."))
         if not scope.assignable_departments(self.request.user).filter(pk=found.department.pk):
-            raise PermissionDenied("You can only assign training in the departments you lead.")
+            raise PermissionDenied(_("You can only assign training in the departments you lead."))
         return found
 
     def gap_page(self, gap: gaps.Gap, form, status: int = 200) -> HttpResponse:
@@ -352,9 +383,8 @@ class AssignmentCreateView(AssignerMixin, View):
                 courses=courses,
                 initial={
                     "courses": [str(course.pk) for course in courses],
-                    "reason": (
-                        f"To reach the level your job role needs in {gap.competency.title}."
-                    ),
+                    "reason": _("To reach the level your job role needs in %(competency)s.")
+                    % {"competency": gap.competency.title},
                 },
             )
         minimum = minimum_group()
@@ -408,7 +438,9 @@ class AssignmentCreateView(AssignerMixin, View):
             form.add_error(field, error.message)
             return self.gap_page(gap, form, status=400)
         titles = ", ".join(assignment.item.title for assignment in made)
-        messages.success(request=self.request, message=f"Assigned: {titles}.")
+        messages.success(
+            request=self.request, message=_("Assigned: %(titles)s.") % {"titles": titles}
+        )
         if len(made) == 1:
             return redirect("assignment_detail", pk=made[0].pk)
         return redirect(reverse("assignments"))
@@ -416,7 +448,7 @@ class AssignmentCreateView(AssignerMixin, View):
 
 def _people_in_words(people: list[int] | None, minimum: int) -> str:
     if not people:
-        return "nobody"
+        return _("nobody")
     if len(people) < minimum:
-        return f"fewer than {minimum} people"
-    return f"{len(people)} people"
+        return _("fewer than %(minimum)s people") % {"minimum": minimum}
+    return ngettext("%(count)s person", "%(count)s people", len(people)) % {"count": len(people)}

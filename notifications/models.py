@@ -4,6 +4,8 @@ choices about them."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
@@ -31,9 +33,9 @@ class Notification(models.Model):
 
 
 class EmailStatus(models.TextChoices):
-    CLAIMED = "claimed", "Claimed"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    CLAIMED = "claimed", pgettext_lazy("an email's status", "Claimed")
+    SENT = "sent", pgettext_lazy("an email's status", "Sent")
+    FAILED = "failed", pgettext_lazy("an email's status", "Failed")
 
 
 class EmailSent(models.Model):
@@ -65,10 +67,10 @@ class NotificationPreferences(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     optional_reminders = models.BooleanField(
-        default=True, help_text="Email reminders about optional assigned training."
+        default=True, help_text=_("Email reminders about optional assigned training.")
     )
     manager_digest = models.BooleanField(
-        default=True, help_text="A weekly email of your team's overdue mandatory training."
+        default=True, help_text=_("A weekly email of your team's overdue mandatory training.")
     )
 
     def __str__(self) -> str:
@@ -84,7 +86,7 @@ def days_list(value: str) -> list[int]:
             continue
         if not part.isdigit() or not 0 < int(part) <= 365:
             raise ValidationError(
-                "Enter whole numbers of days from 1 to 365, separated by commas, like 14,3",
+                _("Enter whole numbers of days from 1 to 365, separated by commas, like 14,3"),
                 code="invalid",
             )
         days.add(int(part))
@@ -96,11 +98,11 @@ def validate_days_list(value: str) -> None:
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
 
 
 @register_setting(icon="mail")
@@ -112,19 +114,21 @@ class ReminderSettings(BaseGenericSetting):
         default="14,3",
         blank=True,
         validators=[validate_days_list],
-        help_text="Days before the due date to send a reminder, separated by commas (empty: none).",
+        help_text=_(
+            "Days before the due date to send a reminder, separated by commas (empty: none)."
+        ),
     )
     overdue_every_days = models.PositiveIntegerField(
-        default=7, help_text="While training is overdue, remind every this many days (0: never)."
+        default=7, help_text=_("While training is overdue, remind every this many days (0: never).")
     )
     digest_weekday = models.IntegerField(
         choices=Weekday.choices,
         default=Weekday.MONDAY,
-        help_text="The day line managers get their weekly digest.",
+        help_text=_("The day line managers get their weekly digest."),
     )
 
     class Meta:
-        verbose_name = "Reminder settings"
+        verbose_name = _("Reminder settings")
 
     @property
     def reminder_days(self) -> list[int]:

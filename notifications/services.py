@@ -13,17 +13,22 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from lms.languages import is_supported
 from notifications.mime import HEADER_LINK, LINK, NAME, Recipient, SharedForm
 from notifications.models import EmailSent, EmailStatus, Notification, NotificationPreferences
 
 # The preferences a person may switch off from an email's link, by the field that holds each.
 # Reminders of mandatory training have none: nobody may switch them off.
 UNSUBSCRIBABLE = {
-    "optional_reminders": "reminders about optional training",
-    "manager_digest": "the weekly summary of your team's overdue training",
+    # Translators: completes "unsubscribe from …" in an email and on the unsubscribe page.
+    "optional_reminders": _("reminders about optional training"),
+    # Translators: completes "unsubscribe from …" in an email and on the unsubscribe page.
+    "manager_digest": _("the weekly summary of your team's overdue training"),
 }
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # Old emails linger in inboxes; past this their links ask the person to sign in instead.
@@ -92,6 +97,11 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def language_of(user: User) -> str:
+    """The language a person is written to in: their choice, else the site's default."""
+    return user.language if is_supported(user.language) else settings.LANGUAGE_CODE
+
+
 def unsubscribe_token(user: User, kind: str) -> str:
     if kind not in UNSUBSCRIBABLE:
         raise ValueError(f"{kind!r} cannot be switched off from an email")
@@ -99,15 +109,16 @@ def unsubscribe_token(user: User, kind: str) -> str:
 
 
 @functools.cache
-def _unsubscribe_path(urlconf: str | None, script_prefix: str) -> str:
+def _unsubscribe_path(urlconf: str | None, script_prefix: str, language: str | None) -> str:
     # Reversing a URL with an argument costs a third of a millisecond, half a minute over a
     # reminder run of 100,000 emails: the path is reversed once and the token put in its place.
     return reverse("notifications:unsubscribe", args=["TOKEN"]).replace("TOKEN", "{token}")
 
 
 def unsubscribe_url(user: User, kind: str) -> str:
-    """The absolute one-click link that switches off `kind` for `user`."""
-    path = _unsubscribe_path(get_urlconf(), get_script_prefix())
+    """The absolute one-click link that switches off `kind` for `user`, at the address of the
+    language active (the recipient's, when an email is written)."""
+    path = _unsubscribe_path(get_urlconf(), get_script_prefix(), translation.get_language())
     return absolute_url(path.format(token=unsubscribe_token(user, kind)))
 
 
@@ -156,9 +167,11 @@ def preferences_unsubscribe(*, token: str) -> tuple[User, str]:
     return user, kind
 
 
-# Emails are rendered once for everyone sent the same email in a batch, with stand-ins for
-# each person's values (notifications.mime), which are put in as each is sent. Emails therefore
-# use no other per-person value than `user.first_name` and `unsubscribe_url`.
+# Emails are rendered once for everyone sent the same email in a batch in the same language,
+# with stand-ins for each person's values (notifications.mime), which are put in as each is sent.
+# Emails therefore use no other per-person value than `user.first_name` and `unsubscribe_url`.
+# Each email is written in its recipient's language (language_of): its subject and context are
+# made by the caller under that language, and its templates are rendered under it here.
 
 
 @dataclass(frozen=True)
@@ -169,11 +182,15 @@ class _Recipient:
 def _form(email: Email, rendered: dict) -> SharedForm:
     """The shared form of `email`, rendered and serialised once per batch for everyone whose
     email differs only by address, name and unsubscribe link (at national scale, rendering and
-    then serialising each email was most of the cost of a reminder run)."""
+    then serialising each email was most of the cost of a reminder run). Rendered in the
+    language active, which the caller sets to the recipient's."""
     shared = {k: v for k, v in email.context.items() if k != "unsubscribe_url"}
     link = email.context.get("unsubscribe_url")
+    language = translation.get_language() or settings.LANGUAGE_CODE
     try:
-        key = hash((email.template, email.subject, link is not None, *sorted(shared.items())))
+        key = hash(
+            (email.template, language, email.subject, link is not None, *sorted(shared.items()))
+        )
     except TypeError:  # a context holding lists (a digest) is rendered for its one reader
         key = None
     if key is not None and key in rendered:
@@ -209,12 +226,14 @@ def _form(email: Email, rendered: dict) -> SharedForm:
 
 
 def _message(email: Email, rendered: dict) -> EmailMultiAlternatives:
-    recipient = Recipient(
-        address=email.user.email,
-        name=email.user.first_name or "colleague",
-        link=email.context.get("unsubscribe_url"),
-    )
-    return _form(email, rendered).email(recipient)
+    with translation.override(language_of(email.user)):
+        recipient = Recipient(
+            address=email.user.email,
+            # Translators: greets a person whose first name is not known ("Dear colleague,").
+            name=email.user.first_name or gettext("colleague"),
+            link=email.context.get("unsubscribe_url"),
+        )
+        return _form(email, rendered).email(recipient)
 
 
 def _deliver(emails: Sequence[Email]) -> list[str]:

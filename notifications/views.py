@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
@@ -43,7 +45,7 @@ class MarkReadView(LoginRequiredMixin, View):
         if not notifications_mark_read(user=request.user, ids=[pk]):
             # Someone else's, already read, or gone: nothing of the viewer's to mark.
             raise Http404("No unread notification of yours has that number.")
-        messages.success(request, "Notification marked as read.")
+        messages.success(request, _("Notification marked as read."))
         return redirect("notifications:list")
 
 
@@ -51,8 +53,15 @@ class MarkAllReadView(LoginRequiredMixin, View):
     def post(self, request):
         count = notifications_mark_read(user=request.user)
         if count:
-            noun = "notification" if count == 1 else "notifications"
-            messages.success(request, f"{count} {noun} marked as read.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s notification marked as read.",
+                    "%(count)s notifications marked as read.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect("notifications:list")
 
 
@@ -69,7 +78,7 @@ class PreferencesView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: PreferencesForm):
         preferences_update(user=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "Your email preferences have been saved.")
+        messages.success(self.request, _("Your email preferences have been saved."))
         return redirect("notifications:preferences")
 
 
