@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -43,18 +44,21 @@ from xapi.vocab import (
 
 def translations(page) -> list:
     """The published translations of a course or lesson (which is in English, the language
-    its activity is named in), in the order the service lists its languages."""
-    from django.conf import settings
-
-    order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
-    found = (
-        type(page)
-        .objects.live()
-        .filter(translation_key=page.translation_key)
-        .exclude(locale_id=page.locale_id)
-        .select_related("locale")
-    )
-    return sorted(found, key=lambda each: order.get(each.locale.language_code, len(order)))
+    its activity is named in), in the order the service lists its languages. Kept on the page
+    object, which names its activity in every statement made with it."""
+    found = getattr(page, "_published_translations", None)
+    if found is None:
+        order = {code: i for i, (code, _) in enumerate(settings.LANGUAGES)}
+        found = sorted(
+            type(page)
+            .objects.live()
+            .filter(translation_key=page.translation_key)
+            .exclude(locale_id=page.locale_id)
+            .select_related("locale"),
+            key=lambda each: order.get(each.locale.language_code, len(order)),
+        )
+        page._published_translations = found
+    return found
 
 
 def _names(text: str, translated: list[tuple[str, str]]) -> dict[str, str]:
