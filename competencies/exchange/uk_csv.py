@@ -27,6 +27,14 @@ Expert 4), one area "General" and skill codes made from skill names.
 import csv
 import io
 
+from competencies.exchange.csv_languages import (
+    Collected,
+    columns_for,
+    descriptor_cells,
+    header_errors,
+    languages_of,
+    tagged_columns,
+)
 from competencies.exchange.csv_rows import read_rows
 from competencies.exchange.data import FrameworkData, Held
 from competencies.exchange.errors import ImportRefused, RowError
@@ -69,13 +77,24 @@ EXTRA_COLUMNS = [
 ]
 COLUMNS = UK_COLUMNS + EXTRA_COLUMNS
 __all__ = ["COLUMNS", "UK_SCALE", "csv_export", "csv_parse"]
+_AREA_TAGS = {"Area": "title", "Area description": "description"}
 _ENCODE = {"%": "%25", ":": "%3A", ";": "%3B", "~": "%7E"}
 
 
 def csv_export(data: FrameworkData) -> str:
     """The framework as CSV text (header first, CRLF line ends, no byte order mark)."""
+    languages = languages_of(data)
     framework = {"Framework": data["name"], "Framework version": data["version"]}
     names = {level["number"]: level["name"] for level in data["levels"]}
+    tagged_names = {
+        level["number"]: {
+            f"Skill level@{language}": (level.get("translations") or {})
+            .get(language, {})
+            .get("name", "")
+            for language in languages
+        }
+        for level in data["levels"]
+    }
     lines = [
         framework
         | {
@@ -83,32 +102,49 @@ def csv_export(data: FrameworkData) -> str:
             "Level number": level["number"],
             "Level description": level["description"],
         }
+        | columns_for(level, "level", languages)
         for level in data["levels"]
     ]
     needs: dict[str, list[dict]] = {}
     for requirement in data["requirements"]:
         needs.setdefault(requirement["competency"], []).append(requirement)
     for area in data["areas"]:
-        area_columns = framework | {
-            "Area code": area["code"],
-            "Area": area["title"],
-            "Area description": area["description"],
-        }
+        area_columns = (
+            framework
+            | {
+                "Area code": area["code"],
+                "Area": area["title"],
+                "Area description": area["description"],
+            }
+            | columns_for(area, "area", languages)
+        )
         if not area["competencies"]:
             lines.append(area_columns)
         for competency in area["competencies"]:
-            skill = area_columns | {
-                "Skill": competency["title"],
-                "Skill description": competency["description"],
-                "Skill code": competency["code"],
-                "Crosswalk": _crosswalk_text(competency),
-            }
-            lines.extend(_skill_lines(skill, competency, needs.get(competency["code"], []), names))
+            skill = (
+                area_columns
+                | {
+                    "Skill": competency["title"],
+                    "Skill description": competency["description"],
+                    "Skill code": competency["code"],
+                    "Crosswalk": _crosswalk_text(competency),
+                }
+                | columns_for(competency, "competency", languages)
+            )
+            at = _skill_lines(skill, competency, needs.get(competency["code"], []), names)
+            for line in at:
+                if "Level number" in line:
+                    line |= tagged_names.get(line["Level number"], {})
+                    line |= descriptor_cells(competency, line["Level number"], languages)
+            lines.extend(at)
     # The framework's details are long: the first line carries them, the others leave them out.
     details = {column: data[key] for column, key in FRAMEWORK_COLUMNS.items()}
+    details |= columns_for(data, "framework", languages)
     lines = [framework | details] if not lines else [lines[0] | details, *lines[1:]]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(
+        out, fieldnames=COLUMNS + tagged_columns(languages), lineterminator="\r\n"
+    )
     writer.writeheader()
     writer.writerows(lines)
     return out.getvalue()
@@ -162,6 +198,8 @@ def csv_parse(
     needed when it has none)."""
     rows = read_rows(content, required=UK_COLUMNS, pairs=[("Area code", "Area")])
     errors = rows.errors
+    errors.extend(header_errors(rows.header))
+    collected = Collected(rows)
     data = read_framework(rows, name=name, version=version)
     scale = read_scale(rows)
     areas: dict[str, dict] = {}
@@ -170,17 +208,45 @@ def csv_parse(
     data["requirements"] = []
     for line, row in rows.lines:
         skill, role = row["Skill"], row["Role"]
+        collected.take(("framework",), line, row, {"Framework": "name"})
+        collected.take(("framework",), line, row, {"Framework description": "description"})
         if not (skill or role) and row["Skill level"] and rows.has("Level number"):
+            if row["Level number"].isdigit():
+                collected.take(
+                    ("level", int(row["Level number"])),
+                    line,
+                    row,
+                    {"Skill level": "name", "Level description": "description"},
+                )
             continue  # a scale line, read by read_scale
         if not skill:
             if not role and not row["Skill level"] and rows.has("Area code") and row["Area code"]:
-                read_area(rows, areas, line, row)
+                area = read_area(rows, areas, line, row)
+                if area is not None:
+                    collected.take(("area", area["code"]), line, row, _AREA_TAGS)
             else:
                 errors.append(RowError(line, "Skill", "is missing"))
             continue
         number = read_level(rows, scale, line, row)
         area = read_area(rows, areas, line, row)
         competency = read_skill(rows, skills, line, row)
+        if area is not None:
+            collected.take(("area", area["code"]), line, row, _AREA_TAGS)
+        if competency is not None:
+            collected.take(
+                ("competency", competency["code"]),
+                line,
+                row,
+                {"Skill": "title", "Skill description": "description"},
+            )
+            if number is not None:
+                collected.take(("level", number), line, row, {"Skill level": "name"})
+                collected.take(
+                    ("descriptor", competency["code"], number),
+                    line,
+                    row,
+                    {"Level description": "text"},
+                )
         if area is not None and competency is not None:
             rows.same(("skill area", competency["code"]), area["code"], line, "Area code")
             if competency["code"] not in area["codes"]:
@@ -209,6 +275,7 @@ def csv_parse(
         }
         for a in areas.values()
     ]
+    collected.apply(data)
     if not rows.lines:
         errors.append(RowError(1, "Skill", "the file has no lines after the header"))
     if (data["slug"], data["version"]) in held.frameworks:
