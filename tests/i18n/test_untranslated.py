@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.test import Client
+from django.utils import timezone
 from wagtail.fields import StreamField
 
-from courses.models import Enrolment, LessonPage
+from courses.models import Certificate, CoursePage, Enrolment, LessonPage
 from tests.i18n.untranslated import Catalogue, Data, Leftover, leftovers, visible_texts
 from tests.test_permission_matrix import PAGES, PERSONAS, cast  # noqa: F401 (a fixture)
 
@@ -28,8 +29,13 @@ READERS = ["learner", "department_lead", "training_lead", "cto_office", "adminis
 NOT_PAGES = ("/cms/", "/scim/", "/accounts/oidc/")
 DOWNLOADS = (".csv", ".xlsx", ".pdf", "export=csv")
 MORE_PAGES = {
-    "anonymous": ["/accounts/confirm-email/", "/no-such-page/", "/certificates/no-such-code/"],
-    "learner": ["/learning/skills/", "{lesson}"],
+    "anonymous": [
+        "/accounts/confirm-email/",
+        "/no-such-page/",
+        "/certificates/no-such-code/",
+        "/certificates/{certificate}/",
+    ],
+    "learner": ["/learning/skills/", "{lesson}", "/learning/courses/{course}/complete/"],
 }
 # Apps whose rows are not data people read on pages, or hold no text.
 NOT_DATA_APPS = {"sessions", "admin", "contenttypes", "auth", "mfa", "otp_totp", "django_otp"}
@@ -102,12 +108,14 @@ def _read(person, path: str) -> tuple[int, str]:
 
 @pytest.fixture
 def enrolled(cast):  # noqa: F811 (the fixture imported above)
-    """The learner enrolled on the course, so its lesson opens."""
+    """The learner has finished the course, with its certificate, so its lessons, its
+    completion page and the certificate's verification page open."""
     learner = cast.people["learner"]
-    course = Enrolment.objects.model.course.field.related_model.objects.get(pk=cast.ids["course"])
-    Enrolment.objects.create(user=learner, course=course)
+    course = CoursePage.objects.get(pk=cast.ids["course"])
+    enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
+    certificate = Certificate.objects.create(enrolment=enrolment)
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
-    return {**cast.ids, "lesson": lesson.url}
+    return {**cast.ids, "lesson": lesson.url, "certificate": certificate.code}
 
 
 @pytest.mark.django_db
