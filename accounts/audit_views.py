@@ -89,6 +89,7 @@ class AuditTrailView(ReportView):
         "after": "After",
     }
     columns = [
+        # Translators: audit trail column headings: when a change was made, by whom, to what.
         Column("when", label=_("When"), accessor=entry_when),
         Column("who", label=_("Who"), accessor=entry_who),
         Column("action", label=_("Action"), accessor=entry_action),

@@ -58,6 +58,7 @@ class ProvisioningTokenViewSet(SnippetViewSet):
         "name",
         Column("scopes", label=_("Scopes"), accessor=lambda token: ", ".join(token.scopes)),
         Column("created_by", label=_("Created by")),
+        # Translators: column headings of dates: when a token was created, last used, revoked.
         DateColumn("created_at", label=_("Created")),
         DateColumn("last_used_at", label=_("Last used")),
         DateColumn("revoked_at", label=_("Revoked")),
