@@ -57,12 +57,14 @@ class Translated:
 
     def language_note(self) -> dict | None:
         """What to say when this page is read in a language it is not written in: the note, and
-        the language tag the content keeps (for `lang`). None when the languages match."""
+        the language tag and direction the content keeps (for `lang` and `dir`: English stays
+        left to right on an Arabic page). None when the languages match."""
         active = translation.get_language() or ""
         written_in = self.locale.language_code
         if active == written_in or active not in NOT_TRANSLATED:
             return None
-        return {"text": NOT_TRANSLATED[active], "lang": html_tag(written_in)}
+        direction = "rtl" if translation.get_language_info(written_in)["bidi"] else "ltr"
+        return {"text": NOT_TRANSLATED[active], "lang": html_tag(written_in), "dir": direction}
 
 
 class CourseIndexPage(TemplatePreviewMixin, Page):

@@ -237,8 +237,23 @@ def test_a_course_not_translated_yet_is_shown_in_english_with_a_note(client, lea
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="es"' in html
-    assert '<h1 class="govuk-heading-xl" lang="en-GB">Data basics</h1>' in html
+    assert '<h1 class="govuk-heading-xl" lang="en-GB" dir="ltr">Data basics</h1>' in html
     assert "Este curso aún no está disponible en español; se muestra en inglés." in _text(response)
+
+
+def test_a_course_not_translated_into_arabic_keeps_its_english_left_to_right(
+    client, learner, course
+):
+    client.force_login(learner)
+
+    response = client.get("/ar/courses/data-basics/")
+
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert '<h1 class="govuk-heading-xl" lang="en-GB" dir="ltr">Data basics</h1>' in html
+    assert texts(html, "//*[@id='language-note-title']") == [
+        "هذه الدورة غير متاحة باللغة العربية بعد، لذا تُعرض باللغة الإنجليزية."
+    ]
 
 
 def test_the_english_course_page_has_no_note(client, learner, course):
