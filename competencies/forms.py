@@ -1,6 +1,8 @@
 """Forms for self-assessment and manager validation."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competencies.models import Competency
 
@@ -21,16 +23,18 @@ class SelfAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.competencies = competencies
         choices = [(str(number), name) for number, name in sorted(levels.items())]
-        choices.append((UNKNOWN, "I don't know"))
+        choices.append((UNKNOWN, _("I don't know")))
         for competency in competencies:
             name = self.field_name(competency)
             self.fields[name] = forms.ChoiceField(
-                label=f"{competency.code} {competency.title}",
+                label=f"{competency.code} {competency.translated('title')}",
                 choices=choices,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "required": f"Choose a level for {competency.code}, or I don't know",
-                    "invalid_choice": f"Choose one of the levels for {competency.code}",
+                    "required": _("Choose a level for %(code)s, or I don't know")
+                    % {"code": competency.code},
+                    "invalid_choice": _("Choose one of the levels for %(code)s")
+                    % {"code": competency.code},
                 },
             )
             if competency.pk in answers:
@@ -51,18 +55,20 @@ class SelfAssessmentForm(forms.Form):
 
 class ValidationForm(forms.Form):
     level = forms.TypedChoiceField(
-        label="Level you have seen",
+        label=gettext_lazy("Level you have seen"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the level you have seen"},
+        error_messages={"required": gettext_lazy("Choose the level you have seen")},
     )
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=gettext_lazy("Comment (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you based this on. Only the person and you can see it; it is not part "
-        "of their learning record.",
+        help_text=gettext_lazy(
+            "What you based this on. Only the person and you can see it; it is not part "
+            "of their learning record."
+        ),
     )
 
     def __init__(self, *args, levels: dict[int, str], **kwargs):

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_noop
+
 
 class Source(StrEnum):
     CHECK = "knowledge check"
@@ -35,14 +37,15 @@ class Source(StrEnum):
     @property
     def label(self) -> str:
         """How a page names the source in a sentence: "2, from a knowledge check"."""
-        return _SOURCE_LABELS[self]
+        return gettext(_SOURCE_LABELS[self])
 
 
+# Translators: how a level's evidence is named in a sentence, "2, from a knowledge check".
 _SOURCE_LABELS = {
-    Source.CHECK: "a knowledge check",
-    Source.VALIDATION: "a line manager's confirmation",
-    Source.COMPLETION: "a completed course",
-    Source.SELF: "a self-assessment",
+    Source.CHECK: gettext_noop("a knowledge check"),
+    Source.VALIDATION: gettext_noop("a line manager's confirmation"),
+    Source.COMPLETION: gettext_noop("a completed course"),
+    Source.SELF: gettext_noop("a self-assessment"),
 }
 
 

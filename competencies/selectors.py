@@ -70,7 +70,8 @@ def competency_detail(framework: Framework, code: str) -> Competency | None:
 
 
 def level_names(framework: Framework) -> dict[int, str]:
-    return dict(framework.levels.values_list("number", "name"))
+    """Level number -> name, in the active language (else the framework's own)."""
+    return {level.number: level.translated("name") for level in framework.levels.all()}
 
 
 def self_assessments_of(user: User, framework: Framework) -> dict[int, int | None]:

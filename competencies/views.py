@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from accounts.models import User
@@ -55,7 +57,7 @@ class CompetencyDetailView(FrameworkMixin, TemplateView):
         competency = selectors.competency_detail(framework, self.kwargs["code"])
         if competency is None:
             raise Http404("No such competency.")
-        descriptors = {d.level: d.text for d in competency.descriptors.all()}
+        descriptors = {d.level: d for d in competency.descriptors.all()}
         levels = [(level, descriptors.get(level.number)) for level in framework.levels.all()]
         return {
             **super().get_context_data(**kwargs),
@@ -113,7 +115,7 @@ class SelfAssessmentAreaView(PrimaryFrameworkMixin, FormView):
         context = super().get_context_data(**kwargs)
         form = context["form"]
         descriptors = {
-            (d.competency_id, d.level): d.text
+            (d.competency_id, d.level): d.translated("text")
             for c in self.area.competencies.all()
             for d in c.descriptors.all()
         }
@@ -135,7 +137,12 @@ class SelfAssessmentAreaView(PrimaryFrameworkMixin, FormView):
         changed = self_assessment_save(user=self.request.user, answers=form.answers())
         messages.success(
             self.request,
-            f"Your answers for {self.area.title} are saved ({changed} changed).",
+            ngettext(
+                "Your answers for %(area)s are saved (%(count)s changed).",
+                "Your answers for %(area)s are saved (%(count)s changed).",
+                changed,
+            )
+            % {"area": self.area.translated("title"), "count": changed},
         )
         return redirect("self_assessment")
 
@@ -203,7 +210,7 @@ class ValidateView(DirectReportMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # builds the form, which finds the learner
         answers = selectors.self_assessments_of(self.learner, self.framework)
-        descriptors = {d.level: d.text for d in self.competency.descriptors.all()}
+        descriptors = {d.level: d.translated("text") for d in self.competency.descriptors.all()}
         return {
             **context,
             "learner": self.learner,
@@ -225,5 +232,7 @@ class ValidateView(DirectReportMixin, FormView):
             level=form.cleaned_data["level"],
             comment=form.cleaned_data["comment"],
         )
-        messages.success(self.request, f"Level recorded for {self.competency.code}.")
+        messages.success(
+            self.request, _("Level recorded for %(code)s.") % {"code": self.competency.code}
+        )
         return redirect("team_member", user_id=self.learner.pk)
