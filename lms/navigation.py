@@ -52,7 +52,7 @@ SIGNED_IN_ITEMS = [
         ("/reports/", "/department/", "/departments/", "/assignments/"),
     ),
     (
-        "Content management",
+        _("Content management"),
         "wagtailadmin_home",
         _has_permission("wagtailadmin.access_admin"),
         (),

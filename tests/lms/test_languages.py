@@ -12,6 +12,7 @@ from accounts.roles import Role
 from lms.navigation import _is_current
 from tests.factories import PASSWORD, make_person
 from tests.html import text_of, texts, tree
+from tests.mfa import activate_totp
 
 
 @pytest.fixture(autouse=True)
@@ -347,6 +348,28 @@ def test_the_shell_reads_in_french_and_arabic_for_a_signed_in_learner(client, le
             ["تعلّمك", "الدورات", "قيّم مهاراتك"],
         ),
     }
+
+
+@pytest.mark.django_db
+def test_every_menu_entry_reads_in_spanish_for_the_role_with_most_entries(client, department):
+    everything = make_person(
+        roles=[Role.LEARNER, Role.TRAINING_LEAD, Role.DEPARTMENT_LEAD, Role.ADMINISTRATOR],
+        department=department,
+    )
+    activate_totp(everything)  # administrators must use two-factor authentication
+    make_person(line_manager=everything)
+    client.force_login(everything)
+
+    response = client.get("/es/learning/")
+
+    assert [item.label for item in response.context["navigation"]] == [
+        "Su aprendizaje",
+        "Cursos",
+        "Evaluar sus competencias",
+        "Su equipo",
+        "Informes",
+        "Gestión de contenidos",
+    ]
 
 
 @pytest.mark.django_db
