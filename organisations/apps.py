@@ -1,6 +1,7 @@
 """App configuration and the permissions this app grants to each role."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 _MANAGE_ORGANISATION = [
     f"organisations.{action}_{model}"
@@ -11,7 +12,7 @@ _MANAGE_ORGANISATION = [
 
 class OrganisationsConfig(AppConfig):
     name = "organisations"
-    verbose_name = "Organisation"
+    verbose_name = _("Organisation")
     default_auto_field = "django.db.models.BigAutoField"
 
     role_permissions = {

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9-]{1,19}$",
-    "Use 2 to 20 capital letters, digits or hyphens, starting with a letter (for example FIN).",
+    _("Use 2 to 20 capital letters, digits or hyphens, starting with a letter (for example FIN)."),
 )
 
 
@@ -27,12 +28,12 @@ class Department(index.Indexed, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="Leave empty for a top-level department.",
+        help_text=_("Leave empty for a top-level department."),
     )
     establishment = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Planned number of staff, used to show how much of the department is covered.",
+        help_text=_("Planned number of staff, used to show how much of the department is covered."),
     )
 
     objects = DepartmentQuerySet.as_manager()
@@ -67,7 +68,7 @@ class JobRole(index.Indexed, models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200, unique=True)
     family = models.CharField(
-        max_length=100, blank=True, help_text="The role family, as in the HR framework."
+        max_length=100, blank=True, help_text=_("The role family, as in the HR framework.")
     )
     description = models.TextField(blank=True)
 
@@ -90,11 +91,11 @@ class MembershipSource(models.TextChoices):
     """Who last set a person's place. Every one of them is an authority: a person's own word
     about themselves never changes it (see docs/decisions/0012-identity-and-membership.md)."""
 
-    ADMINISTRATOR = "administrator", "Administrator"
-    ROSTER = "roster", "HR roster"
-    IDENTITY_PROVIDER = "identity_provider", "Identity provider"
-    SCIM = "scim", "SCIM provisioning"
-    APPROVED_REQUEST = "approved_request", "Approved correction"
+    ADMINISTRATOR = "administrator", _("Administrator")
+    ROSTER = "roster", _("HR roster")
+    IDENTITY_PROVIDER = "identity_provider", _("Identity provider")
+    SCIM = "scim", _("SCIM provisioning")
+    APPROVED_REQUEST = "approved_request", _("Approved correction")
 
 
 class Membership(models.Model):
@@ -121,10 +122,10 @@ class Membership(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text="The person's number in the HR system; it links roster rows and SCIM records.",
+        help_text=_("The person's number in the HR system; it links roster rows and SCIM records."),
     )
     leaving_date = models.DateField(
-        null=True, blank=True, help_text="The last working day the HR roster has recorded."
+        null=True, blank=True, help_text=_("The last working day the HR roster has recorded.")
     )
     source = models.CharField(
         max_length=20, choices=MembershipSource.choices, default=MembershipSource.ADMINISTRATOR
@@ -153,7 +154,9 @@ class Membership(models.Model):
         seen, manager_id = {self.user_id}, self.line_manager_id
         while manager_id is not None:
             if manager_id in seen:
-                raise ValidationError({"line_manager": "This would make a loop of line managers."})
+                raise ValidationError(
+                    {"line_manager": _("This would make a loop of line managers.")}
+                )
             seen.add(manager_id)
             manager_id = (
                 Membership.objects.filter(user_id=manager_id)
@@ -193,10 +196,10 @@ class MembershipRequest(models.Model):
     administrator or their line manager to approve it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Not approved"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests"

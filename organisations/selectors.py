@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from organisations.models import Department, DepartmentLead, JobRole, Membership, MembershipRequest
@@ -117,7 +118,7 @@ def department_role_counts(department: Department) -> list[RoleCount]:
     hidden = hidden_counts([row["people"] for row in rows], smallest_count_shown())
     return [
         RoleCount(
-            row["job_role__name"] or "No job role given",
+            row["job_role__name"] or gettext("No job role given"),
             None if index in hidden else row["people"],
         )
         for index, row in enumerate(rows)

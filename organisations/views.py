@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from accounts.services import user_name_update
@@ -58,11 +59,13 @@ class ProfileView(LoginRequiredMixin, FormView):
         if wanted != current:
             messages.success(
                 self.request,
-                "Your name has been saved. Your line manager or an administrator will check "
-                "the change to your department and job role before it takes effect.",
+                _(
+                    "Your name has been saved. Your line manager or an administrator will check "
+                    "the change to your department and job role before it takes effect."
+                ),
             )
         else:
-            messages.success(self.request, "Your details have been saved.")
+            messages.success(self.request, _("Your details have been saved."))
         return redirect("profile")
 
 
@@ -130,7 +133,7 @@ class MembershipRequestDecisionView(LoginRequiredMixin, FormView):
             if not may_decide_membership_request(
                 decider=request.user, request=self.membership_request
             ):
-                raise Http404("No such request waiting for you.")
+                raise Http404(_("No such request waiting for you."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
@@ -186,7 +189,7 @@ class FirstStepsView(LoginRequiredMixin, FormView):
             first_steps_skip(user=request.user)
             messages.info(
                 request,
-                "You can add your department and job role at any time from your profile.",
+                _("You can add your department and job role at any time from your profile."),
             )
             return redirect(_onward(request))
         return super().post(request, *args, **kwargs)
@@ -202,7 +205,9 @@ class FirstStepsView(LoginRequiredMixin, FormView):
         )
         messages.success(
             self.request,
-            "Thank you. Your line manager or an administrator will check your department and "
-            "job role before they take effect.",
+            _(
+                "Thank you. Your line manager or an administrator will check your department and "
+                "job role before they take effect."
+            ),
         )
         return redirect(_onward(self.request))

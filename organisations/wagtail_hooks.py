@@ -1,6 +1,7 @@
 """CMS screens for administrators: departments, job roles and memberships, with history."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_required
 from wagtail.admin.menu import MenuItem
@@ -120,7 +121,7 @@ class JobRoleViewSet(SnippetViewSet):
 class MembershipViewSet(SnippetViewSet):
     model = Membership
     icon = "user"
-    menu_label = "People's places"
+    menu_label = _("People's places")
     list_display = ["user", "department", "job_role", "line_manager", "source"]
     list_filter = ["department", "job_role", "source"]
     list_per_page = 50
@@ -144,7 +145,7 @@ class DepartmentLeadViewSet(SnippetViewSet):
 
     model = DepartmentLead
     icon = "user"
-    menu_label = "Department leads"
+    menu_label = _("Department leads")
     list_display = ["user", "department", "source", "granted_at"]
     list_filter = ["department", "source"]
     add_view_class = DepartmentLeadCreateView
@@ -161,7 +162,7 @@ class DepartmentLeadViewSet(SnippetViewSet):
 
 class OrganisationViewSetGroup(SnippetViewSetGroup):
     items = (DepartmentViewSet, JobRoleViewSet, MembershipViewSet, DepartmentLeadViewSet)
-    menu_label = "Organisation"
+    menu_label = _("Organisation")
     menu_icon = "site"
     submenu_hook = "register_organisation_menu_item"
 
@@ -177,7 +178,7 @@ class RosterMenuItem(MenuItem):
 @hooks.register("register_organisation_menu_item")
 def roster_menu_item():
     return RosterMenuItem(
-        "Import HR roster", reverse("organisations_roster"), icon_name="upload", order=900
+        _("Import HR roster"), reverse("organisations_roster"), icon_name="upload", order=900
     )
 
 
