@@ -1,6 +1,7 @@
 """Reads for authors' reports: how many learners enrol on, complete and pass each course, in one
 query however many courses there are."""
 
+from django.conf import settings
 from django.db.models import (
     CharField,
     Count,
@@ -12,6 +13,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Revision, WorkflowState
 
 from accounts.models import User
@@ -26,14 +28,20 @@ def _count(rows: QuerySet, *, per: str, **where) -> Coalesce:
 
 
 def course_report(*, owner: User | None) -> QuerySet[CoursePage]:
-    """Courses owned by `owner` (every course when None), drafts included, ordered by title.
+    """Courses owned by `owner` (every course when None), drafts included, ordered by title;
+    in English, whose records their translations share.
 
     Each is annotated with counts: `enrolled`, `completed` (enrolments), `attempts`,
     `attempts_passed`, `first_attempts`, `first_attempts_passed` (knowledge-check attempts),
     `in_review` (a review is under way) and `scheduled` (an approved version waits for its
     go-live date).
     """
-    courses = CoursePage.objects.all() if owner is None else CoursePage.objects.filter(owner=owner)
+    # A translation's learners are the English course's (they share one record), so courses are
+    # reported once, in English; translators find their copies in the page explorer.
+    english = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    courses = CoursePage.objects.filter(locale__language_code=english)
+    if owner is not None:
+        courses = courses.filter(owner=owner)
     enrolments = Enrolment.objects.filter(course=OuterRef("pk"))
     attempts = KnowledgeCheckAttempt.objects.filter(enrolment__course=OuterRef("pk"))
     # Workflow states and revisions name a page by its base type and its id as text.

@@ -423,3 +423,15 @@ def test_a_seeded_translation_is_published_with_the_english_ids(training_lead, c
         right_answers(lesson) for lesson in lessons(course)[:3]
     ]
     assert CoursePage.objects.filter(translation_key=course.translation_key).count() == 2
+
+
+def test_the_authors_report_lists_a_translated_course_once_with_its_learners(
+    training_lead, learner, course
+):
+    from courses.reports import course_report
+    from courses.services import enrolment_create
+
+    french = _publish_translation(course, "fr")
+    enrolment_create(user=learner, course=french)
+
+    assert [(row.title, row.enrolled) for row in course_report(owner=None)] == [("Data basics", 1)]
