@@ -78,9 +78,10 @@ def passing(language: str) -> dict:
     }
 
 
-# Where things sit on a lesson whose answers were left out, measured in the browser: the side
-# of the page each starts from, the side of its label a radio's control is on, the side of the
-# field in error its red bar is on, which way the breadcrumb chevrons point.
+# Where things sit, measured in the browser, for whichever of these the page has: the side of
+# the page the words of its heading and of its error summary start from, the side a back link's
+# chevron and a breadcrumb's point to, the side of its label a radio's control is on, the side
+# of a field in error its red bar is on, the side the first breadcrumb is on.
 SIDES = """() => {
   const box = element => element.getBoundingClientRect();
   const main = box(document.querySelector("main"));
@@ -94,34 +95,54 @@ SIDES = """() => {
     const b = words(element);
     return Math.abs(b.left - main.left) < Math.abs(main.right - b.right) ? "left" : "right";
   };
-  const radio = document.querySelector(".govuk-radios__item");
-  const ring = getComputedStyle(radio.querySelector("label"), "::before");
-  const label = box(radio.querySelector("label")), item = box(radio);
-  const ringLeft = parseFloat(ring.left) <= 2 ? item.left : item.right - 40;
-  const error = getComputedStyle(document.querySelector(".govuk-form-group--error"));
-  const crumb = document.querySelector(".govuk-breadcrumbs__list-item:nth-child(2)");
-  const chevron = getComputedStyle(crumb, "::before").transform;
-  return {
-    "heading starts": side(document.querySelector("h1")),
-    "error summary list starts": side(document.querySelector(".govuk-error-summary__list a")),
-    "first breadcrumb": side(document.querySelector(".govuk-breadcrumbs__list-item")),
-    "chevron points": chevron.startsWith("matrix(0.7") ? "right" : "left",
-    "radio control": ringLeft + 20 < label.left + label.width / 2 ? "left" : "right",
-    "error bar": parseFloat(error.borderRightWidth) > 0 ? "right" : "left",
+  // A chevron is a box's top and right borders, turned: 45deg points right, 225deg left.
+  const points = (element, pseudo) => {
+    const [a] = getComputedStyle(element, pseudo).transform.slice(7).split(",").map(Number);
+    return a > 0 ? "right" : "left";
   };
+  const one = selector => document.querySelector(selector);
+  const facts = {};
+  if (one("h1")) facts["heading starts"] = side(one("h1"));
+  if (one(".govuk-error-summary__list a")) {
+    facts["error summary starts"] = side(one(".govuk-error-summary__list a"));
+  }
+  const back = one(".govuk-back-link");
+  if (back) facts["back link points"] = points(back, "::before");
+  const crumbs = document.querySelectorAll(".govuk-breadcrumbs__list-item");
+  if (crumbs.length > 1) {
+    facts["first breadcrumb"] = side(crumbs[0]);
+    facts["breadcrumb chevron points"] = points(crumbs[1], "::before");
+  }
+  const radio = one(".govuk-radios__item");
+  if (radio) {
+    const ring = getComputedStyle(radio.querySelector("label"), "::before");
+    const label = box(radio.querySelector("label")), item = box(radio);
+    const ringLeft = parseFloat(ring.left) <= 2 ? item.left : item.right - 40;
+    facts["radio control"] = ringLeft + 20 < label.left + label.width / 2 ? "left" : "right";
+  }
+  const error = one(".govuk-form-group--error");
+  if (error) {
+    const right = parseFloat(getComputedStyle(error).borderRightWidth) > 0;
+    facts["error bar"] = right ? "right" : "left";
+  }
+  return facts;
 }"""
 
 
-def sides(language: str) -> dict:
+def sides(language: str, *facts: str) -> dict:
+    """Where `facts` should be in `language`: at the side a line starts from, or pointing the
+    way it reads on ("back" points to where a line starts)."""
     start, end = ("right", "left") if language in RTL else ("left", "right")
-    return {
+    where = {
         "heading starts": start,
-        "error summary list starts": start,
+        "error summary starts": start,
+        "back link points": start,
         "first breadcrumb": start,
-        "chevron points": end,
+        "breadcrumb chevron points": end,
         "radio control": start,
         "error bar": start,
     }
+    return {fact: where[fact] for fact in facts}
 
 
 def switch_to(page, language: str) -> None:
@@ -157,6 +178,20 @@ def test_learner_journey_in_each_language(new_page, organisation, language):
     page.locator("form:has(input[name=password]) button[type=submit]").click()
     visit("home page", f"/{language}/")
 
+    # A form with its errors, laid out in the language's direction.
+    page.goto(f"/{language}/self-assessment/DA/")
+    page.locator("main form button[type=submit]").click()
+    visit("self-assessment with errors", f"/{language}/self-assessment/DA/")
+    seen["self-assessment layout"] = page.evaluate(SIDES)
+    expected["self-assessment layout"] = sides(
+        language,
+        "heading starts",
+        "error summary starts",
+        "back link points",
+        "radio control",
+        "error bar",
+    )
+
     page.locator("#navigation a[href$='/courses/']").click()
     visit("catalogue", f"/{language}/courses/")
 
@@ -164,11 +199,13 @@ def test_learner_journey_in_each_language(new_page, organisation, language):
     visit("course page", f"/{language}{course.url}")
 
     page.locator(f"form[action$='/learning/courses/{course.pk}/enrol/'] button").click()
-    # Answers left out: the errors, and the form laid out in the language's direction.
+    # Answers left out: the errors. The lesson is the course's content, in English until the
+    # course is translated; the breadcrumbs above it follow the page's language.
     page.locator(f"form[action$='/learning/lessons/{lessons[0].pk}/check/'] button").click()
     visit("lesson 1 with errors", f"/{language}/learning/lessons/{lessons[0].pk}/check/")
-    seen["lesson 1 layout"] = page.evaluate(SIDES)
-    expected["lesson 1 layout"] = sides(language)
+    facts = page.evaluate(SIDES)
+    seen["breadcrumbs"] = {key: facts[key] for key in facts if "breadcrumb" in key}
+    expected["breadcrumbs"] = sides(language, "first breadcrumb", "breadcrumb chevron points")
     for index, lesson in enumerate(lessons, start=1):
         if index > 1:  # the first is open already, with its errors
             visit(f"lesson {index}", f"/{language}{lesson.url}")
