@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from accounts.models import User
 from assignments.models import Audience
-from courses.models import CoursePage, ProgrammePage
+from courses.models import CoursePage, ProgrammePage, in_source_language
 from organisations.models import Department, JobRole
 
 # The audiences an assigner chooses between (selected people come only from a gap row).
@@ -121,7 +121,8 @@ class GovukForm(forms.Form):
 def _item_choices() -> tuple[list, dict[str, Page]]:
     """Live programmes and courses, grouped, and the pages by choice value."""
     programmes = list(ProgrammePage.objects.live().order_by("title"))
-    courses = list(CoursePage.objects.live().order_by("title"))
+    # Each course once, in English: a translation shares its course's records.
+    courses = list(in_source_language(CoursePage.objects.live()).order_by("title"))
     pages = {str(page.pk): page for page in [*programmes, *courses]}
     choices = [("", _("Choose a course or programme"))]
     if programmes:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from competencies.models import Competency
 from competencies.selectors import primary_framework
-from courses.models import CoursePage
+from courses.models import CoursePage, in_source_language
 from organisations.models import Department
 
 BelowTarget = Callable[[Department, Competency], Iterable[int]]
@@ -58,9 +58,10 @@ def people_below_target(gap: Gap) -> list[int] | None:
 
 
 def courses_building(competency: Competency) -> QuerySet[CoursePage]:
-    """Live courses that target the competency, in title order."""
+    """Live courses that target the competency, in title order (in English: a translation
+    shares its course's records)."""
     return (
-        CoursePage.objects.live()
+        in_source_language(CoursePage.objects.live())
         .filter(competency_targets__competency=competency)
         .distinct()
         .order_by("title")

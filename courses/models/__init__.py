@@ -8,6 +8,7 @@ from courses.models.pages import (
     CoursePage,
     LessonPage,
     ModulePage,
+    in_source_language,
 )
 from courses.models.programmes import (
     ProgrammeCompetencyTarget,
@@ -48,4 +49,5 @@ __all__ = [
     "ProgrammeCourse",
     "ProgrammePage",
     "abandoned_start",
+    "in_source_language",
 ]

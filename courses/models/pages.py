@@ -3,6 +3,7 @@
 import uuid
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
@@ -31,6 +33,13 @@ NOT_TRANSLATED = {
     "es": gettext_lazy("This course is not available in Spanish yet; it is shown in English."),
     "ar": gettext_lazy("This course is not available in Arabic yet; it is shown in English."),
 }
+
+
+def in_source_language(pages):
+    """`pages` (a page queryset) in the service's source language (English) alone: each course
+    once, not once per translation. Learning records, assignments and reports name these."""
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    return pages.filter(locale__language_code=code)
 
 
 class Translated:
