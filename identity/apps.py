@@ -1,11 +1,12 @@
 """App configuration: single sign-on through the organisation's identity providers."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
     name = "identity"
-    verbose_name = "Identity providers"
+    verbose_name = _("Identity providers")
     default_auto_field = "django.db.models.BigAutoField"
 
     role_permissions = {

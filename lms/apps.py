@@ -2,11 +2,12 @@
 records identity (its CMS screens and erase_learner)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LmsConfig(AppConfig):
     name = "lms"
-    verbose_name = "Learning platform"
+    verbose_name = _("Learning platform")
 
     def ready(self) -> None:
         # Connects the receiver that keeps a language chosen before signing in.
