@@ -7,6 +7,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from packages.models import Package
 from packages.outcomes import PackageOutcome, package_outcome
@@ -33,7 +34,9 @@ def _return_url(url: str) -> str:
         return platform_origin() + url
     if parts.scheme in ("http", "https") and parts.netloc:
         return url
-    raise LaunchRefused(f"The return address {url!r} is not a web address on the platform.")
+    raise LaunchRefused(
+        gettext("The return address %(url)r is not a web address on the platform.") % {"url": url}
+    )
 
 
 def sco_launch(
@@ -48,9 +51,11 @@ def sco_launch(
     opening `sco_identifier`, or where the learner's attempt left off, or the first SCO."""
     scos = list(package.scos.all())
     if not scos:
-        raise LaunchRefused("This package has no SCORM content to launch.")
+        raise LaunchRefused(gettext("This package has no SCORM content to launch."))
     if sco_identifier is not None and sco_identifier not in {s.identifier for s in scos}:
-        raise LaunchRefused(f"This package has no item {sco_identifier!r}.")
+        raise LaunchRefused(
+            gettext("This package has no item %(item)r.") % {"item": sco_identifier}
+        )
     back = _return_url(return_url)
     if preview:
         token = signing.dumps({"p": package.pk, "u": user.pk, "r": back}, salt=PREVIEW_SALT)

@@ -3,16 +3,20 @@ attempt's token in the address (the content origin never sees the learner's sess
 
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from lms.languages import is_supported
 from packages.models import Package
 from packages.serving import platform_origin
 from scorm.cmi import MAX_COMMIT_BYTES, CmiInvalid
@@ -38,13 +42,21 @@ def _sco(package: Package, identifier: str | None) -> Sco | None:
     return sco
 
 
-def _render(request: HttpRequest, page) -> HttpResponse:
-    response = render(
-        request,
-        "scorm/player.html",
-        {"page": page, "platform": platform_origin(), "settings": page.runtime_settings()},
-    )
-    return response
+def _language(user) -> str:
+    """The learner's language: the player is on the content origin, whose addresses carry no
+    language of their own."""
+    if user is not None and is_supported(user.language):
+        return user.language
+    return settings.LANGUAGE_CODE
+
+
+def _render(request: HttpRequest, page, user) -> HttpResponse:
+    with translation.override(_language(user)):
+        return render(
+            request,
+            "scorm/player.html",
+            {"page": page, "platform": platform_origin(), "settings": page.runtime_settings()},
+        )
 
 
 def _attempt_page(request: HttpRequest, token: str, attempt, *, opening: bool):
@@ -71,7 +83,8 @@ def _attempt_page(request: HttpRequest, token: str, attempt, *, opening: bool):
 @require_GET
 @never_cache
 def player(request: HttpRequest, token: str) -> HttpResponse:
-    return _render(request, _attempt_page(request, token, _attempt(token), opening=True))
+    attempt = _attempt(token)
+    return _render(request, _attempt_page(request, token, attempt, opening=True), attempt.user)
 
 
 @require_GET
@@ -81,7 +94,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         data = preview_read(token)
     except signing.SignatureExpired:
         return HttpResponse(
-            "This preview link has expired. Open the preview again from the lesson.",
+            gettext("This preview link has expired. Open the preview again from the lesson."),
             status=410,
             content_type="text/plain; charset=utf-8",
         )
@@ -101,7 +114,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         user=user,
         return_url=data["r"],
     )
-    return _render(request, page)
+    return _render(request, page, user)
 
 
 @require_GET
@@ -109,16 +122,22 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 def navigation(request: HttpRequest, token: str) -> JsonResponse:
     """The player's navigation as it stands now (a commit may have made the next part
     available), for the player to redraw without reloading the SCO."""
-    page = _attempt_page(request, token, _attempt(token), opening=False)
+    attempt = _attempt(token)
+    page = _attempt_page(request, token, attempt, opening=False)
     settings = page.runtime_settings()
     return JsonResponse(
         {
-            "html": render_to_string("scorm/navigation.html", {"page": page}, request=request),
+            "html": _navigation_html(request, page, attempt.user),
             "previousUrl": settings["previousUrl"],
             "nextUrl": settings["nextUrl"],
             "choiceUrls": settings["choiceUrls"],
         }
     )
+
+
+def _navigation_html(request: HttpRequest, page, user) -> str:
+    with translation.override(_language(user)):
+        return render_to_string("scorm/navigation.html", {"page": page}, request=request)
 
 
 def _refuse(message: str, status: int) -> JsonResponse:
