@@ -1,11 +1,12 @@
 """App configuration for the LRS."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class XapiConfig(AppConfig):
     name = "xapi"
-    verbose_name = "Learning records (xAPI)"
+    verbose_name = _("Learning records (xAPI)")
     default_auto_field = "django.db.models.BigAutoField"
 
     role_permissions = {

@@ -4,6 +4,8 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from xapi.models.clients import SCOPES, TRUSTED_EVIDENCE
@@ -11,25 +13,29 @@ from xapi.models.clients import SCOPES, TRUSTED_EVIDENCE
 
 class LrsClientForm(WagtailAdminModelForm):
     secret = forms.CharField(
-        label="Secret",
+        label=_("Secret"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
         min_length=8,
-        help_text="The Basic-auth password, at least 8 characters. It is stored hashed and "
-        "cannot be shown again.",
+        help_text=_(
+            "The Basic-auth password, at least 8 characters. It is stored hashed and "
+            "cannot be shown again."
+        ),
     )
     scopes = forms.MultipleChoiceField(
         choices=SCOPES, widget=forms.CheckboxSelectMultiple, help_text="What this client may do."
     )
     trusted_evidence = forms.MultipleChoiceField(
-        label="Trusted to send",
+        label=_("Trusted to send"),
         choices=TRUSTED_EVIDENCE,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Evidence that claims authority counts in reports only from this platform and "
-        "from clients trusted for it here. Statements of a kind not ticked are still stored, "
-        "but are not evidence of anyone's level.",
+        help_text=_(
+            "Evidence that claims authority counts in reports only from this platform and "
+            "from clients trusted for it here. Statements of a kind not ticked are still stored, "
+            "but are not evidence of anyone's level."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -37,13 +43,13 @@ class LrsClientForm(WagtailAdminModelForm):
         if self.instance.pk is None:
             self.fields["secret"].required = True
         else:
-            self.fields["secret"].help_text = "Leave blank to keep the current secret."
+            self.fields["secret"].help_text = gettext("Leave blank to keep the current secret.")
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
         # A colon would end the user name inside a Basic-auth header.
         if ":" in key:
-            raise forms.ValidationError("The key cannot contain a colon.")
+            raise forms.ValidationError(gettext("The key cannot contain a colon."))
         return key
 
     def clean_trusted_evidence(self) -> list[str]:
@@ -60,28 +66,30 @@ BACKFILL_NONE, BACKFILL_WHILE_OFF, BACKFILL_SINCE = "none", "while_off", "since"
 
 class ForwardingEndpointForm(WagtailAdminModelForm):
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
-        help_text="Stored encrypted. Leave blank to keep the current password.",
+        help_text=_("Stored encrypted. Leave blank to keep the current password."),
     )
     # Shown only on an endpoint that is turned off: statements stored meanwhile were not
     # queued for it.
     backfill = forms.ChoiceField(
-        label="If you turn this endpoint back on, which statements should it be sent?",
+        label=_("If you turn this endpoint back on, which statements should it be sent?"),
         widget=forms.RadioSelect,
         required=False,
         initial=BACKFILL_NONE,
-        help_text="Statements stored while it was turned off were not sent to it. The default is "
-        "to send only new ones: sending earlier statements can be a large load on the other "
-        "LRS at once, and it may already hold them from somewhere else.",
+        help_text=_(
+            "Statements stored while it was turned off were not sent to it. The default is "
+            "to send only new ones: sending earlier statements can be a large load on the other "
+            "LRS at once, and it may already hold them from somewhere else."
+        ),
     )
     backfill_since = forms.DateField(
-        label="Send statements stored on or after this date",
+        label=_("Send statements stored on or after this date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only if you chose to send statements stored since a date.",
+        help_text=_("Only if you chose to send statements stored since a date."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -91,30 +99,38 @@ class ForwardingEndpointForm(WagtailAdminModelForm):
         if self.was_enabled:
             del self.fields["backfill"], self.fields["backfill_since"]
             return
-        choices = [(BACKFILL_NONE, "Only statements stored from now on")]
+        choices = [(BACKFILL_NONE, gettext("Only statements stored from now on"))]
         if self.disabled_at is not None:
-            off = formats.date_format(timezone.localtime(self.disabled_at), "j F Y \\a\\t H:i")
+            moment = timezone.localtime(self.disabled_at)
+            off = gettext("%(date)s at %(time)s") % {
+                "date": formats.date_format(moment, "j F Y"),
+                "time": formats.time_format(moment, "H:i"),
+            }
             choices.append(
-                (BACKFILL_WHILE_OFF, f"Also the statements stored while it was off (since {off})")
+                (
+                    BACKFILL_WHILE_OFF,
+                    gettext("Also the statements stored while it was off (since %(off)s)")
+                    % {"off": off},
+                )
             )
-        choices.append((BACKFILL_SINCE, "Also the statements stored since a date"))
+        choices.append((BACKFILL_SINCE, gettext("Also the statements stored since a date")))
         self.fields["backfill"].choices = choices
 
     def clean(self):
         cleaned = super().clean()
         for name in ("batch_size", "timeout_seconds"):
             if cleaned.get(name) == 0:
-                self.add_error(name, "Enter 1 or more.")
+                self.add_error(name, gettext("Enter 1 or more."))
         if cleaned.get("password") and not cleaned.get("username"):
-            self.add_error("username", "Enter the user name the password belongs to.")
+            self.add_error("username", gettext("Enter the user name the password belongs to."))
         if cleaned.get("backfill") == BACKFILL_SINCE:
             since = cleaned.get("backfill_since")
             if since is None and "backfill_since" not in self.errors:
-                self.add_error("backfill_since", "Enter the date to send statements from.")
+                self.add_error("backfill_since", gettext("Enter the date to send statements from."))
             elif since is not None and since > timezone.localdate():
-                self.add_error("backfill_since", "The date must be today or in the past.")
+                self.add_error("backfill_since", gettext("The date must be today or in the past."))
         if cleaned.get("backfill") not in (None, "", BACKFILL_NONE) and not cleaned.get("enabled"):
-            self.add_error("backfill", "Tick Enabled to send earlier statements.")
+            self.add_error("backfill", gettext("Tick Enabled to send earlier statements."))
         return cleaned
 
     def backfill_from(self) -> datetime | None:
@@ -142,9 +158,9 @@ class ForwardingEndpointForm(WagtailAdminModelForm):
 
 class OutboxEntryForm(WagtailAdminModelForm):
     requeue = forms.BooleanField(
-        label="Send again",
+        label=_("Send again"),
         required=False,
-        help_text="Queue this statement again now, with a fresh count of refusals.",
+        help_text=_("Queue this statement again now, with a fresh count of refusals."),
     )
 
     def save(self, commit: bool = True):

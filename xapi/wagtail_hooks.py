@@ -6,6 +6,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
@@ -33,7 +35,7 @@ _TRUSTED_LABELS = dict(TRUSTED_EVIDENCE)
 
 def _trusted_text(client: LrsClient) -> str:
     kinds = [_TRUSTED_LABELS.get(kind, kind) for kind in client.trusted_evidence]
-    return ", ".join(kinds) or "Nothing that claims authority"
+    return ", ".join(str(kind) for kind in kinds) or gettext("Nothing that claims authority")
 
 
 class ShortTextColumn(Column):
@@ -95,17 +97,17 @@ class LrsClientDeleteView(DeleteView):
 class LrsClientViewSet(SnippetViewSet):
     model = LrsClient
     icon = "key"
-    menu_label = "LRS clients"
+    menu_label = _("LRS clients")
     add_view_class = LrsClientCreateView
     edit_view_class = LrsClientEditView
     delete_view_class = LrsClientDeleteView
     list_display = [
         "name",
         "key",
-        Column("scopes", label="Scopes", accessor=lambda client: ", ".join(client.scopes)),
-        Column("trusted_evidence", label="Trusted to send", accessor=_trusted_text),
-        BooleanColumn("is_active", label="Active"),
-        DateColumn("created_at", label="Created"),
+        Column("scopes", label=_("Scopes"), accessor=lambda client: ", ".join(client.scopes)),
+        Column("trusted_evidence", label=_("Trusted to send"), accessor=_trusted_text),
+        BooleanColumn("is_active", label=_("Active")),
+        DateColumn("created_at", label=_("Created")),
     ]
     copy_view_enabled = False
     edit_handler = ObjectList(
@@ -123,12 +125,14 @@ class LrsClientViewSet(SnippetViewSet):
 
 def _endpoint_state(endpoint: ForwardingEndpoint) -> str:
     if not endpoint.enabled:
-        return "Turned off"
+        return gettext("Turned off")
     if endpoint.backoff_until and endpoint.backoff_until > timezone.now():
-        return f"Backing off until {timezone.localtime(endpoint.backoff_until):%H:%M}"
+        return gettext("Backing off until %(time)s") % {
+            "time": f"{timezone.localtime(endpoint.backoff_until):%H:%M}"
+        }
     if endpoint.failures:
-        return "Failing, trying again now"
-    return "Healthy"
+        return gettext("Failing, trying again now")
+    return gettext("Healthy")
 
 
 class ForwardingEndpointCreateView(CreateView):
@@ -182,7 +186,7 @@ class ForwardingEndpointDeleteView(DeleteView):
 class ForwardingEndpointViewSet(SnippetViewSet):
     model = ForwardingEndpoint
     icon = "redirect"
-    menu_label = "Forwarding endpoints"
+    menu_label = _("Forwarding endpoints")
     copy_view_enabled = False
     add_view_class = ForwardingEndpointCreateView
     edit_view_class = ForwardingEndpointEditView
@@ -191,12 +195,12 @@ class ForwardingEndpointViewSet(SnippetViewSet):
         "name",
         "url",
         BooleanColumn("enabled"),
-        Column("state", label="State", accessor=_endpoint_state),
-        Column("backlog", label="Waiting", sort_key="backlog"),
-        Column("given_up", label="Given up", sort_key="given_up"),
-        DateColumn("last_success_at", label="Last success"),
-        DateColumn("last_error_at", label="Last error at"),
-        ShortTextColumn("last_error", label="Last error"),
+        Column("state", label=_("State"), accessor=_endpoint_state),
+        Column("backlog", label=_("Waiting"), sort_key="backlog"),
+        Column("given_up", label=_("Given up"), sort_key="given_up"),
+        DateColumn("last_success_at", label=_("Last success")),
+        DateColumn("last_error_at", label=_("Last error at")),
+        ShortTextColumn("last_error", label=_("Last error")),
     ]
     edit_handler = ObjectList(
         [
@@ -223,9 +227,13 @@ class ForwardingEndpointViewSet(SnippetViewSet):
 
 class OutboxFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(
-        label="State",
-        empty_label="Any",
-        choices=[("waiting", "Waiting"), ("given_up", "Given up"), ("sent", "Sent")],
+        label=_("State"),
+        empty_label=_("Any"),
+        choices=[
+            ("waiting", _("Waiting")),
+            ("given_up", _("Given up")),
+            ("sent", pgettext_lazy("a statement's forwarding state", "Sent")),
+        ],
         method="filter_state",
     )
 
@@ -246,21 +254,21 @@ class OutboxFilterSet(WagtailFilterSet):
 class OutboxEntryViewSet(SnippetViewSet):
     model = OutboxEntry
     icon = "list-ul"
-    menu_label = "Outbox"
+    menu_label = _("Outbox")
     copy_view_enabled = False
     inspect_view_enabled = True
     filterset_class = OutboxFilterSet
     ordering = ["-pk"]
     list_per_page = 50
     list_display = [
-        Column("statement_uuid", label="Statement", accessor="statement.statement_id"),
+        Column("statement_uuid", label=_("Statement"), accessor="statement.statement_id"),
         Column("endpoint"),
         Column("attempts"),
-        Column("rejections", label="Refused"),
-        DateColumn("next_attempt_at", label="Next attempt"),
-        DateColumn("sent_at", label="Sent"),
-        DateColumn("given_up_at", label="Given up"),
-        ShortTextColumn("last_error", label="Last error"),
+        Column("rejections", label=_("Refused")),
+        DateColumn("next_attempt_at", label=_("Next attempt")),
+        DateColumn("sent_at", label=_("Sent")),
+        DateColumn("given_up_at", label=_("Given up")),
+        ShortTextColumn("last_error", label=_("Last error")),
     ]
     inspect_view_fields = [
         "endpoint",
@@ -282,7 +290,7 @@ class OutboxEntryViewSet(SnippetViewSet):
 
 class LearningRecordsViewSetGroup(SnippetViewSetGroup):
     items = (LrsClientViewSet, ForwardingEndpointViewSet, OutboxEntryViewSet)
-    menu_label = "Learning records"
+    menu_label = _("Learning records")
     menu_icon = "clipboard-list"
 
 

@@ -4,32 +4,33 @@ administrator trusts them to send."""
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SCOPES = (
-    ("all", "Everything"),
-    ("all/read", "Read everything"),
-    ("statements/write", "Write statements"),
-    ("statements/read", "Read all statements"),
-    ("statements/read/mine", "Read the statements this client wrote"),
-    ("state", "Read and write state documents"),
-    ("define", "Define activities"),
-    ("profile", "Read and write profile documents"),
+    ("all", _("Everything")),
+    ("all/read", _("Read everything")),
+    ("statements/write", _("Write statements")),
+    ("statements/read", _("Read all statements")),
+    ("statements/read/mine", _("Read the statements this client wrote")),
+    ("state", _("Read and write state documents")),
+    ("define", _("Define activities")),
+    ("profile", _("Read and write profile documents")),
 )
-SCOPE_NAMES = {name for name, _ in SCOPES}
+SCOPE_NAMES = {name for name, _label in SCOPES}
 
 # Evidence that claims an authority the sender must hold: a line manager's validation, or an
 # assessor's judgement (a knowledge check passed at a level). The platform's own statements
 # carry both; a client carries only those an administrator trusts it with.
 TRUSTED_EVIDENCE = (
-    ("validation", "Manager validations"),
-    ("assessment", "Assessed levels (knowledge checks passed at a level)"),
+    ("validation", _("Manager validations")),
+    ("assessment", _("Assessed levels (knowledge checks passed at a level)")),
 )
-TRUSTED_EVIDENCE_NAMES = frozenset(name for name, _ in TRUSTED_EVIDENCE)
+TRUSTED_EVIDENCE_NAMES = frozenset(name for name, _label in TRUSTED_EVIDENCE)
 
 
 class LrsClient(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    key = models.CharField(max_length=100, unique=True, help_text="The Basic-auth user name.")
+    key = models.CharField(max_length=100, unique=True, help_text=_("The Basic-auth user name."))
     secret_hash = models.CharField(max_length=256, editable=False)
     scopes = models.JSONField(default=list, help_text="Scope names, e.g. all or statements/write.")
     trusted_evidence = models.JSONField(
