@@ -206,6 +206,9 @@ def test_learner_journey_in_each_language(new_page, organisation, language):
     facts = page.evaluate(SIDES)
     seen["breadcrumbs"] = {key: facts[key] for key in facts if "breadcrumb" in key}
     expected["breadcrumbs"] = sides(language, "first breadcrumb", "breadcrumb chevron points")
+    # The English questions keep their left-to-right layout, radios at the left, in Arabic too.
+    seen["lesson radios"] = facts["radio control"]
+    expected["lesson radios"] = "left"
     for index, lesson in enumerate(lessons, start=1):
         if index > 1:  # the first is open already, with its errors
             visit(f"lesson {index}", f"/{language}{lesson.url}")
