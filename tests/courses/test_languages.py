@@ -59,7 +59,7 @@ EXPECTED = {
         "verify": [
             "Le certificat est valide",
             ["Compétences et niveaux attestés par ce cours"],
-            "Test Person2 a terminé Data basics le {date}.",
+            "{name} a terminé Data basics le {date}.",
         ],
         "pdf": [
             "Certificat de réussite",
@@ -99,7 +99,7 @@ EXPECTED = {
         "verify": [
             "El certificado es válido",
             ["Competencias y niveles que acredita este curso"],
-            "Test Person2 completó Data basics el {date}.",
+            "{name} completó Data basics el {date}.",
         ],
         "pdf": [
             "Certificado de finalización",
@@ -132,7 +132,7 @@ EXPECTED = {
         "verify": [
             "الشهادة صالحة",
             ["المهارات والمستويات التي تؤكدها هذه الدورة"],
-            "أتمّ Test Person2 دورة Data basics بتاريخ {date}.",
+            "أتمّ {name} دورة Data basics بتاريخ {date}.",
         ],
         "pdf": ["شهادة إتمام", ["نشهد بأنّ", "أتمّ الدورة", "بتاريخ {date}."]],
         "month": "ديسمبر",
@@ -260,7 +260,7 @@ def test_a_learner_takes_a_course_in_their_language(client, learner, course, lan
     assert heading(html) == title
     assert texts(html, "//main//h2") == h2s
     assert texts(html, "//main//div[contains(@class, 'govuk-panel')]/following-sibling::p[1]") == [
-        sentence.format(date=date)
+        sentence.format(name=learner.get_full_name(), date=date)
     ]
 
     with translation.override(lang):
