@@ -3,9 +3,10 @@ on the database task queue and runs them. It knows no other app: the jobs themse
 in settings.PERIODIC_JOBS by dotted path."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     name = "jobs"
-    verbose_name = "Background jobs"
+    verbose_name = _("Background jobs")
     default_auto_field = "django.db.models.BigAutoField"
