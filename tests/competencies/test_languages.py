@@ -146,3 +146,33 @@ def test_the_demo_framework_is_complete_in_four_languages():
                 missing += _missing(texts_at, ("text",), f"{code} level {level}")
 
     assert missing == []
+
+
+def test_loading_the_demo_framework_again_writes_nothing(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    framework_load(content_fixtures.read("frameworks/digcomp-2-2"))
+    framework_load(content_fixtures.read(PRIMARY))
+    with CaptureQueriesContext(connection) as queries:
+        framework = framework_load(content_fixtures.read(PRIMARY))
+    tables = ("area", "competency", "leveldescriptor", "crosswalklink")
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+        and any(f'"competencies_{table}"' in q["sql"].split("SET")[0] for table in tables)
+    ]
+
+    # Areas, competencies and descriptors with their translations are saved only when they
+    # differ (the framework row and its scale are always rewritten).
+    assert writes == []
+    with translation.override("ar"):
+        assert framework.translated("name") == "إطار الكفاءات للقدرات الرقمية المتمحورة حول الإنسان"
+        assert selectors.level_names(framework) == {
+            0: "ليس بعد",
+            1: "الوعي",
+            2: "الممارسة",
+            3: "الإتقان",
+            4: "الخبير",
+        }
