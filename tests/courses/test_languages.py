@@ -287,3 +287,55 @@ def test_a_learner_takes_a_course_in_their_language(client, learner, course, lan
         if re.search(rf"\b{re.escape(piece)}\b", words)
     }
     assert left == set()
+
+
+PLAYER = {
+    "fr": [
+        "ltr",
+        "Retour à la leçon",
+        "Avertissement Ce cours a besoin de JavaScript pour fonctionner et enregistrer votre "
+        "progression. Activez JavaScript dans votre navigateur, ou revenez à la leçon.",
+    ],
+    "es": [
+        "ltr",
+        "Volver a la lección",
+        "Advertencia Este curso necesita JavaScript para funcionar y registrar su progreso. "
+        "Active JavaScript en su navegador o vuelva a la lección.",
+    ],
+    "ar": [
+        "rtl",
+        "العودة إلى الدرس",
+        "تحذير تحتاج هذه الدورة إلى JavaScript لتعمل وتسجّل تقدّمك. فعّل JavaScript في متصفحك، "
+        "أو عُد إلى الدرس.",
+    ],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "es", "ar"])
+def test_the_scorm_player_speaks_the_learners_language(settings, lang):
+    """The player is on the content origin, whose addresses name no language: it takes the
+    learner's own."""
+    from packages.models import Package
+    from scorm.importer import import_package
+    from scorm.services import sco_launch
+    from tests.factories import make_person
+    from tests.scorm.conftest import CONTENT, PACKAGES, PLATFORM
+    from tests.scorm.helpers import open_player
+
+    settings.SITE_URL = PLATFORM
+    settings.PACKAGE_CONTENT_ORIGIN = CONTENT
+    package = Package.objects.create(title="", kind=Package.Kind.SCORM_12)
+    import_package(package=package, root=PACKAGES / "tiny-scorm12", xml=None)
+    person = make_person()
+    person.language = lang
+    person.save(update_fields=["language"])
+
+    response, _ = open_player(sco_launch(user=person, package=package, return_url=PLATFORM))
+
+    html = response.content
+    direction, back, warning = PLAYER[lang]
+    assert response.status_code == 200
+    assert (tree(html).get("lang"), tree(html).get("dir")) == (lang, direction)
+    assert texts(html, "//a[contains(@class, 'govuk-back-link')]") == [back]
+    assert texts(html, "//strong[contains(@class, 'govuk-warning-text__text')]") == [warning]
