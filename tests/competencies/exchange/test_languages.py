@@ -256,3 +256,11 @@ def test_case_with_an_unknown_language_tag_is_refused(db):
             "'xx' is not a language here; use en-gb, fr, es, ar",
         ),
     ]
+
+
+def test_a_case_package_with_translations_still_fits_the_case_schema(db):
+    from tests.competencies.exchange.test_case_schema import schema_errors
+
+    package = json.loads(framework_export(framework_load(multilingual()), file_format="case").text)
+
+    assert schema_errors(package) == []
