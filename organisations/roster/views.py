@@ -7,6 +7,8 @@ from django import forms
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -26,27 +28,29 @@ UPLOAD_SECONDS = 60 * 60
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="Roster file",
-        help_text="A CSV file in UTF-8 with the roster's columns (see the example below).",
+        label=_("Roster file"),
+        help_text=_("A CSV file in UTF-8 with the roster's columns (see the example below)."),
     )
     deactivate_missing = forms.BooleanField(
-        label="Close the accounts of people missing from the roster",
+        label=_("Close the accounts of people missing from the roster"),
         required=False,
-        help_text="People the roster placed before who are not in this file. Left unticked, "
-        "they are only listed.",
+        help_text=_(
+            "People the roster placed before who are not in this file. Left unticked, "
+            "they are only listed."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Choose a file smaller than 50 MB.")
+            raise forms.ValidationError(gettext("Choose a file smaller than 50 MB."))
         return upload
 
 
 class RosterView(WagtailAdminTemplateMixin, FormView):
     template_name = "organisations/admin/roster_upload.html"
     form_class = RosterUploadForm
-    page_title = "Import the HR roster"
+    page_title = _("Import the HR roster")
     header_icon = "upload"
 
     def get_breadcrumbs_items(self):
@@ -89,7 +93,7 @@ def _preview(request, plan: RosterPlan, context: dict, *, changed_since=False):
         diff_more=max(0, len(diff) - PREVIEW_LINES),
         fingerprint=plan.fingerprint(),
         changed_since=changed_since,
-        page_title="Check the roster's change",
+        page_title=gettext("Check the roster's change"),
     )
     return TemplateResponse(request, "organisations/admin/roster_preview.html", context)
 
@@ -103,12 +107,13 @@ class RosterConfirmView(RosterView):
         pending = request.session.get(SESSION_KEY)
         if request.POST.get("action") == "cancel":
             _upload_forget(request)
-            messages.success(request, "The roster was not imported.")
+            messages.success(request, gettext("The roster was not imported."))
             return redirect("organisations_roster")
         compressed = cache.get(_cache_key(pending["token"])) if pending else None
         if compressed is None:
             messages.error(
-                request, "That upload has expired or was already applied; upload it again."
+                request,
+                gettext("That upload has expired or was already applied; upload it again."),
             )
             return redirect("organisations_roster")
         context = self.get_context_data(form=RosterUploadForm())
@@ -126,7 +131,9 @@ class RosterConfirmView(RosterView):
             _upload_forget(request)
             return self.render_to_response({**context, "problems": refused.problems})
         _upload_forget(request)
-        messages.success(request, " ".join(["The roster was applied.", *roster_summary(plan)]))
+        messages.success(
+            request, " ".join([gettext("The roster was applied."), *roster_summary(plan)])
+        )
         return redirect("organisations_roster")
 
 
