@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 from analytics.reports import dashboard
 from analytics.reports.dashboard import Cell, Grid, GridRow
 from analytics.templatetags.analytics_format import pack_cell
@@ -39,7 +41,22 @@ HEATMAP_HEADROOM_MM = 28
 # The table: the competency column, then at least this much for each group's column.
 TABLE_ROW_HEADER_MM = 44
 TABLE_COLUMN_MM = 26
-TOTAL_HEADING = "All"
+# Translators: the heading of the report pack's total column (all departments or job roles).
+TOTAL_HEADING = gettext_lazy("All")
+
+
+def _range_note(label: str, first: int, last: int, count: int) -> str:
+    """ "departments 1 to 5 of 8": which of the groups a part of the pack shows."""
+    values = {"first": first, "last": last, "count": count}
+    if label == "department":
+        return gettext("departments %(first)s to %(last)s of %(count)s") % values
+    return gettext("job roles %(first)s to %(last)s of %(count)s") % values
+
+
+def _all_note(label: str) -> str:
+    if label == "department":
+        return gettext("all departments together")
+    return gettext("all job roles together")
 
 
 @dataclass(frozen=True)
@@ -85,9 +102,9 @@ def balanced(items: Sequence, most: int) -> list[list]:
     return runs
 
 
-def table_parts(grid: Grid, *, across: str) -> list[TablePart]:
+def table_parts(grid: Grid, *, label: str) -> list[TablePart]:
     """The grid's table in runs of columns that fit the page's width, the total last."""
-    headings = [column.name for column in grid.columns] + [TOTAL_HEADING]
+    headings = [column.name for column in grid.columns] + [str(TOTAL_HEADING)]
     room = CONTENT_WIDTH_MM - TABLE_ROW_HEADER_MM
     runs = balanced(range(len(headings)), int(room // TABLE_COLUMN_MM))
     groups = len(grid.columns)
@@ -98,14 +115,19 @@ def table_parts(grid: Grid, *, across: str) -> list[TablePart]:
             for row in grid.rows
         ]
         shown = [i for i in run if i < groups]
-        note = f"{across} {shown[0] + 1} to {shown[-1] + 1} of {groups}" if shown else ""
+        note = _range_note(label, shown[0] + 1, shown[-1] + 1, groups) if shown else ""
         if groups in run:
-            note = f"{note}, and all {across} together" if note else f"all {across} together"
+            together = _all_note(label)
+            # Translators: joins "departments 6 to 8 of 8" and "all departments together".
+            if note:
+                note = gettext("%(groups)s, and %(all)s") % {"groups": note, "all": together}
+            else:
+                note = together
         parts.append(TablePart(number, len(runs), [headings[i] for i in run], note, rows))
     return parts
 
 
-def heatmap_parts(grid: Grid, *, label: str, across: str) -> list[HeatmapPart]:
+def heatmap_parts(grid: Grid, *, label: str) -> list[HeatmapPart]:
     """The grid's heatmap in pictures that each fit a page: runs of competency rows, and runs
     of columns where the whole width would shrink the words too far."""
     if not grid.rows or not grid.columns:
@@ -138,7 +160,7 @@ def heatmap_parts(grid: Grid, *, label: str, across: str) -> list[HeatmapPart]:
         factor = scale(columns)
         note = ""
         if len(column_runs) > 1:
-            note = f"{across} {columns[0] + 1} to {columns[-1] + 1} of {len(indexes)}"
+            note = _range_note(label, columns[0] + 1, columns[-1] + 1, len(indexes))
         for rows in row_runs:
             svg = _heatmap(grid, columns, rows, label=label, id_prefix=f"pack-{len(parts) + 1}")
             width, height = _view_box(svg)
@@ -164,7 +186,8 @@ def _heatmap(
         [grid.columns[i] for i in columns],
         [_with_cells(row, [row.cells[i] for i in columns]) for row in rows],
     )
-    return dashboard.heatmap_for(part, label=label, id_prefix=id_prefix)
+    # WeasyPrint lays SVG text left to right: right-to-left words go in drawn order.
+    return dashboard.heatmap_for(part, label=label, id_prefix=id_prefix, visual_order=True)
 
 
 def _with_cells(row: GridRow, cells: list[Cell]) -> GridRow:

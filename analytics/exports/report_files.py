@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext, pgettext
 
 from analytics.exports import pack_layout
 from analytics.exports.compliance_pack import pack_compliance
 from analytics.protection.suppression import GROUP_METRICS
 from analytics.reports import dashboard
 from analytics.reports.assembly import Report
+from analytics.reports.wording import in_english, is_rtl
 
 # A group summary's figures, and how many of its people's evidence is stale.
 METRICS = [*GROUP_METRICS, "stale"]
@@ -50,6 +52,42 @@ def header(report: Report) -> list[str]:
     else:
         labels = ["department", "job_role", "job_role_name"]
     return [*labels, "competency", "competency_title", "area", *METRICS, "suppressed"]
+
+
+def _column_heading(column: str) -> str:
+    """A data column's heading in the reader's language; English keeps the column's name."""
+    headings = {
+        "department": pgettext("data column", "department"),
+        "department_name": pgettext("data column", "department_name"),
+        "job_role": pgettext("data column", "job_role"),
+        "job_role_name": pgettext("data column", "job_role_name"),
+        "competency": pgettext("data column", "competency"),
+        "competency_title": pgettext("data column", "competency_title"),
+        "area": pgettext("data column", "area"),
+        "people": pgettext("data column", "people"),
+        "known": pgettext("data column", "known"),
+        "unknown": pgettext("data column", "unknown"),
+        "pct_unknown": pgettext("data column", "pct_unknown"),
+        "meeting": pgettext("data column", "meeting"),
+        "pct_meeting": pgettext("data column", "pct_meeting"),
+        "below": pgettext("data column", "below"),
+        "mean_gap": pgettext("data column", "mean_gap"),
+        "priority": pgettext("data column", "priority"),
+        "stale": pgettext("data column", "stale"),
+        "suppressed": pgettext("data column", "suppressed"),
+    }
+    return headings.get(column, column)
+
+
+def translated_header(report: Report) -> list[str]:
+    """The data's column headings as the reader reads them: `header` in English, the
+    catalogue's headings in another language (codes and figures below them are unchanged)."""
+    return [_column_heading(column) for column in header(report)]
+
+
+def _yes_no(suppressed: bool) -> str:
+    # Translators: the "suppressed" column of a data export: the group is hidden (yes) or not.
+    return pgettext("suppressed", "yes") if suppressed else pgettext("suppressed", "no")
 
 
 def _value(metric: str, value) -> float | int | None:
@@ -87,7 +125,7 @@ def data_rows(report: Report) -> list[list]:
                 titles.get(code, ""),
                 areas.get(code, ""),
                 *figures,
-                "yes" if suppressed else "no",
+                _yes_no(suppressed),
             ]
         )
     return rows
@@ -96,7 +134,7 @@ def data_rows(report: Report) -> list[list]:
 def report_csv(report: Report) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header(report))
+    writer.writerow(translated_header(report))
     decimals = {index: DECIMALS.get(name) for index, name in enumerate(header(report))}
     for row in data_rows(report):
         writer.writerow([_csv_cell(v, decimals[i]) for i, v in enumerate(row)])
@@ -126,39 +164,53 @@ def report_xlsx(
     bold = Font(bold=True)
     book = Workbook()
     summary = book.active
-    summary.title = "Summary"
+    summary.title = gettext("Summary")
     coverage = dashboard.coverage_of(report)
     lines = [
-        ("Skill-gap report", scope_name),
-        ("Framework", report.framework.get("name", "")),
-        ("Figures computed", _generated(report)),
-        ("People in the groups shown", coverage.people_in_scope),
-        ("People with any evidence", coverage.people_with_evidence),
-        ("Targets in the groups shown", coverage.targets),
-        ("Targets not yet assessed", coverage.unknown),
-        ("% of targets not yet assessed", _value("pct_unknown", coverage.pct_unknown)),
-        ("Targets resting on stale evidence", coverage.stale),
-        ("% of targets resting on stale evidence", _value("pct_unknown", coverage.pct_stale)),
-        ("Hidden cells (small groups)", coverage.suppressed_cells),
-        ("Smallest group shown", report.smallest_shown),
+        (gettext("Skill-gap report"), scope_name),
+        (gettext("Framework"), report.framework.get("name", "")),
+        (gettext("Figures computed"), _generated(report)),
+        (gettext("People in the groups shown"), coverage.people_in_scope),
+        (gettext("People with any evidence"), coverage.people_with_evidence),
+        (gettext("Targets in the groups shown"), coverage.targets),
+        (gettext("Targets not yet assessed"), coverage.unknown),
+        # xgettext:no-python-format
+        (gettext("% of targets not yet assessed"), _value("pct_unknown", coverage.pct_unknown)),
+        (gettext("Targets resting on stale evidence"), coverage.stale),
+        (
+            # xgettext:no-python-format
+            gettext("% of targets resting on stale evidence"),
+            _value("pct_unknown", coverage.pct_stale),
+        ),
+        (gettext("Hidden cells (small groups)"), coverage.suppressed_cells),
+        (gettext("Smallest group shown"), report.smallest_shown),
     ]
-    lines += [(f"Levels from {source}", count) for source, count in coverage.sources]
+    lines += [
+        (
+            # Translators: a summary line of the spreadsheet, e.g. "Levels from self-assessment".
+            gettext("Levels from %(source)s") % {"source": dashboard.source_label(source)},
+            count,
+        )
+        for source, count in coverage.sources
+    ]
     for name, value in lines:
         summary.append([name, value])
         summary.cell(summary.max_row, 1).font = bold
     summary.append([])
-    summary.append(["Top gaps"])
+    summary.append([gettext("Top gaps")])
     summary.cell(summary.max_row, 1).font = bold
     summary.append(
         [
-            "Rank",
-            "Competency",
-            "Title",
-            "Priority",
-            "Mean gap",
-            "% meeting their target",
-            "% not yet assessed",
-            "People below",
+            gettext("Rank"),
+            gettext("Competency"),
+            gettext("Title"),
+            gettext("Priority"),
+            gettext("Mean gap"),
+            # xgettext:no-python-format
+            gettext("% meeting their target"),
+            # xgettext:no-python-format
+            gettext("% not yet assessed"),
+            gettext("People below"),
         ]
     )
     for gap in dashboard.top_gaps_of(report):
@@ -177,28 +229,35 @@ def report_xlsx(
         )
     if recommendations:
         summary.append([])
-        summary.append(["Recommended courses"])
+        summary.append([gettext("Recommended courses")])
         summary.cell(summary.max_row, 1).font = bold
         for course in recommendations:
-            builds = ", ".join(f"{code} to {level}" for code, level in course.targets)
+            builds = ", ".join(
+                # Translators: a course builds a competency to a level, e.g. "DA.1 to 3".
+                gettext("%(code)s to %(level)s") % {"code": code, "level": level}
+                for code, level in course.targets
+            )
             summary.append([course.title, builds, course.url])
     summary.column_dimensions["A"].width = 40
     summary.column_dimensions["C"].width = 40
 
-    data = book.create_sheet("Data")
-    data.append(header(report))
+    data = book.create_sheet(gettext("Data"))
+    data.append(translated_header(report))
     for cell in data[1]:
         cell.font = bold
     for row in data_rows(report):
         data.append(row)
     data.freeze_panes = "A2"
 
-    method = book.create_sheet("Method")
-    method.append(["How the figures are made"])
+    method = book.create_sheet(gettext("Method"))
+    method.append([gettext("How the figures are made")])
     method.cell(1, 1).font = bold
     for note in dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS):
         method.append([note])
     method.column_dimensions["A"].width = 120
+    if is_rtl():
+        for sheet in book.worksheets:
+            sheet.sheet_view.rightToLeft = True
 
     _as_text(book)
     buffer = io.BytesIO()
@@ -215,25 +274,21 @@ def _as_text(book) -> None:
                     cell.data_type = "s"
 
 
-def report_pdf(
+def pack_html(
     report: Report, *, scope_name: str, recommendations: Sequence[Recommendation] = ()
-) -> bytes:
-    from weasyprint import HTML  # imported here: it loads native libraries, only needed now
-
+) -> str:
+    """The report pack as HTML, in the active language (right to left where it reads so)."""
     # Drawn in page-sized parts below, never whole: a whole grid runs off the page.
     grid = dashboard.grid_of(report, with_svg=False)
-    across = "departments" if report.rows_label == "department" else "job roles"
-    html = render_to_string(
+    return render_to_string(
         "analytics/report_pack.html",
         {
             "report": report,
             "scope_name": scope_name,
             "generated": _generated(report),
             "grid": grid,
-            "heatmap_parts": pack_layout.heatmap_parts(
-                grid, label=report.rows_label, across=across
-            ),
-            "table_parts": pack_layout.table_parts(grid, across=across),
+            "heatmap_parts": pack_layout.heatmap_parts(grid, label=report.rows_label),
+            "table_parts": pack_layout.table_parts(grid, label=report.rows_label),
             "table_row_header_mm": pack_layout.TABLE_ROW_HEADER_MM,
             "top_gaps": dashboard.top_gaps_of(report),
             "coverage": dashboard.coverage_of(report),
@@ -241,8 +296,19 @@ def report_pdf(
             "method": dashboard.method_notes(report.threshold, settings.ANALYTICS_STALE_AFTER_DAYS),
             "service_name": settings.SERVICE_NAME,
             "compliance": pack_compliance(report),
+            "language_code": get_language() or settings.LANGUAGE_CODE,
+            "rtl": is_rtl(),
+            "english": in_english(),
         },
     )
+
+
+def report_pdf(
+    report: Report, *, scope_name: str, recommendations: Sequence[Recommendation] = ()
+) -> bytes:
+    from weasyprint import HTML  # imported here: it loads native libraries, only needed now
+
+    html = pack_html(report, scope_name=scope_name, recommendations=recommendations)
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 

@@ -5,10 +5,18 @@ import csv
 import io
 from collections.abc import Sequence
 
+from django.utils.functional import Promise
+
 from analytics.exports.report_files import CONTENT_TYPES, FORMULA_STARTS
 
 TABLE_FORMATS = ("csv", "xlsx")
 Cell = str | int | None
+
+
+def _plain(value):
+    """A translatable label as the text it reads in the active language; other values as they
+    are (numbers stay numbers)."""
+    return str(value) if isinstance(value, Promise) else value
 
 
 def _text(value: Cell) -> str:
@@ -22,7 +30,7 @@ def _text(value: Cell) -> str:
 def table_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([str(label) for label in header])
     for row in rows:
         writer.writerow([_text(value) for value in row])
     # A byte-order mark so spreadsheet programs read the names as UTF-8.
@@ -36,12 +44,12 @@ def table_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
     book = Workbook()
     sheet = book.active
     # Sheet titles are at most 31 characters and may not hold []:*?/\.
-    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Report"
-    sheet.append(list(header))
+    sheet.title = "".join(c for c in str(title) if c not in "[]:*?/\\")[:31] or "Report"
+    sheet.append([str(label) for label in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_plain(value) for value in row])
     for line in sheet.iter_rows():
         for cell in line:
             # openpyxl stores a string starting with "=" as a formula; every value here is data.

@@ -15,22 +15,31 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from courses.figures import share_text, whole_percent
+from django.utils.translation import gettext, gettext_lazy
+
+from analytics.reports.wording import count_text, share_text
+from courses.figures import whole_percent
 
 SHOWN, HIDDEN, NO_DATA, NOT_NEEDED = "shown", "hidden", "no data", "not needed"
 
 # What every heatmap, its table and its key show, in the words they all use.
-SHOWS = "Share of people meeting their target level"
+SHOWS = gettext_lazy("Share of people meeting their target level")
 # Bands of the share meeting target, read on the share as it is printed (79.6% prints "80%",
 # so it is in the top band): the words of the key, lowest floor last.
 BANDS = [
-    (80, "Most meet their target (80% or more)"),
-    (50, "Half or more meet their target (50% to 79%)"),
-    (0, "Fewer than half meet their target (under 50%)"),
+    # xgettext:no-python-format
+    (80, gettext_lazy("Most meet their target (80% or more)")),
+    # xgettext:no-python-format
+    (50, gettext_lazy("Half or more meet their target (50% to 79%)")),
+    # xgettext:no-python-format
+    (0, gettext_lazy("Fewer than half meet their target (under 50%)")),
 ]
-HIDDEN_WORDS = "Hidden: a small group"
-NO_DATA_WORDS = "No one assessed yet"
-NOT_NEEDED_WORDS = "Not needed by any job role there"
+HIDDEN_WORDS = gettext_lazy("Hidden: a small group")
+NO_DATA_WORDS = gettext_lazy("No one assessed yet")
+NOT_NEEDED_WORDS = gettext_lazy("Not needed by any job role there")
+# Right-to-left words in a chart drawn left to right: each text is embedded right to left
+# (RLE ... PDF), so "7 من 10" keeps its order whatever the page's direction.
+RTL_OPEN, RTL_CLOSE = "\u202b", "\u202c"
 
 # cividis is designed to read the same with the common colour-vision deficiencies and in grey:
 # dark blue where few meet their target, yellow where most do.
@@ -52,7 +61,7 @@ def band(value: float | None) -> str:
     if value is None:
         return ""
     printed = whole_percent(value)
-    return next(words for floor, words in BANDS if printed >= floor)
+    return str(next(words for floor, words in BANDS if printed >= floor))
 
 
 # Heatmap layout in CSS pixels, drawn at its natural size (a page scrolls it sideways rather
@@ -71,6 +80,8 @@ FONT = (
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', Arial, "
     "sans-serif"
 )
+# Right to left, a font that joins Arabic letters first.
+FONT_RTL = "'Noto Sans Arabic', 'DejaVu Sans', " + FONT
 
 
 def heatmap_svg(
@@ -81,9 +92,14 @@ def heatmap_svg(
     title: str,
     description: str,
     id_prefix: str = "heatmap",
+    rtl: bool = False,
+    visual_order: bool = False,
 ) -> str:
     """A grid of % meeting target: rows (competencies) by columns (departments or roles), with
-    its key below it.
+    its key below it. `rtl` mirrors it for a right-to-left language: row labels on the right,
+    the first column rightmost, the key from the right. `visual_order` is for the PDF: WeasyPrint
+    lays a picture's text in the document's direction, so its words go without the embedding
+    marks and direction attribute a browser needs.
 
     Written as SVG directly rather than drawn with matplotlib: a grid of rectangles and words
     needs no plotting library, matplotlib takes a few hundred milliseconds to draw one, and its
@@ -92,8 +108,18 @@ def heatmap_svg(
     top = PAD + LINE * max((len(label) for label in labels), default=1) + PAD
     grid_w, grid_h = max(len(columns), 1) * CELL_W, max(len(rows), 1) * CELL_H
     key_top = top + grid_h + KEY_TOP
-    width = max(LEFT + grid_w, KEY_W) + PAD
+    # Right-to-left words of the key run a little longer than the English.
+    width = max(LEFT + grid_w, KEY_W * (1.25 if rtl else 1)) + PAD
     height = key_top + (KEY_ENTRIES + 1) * KEY_ROW + PAD
+    isolate = _plain if visual_order else _isolated
+
+    def x_at(x: float, span: float = 0.0) -> float:
+        """A left edge (of something `span` wide) as drawn: mirrored right to left."""
+        return width - x - span if rtl else x
+
+    def text(x: float, y: float, words: str) -> str:
+        return _text(x_at(x), y, isolate(words, rtl))
+
     # Cells of one fill share one path, and texts of one size and ink one group: a page may
     # carry several hundred cells, and each attribute written once saves a few kilobytes.
     patches, numbers, words = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -103,24 +129,30 @@ def heatmap_svg(
             left = LEFT + x * CELL_W
             fill, (number, word) = _cell_look(cell, id_prefix)
             ink = _ink_on(_plain_fill(cell))
-            patches[fill].append(f"M{_n(left)} {_n(upper)}{CELL_PATH}")
-            numbers[ink].append(_text(left + CELL_W / 2, upper + NUMBER_BASELINE, number))
-            words[ink].append(_text(left + CELL_W / 2, upper + WORD_BASELINE, word))
+            patches[fill].append(f"M{_n(x_at(left, CELL_W))} {_n(upper)}{CELL_PATH}")
+            numbers[ink].append(text(left + CELL_W / 2, upper + NUMBER_BASELINE, number))
+            words[ink].append(text(left + CELL_W / 2, upper + WORD_BASELINE, word))
     # Column labels are wrapped, their last line just above the first row.
     heads = [
-        _text(LEFT + (x + 0.5) * CELL_W, top - PAD - (len(lines) - 1 - i) * LINE, line)
+        text(LEFT + (x + 0.5) * CELL_W, top - PAD - (len(lines) - 1 - i) * LINE, line)
         for x, lines in enumerate(labels)
         for i, line in enumerate(lines)
     ]
+    # Row labels end at the grid's edge: its left edge, or its right edge right to left.
+    row_anchor = "start" if rtl else "end"
     parts = [
         f'<svg role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
         f'class="app-heatmap" xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}">',
+        f'viewBox="0 0 {_n(width)} {_n(height)}"'
+        # Drawn with physical anchors: the page's direction must not flip them.
+        # (WeasyPrint reads the attribute as the order to draw each glyph in: not for it.)
+        + (' direction="ltr" style="direction: ltr"' if rtl and not visual_order else "")
+        + ">",
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
         _definitions(id_prefix),
         f'<rect width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
-        f'<g font-family="{FONT}" fill="{INK}">',
+        f'<g font-family="{_font(rtl, visual_order)}" fill="{INK}">',
         '<g stroke="#ffffff" stroke-width="2">',
         *(f'<path d="{"".join(paths)}" fill="{fill}"/>' for fill, paths in patches.items()),
         "</g>",
@@ -133,14 +165,32 @@ def heatmap_svg(
             f'<g font-size="{TEXT_SIZE}" text-anchor="middle" fill="{ink}">{"".join(texts)}</g>'
             for ink, texts in words.items()
         ),
-        f'<g font-size="{TEXT_SIZE}" text-anchor="end">',
-        *(_text(LEFT - PAD, top + (y + 0.5) * CELL_H + 6, row) for y, row in enumerate(rows)),
+        f'<g font-size="{TEXT_SIZE}" text-anchor="{row_anchor}">',
+        *(text(LEFT - PAD, top + (y + 0.5) * CELL_H + 6, row) for y, row in enumerate(rows)),
         "</g>",
         f'<g font-size="{TEXT_SIZE}" text-anchor="middle">{"".join(heads)}</g>',
-        _key(id_prefix, PAD, key_top),
+        _key(id_prefix, PAD, key_top, width=width if rtl else None, isolate=isolate),
         "</g></svg>",
     ]
     return "".join(parts)
+
+
+def _isolated(words: str, rtl: bool) -> str:
+    """Words to draw right to left in a left-to-right chart, embedded so they keep their order."""
+    return f"{RTL_OPEN}{words}{RTL_CLOSE}" if rtl and words else words
+
+
+def _font(rtl: bool, for_pdf: bool) -> str:
+    """The font stack; the PDF's right-to-left pictures name one font that has Arabic, so
+    WeasyPrint shapes each word with it rather than fall back letter by letter."""
+    if rtl and for_pdf:
+        return "DejaVu Sans"
+    return FONT_RTL if rtl else FONT
+
+
+def _plain(words: str, rtl: bool) -> str:
+    """Words as they are: WeasyPrint lays a picture's text in the document's direction."""
+    return words
 
 
 def _n(value: float) -> str:
@@ -186,8 +236,18 @@ def _definitions(id_prefix: str) -> str:
     )
 
 
-def _key(id_prefix: str, left: float, top: float) -> str:
-    """The key below the grid: the bands' colours with their words, then the other cells'."""
+def _key(
+    id_prefix: str, left: float, top: float, *, width: float | None = None, isolate=None
+) -> str:
+    """The key below the grid: the bands' colours with their words, then the other cells'.
+    With `width`, mirrored right to left within it: swatches on the right, words to their
+    left."""
+    rtl = width is not None
+    isolate = isolate or _isolated
+
+    def x_at(x: float, span: float = 0.0) -> float:
+        return width - x - span if rtl else x
+
     entries = [
         (f"url(#{id_prefix}-band{i})", words) for i, (_, _, words) in enumerate(_band_ranges())
     ]
@@ -200,13 +260,16 @@ def _key(id_prefix: str, left: float, top: float) -> str:
     for i, (fill, words) in enumerate([*entries, *others], start=1):
         y = top + KEY_ROW * i
         swatches.append(
-            f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(SWATCH_W)}" height="{_n(SWATCH_H)}" '
-            f'fill="{fill}" stroke="#505a5f" stroke-width="1"/>'
+            f'<rect x="{_n(x_at(left, SWATCH_W))}" y="{_n(y)}" width="{_n(SWATCH_W)}" '
+            f'height="{_n(SWATCH_H)}" fill="{fill}" stroke="#505a5f" stroke-width="1"/>'
         )
-        texts.append(_text(left + SWATCH_W + PAD, y + SWATCH_H - 5, words))
+        texts.append(_text(x_at(left + SWATCH_W + PAD), y + SWATCH_H - 5, isolate(str(words), rtl)))
+    # Translators: the heading of a chart's key (legend), which names each colour.
+    heading = isolate(gettext("Key"), rtl)
+    anchor = ' text-anchor="end"' if rtl else ""
     return (
-        f'<g font-size="{TEXT_SIZE}">'
-        f'<text x="{_n(left)}" y="{_n(top + 18)}" font-weight="bold">Key</text>'
+        f'<g font-size="{TEXT_SIZE}"{anchor}>'
+        f'<text x="{_n(x_at(left))}" y="{_n(top + 18)}" font-weight="bold">{escape(heading)}</text>'
         f"{''.join(texts)}</g>{''.join(swatches)}"
     )
 
@@ -226,13 +289,21 @@ def _cell_look(cell: HeatCell, id_prefix: str) -> tuple[str, list[str]]:
     """The cell's fill (a colour or a pattern) and its two lines of text: the share and how
     many of the people assessed meet their target ("7 of 10")."""
     if cell.state == SHOWN and cell.value is not None:
-        counts = "" if cell.known is None else f"{cell.meeting} of {cell.known}"
+        counts = (
+            ""
+            if cell.known is None
+            # Translators: a heatmap square, e.g. "7 of 10" (7 of the 10 people assessed).
+            else gettext("%(meeting)s of %(known)s")
+            % {"meeting": count_text(cell.meeting), "known": count_text(cell.known)}
+        )
         return _colour(cell.value), [share_text(cell.value, compact=True), counts]
     if cell.state == HIDDEN:
-        return f"url(#{id_prefix}-hidden)", ["hidden", "small group"]
+        # Translators: the two short lines of a hidden heatmap square: "hidden" / "small group".
+        return f"url(#{id_prefix}-hidden)", [gettext("hidden"), gettext("small group")]
     if cell.state == NO_DATA:
-        return f"url(#{id_prefix}-nodata)", ["no one", "assessed yet"]
-    return NOT_NEEDED_FILL, ["\u2013", "not needed"]
+        # Translators: the two short lines of a heatmap square nobody has been assessed in.
+        return f"url(#{id_prefix}-nodata)", [gettext("no one"), gettext("assessed yet")]
+    return NOT_NEEDED_FILL, ["\u2013", gettext("not needed")]
 
 
 @lru_cache(maxsize=1024)
@@ -295,8 +366,8 @@ def trend_svg(
             )
     axes.set_xticks(xs, labels, fontsize=TREND_TEXT_PT)
     axes.set_ylim(0, 115)
-    axes.set_yticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=TREND_TEXT_PT)
-    axes.set_ylabel("Share meeting their target", fontsize=TREND_TEXT_PT)
+    axes.set_yticks([0, 50, 100], [share_text(v) for v in (0, 50, 100)], fontsize=TREND_TEXT_PT)
+    axes.set_ylabel(gettext("Share meeting their target"), fontsize=TREND_TEXT_PT)
     axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

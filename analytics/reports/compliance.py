@@ -17,6 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from analytics.protection.suppression import smallest_shown, suppress
 from analytics.reports.assigned import STATUS_ORDER, open_mandatory
@@ -134,7 +135,7 @@ def compliance_report(
     counts = status_counts(now=now)
     table = compliance_table(counts, smallest)
     names = dict(Department.objects.values_list("code", "name"))
-    names[NO_DEPARTMENT] = "No department recorded"
+    names[NO_DEPARTMENT] = gettext("No department recorded")
     all_totals = totals(counts, smallest)
     assignments = Assignment.objects.filter(pk__in=list(all_totals)).values_list(
         "pk", "item__title", "due_date", "audience"
@@ -168,7 +169,7 @@ def compliance_report(
                 due_date=due_date,
                 audience=str(audiences.get(audience, audience)),
                 rows=rows,
-                total=ComplianceRow("", "All departments", people, figures),
+                total=ComplianceRow("", gettext("All departments"), people, figures),
             )
         )
     return report
@@ -210,7 +211,7 @@ def team_compliance(manager, *, now: datetime) -> list[TeamMember]:
         TeamMember(
             user_id=user_id,
             name=f"{first} {last}".strip(),
-            job_role=role or "No job role recorded",
+            job_role=role or gettext("No job role recorded"),
             items=items.get(user_id, []),
         )
         for user_id, first, last, role in reports
@@ -219,7 +220,7 @@ def team_compliance(manager, *, now: datetime) -> list[TeamMember]:
 
 def compliance_cells(item: AssignmentCompliance, row: ComplianceRow) -> list:
     """A row as the page and the download show it (see HEADER)."""
-    hidden = "Hidden"
+    hidden = gettext("Hidden")
     return [
         item.title,
         f"{item.due_date:%-d %b %Y}",
@@ -230,9 +231,9 @@ def compliance_cells(item: AssignmentCompliance, row: ComplianceRow) -> list:
 
 
 HEADER = [
-    "Assignment",
-    "Due",
-    "Department",
-    "People",
+    gettext_lazy("Assignment"),
+    pgettext_lazy("due date", "Due"),
+    gettext_lazy("Department"),
+    gettext_lazy("People"),
     *(status.label for status in STATUS_ORDER),
 ]

@@ -16,17 +16,32 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from analytics.reports import charts
 from analytics.reports.assembly import Report
 from analytics.reports.charts import HIDDEN, NO_DATA, NOT_NEEDED, SHOWN, HeatCell
 from analytics.reports.crosswalk import CrosswalkReport
-from courses.figures import share_text
+from analytics.reports.wording import is_rtl, share_text
 
 # Part of the key of every cached chart: raise it when the drawing code changes, so no process
 # serves a chart drawn by the previous release.
-CHART_VERSION = 2
+CHART_VERSION = 3
 SOURCE_ORDER = ["knowledge check", "manager validation", "course completion", "self-assessment"]
+# The sources of evidence as a reader sees them (the keys stay the data's own words).
+SOURCE_LABELS = {
+    "knowledge check": pgettext_lazy("evidence source", "knowledge check"),
+    "manager validation": pgettext_lazy("evidence source", "manager validation"),
+    "course completion": pgettext_lazy("evidence source", "course completion"),
+    "self-assessment": pgettext_lazy("evidence source", "self-assessment"),
+}
+
+
+def source_label(source: str) -> str:
+    """An evidence source in the reader's language; an unknown one as it is."""
+    return str(SOURCE_LABELS.get(source, source))
+
+
 UrlFor = Callable[..., str | None]
 
 
@@ -195,7 +210,7 @@ def grid_of(
         ]
         total = _cell(by_total.get(code), total_url(code))
         rows.append(GridRow(code, title, areas.get(code, ""), cells, total))
-    result = Grid(columns, rows, title=heatmap_title(_across(label)))
+    result = Grid(columns, rows, title=heatmap_title(label))
     if with_svg and rows and columns:
         result.svg = heatmap_for(result, label=label, id_prefix=svg_id)
     return result
@@ -220,7 +235,10 @@ def crosswalk_grid_of(
     return grid
 
 
-def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
+def heatmap_for(
+    grid: Grid, *, label: str, id_prefix: str = "heatmap", visual_order: bool = False
+) -> str:
+    """The grid's heatmap; `visual_order` for the PDF (see charts.heatmap_svg)."""
     # Department codes are short and known; job role codes are slugs, so roles go by name.
     short = all(len(column.code) <= 6 for column in grid.columns)
     return _heatmap(
@@ -233,8 +251,10 @@ def heatmap_for(grid: Grid, *, label: str, id_prefix: str = "heatmap") -> str:
             )
             for row in grid.rows
         ),
-        _across(label),
+        label,
         id_prefix,
+        get_language() or "",
+        visual_order,
     )
 
 
@@ -247,31 +267,50 @@ def _across(label: str) -> str:
 # nothing needs invalidating. Drawing the trend takes matplotlib about 100 ms, and even the
 # heatmap's colours cost a fresh process half a second of importing it.
 @lru_cache(maxsize=64)
-def _heatmap(rows: tuple, columns: tuple, cells: tuple, what: str, id_prefix: str) -> str:
+def _heatmap(
+    rows: tuple,
+    columns: tuple,
+    cells: tuple,
+    label: str,
+    id_prefix: str,
+    language: str,
+    visual_order: bool = False,
+) -> str:
+    # `language` is part of the key: the chart's words are the reader's.
     def draw() -> str:
+        if label == "department":
+            across = gettext("one column per department")
+        else:
+            across = gettext("one column per job role")
+        key = "; ".join(str(words) for _, words in charts.BANDS)
+        others = f"{charts.HIDDEN_WORDS}; {charts.NO_DATA_WORDS}; {charts.NOT_NEEDED_WORDS}"
         return charts.heatmap_svg(
             rows=list(rows),
             columns=list(columns),
             cells=[list(row) for row in cells],
-            title=heatmap_title(what),
-            description=(
-                f"Heatmap: one row per competency, one column per {what}. Each square gives the "
-                "share of the people assessed who meet their target level, and how many of "
-                "them (7 of 10: 7 of the 10 people assessed meet their target). Its colour "
-                "follows the key below the grid: "
-                + "; ".join(words for _, words in charts.BANDS)
-                + f". {charts.HIDDEN_WORDS}; {charts.NO_DATA_WORDS}; "
-                f"{charts.NOT_NEEDED_WORDS}. The same figures are in the table that follows."
-            ),
+            title=heatmap_title(label),
+            description=gettext(
+                "Heatmap: one row per competency, %(across)s. Each square gives the share of "
+                "the people assessed who meet their target level, and how many of them (7 of "
+                "10: 7 of the 10 people assessed meet their target). Its colour follows the key "
+                "below the grid: %(key)s. %(others)s. The same figures are in the table that "
+                "follows."
+            )
+            % {"across": across, "key": key, "others": others},
             id_prefix=id_prefix,
+            rtl=is_rtl(),
+            visual_order=visual_order,
         )
 
-    return _shared("heatmap", (rows, columns, cells, what, id_prefix), draw)
+    key = (rows, columns, cells, label, id_prefix, language, visual_order)
+    return _shared("heatmap", key, draw)
 
 
-def heatmap_title(what: str) -> str:
+def heatmap_title(label: str) -> str:
     """The heading of a grid's heatmap and table: what every square shows, across what."""
-    return f"{charts.SHOWS}, by competency and {what}"
+    if label == "department":
+        return gettext("Share of people meeting their target level, by competency and department")
+    return gettext("Share of people meeting their target level, by competency and job role")
 
 
 def _shared(kind: str, figures: tuple, draw: Callable[[], str]) -> str:
@@ -350,30 +389,47 @@ def coverage_of(report: Report) -> Coverage:
 def method_notes(threshold: int, stale_after_days: int) -> list[str]:
     """How every figure is made, in plain words: on the pages, the PDF and the XLSX."""
     return [
-        "Each person's target comes from their job role in the competency framework; a "
-        "department may set its own target for a role. Competencies a role does not need "
-        "(target 0) are left out.",
-        "A person's level comes from the strongest evidence they have: a passed knowledge "
-        "check or their line manager's confirmation, then a completed course, then their own "
-        "self-assessment.",
-        "Gap = target minus level, never below 0, only where the level is known. Nobody is "
-        "counted as level 0 for want of evidence: people not yet assessed are counted apart, "
-        "and the share meeting their target is a share of the people assessed (whose level "
-        "is known).",
-        f"A group is shown only when it has more than {threshold} people, so that even one of "
-        f"its own members sees figures about at least {threshold} others; smaller groups are "
-        "hidden with every figure about them. Where a total over several groups is published, "
-        f"more groups are hidden until the hidden ones hold more than {threshold} people "
-        "together, so no hidden group can be worked out by subtraction.",
-        "The data-quality figures (people, evidence, unknown and stale levels, where levels "
-        "come from) and the trend count only the groups shown, never a hidden one.",
-        "Priority = mean gap x people below target x number of job roles that need the "
-        "competency: large gaps, felt by many, in many roles, come first.",
-        f"A level is stale when its evidence is more than {stale_after_days} days old.",
-        "Shares are rounded to a whole percentage, except that a share above 0 is never "
-        "written 0% (it is 'fewer than 1%') and a share below 100 never 100% ('more than "
-        "99%').",
-        "Figures are recomputed when new evidence arrives, at most once a minute.",
+        gettext(
+            "Each person's target comes from their job role in the competency framework; a "
+            "department may set its own target for a role. Competencies a role does not need "
+            "(target 0) are left out."
+        ),
+        gettext(
+            "A person's level comes from the strongest evidence they have: a passed knowledge "
+            "check or their line manager's confirmation, then a completed course, then their "
+            "own self-assessment."
+        ),
+        gettext(
+            "Gap = target minus level, never below 0, only where the level is known. Nobody is "
+            "counted as level 0 for want of evidence: people not yet assessed are counted "
+            "apart, and the share meeting their target is a share of the people assessed "
+            "(whose level is known)."
+        ),
+        gettext(
+            "A group is shown only when it has more than %(threshold)s people, so that even "
+            "one of its own members sees figures about at least %(threshold)s others; smaller "
+            "groups are hidden with every figure about them. Where a total over several groups "
+            "is published, more groups are hidden until the hidden ones hold more than "
+            "%(threshold)s people together, so no hidden group can be worked out by "
+            "subtraction."
+        )
+        % {"threshold": threshold},
+        gettext(
+            "The data-quality figures (people, evidence, unknown and stale levels, where levels "
+            "come from) and the trend count only the groups shown, never a hidden one."
+        ),
+        gettext(
+            "Priority = mean gap x people below target x number of job roles that need the "
+            "competency: large gaps, felt by many, in many roles, come first."
+        ),
+        gettext("A level is stale when its evidence is more than %(days)s days old.")
+        % {"days": stale_after_days},
+        gettext(
+            "Shares are rounded to a whole percentage, except that a share above 0 is never "
+            "written 0% (it is 'fewer than 1%') and a share below 100 never 100% ('more than "
+            "99%')."
+        ),
+        gettext("Figures are recomputed when new evidence arrives, at most once a minute."),
     ]
 
 
@@ -388,22 +444,25 @@ def trend_of(points: list[tuple[str, float | None]], *, id_prefix: str = "trend"
     None until there are two months to draw a line between."""
     if len(points) < 2:
         return None
-    return Trend(points, _trend(tuple(points), id_prefix))
+    return Trend(points, _trend(tuple(points), id_prefix, get_language() or ""))
 
 
 @lru_cache(maxsize=64)
-def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str) -> str:
+def _trend(points: tuple[tuple[str, float | None], ...], id_prefix: str, language: str) -> str:
+    # `language` is part of the key: the chart's words are the reader's.
     def draw() -> str:
+        # Translators: a month of the trend chart without a figure (a group too small).
+        no_figure = gettext("no figure")
+        figures = "; ".join(f"{p}: {share_text(v) or no_figure}" for p, v in points)
         return charts.trend_svg(
             points=list(points),
-            title=f"{charts.SHOWS}, by month",
-            description=(
+            title=gettext("Share of people meeting their target level, by month"),
+            description=gettext(
                 "Line chart of the share of people assessed who meet their target level, one "
-                "point per month: "
-                + "; ".join(f"{p}: {share_text(v) or 'no figure'}" for p, v in points)
-                + ". The same figures are in the table that follows."
-            ),
+                "point per month: %(figures)s. The same figures are in the table that follows."
+            )
+            % {"figures": figures},
             id_prefix=id_prefix,
         )
 
-    return _shared("trend", (points, id_prefix), draw)
+    return _shared("trend", (points, id_prefix, language), draw)

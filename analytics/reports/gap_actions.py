@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from analytics.protection.suppression import smallest_shown
 from analytics.reports import frames, store_frames
@@ -71,9 +72,13 @@ def gap_progress(code: str, competencies: list[str], *, now: datetime, threshold
     smallest = smallest_shown(threshold)
     return {
         competency: (
-            f"Assigned training: {done} of {people} done"
+            gettext("Assigned training: %(done)s of %(people)s done")
+            % {"done": done, "people": people}
             if people >= smallest
-            else f"Assigned training: progress hidden while fewer than {smallest} people hold it"
+            else gettext(
+                "Assigned training: progress hidden while fewer than %(smallest)s people hold it"
+            )
+            % {"smallest": smallest}
         )
         for competency, (done, people) in totals.items()
     }

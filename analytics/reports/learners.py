@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
 from accounts.models import User
@@ -49,9 +50,9 @@ from courses.selectors import lesson_counts
 from organisations.models import Department
 
 COURSE_STATUS = {
-    "completed": "Completed",
-    "in_progress": "In progress",
-    "not_started": "Not started",
+    "completed": gettext_lazy("Completed"),
+    "in_progress": gettext_lazy("In progress"),
+    "not_started": gettext_lazy("Not started"),
 }
 ASSIGNED, NOT_ASSIGNED = "assigned", "not-assigned"
 
@@ -299,10 +300,10 @@ def learner_rows(
 
 def _status(person: User) -> str:
     if person.item_completed_at is not None:
-        return COURSE_STATUS["completed"]
+        return str(COURSE_STATUS["completed"])
     if person.enrolled_at is not None:
-        return COURSE_STATUS["in_progress"]
-    return COURSE_STATUS["not_started"]
+        return str(COURSE_STATUS["in_progress"])
+    return str(COURSE_STATUS["not_started"])
 
 
 def item_assignments(item: Item) -> list[tuple[int, str]]:
@@ -321,18 +322,18 @@ def item_assignments(item: Item) -> list[tuple[int, str]]:
 
 
 HEADER = [
-    "Name",
-    "Department",
-    "Job role",
-    "Status",
-    "Progress",
-    "Check attempts",
-    "Best score",
-    "Time spent",
-    "Last activity",
-    "Assigned",
-    "Due",
-    "Assignment status",
+    gettext_lazy("Name"),
+    gettext_lazy("Department"),
+    gettext_lazy("Job role"),
+    gettext_lazy("Status"),
+    gettext_lazy("Progress"),
+    gettext_lazy("Check attempts"),
+    gettext_lazy("Best score"),
+    gettext_lazy("Time spent"),
+    gettext_lazy("Last activity"),
+    gettext_lazy("Assigned"),
+    pgettext_lazy("due date", "Due"),
+    gettext_lazy("Assignment status"),
 ]
 
 
@@ -349,15 +350,15 @@ def learner_cells(row: LearnerRow) -> list[str | int]:
     """A row as the page, the CSV and the spreadsheet show it (in HEADER's order)."""
     return [
         row.name,
-        row.department or "None recorded",
-        row.job_role or "None recorded",
+        row.department or gettext("None recorded"),
+        row.job_role or gettext("None recorded"),
         row.status,
         row.progress,
         row.attempts,
-        row.best_score or "No attempts",
+        row.best_score or gettext("No attempts"),
         minutes_text(row.minutes),
-        day_text(row.last_activity) or "None",
-        "Yes" if row.assigned else "No",
+        day_text(row.last_activity) or gettext("None"),
+        gettext("Yes") if row.assigned else gettext("No"),
         day_text(row.due_at),
         row.assignment_status,
     ]

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext_lazy
 
 from accounts.adapter import on_site
 from analytics.exports import report_files
@@ -12,9 +13,9 @@ from analytics.reports.selectors import courses_for_report
 from competencies.selectors import level_names, primary_framework
 
 EXPORT_LABELS = [
-    ("csv", "Data (CSV)"),
-    ("xlsx", "Spreadsheet with summary and method (XLSX)"),
-    ("pdf", "Report pack (PDF)"),
+    ("csv", gettext_lazy("Data (CSV)")),
+    ("xlsx", gettext_lazy("Spreadsheet with summary and method (XLSX)")),
+    ("pdf", gettext_lazy("Report pack (PDF)")),
 ]
 
 

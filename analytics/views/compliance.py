@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 
 from analytics.exports.tables import TABLE_FORMATS, table_file
@@ -45,10 +46,10 @@ class ComplianceView(OrganisationComplianceMixin, TemplateView):
         )
         return {
             **super().get_context_data(**kwargs),
-            **_context(report, scope="All departments", with_totals=True),
+            **_context(report, scope=gettext("All departments"), with_totals=True),
             "exports": [
-                ("Data (CSV)", reverse("compliance_export", args=["csv"])),
-                ("Spreadsheet (XLSX)", reverse("compliance_export", args=["xlsx"])),
+                (gettext("Data (CSV)"), reverse("compliance_export", args=["csv"])),
+                (gettext("Spreadsheet (XLSX)"), reverse("compliance_export", args=["xlsx"])),
             ],
         }
 
@@ -66,7 +67,7 @@ class ComplianceExportView(OrganisationComplianceMixin, View):
             for row in [*item.rows, item.total]
         ]
         body, content_type = table_file(
-            extension, title="Compliance", header=compliance.HEADER, rows=rows
+            extension, title=gettext("Compliance"), header=compliance.HEADER, rows=rows
         )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="compliance.{extension}"'
@@ -97,7 +98,7 @@ class DepartmentComplianceView(LoginRequiredMixin, TemplateView):
         )
         return {
             **super().get_context_data(**kwargs),
-            **_context(report, scope="Your departments", with_totals=False),
+            **_context(report, scope=gettext("Your departments"), with_totals=False),
             "no_departments": not codes,
         }
 

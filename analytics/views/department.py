@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 
 from analytics.protection import access
@@ -153,7 +154,14 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
             if job_role not in inputs["job_roles"]:
                 raise Http404("No such job role.")
             scope = f"{inputs['job_roles'][job_role]}, {name}"
-            breakdown, back = [], (department_url, f"Back to {competency} in {name}")
+            breakdown, back = (
+                [],
+                (
+                    department_url,
+                    gettext("Back to %(competency)s in %(name)s")
+                    % {"competency": competency, "name": name},
+                ),
+            )
         else:
             scope = name
             grid = dashboard.grid_of(
@@ -162,7 +170,10 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
                 with_svg=False,
             )
             breakdown = drilldown.breakdown(grid, competency)
-            back = (reverse("department_report", args=[code]), f"Back to {name}")
+            back = (
+                reverse("department_report", args=[code]),
+                gettext("Back to %(name)s") % {"name": name},
+            )
         context.update(
             report=report,
             competency=competency_row(inputs, competency),
@@ -179,7 +190,7 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
             ),
             breakdown=breakdown,
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
-            breakdown_label="Job role",
+            breakdown_label=gettext("Job role"),
             back=back,
         )
         return context

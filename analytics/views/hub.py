@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from analytics.protection import access
@@ -26,45 +27,53 @@ def reports_for(user) -> list[ReportLink]:
     if access.may_view_all(user):
         links.append(
             ReportLink(
-                "Skills across the organisation",
-                "Where each department's staff are short of the levels their job roles need, "
-                "the largest gaps and the courses that close them. Download the figures or a "
-                "PDF pack.",
+                gettext("Skills across the organisation"),
+                gettext(
+                    "Where each department's staff are short of the levels their job roles need, "
+                    "the largest gaps and the courses that close them. Download the figures or a "
+                    "PDF pack."
+                ),
                 reverse("organisation_report"),
             )
         )
     elif user.has_perm(access.VIEW_DEPARTMENT):
         links.append(
             ReportLink(
-                "Your department's skills",
-                "Where your department's staff are short of the levels their job roles need, "
-                "and the levels of the people who report to you.",
+                gettext("Your department's skills"),
+                gettext(
+                    "Where your department's staff are short of the levels their job roles need, "
+                    "and the levels of the people who report to you."
+                ),
                 reverse("my_department_report"),
             )
         )
     if user.has_perm(VIEW_ALL_DEPARTMENTS):
         links.append(
             ReportLink(
-                "Staff using the service, by department",
-                "How many of each department's staff have signed up.",
+                gettext("Staff using the service, by department"),
+                gettext("How many of each department's staff have signed up."),
                 reverse("departments_overview"),
             )
         )
     if user.has_perm(VIEW_OWN_DEPARTMENT):
         links.append(
             ReportLink(
-                "People in your department",
-                "How many people in your department use the service, by job role, and who "
-                "reports to you.",
+                gettext("People in your department"),
+                gettext(
+                    "How many people in your department use the service, by job role, and who "
+                    "reports to you."
+                ),
                 reverse("my_department"),
             )
         )
     if can_assign(user):
         links.append(
             ReportLink(
-                "Assign training",
-                "Ask people to complete a course or programme by a date, and see how far each "
-                "audience has got.",
+                gettext("Assign training"),
+                gettext(
+                    "Ask people to complete a course or programme by a date, and see how far each "
+                    "audience has got."
+                ),
                 reverse("assignments"),
             )
         )
@@ -72,32 +81,40 @@ def reports_for(user) -> list[ReportLink]:
     if access.may_view_all(user):
         links.append(
             ReportLink(
-                "Mandatory training across the organisation",
-                "Where the people assigned each mandatory course or programme stand, by "
-                "department, with small groups hidden. Download the figures.",
+                gettext("Mandatory training across the organisation"),
+                gettext(
+                    "Where the people assigned each mandatory course or programme stand, by "
+                    "department, with small groups hidden. Download the figures."
+                ),
                 reverse("compliance"),
             )
         )
     elif user.has_perm(access.VIEW_DEPARTMENT):
         links.append(
             ReportLink(
-                "Your department's mandatory training",
-                "Where your department's people stand on each mandatory course or programme.",
+                gettext("Your department's mandatory training"),
+                gettext(
+                    "Where your department's people stand on each mandatory course or programme."
+                ),
                 reverse("department_compliance"),
             )
         )
         links.append(
             ReportLink(
-                "Your team's mandatory training",
-                "Where each of the people who report to you stands on their mandatory training.",
+                gettext("Your team's mandatory training"),
+                gettext(
+                    "Where each of the people who report to you stands on their mandatory training."
+                ),
                 reverse("team_compliance"),
             )
         )
     links.append(
         ReportLink(
-            "Your skills report",
-            "Your own level in each competency, what your job role needs, and the evidence "
-            "behind each level.",
+            gettext("Your skills report"),
+            gettext(
+                "Your own level in each competency, what your job role needs, and the evidence "
+                "behind each level."
+            ),
             reverse("my_report"),
         )
     )

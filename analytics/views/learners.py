@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView, View
 
 from accounts.models import User
@@ -34,27 +35,31 @@ def page_links(page: Page) -> list:
 
 
 class LearnerFilterForm(forms.Form):
-    department = forms.ChoiceField(required=False, label="Department")
-    job_role = forms.ChoiceField(required=False, label="Job role")
-    assignment = forms.ChoiceField(required=False, label="Assignment")
+    department = forms.ChoiceField(required=False, label=gettext_lazy("Department"))
+    job_role = forms.ChoiceField(required=False, label=gettext_lazy("Job role"))
+    assignment = forms.ChoiceField(required=False, label=gettext_lazy("Assignment"))
 
     def __init__(self, data, *, assignments: list[tuple[int, str]]):
         super().__init__(data)
-        self.fields["department"].choices = [("", "Any department")] + [
+        self.fields["department"].choices = [("", gettext("Any department"))] + [
             (d.code, d.name) for d in departments()
         ]
-        self.fields["job_role"].choices = [("", "Any job role")] + [
+        self.fields["job_role"].choices = [("", gettext("Any job role"))] + [
             (r.code, r.name) for r in job_roles()
         ]
         self.fields["assignment"].choices = [
-            ("", "Assigned or not"),
-            (learners.ASSIGNED, "Assigned"),
-            (learners.NOT_ASSIGNED, "Not assigned"),
+            ("", gettext("Assigned or not")),
+            (learners.ASSIGNED, gettext("Assigned")),
+            (learners.NOT_ASSIGNED, gettext("Not assigned")),
             *((str(pk), label) for pk, label in assignments),
         ]
-        for name, what in (("department", "a department"), ("job_role", "a job role")):
-            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list"
-        self.fields["assignment"].error_messages["invalid_choice"] = (
+        self.fields["department"].error_messages["invalid_choice"] = gettext(
+            "Choose a department from the list"
+        )
+        self.fields["job_role"].error_messages["invalid_choice"] = gettext(
+            "Choose a job role from the list"
+        )
+        self.fields["assignment"].error_messages["invalid_choice"] = gettext(
             "Choose one of the assignments listed"
         )
 
@@ -110,7 +115,10 @@ class CourseLearnersView(LearnersMixin, TemplateView):
             query=query,
             exports=[
                 (label, f"{base}{extension}{'?' + query if query else ''}")
-                for extension, label in (("csv", "Data (CSV)"), ("xlsx", "Spreadsheet (XLSX)"))
+                for extension, label in (
+                    ("csv", gettext("Data (CSV)")),
+                    ("xlsx", gettext("Spreadsheet (XLSX)")),
+                )
             ],
         )
         return self.render_to_response(context)
@@ -159,7 +167,7 @@ class CourseLearnersExportView(LearnersMixin, View):
             for row in learners.learner_rows(self.item, shown, among=people)
         ]
         body, content_type = table_file(
-            extension, title="Learners", header=learners.HEADER, rows=rows
+            extension, title=gettext("Learners"), header=learners.HEADER, rows=rows
         )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (

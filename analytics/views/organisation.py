@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 
 from analytics.protection import access
@@ -98,7 +99,7 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
         context.update(
             report=report,
             competency=competency,
-            scope_name="All departments",
+            scope_name=gettext("All departments"),
             distribution=drilldown.distribution(
                 inputs,
                 competency=code,
@@ -109,8 +110,8 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
             ),
             breakdown=drilldown.breakdown(column, code),
             stale_after_days=settings.ANALYTICS_STALE_AFTER_DAYS,
-            breakdown_label="Department",
-            back=(reverse("organisation_report"), "Back to all departments"),
+            breakdown_label=gettext("Department"),
+            back=(reverse("organisation_report"), gettext("Back to all departments")),
         )
         return context
 
@@ -120,4 +121,4 @@ class OrganisationExportView(AllReportsMixin, View):
         report = skill_gap_report()
         if report is None:
             raise Http404("No competency framework has been published yet.")
-        return download(report, extension, scope_name="All departments", request=request)
+        return download(report, extension, scope_name=gettext("All departments"), request=request)
