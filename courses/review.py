@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -123,18 +124,25 @@ def submit_course(page: Page, user) -> tuple[CoursePage, str]:
     """
     course = course_of(page)
     if course is None:
-        raise SubmitRefused("This page is not part of a course.")
+        raise SubmitRefused(gettext("This page is not part of a course."))
     permissions = course.permissions_for_user(user)
     if not permissions.can_edit():
-        raise PermissionDenied("Only people who may edit the course may submit it for review.")
+        raise PermissionDenied(
+            gettext("Only people who may edit the course may submit it for review.")
+        )
     if permissions.page_locked():
-        raise SubmitRefused(f"The course '{course.title}' is locked; it cannot be submitted.")
+        raise SubmitRefused(
+            gettext("The course '%(title)s' is locked; it cannot be submitted.")
+            % {"title": course.title}
+        )
     state = course.current_workflow_state
     if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         return course, "in_review"
     workflow = course.get_workflow()
     if workflow is None:
-        raise SubmitRefused(f"The course '{course.title}' has no review workflow.")
+        raise SubmitRefused(
+            gettext("The course '%(title)s' has no review workflow.") % {"title": course.title}
+        )
     # The course's own draft is submitted as the submitter's, as the editor's "Submit" does.
     course.get_latest_revision_as_object().save_revision(user=user, log_action=True)
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.log_actions import LogFormatter
@@ -33,7 +34,7 @@ def _is_autosave(request) -> bool:
 class SubmitWithCourseMenuItem(ActionMenuItem):
     """Save a module or lesson and submit its course for review, with every draft in it."""
 
-    label = "Submit with course"
+    label = gettext_lazy("Submit with course")
     name = SUBMIT_WITH_COURSE
     icon_name = "resubmit"
     order = 150
@@ -82,19 +83,29 @@ def _submit_with_course(request, page):
     try:
         course, outcome = submit_course(page, request.user)
     except (SubmitRefused, PermissionDenied) as refused:
-        messages.error(request, f"'{title}' was saved as a draft but not submitted: {refused}")
+        messages.error(
+            request,
+            gettext("'%(title)s' was saved as a draft but not submitted: %(reason)s")
+            % {"title": title, "reason": refused},
+        )
         return redirect("wagtailadmin_pages:edit", page.pk)
     if outcome == "in_review":
         messages.success(
             request,
-            f"'{title}' was saved. The course '{course.title}' is already in review: the "
-            "reviewer sees this draft, and approving the course publishes it.",
+            gettext(
+                "'%(title)s' was saved. The course '%(course)s' is already in review: the "
+                "reviewer sees this draft, and approving the course publishes it."
+            )
+            % {"title": title, "course": course.title},
         )
     else:
         messages.success(
             request,
-            f"'{title}' was saved and the course '{course.title}' submitted for review, with "
-            "its modules and lessons.",
+            gettext(
+                "'%(title)s' was saved and the course '%(course)s' submitted for review, with "
+                "its modules and lessons."
+            )
+            % {"title": title, "course": course.title},
         )
     return redirect("wagtailadmin_explore", page.get_parent().pk)
 
@@ -113,8 +124,10 @@ def submit_with_course_after_edit(request, page):
 def course_unit_log_actions(actions):
     @actions.register_action(PUBLISHED_WITH_COURSE)
     class PublishedWithCourse(LogFormatter):
-        label = "Publish with course"
+        label = gettext_lazy("Publish with course")
 
         def format_message(self, log_entry):
             course = log_entry.data.get("course", {})
-            return f"Published with the course '{course.get('title', '')}', approved in review"
+            return gettext("Published with the course '%(title)s', approved in review") % {
+                "title": course.get("title", "")
+            }
