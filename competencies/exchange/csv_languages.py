@@ -6,6 +6,11 @@ in one language exports exactly as before."""
 from competencies.exchange.errors import RowError
 from competencies.translation import clean_translations, language_codes
 
+# The framework's own language, written only when it is not the service's default (so an
+# English framework's file keeps its columns).
+LANGUAGE_COLUMN = "Framework language"
+DEFAULT_LANGUAGE = "en-gb"
+
 # Tagged column -> what it translates (the kind of row, the field there).
 TAGGED = {
     "Framework": ("framework", "name"),

@@ -28,6 +28,8 @@ import csv
 import io
 
 from competencies.exchange.csv_languages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_COLUMN,
     Collected,
     columns_for,
     descriptor_cells,
@@ -48,6 +50,7 @@ from competencies.exchange.uk_csv_read import (
     read_scale,
     read_skill,
 )
+from competencies.translation import language_codes
 
 UK_COLUMNS = [
     "Role family",
@@ -140,10 +143,17 @@ def csv_export(data: FrameworkData) -> str:
     # The framework's details are long: the first line carries them, the others leave them out.
     details = {column: data[key] for column, key in FRAMEWORK_COLUMNS.items()}
     details |= columns_for(data, "framework", languages)
+    own = data.get("language") or DEFAULT_LANGUAGE
+    if own != DEFAULT_LANGUAGE:
+        details[LANGUAGE_COLUMN] = own
     lines = [framework | details] if not lines else [lines[0] | details, *lines[1:]]
     out = io.StringIO()
     writer = csv.DictWriter(
-        out, fieldnames=COLUMNS + tagged_columns(languages), lineterminator="\r\n"
+        out,
+        fieldnames=COLUMNS
+        + ([LANGUAGE_COLUMN] if own != DEFAULT_LANGUAGE else [])
+        + tagged_columns(languages),
+        lineterminator="\r\n",
     )
     writer.writeheader()
     writer.writerows(lines)
@@ -199,6 +209,15 @@ def csv_parse(
     rows = read_rows(content, required=UK_COLUMNS, pairs=[("Area code", "Area")])
     errors = rows.errors
     errors.extend(header_errors(rows.header))
+    own = rows.single(LANGUAGE_COLUMN, blanks=True)
+    if own and own not in language_codes():
+        errors.append(
+            RowError(
+                rows.first_line(LANGUAGE_COLUMN),
+                LANGUAGE_COLUMN,
+                f"{own!r} is not a language here; use {', '.join(language_codes())}",
+            )
+        )
     collected = Collected(rows)
     data = read_framework(rows, name=name, version=version)
     scale = read_scale(rows)
@@ -276,6 +295,8 @@ def csv_parse(
         for a in areas.values()
     ]
     collected.apply(data)
+    if own:
+        data["language"] = own
     if not rows.lines:
         errors.append(RowError(1, "Skill", "the file has no lines after the header"))
     if (data["slug"], data["version"]) in held.frameworks:

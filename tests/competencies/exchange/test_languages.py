@@ -264,3 +264,42 @@ def test_a_case_package_with_translations_still_fits_the_case_schema(db):
     package = json.loads(framework_export(framework_load(multilingual()), file_format="case").text)
 
     assert schema_errors(package) == []
+
+
+@pytest.mark.parametrize("file_format", ["csv", "case"])
+def test_a_framework_written_in_french_keeps_its_own_language(db, file_format):
+    data = multilingual()
+    data["language"] = "fr"
+    framework = framework_load(data)
+    first = framework_export(framework, file_format=file_format).text
+    framework_delete(framework)
+
+    imported = framework_import(first, file_format=file_format)
+
+    assert imported.framework.language == "fr"
+    assert languages_of(imported.framework) == EXPECTED
+
+
+def test_csv_naming_an_unknown_own_language_is_refused(db):
+    data = multilingual()
+    data["language"] = "fr"
+    framework = framework_load(data)
+    text = framework_export(framework, file_format="csv").text
+    framework_delete(framework)
+
+    errors = _refused(edit_csv(text, 2, "Framework language", "xx"), "csv")
+
+    assert errors == [
+        RowError(2, "Framework language", "'xx' is not a language here; use en-gb, fr, es, ar")
+    ]
+
+
+def test_case_naming_an_unknown_document_language_is_refused(db):
+    package = json.loads(_exported("case"))
+    package["CFDocument"]["language"] = "de"
+
+    errors = _refused(json.dumps(package), "case")
+
+    assert errors == [
+        RowError(None, "CFDocument.language", "'de' is not a language here; use en-gb, fr, es, ar")
+    ]
