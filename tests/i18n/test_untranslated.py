@@ -35,7 +35,15 @@ MORE_PAGES = {
         "/certificates/no-such-code/",
         "/certificates/{certificate}/",
     ],
-    "learner": ["/learning/skills/", "{lesson}", "/learning/courses/{course}/complete/"],
+    "learner": [
+        "/learning/skills/",
+        "{lesson}",
+        "/learning/courses/{course}/complete/",
+        # A knowledge check sent with no answer: the lesson with its errors.
+        "POST /learning/lessons/{lesson_id}/check/",
+        # A self-assessment area sent with no answer: the form with its errors.
+        "POST /self-assessment/DA/",
+    ],
 }
 # Apps whose rows are not data people read on pages, or hold no text.
 NOT_DATA_APPS = {"sessions", "admin", "contenttypes", "auth", "mfa", "otp_totp", "django_otp"}
@@ -92,15 +100,16 @@ def _data() -> Data:
 
 
 def _read(person, path: str) -> tuple[int, str]:
-    """The page at `path` as `person` reads it: its status and HTML. Each request runs in a
-    savepoint of its own, so what one writes (a session, a sign-in time) is gone before the
-    next."""
+    """The page at `path` as `person` reads it: its status and HTML ("POST /path" sends the
+    form there empty). Each request runs in a savepoint of its own, so what one writes (a
+    session, a sign-in time) is gone before the next."""
     cache.clear()
     client = Client()
     with transaction.atomic():
         if person is not None:
             client.force_login(person)
-        response = client.get(path)
+        method, _, address = path.rpartition(" ")
+        response = client.post(address, {}) if method == "POST" else client.get(address)
         transaction.set_rollback(True)
     html = response.content.decode() if "html" in response.get("Content-Type", "") else ""
     return response.status_code, html
@@ -115,7 +124,12 @@ def enrolled(cast):  # noqa: F811 (the fixture imported above)
     enrolment = Enrolment.objects.create(user=learner, course=course, completed_at=timezone.now())
     certificate = Certificate.objects.create(enrolment=enrolment)
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
-    return {**cast.ids, "lesson": lesson.url, "certificate": certificate.code}
+    return {
+        **cast.ids,
+        "lesson": lesson.url,
+        "lesson_id": lesson.pk,
+        "certificate": certificate.code,
+    }
 
 
 @pytest.mark.django_db
@@ -128,7 +142,8 @@ def test_no_english_is_left_on_any_page_in_another_language(cast, enrolled):  # 
             status, english = _read(person, path)
             assert status in (200, 404), (persona, path, status)
             for language in LANGUAGES:
-                status_there, page = _read(person, f"/{language}{path}")
+                method, _, address = path.rpartition(" ")
+                status_there, page = _read(person, f"{method} /{language}{address}".strip())
                 assert status_there == status, (persona, language, path, status_there)
                 for leftover in leftovers(page, english, language, catalogue, data):
                     found.setdefault(f"{language} {path} ({persona})", []).append(
