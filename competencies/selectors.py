@@ -152,3 +152,19 @@ def competency_profile(user: User, framework: Framework) -> list[tuple[Area, lis
         )
         for area in areas_with_competencies(framework)
     ]
+
+
+def competency_titles(framework: Framework) -> dict[str, str]:
+    """Competency code -> title in the active language (else the framework's own), for
+    reports whose rows carry codes."""
+    return {
+        competency.code: competency.translated("title")
+        for competency in Competency.objects.filter(framework=framework).only(
+            "code", "title", "translations"
+        )
+    }
+
+
+def area_titles(framework: Framework) -> dict[str, str]:
+    """Area code -> title in the active language (else the framework's own)."""
+    return {area.code: area.translated("title") for area in framework.areas.all()}

@@ -176,3 +176,16 @@ def test_loading_the_demo_framework_again_writes_nothing(db):
             3: "الإتقان",
             4: "الخبير",
         }
+
+
+def test_titles_by_code_for_reports_follow_the_active_language(translated):
+    with translation.override("fr"):
+        competencies = selectors.competency_titles(translated)
+        areas = selectors.area_titles(translated)
+
+    assert competencies == {
+        "DA.1": "Culture des données",
+        "DA.2": "Data ethics",
+        "SP.1": "Cyber hygiene",
+    }
+    assert areas == {"DA": "Données", "SP": "Security"}
