@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from . import kinds, unpacking
 from .errors import PackageRejected
@@ -35,12 +36,14 @@ def _import_xml(upload, filename, uploaded_by, title, attribution) -> Package:
     upload.seek(0)
     xml = upload.read(MAX_XML_BYTES + 1)
     if len(xml) > MAX_XML_BYTES:
-        raise PackageRejected("The XML file is too large to be a course structure file.")
+        raise PackageRejected(gettext("The XML file is too large to be a course structure file."))
     detected = kinds.detect_kind(frozenset(), filename)
     if detected is None:
         raise PackageRejected(
-            "Only a cmi5 course structure file (cmi5.xml) can be uploaded on its own; other "
-            "packages are uploaded as a .zip."
+            gettext(
+                "Only a cmi5 course structure file (cmi5.xml) can be uploaded on its own; other "
+                "packages are uploaded as a .zip."
+            )
         )
     kind, value = detected
     with transaction.atomic():
@@ -107,16 +110,16 @@ def _unknown_kind_message(names: frozenset[str]) -> str:
         for name in names
         if name.count("/") == 1 and name.rsplit("/", 1)[1].lower() in _MANIFESTS
     )
-    message = (
+    message = gettext(
         "This zip has neither a cmi5.xml nor an imsmanifest.xml at its root, so it is not a "
         "cmi5 course or a SCORM package the platform can import."
     )
     if nested:
         folder = nested[0].split("/", 1)[0]
-        message += (
-            f" Its manifest is inside the folder '{folder}': zip that folder's contents, not "
+        message += " " + gettext(
+            "Its manifest is inside the folder '%(folder)s': zip that folder's contents, not "
             "the folder itself."
-        )
+        ) % {"folder": folder}
     return message
 
 

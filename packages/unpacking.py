@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 from .errors import PackageRejected
 
@@ -44,8 +45,11 @@ def check_upload_size(upload: BinaryIO) -> None:
     limit = settings.PACKAGE_MAX_UPLOAD_BYTES
     if upload_size(upload) > limit:
         raise PackageRejected(
-            f"The file is larger than the {filesizeformat(limit)} a package may be. "
-            "Ask the supplier for a smaller package or split the course."
+            gettext(
+                "The file is larger than the %(limit)s a package may be. "
+                "Ask the supplier for a smaller package or split the course."
+            )
+            % {"limit": filesizeformat(limit)}
         )
 
 
@@ -79,16 +83,18 @@ def _directory_too_big(upload: BinaryIO) -> bool:
 def open_zip(upload: BinaryIO) -> zipfile.ZipFile:
     if _directory_too_big(upload):
         raise PackageRejected(
-            f"The zip holds more entries than a package may have (at most "
-            f"{settings.PACKAGE_MAX_FILES:,} files)."
+            gettext("The zip holds more entries than a package may have (at most %(count)s files).")
+            % {"count": f"{settings.PACKAGE_MAX_FILES:,}"}
         )
     upload.seek(0)
     try:
         return zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as problem:
         raise PackageRejected(
-            "The file is not a zip file (or it is damaged). Upload the package's .zip, or a "
-            "cmi5.xml course structure file."
+            gettext(
+                "The file is not a zip file (or it is damaged). Upload the package's .zip, or a "
+                "cmi5.xml course structure file."
+            )
         ) from problem
 
 
@@ -97,22 +103,34 @@ def _check_name(info: zipfile.ZipInfo) -> str:
     name = info.filename
     problem = ""
     if "\\" in name:
-        problem = "uses backslashes in its path"
+        problem = gettext(
+            "The zip entry %(name)r uses backslashes in its path. "
+            "Packages may only hold files inside their own folder; this zip was refused."
+        )
     elif name.startswith("/") or _DRIVE.match(name):
-        problem = "has an absolute path"
+        problem = gettext(
+            "The zip entry %(name)r has an absolute path. "
+            "Packages may only hold files inside their own folder; this zip was refused."
+        )
     elif _CONTROL.search(name):
-        problem = "has control characters in its name"
+        problem = gettext(
+            "The zip entry %(name)r has control characters in its name. "
+            "Packages may only hold files inside their own folder; this zip was refused."
+        )
     elif any(part in {"", ".", ".."} for part in name.rstrip("/").split("/")):
-        problem = "has '..', '.' or an empty folder name in its path"
+        problem = gettext(
+            "The zip entry %(name)r has '..', '.' or an empty folder name in its path. "
+            "Packages may only hold files inside their own folder; this zip was refused."
+        )
     elif len(name.encode()) > _MAX_PATH_BYTES or any(
         len(part.encode()) > _MAX_NAME_BYTES for part in name.split("/")
     ):
-        problem = "has a name too long to store"
-    if problem:
-        raise PackageRejected(
-            f"The zip entry {name[:200]!r} {problem}. Packages may only hold files inside "
-            "their own folder; this zip was refused."
+        problem = gettext(
+            "The zip entry %(name)r has a name too long to store. "
+            "Packages may only hold files inside their own folder; this zip was refused."
         )
+    if problem:
+        raise PackageRejected(problem % {"name": name[:200]})
     return name
 
 
@@ -124,22 +142,28 @@ def checked_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         name = _check_name(info)
         if stat.S_ISLNK(info.external_attr >> 16):
             raise PackageRejected(
-                f"The zip entry {name!r} is a symbolic link. Packages may not contain links."
+                gettext(
+                    "The zip entry %(name)r is a symbolic link. Packages may not contain links."
+                )
+                % {"name": name}
             )
         if info.flag_bits & 0x1:
             raise PackageRejected(
-                "The zip is encrypted (password-protected). Upload an unencrypted package."
+                gettext("The zip is encrypted (password-protected). Upload an unencrypted package.")
             )
         if info.is_dir():
             continue
         if name in seen:
-            raise PackageRejected(f"The zip holds {name!r} twice; it was refused as ambiguous.")
+            raise PackageRejected(
+                gettext("The zip holds %(name)r twice; it was refused as ambiguous.")
+                % {"name": name}
+            )
         seen.add(name)
         files.append(info)
         if len(files) > settings.PACKAGE_MAX_FILES:
             raise PackageRejected(
-                f"The zip holds more than {settings.PACKAGE_MAX_FILES:,} files, the most a "
-                "package may have."
+                gettext("The zip holds more than %(count)s files, the most a package may have.")
+                % {"count": f"{settings.PACKAGE_MAX_FILES:,}"}
             )
     declared = sum(info.file_size for info in files)
     if declared > settings.PACKAGE_MAX_UNPACKED_BYTES:
@@ -149,7 +173,9 @@ def checked_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 def _too_big_message() -> str:
     limit = filesizeformat(settings.PACKAGE_MAX_UNPACKED_BYTES)
-    return f"The package unpacks to more than {limit}, the most a package may take."
+    return gettext("The package unpacks to more than %(limit)s, the most a package may take.") % {
+        "limit": limit
+    }
 
 
 def extract(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], target: Path) -> Unpacked:
@@ -163,7 +189,10 @@ def extract(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], target: Pa
         destination = target / info.filename
         # Defence in depth: the name checks above already keep every path inside.
         if not destination.resolve().is_relative_to(root):
-            raise PackageRejected(f"The zip entry {info.filename!r} points outside its folder.")
+            raise PackageRejected(
+                gettext("The zip entry %(name)r points outside its folder.")
+                % {"name": info.filename}
+            )
         written = 0
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -173,8 +202,11 @@ def extract(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], target: Pa
                     total += len(chunk)
                     if written > info.file_size:
                         raise PackageRejected(
-                            f"The zip entry {info.filename!r} holds more than its header says; "
-                            "the zip is damaged or crafted, and was refused."
+                            gettext(
+                                "The zip entry %(name)r holds more than its header says; "
+                                "the zip is damaged or crafted, and was refused."
+                            )
+                            % {"name": info.filename}
                         )
                     if total > max_total:
                         raise PackageRejected(_too_big_message())
@@ -182,24 +214,33 @@ def extract(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], target: Pa
                         info.compress_size, 1
                     ):
                         raise PackageRejected(
-                            f"The zip entry {info.filename!r} expands more than {max_ratio} "
-                            "times its compressed size, as zip bombs do; the zip was refused."
+                            gettext(
+                                "The zip entry %(name)r expands more than %(ratio)s times its "
+                                "compressed size, as zip bombs do; the zip was refused."
+                            )
+                            % {"name": info.filename, "ratio": max_ratio}
                         )
                     sink.write(chunk)
         except (FileExistsError, NotADirectoryError, IsADirectoryError) as problem:
             raise PackageRejected(
-                f"The zip entry {info.filename!r} clashes with another file or folder of the "
-                "same name."
+                gettext(
+                    "The zip entry %(name)r clashes with another file or folder of the same name."
+                )
+                % {"name": info.filename}
             ) from problem
         except NotImplementedError as problem:
             raise PackageRejected(
-                f"The zip entry {info.filename!r} uses a compression method the platform cannot "
-                "read. Re-create the zip with standard (deflate) compression."
+                gettext(
+                    "The zip entry %(name)r uses a compression method the platform cannot read. "
+                    "Re-create the zip with standard (deflate) compression."
+                )
+                % {"name": info.filename}
             ) from problem
         except (zipfile.BadZipFile, EOFError, ValueError) as problem:
             # CRC mismatches, truncated data, and header names that differ from the directory's.
             raise PackageRejected(
-                f"The zip is damaged: {info.filename!r} could not be read ({problem})."
+                gettext("The zip is damaged: %(name)r could not be read (%(problem)s).")
+                % {"name": info.filename, "problem": problem}
             ) from problem
     return Unpacked(file_count=len(entries), unpacked_bytes=total)
 
