@@ -170,6 +170,7 @@ ENGLISH_PAGE = """<!DOCTYPE html><html lang="en-GB"><head><title>Your learning -
 <img src="chart.png" alt="A chart of the team's progress">
 <p>Download the report for your team</p>
 <p>Total</p>
+<p>5 Jan 2027</p>
 </body></html>"""
 
 FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Votre apprentissage - Academy</title>
@@ -187,6 +188,7 @@ FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Votre apprentissage
 <img src="chart.png" alt="Un graphique des progrès de l'équipe">
 <p>Download the report for your team</p>
 <p>Total</p>
+<p>5 Jan 2027</p>
 <p>You are signed in as <strong>Amina Okafor</strong>.</p>
 </body></html>"""
 
@@ -230,6 +232,7 @@ def test_visible_texts_are_what_a_person_reads():
         "A chart of the team's progress",
         "Download the report for your team",
         "Total",
+        "5 Jan 2027",
     ]
 
 
@@ -244,6 +247,8 @@ def test_the_checker_finds_english_left_and_passes_data():
         Leftover("Your learning", "translation exists"),
         Leftover("Close this message for now", "not translated"),
         Leftover("Download the report for your team", "not translated"),
+        # A date written in English.
+        Leftover("5 Jan 2027", "not translated"),
         Leftover("You are signed in as Amina Okafor.", "translation exists"),
     ]
 
@@ -252,7 +257,8 @@ def test_the_checker_passes_a_page_translated_in_full():
     spanish = """<html lang="es"><head><title>Tu aprendizaje - Academy</title></head><body>
     <a href="#main">Saltar al contenido principal</a><h1>Tu aprendizaje</h1>
     <p>Amina Okafor, Citizen service officer</p>
-    <p>What is a line chart and how do you read one?</p><p>Total</p></body></html>"""
+    <p>What is a line chart and how do you read one?</p><p>Total</p><p>5 ene 2027</p>
+    </body></html>"""
 
     assert leftovers(spanish, ENGLISH_PAGE, "es", _small_catalogue(), _small_data()) == []
 

@@ -27,6 +27,19 @@ STOP_WORDS = frozenset({
     "the", "and", "your", "of", "to", "for", "you", "is", "are", "this", "with", "not", "has",
     "have", "who", "what", "how", "by", "in", "on", "an", "a",
 })
+# English words that come alone, with figures, in dates and durations ("5 Jan 2027",
+# "40 min"): one of them is enough, since the catalogues and Django's formats translate them.
+DATE_WORDS = frozenset({
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "min", "mins", "minute", "minutes", "hour", "hours", "day", "days",
+})
+# Those of them the other languages write the same way (French "10 min", Spanish "5 oct 2027").
+SHARED_DATE_WORDS = {
+    "fr": frozenset({"min", "minute", "minutes", "oct", "nov", "sept"}),
+    "es": frozenset({"min", "feb", "mar", "jun", "jul", "sep", "sept", "oct", "nov"}),
+}
 # Elements whose text nobody reads on the page.
 SKIPPED_ELEMENTS = frozenset({"script", "style", "template"})
 # Elements that end a run of text: the words either side belong to different pieces.
@@ -212,9 +225,11 @@ class Catalogue:
 
     def reads_as_english(self, text: str, language: str) -> bool:
         """Whether `text` reads as English rather than `language`: two of the common English
-        words, or two words of the service's English that its translations into `language`
-        never use ("Download report" in a French page)."""
-        if len(english_words(text)) >= 2:
+        words, an English month, day or unit of time in a date or duration, or two words of
+        the service's English that its translations into `language` never use ("Download
+        report" in a French page)."""
+        dates = DATE_WORDS - SHARED_DATE_WORDS.get(language, frozenset())
+        if len(english_words(text)) >= 2 or words(text) & dates:
             return True
         foreign = self.english - self.vocabulary.get(language, set())
         return len(words(text) & foreign) >= 2
