@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from organisations.roster.plan import (
     NEW,
     DepartmentChange,
@@ -37,31 +39,52 @@ class DiffLine:
 
 
 def roster_summary(plan: RosterPlan) -> list[str]:
+    """The change in a few sentences, in the active language (the command's is English)."""
     counts = plan.counts()
     people = sum(counts[kind] for kind in ("new", "moved", "leaving", "updated", "unchanged"))
     lines = [
-        f"{plan.file_name}: {people} people.",
-        "People: {new} new, {moved} moved, {leaving} leaving, {updated} updated, "
-        "{unchanged} unchanged.".format(**counts),
-        "Departments: {departments_added} added, {departments_changed} changed. "
-        "Job roles: {job_roles_added} added, {job_roles_changed} changed.".format(**counts),
+        # Translators: "file" is the roster file's name.
+        gettext("%(file)s: %(people)s people.") % {"file": plan.file_name, "people": people},
+        gettext(
+            "People: %(new)s new, %(moved)s moved, %(leaving)s leaving, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        )
+        % counts,
+        gettext(
+            "Departments: %(departments_added)s added, %(departments_changed)s changed. "
+            "Job roles: %(job_roles_added)s added, %(job_roles_changed)s changed."
+        )
+        % counts,
     ]
     if plan.missing:
-        lines.append(
-            f"Missing from the roster: {len(plan.missing)} people the roster placed before; "
-            + (
-                "their accounts are closed."
-                if plan.deactivate_missing
-                else "their accounts stay open (--deactivate-missing closes them)."
+        missing = {"count": len(plan.missing)}
+        if plan.deactivate_missing:
+            lines.append(
+                gettext(
+                    "Missing from the roster: %(count)s people the roster placed before; "
+                    "their accounts are closed."
+                )
+                % missing
             )
-        )
+        else:
+            lines.append(
+                gettext(
+                    "Missing from the roster: %(count)s people the roster placed before; "
+                    "their accounts stay open (--deactivate-missing closes them)."
+                )
+                % missing
+            )
     closed = sum(1 for person in plan.people if person.account_closed)
     if closed:
         lines.append(
-            f"{closed} people on the roster have closed accounts; an administrator reopens them."
+            gettext(
+                "%(count)s people on the roster have closed accounts; "
+                "an administrator reopens them."
+            )
+            % {"count": closed}
         )
     if counts["deactivated"]:
-        lines.append(f"Accounts closed: {counts['deactivated']}.")
+        lines.append(gettext("Accounts closed: %(count)s.") % {"count": counts["deactivated"]})
     return lines
 
 
