@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from packages.errors import PackageRejected
 from packages.models import Package
 from scorm.manifest import MANIFEST, manifest_parse
@@ -16,7 +18,7 @@ def detect(names: frozenset[str], filename: str) -> str | None:
 def import_package(*, package: Package, root: Path | None, xml: bytes | None) -> None:
     if root is None:
         raise PackageRejected(
-            "A SCORM package is a zip file with imsmanifest.xml at its top level."
+            gettext("A SCORM package is a zip file with imsmanifest.xml at its top level.")
         )
     manifest = manifest_parse(root)
     package.kind = manifest.kind

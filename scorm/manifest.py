@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext
 from lxml import etree
 
 from packages.errors import PackageRejected
@@ -109,20 +110,24 @@ def _number(value: str, what: str, low: float, high: float) -> float | None:
         number = float(value)
     except ValueError:
         raise PackageRejected(
-            f"The manifest's {what} is {value!r}, which is not a number."
+            gettext("The manifest's %(what)s is %(value)r, which is not a number.")
+            % {"what": what, "value": value}
         ) from None
     if not low <= number <= high:
-        raise PackageRejected(f"The manifest's {what} is {value}, outside {low:g} to {high:g}.")
+        raise PackageRejected(
+            gettext("The manifest's %(what)s is %(value)s, outside %(low)s to %(high)s.")
+            % {"what": what, "value": value, "low": f"{low:g}", "high": f"{high:g}"}
+        )
     return number
 
 
 def manifest_parse(root: Path) -> Manifest:
     path = root / MANIFEST
     if not path.is_file():
-        raise PackageRejected("The package has no imsmanifest.xml at its top level.")
+        raise PackageRejected(gettext("The package has no imsmanifest.xml at its top level."))
     data = path.read_bytes()
     if len(data) > MAX_MANIFEST_BYTES:
-        raise PackageRejected("The package's imsmanifest.xml is larger than 4 MB.")
+        raise PackageRejected(gettext("The package's imsmanifest.xml is larger than 4 MB."))
     # No entities, no DTDs, no network: a manifest is data from an untrusted upload.
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
@@ -131,10 +136,13 @@ def manifest_parse(root: Path) -> Manifest:
         document = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise PackageRejected(
-            f"The package's imsmanifest.xml is not well-formed XML: {error}."
+            gettext("The package's imsmanifest.xml is not well-formed XML: %(error)s.")
+            % {"error": error}
         ) from None
     if _local(document) != "manifest":
-        raise PackageRejected("The package's imsmanifest.xml does not start with <manifest>.")
+        raise PackageRejected(
+            gettext("The package's imsmanifest.xml does not start with <manifest>.")
+        )
     version, edition = _version(document)
     organization = _organization(document)
     resources = _resources(document)
@@ -146,11 +154,15 @@ def manifest_parse(root: Path) -> Manifest:
         scos.append(_sco(item, resources, collection, version, root))
     if not scos:
         raise PackageRejected(
-            "The package's organisation has no item that launches anything: no SCO or asset."
+            gettext(
+                "The package's organisation has no item that launches anything: no SCO or asset."
+            )
         )
     identifiers = [sco.identifier for sco in scos]
     if len(set(identifiers)) != len(identifiers):
-        raise PackageRejected("Two items in the package's organisation share an identifier.")
+        raise PackageRejected(
+            gettext("Two items in the package's organisation share an identifier.")
+        )
     title = _text(organization, "title") or _attr(document, "identifier") or "Untitled package"
     return Manifest(
         version=version,
@@ -181,7 +193,10 @@ def _version(document) -> tuple[str, str]:
     if ADLCP_12 in namespaces:
         return "1.2", "1.2"
     raise PackageRejected(
-        "The manifest says neither SCORM 1.2 nor SCORM 2004 (no schemaversion, no ADL namespace)."
+        gettext(
+            "The manifest says neither SCORM 1.2 nor SCORM 2004 (no schemaversion, no ADL "
+            "namespace)."
+        )
     )
 
 
@@ -189,7 +204,7 @@ def _organization(document):
     organizations = _child(document, "organizations")
     candidates = _children(organizations, "organization") if organizations is not None else []
     if not candidates:
-        raise PackageRejected("The package's manifest has no organisation of its content.")
+        raise PackageRejected(gettext("The package's manifest has no organisation of its content."))
     default = _attr(organizations, "default")
     for organization in candidates:
         if default and _attr(organization, "identifier") == default:
@@ -261,23 +276,30 @@ def _launch_href(item, resource, base: str, root: Path) -> str:
     href = _attr(resource, "href")
     if not href:
         raise PackageRejected(
-            f"The item {_attr(item, 'identifier')!r} uses the resource "
-            f"{_attr(resource, 'identifier')!r}, which has no href to launch."
+            gettext(
+                "The item %(item)r uses the resource %(resource)r, which has no href to launch."
+            )
+            % {"item": _attr(item, "identifier"), "resource": _attr(resource, "identifier")}
         )
     if urlsplit(href).scheme or href.startswith("/"):
         raise PackageRejected(
-            f"The resource {_attr(resource, 'identifier')!r} launches {href!r}; only files "
-            "inside the package can be launched."
+            gettext(
+                "The resource %(resource)r launches %(href)r; only files inside the package can "
+                "be launched."
+            )
+            % {"resource": _attr(resource, "identifier"), "href": href}
         )
     full = base + href
     file_part = unquote(urlsplit(full).path)
     relative = PurePosixPath(file_part)
     if ".." in relative.parts or not (root / relative).resolve().is_relative_to(root.resolve()):
-        raise PackageRejected(f"The launch file {full!r} points outside the package.")
+        raise PackageRejected(
+            gettext("The launch file %(file)r points outside the package.") % {"file": full}
+        )
     if not (root / relative).is_file():
         raise PackageRejected(
-            f"The resource {_attr(resource, 'identifier')!r} launches {file_part!r}, "
-            "which is not in the package."
+            gettext("The resource %(resource)r launches %(file)r, which is not in the package.")
+            % {"resource": _attr(resource, "identifier"), "file": file_part}
         )
     parameters = _attr(item, "parameters")
     if parameters:
@@ -291,12 +313,15 @@ def _launch_href(item, resource, base: str, root: Path) -> str:
 def _sco(item, resources: dict, collection: dict, version: str, root: Path) -> ScoEntry:
     identifier = _attr(item, "identifier")
     if not identifier:
-        raise PackageRejected("An item in the package's organisation has no identifier.")
+        raise PackageRejected(gettext("An item in the package's organisation has no identifier."))
     reference = _attr(item, "identifierref")
     if reference not in resources:
         raise PackageRejected(
-            f"The item {identifier!r} refers to the resource {reference!r}, which the manifest "
-            "does not define."
+            gettext(
+                "The item %(item)r refers to the resource %(resource)r, which the manifest does "
+                "not define."
+            )
+            % {"item": identifier, "resource": reference}
         )
     resource, base = resources[reference]
     href = _launch_href(item, resource, base, root)
