@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from cmi5.models import AssignableUnit, Block, Course
 from cmi5.structure import AuSpec, BlockSpec, course_structure_parse
 from packages.errors import PackageRejected
@@ -20,7 +22,7 @@ def cmi5_import(*, package, root: Path | None, xml: bytes | None) -> None:
     if root is not None:
         structure_file = root / STRUCTURE_FILE
         if not structure_file.is_file():
-            raise PackageRejected("The zip has no cmi5.xml at its root.")
+            raise PackageRejected(gettext("The zip has no cmi5.xml at its root."))
         names = frozenset(
             path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
         )
@@ -28,7 +30,7 @@ def cmi5_import(*, package, root: Path | None, xml: bytes | None) -> None:
     elif xml is not None:
         spec = course_structure_parse(xml, in_zip=False)
     else:
-        raise PackageRejected("The upload holds no course structure.")
+        raise PackageRejected(gettext("The upload holds no course structure."))
     course_structure_save(package=package, spec=spec)
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from django.utils.translation import gettext
 from lxml import etree
 
 from packages.errors import PackageRejected
@@ -82,20 +83,25 @@ def course_structure_parse(xml: bytes, *, in_zip: bool, zip_names: frozenset[str
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as error:
-        raise PackageRejected(f"The cmi5.xml is not well-formed XML: {error.msg}.") from None
+        raise PackageRejected(
+            gettext("The cmi5.xml is not well-formed XML: %(error)s.") % {"error": error.msg}
+        ) from None
     schema = _schema()
     if not schema.validate(root):
         first = schema.error_log.filter_from_errors()[0]
         raise PackageRejected(
-            f"The cmi5.xml does not follow the cmi5 course structure schema "
-            f"(line {first.line}): {first.message}"
+            gettext(
+                "The cmi5.xml does not follow the cmi5 course structure schema (line %(line)s): "
+                "%(message)s"
+            )
+            % {"line": first.line, "message": first.message}
         )
     course_node = root.find("c:course", _NS)
     ids: set[str] = set()
-    course_id = _iri(course_node.get("id"), "The course id", ids)
+    course_id = _iri(course_node.get("id"), gettext("The course id"), ids)
     objectives = {}
     for objective in root.findall("c:objectives/c:objective", _NS):
-        objective_id = _iri(objective.get("id"), "An objective id", ids)
+        objective_id = _iri(objective.get("id"), gettext("An objective id"), ids)
         objectives[objective_id] = _text(objective, "title")
     children = _children(root, ids, objectives, in_zip=in_zip, zip_names=zip_names)
     return CourseSpec(
@@ -117,7 +123,7 @@ def _children(node, ids: set[str], objectives: dict, *, in_zip: bool, zip_names)
             continue
         if tag == "block":
             block = BlockSpec(
-                publisher_id=_iri(child.get("id"), "A block id", ids),
+                publisher_id=_iri(child.get("id"), gettext("A block id"), ids),
                 title=_text(child, "title"),
                 description=_text(child, "description"),
                 objective_ids=_objective_refs(child, objectives),
@@ -130,7 +136,7 @@ def _children(node, ids: set[str], objectives: dict, *, in_zip: bool, zip_names)
 
 
 def _au(node, ids: set[str], objectives: dict, *, in_zip: bool, zip_names) -> AuSpec:
-    publisher_id = _iri(node.get("id"), "An AU id", ids)
+    publisher_id = _iri(node.get("id"), gettext("An AU id"), ids)
     url = (node.findtext("c:url", "", _NS) or "").strip()
     _check_url(url, publisher_id, in_zip=in_zip, zip_names=zip_names)
     mastery = node.get("masteryScore")
@@ -155,36 +161,54 @@ def _au(node, ids: set[str], objectives: dict, *, in_zip: bool, zip_names) -> Au
 
 def _check_url(url: str, au_id: str, *, in_zip: bool, zip_names) -> None:
     if any(character.isspace() for character in url) or not url:
-        raise PackageRejected(f"The URL of AU {au_id} is not a valid URL: {url!r}.")
+        raise PackageRejected(
+            gettext("The URL of AU %(au)s is not a valid URL: %(url)r.") % {"au": au_id, "url": url}
+        )
     parts = urlsplit(url)
     clashes = sorted({name for name, _ in parse_qsl(parts.query)} & set(LAUNCH_PARAMETERS))
     if clashes:
         raise PackageRejected(
-            f"The URL of AU {au_id} sets {', '.join(clashes)}, which the launch itself sets."
+            gettext("The URL of AU %(au)s sets %(names)s, which the launch itself sets.")
+            % {"au": au_id, "names": ", ".join(clashes)}
         )
     if _ABSOLUTE_URL_RE.match(url):
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise PackageRejected(f"The URL of AU {au_id} is not a web address: {url!r}.")
+            raise PackageRejected(
+                gettext("The URL of AU %(au)s is not a web address: %(url)r.")
+                % {"au": au_id, "url": url}
+            )
         return
     if not in_zip:
         raise PackageRejected(
-            f"AU {au_id} has the relative URL {url!r}: a course structure uploaded on its own "
-            "must give every AU a full URL (https://...). Upload the zip that holds the files."
+            gettext(
+                "AU %(au)s has the relative URL %(url)r: a course structure uploaded on its own "
+                "must give every AU a full URL (https://...). Upload the zip that holds the files."
+            )
+            % {"au": au_id, "url": url}
         )
     if parts.scheme or parts.netloc or url.startswith("/"):
-        raise PackageRejected(f"The URL of AU {au_id} must be relative to the package: {url!r}.")
+        raise PackageRejected(
+            gettext("The URL of AU %(au)s must be relative to the package: %(url)r.")
+            % {"au": au_id, "url": url}
+        )
     if parts.path not in zip_names:
         raise PackageRejected(
-            f"AU {au_id} launches {parts.path!r}, which is not a file in the package."
+            gettext("AU %(au)s launches %(path)r, which is not a file in the package.")
+            % {"au": au_id, "path": parts.path}
         )
 
 
 def _iri(value: str | None, what: str, seen: set[str]) -> str:
     value = (value or "").strip()
     if not _IRI_RE.match(value):
-        raise PackageRejected(f"{what} must be an IRI (such as https://...): {value!r}.")
+        raise PackageRejected(
+            gettext("%(what)s must be an IRI (such as https://...): %(value)r.")
+            % {"what": what, "value": value}
+        )
     if value in seen:
-        raise PackageRejected(f"The id {value} is used twice; ids in a course must be unique.")
+        raise PackageRejected(
+            gettext("The id %(id)s is used twice; ids in a course must be unique.") % {"id": value}
+        )
     seen.add(value)
     return value
 
@@ -194,7 +218,9 @@ def _objective_refs(node, objectives: dict) -> list[str]:
     for ref in node.findall("c:objectives/c:objective", _NS):
         idref = (ref.get("idref") or "").strip()
         if idref not in objectives:
-            raise PackageRejected(f"The objective {idref!r} is referred to but not defined.")
+            raise PackageRejected(
+                gettext("The objective %(id)r is referred to but not defined.") % {"id": idref}
+            )
         refs.append(idref)
     return refs
 
