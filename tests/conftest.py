@@ -188,6 +188,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page read at /fr/ activates French for the
+    thread that served it (the test's own, through the test client), and whatever the next test
+    renders or reverses would be French too."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def _no_static_handler(application):
     return application
 
