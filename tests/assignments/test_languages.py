@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.models import Page, Site
 
 from assignments.models import AssignedPerson, Assignment, Audience
@@ -25,6 +26,15 @@ from tests.html import heading, table, texts, tree
 SHARED = ("training_lead", "learner", "course", "department")
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """A request to a /fr/ or /ar/ address leaves its language active in this thread; the
+    next module's tests expect the default."""
+    yield
+    translation.deactivate()
+
 
 # A Monday, the digest's default weekday.
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -361,9 +371,6 @@ def test_the_learners_assigned_work_reads_in_french_and_arabic(
 
     french = client.get("/fr/learning/").content
     arabic = client.get("/ar/learning/").content
-
-    from django.utils import translation
-    from django.utils.formats import date_format
 
     with translation.override("fr"):
         due_fr = date_format(due, "j F Y")

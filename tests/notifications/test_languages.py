@@ -5,6 +5,7 @@ pages, preferences and unsubscribe pages read in the language of their address."
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from notifications.services import Email, emails_send_once, notification_create, unsubscribe_token
 from tests.factories import make_person
@@ -13,6 +14,15 @@ from tests.html import heading, texts, tree
 SHARED = ("learner",)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """A request to a /fr/ or /ar/ address leaves its language active in this thread; the
+    next module's tests expect the default."""
+    yield
+    translation.deactivate()
+
 
 NBSP = "\u00a0"
 
