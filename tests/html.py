@@ -1,8 +1,10 @@
 """Read a rendered page the way a person does: the words of a heading, a table's rows, a list's
 items, so that tests compare whole extracted values with `==` instead of searching raw HTML."""
 
+import copy
 import re
 
+import lxml.etree
 import lxml.html
 
 
@@ -12,7 +14,11 @@ def tree(html: str | bytes):
 
 def text_of(element) -> str:
     """An element's words, whitespace collapsed, with no space before punctuation that
-    follows an inline element ("<a>Noor</a>, officer" reads "Noor, officer")."""
+    follows an inline element ("<a>Noor</a>, officer" reads "Noor, officer"). Isolated text
+    (`<bdi>`, which only sets the direction of a name or title) reads as if it were not there."""
+    if element.xpath(".//bdi"):
+        element = copy.deepcopy(element)
+        lxml.etree.strip_tags(element, "bdi")
     words = " ".join(" ".join(element.itertext()).split())
     return re.sub(r" ([,.;:!?)])", r"\1", words)
 
