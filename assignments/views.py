@@ -384,7 +384,7 @@ class AssignmentCreateView(AssignerMixin, View):
                 initial={
                     "courses": [str(course.pk) for course in courses],
                     "reason": _("To reach the level your job role needs in %(competency)s.")
-                    % {"competency": gap.competency.title},
+                    % {"competency": gap.competency.translated("title")},
                 },
             )
         minimum = minimum_group()

@@ -217,7 +217,8 @@ class Recommendation:
     def closes_titled(self) -> list[tuple[str, str, int, int | None]]:
         """`closes` with each competency's title first, from the prefetched targets."""
         titles = {
-            t.competency.code: t.competency.title for t in self.course.competency_targets.all()
+            t.competency.code: t.competency.translated("title")
+            for t in self.course.competency_targets.all()
         }
         return [
             (titles.get(code, code), code, target, current) for code, target, current in self.closes
@@ -386,7 +387,7 @@ def evidenced_competencies(targets) -> list[EvidencedCompetency]:
     return [
         EvidencedCompetency(
             code=target.competency.code,
-            title=target.competency.title,
+            title=target.competency.translated("title"),
             level=target.level,
             level_name=names.get((target.competency.framework_id, target.level), ""),
         )
