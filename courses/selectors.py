@@ -379,10 +379,10 @@ def evidenced_competencies(targets) -> list[EvidencedCompetency]:
     author's order, each with its level's name in the competency's framework (two queries)."""
     targets = list(targets.select_related("competency").order_by("sort_order"))
     names = {
-        (framework_id, number): name
-        for framework_id, number, name in ProficiencyLevel.objects.filter(
+        (level.framework_id, level.number): level.translated("name")
+        for level in ProficiencyLevel.objects.filter(
             framework_id__in={target.competency.framework_id for target in targets}
-        ).values_list("framework_id", "number", "name")
+        )
     }
     return [
         EvidencedCompetency(
