@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from wagtail.models import GroupPagePermission, Page, Site
 
 from accounts.models import User
@@ -100,9 +100,11 @@ def site_align_with_site_url(*, using: str = "default") -> Site | None:
 def _check_live(course: CoursePage, lesson: LessonPage | None = None) -> None:
     course.refresh_from_db(fields=["live"])
     if not course.live:
-        raise LearningError(_("This course is no longer published, so nothing can be recorded."))
+        raise LearningError(
+            gettext("This course is no longer published, so nothing can be recorded.")
+        )
     if lesson is not None and (not lesson.live or not lesson.is_descendant_of(course)):
-        raise LearningError(_("This lesson is not part of the published course."))
+        raise LearningError(gettext("This lesson is not part of the published course."))
 
 
 @transaction.atomic
@@ -135,19 +137,19 @@ def enrolment_retake(*, user: User, course: CoursePage) -> Enrolment:
         # it: its fresh enrolment was committed meanwhile and this read sees it.
         current = Enrolment.objects.filter(user=user, course=course).first()
     if current is None:
-        raise LearningError(_("You are not enrolled on this course. Enrol to start it."))
+        raise LearningError(gettext("You are not enrolled on this course. Enrol to start it."))
     if current.completed_at is None:
         again = Enrolment.all_attempts.filter(user=user, course=course, superseded_at__isnull=False)
         if again.exists():
-            raise LearningError(_("You are already taking this course again."))
-        raise LearningError(_("Finish this course before taking it again."))
+            raise LearningError(gettext("You are already taking this course again."))
+        raise LearningError(gettext("Finish this course before taking it again."))
     now = timezone.now()
     Enrolment.all_attempts.filter(pk=current.pk).update(superseded_at=now)
     try:
         enrolment = Enrolment.objects.create(user=user, course=course)
     except IntegrityError:
         # Another request opened the fresh attempt first: this one writes nothing.
-        raise LearningError(_("You are already taking this course again.")) from None
+        raise LearningError(gettext("You are already taking this course again.")) from None
     course_xapi.registered(enrolment, enrolment.enrolled_at)
     return enrolment
 
@@ -187,11 +189,13 @@ def knowledge_check_submit(
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
     check = shown.knowledge_check()
     if check is None:
-        raise LearningError(_("This lesson has no knowledge check."))
+        raise LearningError(gettext("This lesson has no knowledge check."))
     if attempt_number != next_attempt_number(enrolment, lesson):
-        raise LearningError(_("This check was already submitted. Your latest result is below."))
+        raise LearningError(
+            gettext("This check was already submitted. Your latest result is below.")
+        )
     if LessonCompletion.objects.filter(enrolment=enrolment, lesson=lesson).exists():
-        raise LearningError(_("You have already completed this lesson."))
+        raise LearningError(gettext("You have already completed this lesson."))
     marking = mark(questions_of(check.value), answers, check.value["pass_mark"])
     try:
         attempt = KnowledgeCheckAttempt.objects.create(
@@ -204,7 +208,7 @@ def knowledge_check_submit(
             passed=marking.passed,
         )
     except IntegrityError:
-        raise LearningError(_("This check was already submitted.")) from None
+        raise LearningError(gettext("This check was already submitted.")) from None
     now = timezone.now()
     recorded_check = lesson.knowledge_check() if shown is not lesson else check
     course_xapi.check_marked(
@@ -227,9 +231,9 @@ def lesson_mark_complete(*, enrolment: Enrolment, lesson: LessonPage) -> None:
     lesson = lesson.source
     _check_live(enrolment.course, lesson)
     if lesson.knowledge_check() is not None:
-        raise LearningError(_("Pass the knowledge check to complete this lesson."))
+        raise LearningError(gettext("Pass the knowledge check to complete this lesson."))
     if lesson.package_block() is not None:
-        raise LearningError(_("Finish the course package to complete this lesson."))
+        raise LearningError(gettext("Finish the course package to complete this lesson."))
     _complete(enrolment, [lesson], via="read")
 
 
@@ -326,7 +330,7 @@ def _package_evidence(enrolment, lesson, package, block, outcome: PackageOutcome
 def plan_add(*, user: User, course: CoursePage, added_by: User) -> LearningPlanItem:
     """Add a course to a learning plan: by the learner, or by their line manager."""
     if added_by != user and not is_line_manager(manager=added_by, learner=user):
-        raise LearningError(_("Only you or your line manager can change your learning plan."))
+        raise LearningError(gettext("Only you or your line manager can change your learning plan."))
     course = course.source
     existing = LearningPlanItem.objects.filter(user=user, course=course).first()
     if existing is not None:
@@ -352,7 +356,7 @@ def plan_move(*, user: User, item_id: int, offset: int) -> None:
     )
     index = next((i for i, item in enumerate(items) if item.pk == item_id), None)
     if index is None:
-        raise LearningError(_("That course is not in your learning plan."))
+        raise LearningError(gettext("That course is not in your learning plan."))
     other = index + offset
     if not 0 <= other < len(items):
         return
@@ -366,4 +370,4 @@ def plan_move(*, user: User, item_id: int, offset: int) -> None:
 def plan_remove(*, user: User, item_id: int) -> None:
     deleted, _ = LearningPlanItem.objects.filter(user=user, pk=item_id).delete()
     if not deleted:
-        raise LearningError(_("That course is not in your learning plan."))
+        raise LearningError(gettext("That course is not in your learning plan."))
