@@ -5,6 +5,8 @@ framework."""
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -21,30 +23,46 @@ EXPORT_PERMISSION = "competencies.view_framework"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # The CASE package waiting for the administrator to confirm its preview.
 PENDING = "competencies_exchange_pending"
+# The kinds an item type can be imported as, as the preview names them (case_tree.KINDS).
+KIND_LABELS = (
+    gettext_noop("Area"),
+    gettext_noop("Competency"),
+    gettext_noop("By its place in the tree"),
+)
 
 
 class FrameworkImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv file in the UK layout or a CASE .json package.")
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A .csv file in the UK layout or a CASE .json package."),
+    )
     file_format = forms.ChoiceField(
-        label="Format",
+        label=gettext_lazy("Format"),
         required=False,
-        choices=[("", "From the file name"), *FORMATS.items()],
+        choices=[("", gettext_lazy("From the file name")), *FORMATS.items()],
     )
     name = forms.CharField(
+        label=gettext_lazy("Name"),
         required=False,
         max_length=200,
-        help_text="Needed for a CSV with only the UK columns; otherwise it replaces the file's.",
+        help_text=gettext_lazy(
+            "Needed for a CSV with only the UK columns; otherwise it replaces the file's."
+        ),
     )
     version = forms.CharField(
+        label=gettext_lazy("Version"),
         required=False,
         max_length=40,
-        help_text="Needed for a CSV with only the UK columns, or to import a copy as a new "
-        "version.",
+        help_text=gettext_lazy(
+            "Needed for a CSV with only the UK columns, or to import a copy as a new version."
+        ),
     )
     draft = forms.BooleanField(
-        label="Import as a draft",
+        label=gettext_lazy("Import as a draft"),
         required=False,
-        help_text="Keep it out of self-assessment and reports until it is published here.",
+        help_text=gettext_lazy(
+            "Keep it out of self-assessment and reports until it is published here."
+        ),
     )
 
     def clean(self):
@@ -53,10 +71,10 @@ class FrameworkImportForm(forms.Form):
         if upload is None:
             return cleaned
         if upload.size > MAX_UPLOAD_BYTES:
-            self.add_error("file", "Choose a file smaller than 10 MB.")
+            self.add_error("file", _("Choose a file smaller than 10 MB."))
         cleaned["file_format"] = cleaned.get("file_format") or format_for(upload.name)
         if not cleaned["file_format"]:
-            self.add_error("file_format", "Choose the format: the file name does not say.")
+            self.add_error("file_format", _("Choose the format: the file name does not say."))
         return cleaned
 
 
@@ -110,7 +128,9 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
         return self.imported(imported)
 
     def refuse(self, form, filename: str, refused: ImportRefused):
-        messages.error(self.request, f"{filename} was refused; nothing was imported.")
+        messages.error(
+            self.request, _("%(file)s was refused; nothing was imported.") % {"file": filename}
+        )
         return self.render_to_response(self.get_context_data(form=form, refused=refused))
 
     def imported(self, imported):
@@ -145,7 +165,7 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
                 form=form or self.get_form_class()(),
                 preview=data,
                 types=types,
-                kinds=KINDS,
+                kinds={kind: _(label) for kind, label in KINDS.items()},
                 filename=pending["filename"],
             )
         )
@@ -153,7 +173,7 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
     def pending_post(self, request):
         pending = request.session.get(PENDING)
         if not pending:
-            messages.error(request, "The uploaded file is no longer held here; upload it again.")
+            messages.error(request, _("The uploaded file is no longer held here; upload it again."))
             return redirect("competencies_exchange")
         # A type left out of the form keeps its default kind.
         chosen = {
