@@ -103,7 +103,7 @@ class ForwardingEndpointForm(WagtailAdminModelForm):
         if self.disabled_at is not None:
             moment = timezone.localtime(self.disabled_at)
             off = gettext("%(date)s at %(time)s") % {
-                "date": formats.date_format(moment, "j F Y"),
+                "date": formats.date_format(moment, gettext("j F Y")),
                 "time": formats.time_format(moment, "H:i"),
             }
             choices.append(
