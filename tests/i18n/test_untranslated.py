@@ -270,3 +270,28 @@ def test_the_checker_reads_the_project_catalogues():
     assert leftovers(page, page, "fr", Catalogue.load(), Data()) == [
         Leftover("Skip to main content", "translation exists")
     ]
+
+
+def test_the_checker_reads_placeholders_no_wider_than_they_can_be():
+    catalogue = Catalogue()
+    catalogue.add("fr", "Line %(line)s", "Ligne %(line)s")
+    catalogue.add("fr", "%(audience)s, due %(date)s", "%(audience)s, échéance le %(date)s")
+    catalogue.add("fr", "Learners of %(title)s", "Apprenants de %(title)s")
+    catalogue.add("fr", "Page %(title)s", "Page de %(title)s")
+    texts = [
+        "Line 12",
+        "Line charts",  # a lesson's title, not a line number
+        "Everyone, due 5 January 2027",
+        "Learners of Data basics",
+        "Apprenants de Data basics",
+        "Page layouts",  # one word and any text: too wide to tell
+    ]
+
+    assert [catalogue.translated_english(text, "fr") for text in texts] == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]

@@ -170,6 +170,17 @@ def words(text: str) -> set[str]:
     return set(WORD.findall(text.lower()))
 
 
+COUNT_NAMES = frozenset({"count", "number", "n", "num", "total", "counter", "line"})
+# A number as the page writes it (Arabic separators included).
+NUMBER = "[\\d.,\\s\u066b\u066c]+"
+
+
+def _is_count(placeholder: str) -> bool:
+    """Whether a placeholder stands for a number ("%d", "%(count)s")."""
+    name = re.match(r"%\(([^)]+)\)", placeholder)
+    return placeholder[-1] in "di" or bool(name and name[1] in COUNT_NAMES)
+
+
 def _source_text(msgid: str) -> str:
     """A msgid as the page shows it: its markup gone (blocktranslate keeps links inside)."""
     return normalise(TAG.sub("", msgid))
@@ -211,8 +222,18 @@ class Catalogue:
         if not target or source == target or not re.search(r"[^\W\d_]{2}", literal):
             return
         if PLACEHOLDER.search(source):
-            literal = [re.escape(part) for part in PLACEHOLDER.split(source)]
-            pattern = re.compile(".+?".join(literal))
+            counts = [_is_count(found) for found in PLACEHOLDER.findall(source)]
+            # A pattern of a single word and any text ("Page %(title)s") would take any text
+            # starting with that word for it; with numbers only ("%(count)s learners") or
+            # punctuation around the word ("%(audience)s, due %(date)s") it cannot.
+            distinct = len(words(literal)) >= 2 or re.search(r"[^\w\s]", literal)
+            if not (distinct or all(counts)):
+                return
+            parts = [re.escape(part) for part in PLACEHOLDER.split(source)]
+            pattern = parts[0]
+            for count, part in zip(counts, parts[1:], strict=True):
+                pattern += (NUMBER if count else ".+?") + part
+            pattern = re.compile(pattern)
             self.patterns.setdefault(language, []).append(pattern)
         else:
             self.exact.setdefault(source, set()).add(language)
