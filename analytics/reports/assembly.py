@@ -2,7 +2,7 @@
 reporting store with the frame functions, suppressed, and cached (analytics.reports.freshness)."""
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from django.conf import settings
@@ -34,6 +34,60 @@ class Report:
     @property
     def smallest_shown(self) -> int:
         return suppression.smallest_shown(self.threshold)
+
+
+@dataclass(frozen=True)
+class FrameworkLabels:
+    """The framework's words in the reader's language, by code (see
+    analytics.reports.selectors.framework_labels); `name` None when none was found."""
+
+    name: str | None = None
+    titles: dict = field(default_factory=dict)  # competency code -> title
+    areas: dict = field(default_factory=dict)  # area code -> title
+
+
+def _framework_in(framework: dict, labels: FrameworkLabels) -> dict:
+    return {**framework, "name": labels.name} if labels.name else framework
+
+
+def _titled(frame: pd.DataFrame, labels: FrameworkLabels) -> pd.DataFrame:
+    """A copy of `frame` whose competency and area titles are the reader's (codes unchanged;
+    a code with no label keeps the text it had)."""
+    if frame.empty or "competency" not in frame:
+        return frame
+    frame = frame.copy()
+    if "title" in frame:
+        frame["title"] = [
+            labels.titles.get(code, title)
+            for code, title in zip(frame["competency"], frame["title"], strict=True)
+        ]
+    if "area_title" in frame and "area" in frame:
+        frame["area_title"] = [
+            labels.areas.get(code, title)
+            for code, title in zip(frame["area"], frame["area_title"], strict=True)
+        ]
+    return frame
+
+
+def report_in_language(report: Report, labels: FrameworkLabels) -> Report:
+    """The cached report as its reader reads it: the same figures, the framework's name and its
+    competencies' titles in the reader's language. The cached report is left as it is."""
+    return replace(
+        report,
+        framework=_framework_in(report.framework, labels),
+        competencies=_titled(report.competencies, labels),
+        top_gaps=_titled(report.top_gaps, labels),
+    )
+
+
+def inputs_in_language(inputs: dict, labels: FrameworkLabels) -> dict:
+    """The cached report inputs with the reader's titles (a copy; the frames of people are
+    shared, not copied)."""
+    return {
+        **inputs,
+        "framework": _framework_in(inputs["framework"], labels),
+        "competencies": _titled(inputs["competencies"], labels),
+    }
 
 
 def skill_gap_report(

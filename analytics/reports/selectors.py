@@ -14,7 +14,7 @@ from analytics.projection.levels import current_levels_by_code
 from analytics.protection.access import led_departments
 from analytics.protection.differencing import department_report_protected
 from analytics.reports import store_frames
-from analytics.reports.assembly import Report, skill_gap_report
+from analytics.reports.assembly import FrameworkLabels, Report, skill_gap_report
 from analytics.reports.team import PersonGaps, direct_report_gaps
 from analytics.reports.trends import trend_series
 from competencies.models import Area, Competency, Framework
@@ -104,19 +104,50 @@ def own_levels(user, framework: Framework) -> tuple[dict[int, OwnLevel], dict[in
 
 
 def competency_titles(slug: str) -> dict[str, str]:
-    """Code -> title for the latest published version of another framework (e.g. DigComp)."""
-    framework = (
-        Framework.objects.filter(slug=slug, status=Framework.Status.PUBLISHED)
-        .order_by("-pk")
-        .first()
+    """Code -> title for the latest published version of another framework (e.g. DigComp), in
+    the active language (else the framework's own)."""
+    found = (
+        Competency.objects.filter(
+            framework__slug=slug, framework__status=Framework.Status.PUBLISHED
+        )
+        .order_by("-framework_id", "sort_order", "code")
+        .only("code", "title", "translations", "framework_id")
     )
-    if framework is None:
-        return {}
-    return dict(
-        Competency.objects.filter(framework=framework)
-        .order_by("sort_order", "code")
-        .values_list("code", "title")
+    latest = None
+    titles: dict[str, str] = {}
+    for competency in found:
+        latest = competency.framework_id if latest is None else latest
+        if competency.framework_id == latest:
+            titles[competency.code] = competency.translated("title")
+    return titles
+
+
+def framework_labels(framework_pk: int) -> FrameworkLabels:
+    """The framework's name and its competencies' and areas' titles in the active language
+    (else the framework's own), by code: read when a page, export or pack is written, so the
+    language-independent cached reports never hold a reader's words. One query."""
+    competencies = (
+        Competency.objects.filter(framework_id=framework_pk)
+        .select_related("area", "framework")
+        .only(
+            "code",
+            "title",
+            "translations",
+            "area__code",
+            "area__title",
+            "area__translations",
+            "framework__name",
+            "framework__translations",
+        )
     )
+    titles: dict[str, str] = {}
+    areas: dict[str, str] = {}
+    name = None
+    for competency in competencies:
+        titles[competency.code] = competency.translated("title")
+        areas[competency.area.code] = competency.area.translated("title")
+        name = name or competency.framework.translated("name")
+    return FrameworkLabels(name=name, titles=titles, areas=areas)
 
 
 def department_name(code: str) -> str | None:

@@ -8,8 +8,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.adapter import on_site
 from analytics.exports import report_files
-from analytics.reports.assembly import Report
-from analytics.reports.selectors import courses_for_report
+from analytics.reports.assembly import (
+    FrameworkLabels,
+    Report,
+    inputs_in_language,
+    report_in_language,
+)
+from analytics.reports.selectors import courses_for_report, framework_labels
 from competencies.selectors import level_names, primary_framework
 
 EXPORT_LABELS = [
@@ -17,6 +22,17 @@ EXPORT_LABELS = [
     ("xlsx", gettext_lazy("Spreadsheet with summary and method (XLSX)")),
     ("pdf", gettext_lazy("Report pack (PDF)")),
 ]
+
+
+def in_reader_language(report: Report) -> tuple[Report, FrameworkLabels]:
+    """The report with the framework's words in the reader's language, and those words (to
+    give the report inputs the same): one query, however many competencies there are."""
+    labels = framework_labels(report.framework["pk"])
+    return report_in_language(report, labels), labels
+
+
+def inputs_in(inputs: dict, labels: FrameworkLabels) -> dict:
+    return inputs_in_language(inputs, labels)
 
 
 def recommendations(report: Report, request: HttpRequest) -> list[report_files.Recommendation]:

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView, View
 
 from analytics.protection import access
 from analytics.reports import dashboard, drilldown, gap_actions, selectors, store_frames
-from analytics.reports.assembly import Report
+from analytics.reports.assembly import FrameworkLabels, Report
 from analytics.reports.selectors import (
     department_name,
     department_report,
@@ -29,6 +29,8 @@ from analytics.views.common import (
     competency_row,
     download,
     framework_level_names,
+    in_reader_language,
+    inputs_in,
     recommendations,
     report_url,
 )
@@ -52,6 +54,7 @@ class DepartmentAccessMixin(LoginRequiredMixin):
         report = department_report(code)
         if report is None:
             raise Http404("No competency framework has been published yet.")
+        report, self.labels = in_reader_language(report)
         return code, name, report
 
 
@@ -61,14 +64,14 @@ def job_role_query(job_role: str) -> str:
     return urlencode({"job_role": job_role})
 
 
-def report_inputs() -> dict:
+def report_inputs(labels: FrameworkLabels) -> dict:
     """The frames the report is computed from, for the pages that need people's own rows.
     They grow with the number of people (tens of megabytes at national scale), so the
     department's page reads them only to list a lead's direct reports."""
     inputs = store_frames.report_inputs()
     if inputs is None:
         raise Http404("No competency framework has been published yet.")
-    return inputs
+    return inputs_in(inputs, labels)
 
 
 class MyDepartmentReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -106,7 +109,7 @@ class DepartmentReportView(DepartmentAccessMixin, TemplateView):
             return report_url("department_competency", code, competency)
 
         leads = access.leads_department(self.request.user, code)
-        team = team_gaps(self.request.user, report_inputs()) if leads else []
+        team = team_gaps(self.request.user, report_inputs(self.labels)) if leads else []
         context.update(
             code=code,
             name=name,
@@ -146,7 +149,7 @@ class DepartmentCompetencyView(DepartmentAccessMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         code, name, report = self.department()
-        inputs = report_inputs()
+        inputs = report_inputs(self.labels)
         competency = self.kwargs["competency"]
         job_role = self.request.GET.get("job_role") or None
         department_url = reverse("department_competency", args=[code, competency])

@@ -1,5 +1,7 @@
 """The CTO office's view: every department, aggregated, and one competency across them."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +19,8 @@ from analytics.views.common import (
     competency_row,
     download,
     framework_level_names,
+    in_reader_language,
+    inputs_in,
     recommendations,
     report_url,
 )
@@ -49,9 +53,18 @@ class OrganisationReportView(AllReportsMixin, TemplateView):
         context["report"] = report
         if report is None:
             return context
+        report, _ = in_reader_language(report)
+        context["report"] = report
         other = self.request.GET.get("framework", "")
         crosswalk = crosswalk_report(other) if other in OTHER_FRAMEWORKS else None
         if crosswalk is not None:
+            # The other framework's titles are cached with its figures: read them again in the
+            # reader's language, keeping the cached order.
+            theirs = selectors.competency_titles(other)
+            crosswalk = replace(
+                crosswalk,
+                titles={code: theirs.get(code, title) for code, title in crosswalk.titles.items()},
+            )
             grid = dashboard.crosswalk_grid_of(
                 report, crosswalk, column_url=department_url, competency_url=competency_url
             )
@@ -92,6 +105,8 @@ class OrganisationCompetencyView(AllReportsMixin, TemplateView):
         code = self.kwargs["competency"]
         if report is None or inputs is None:
             raise Http404("No competency framework has been published yet.")
+        report, labels = in_reader_language(report)
+        inputs = inputs_in(inputs, labels)
         column = dashboard.grid_of(
             report, column_url=department_url, cell_url=department_cell_url, with_svg=False
         )
@@ -121,4 +136,5 @@ class OrganisationExportView(AllReportsMixin, View):
         report = skill_gap_report()
         if report is None:
             raise Http404("No competency framework has been published yet.")
+        report, _ = in_reader_language(report)
         return download(report, extension, scope_name=gettext("All departments"), request=request)
