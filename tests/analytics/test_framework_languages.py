@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from analytics.exports.report_files import pack_html
 from analytics.reports.assembly import skill_gap_report
-from competencies.models import Area, Competency, Framework
+from analytics.views.common import in_reader_language
+from competencies.models import Area, Competency, Framework, ProficiencyLevel
 from tests.analytics.scenario import THRESHOLD
 from tests.html import heading, table, texts, tree
 
@@ -210,3 +212,47 @@ def test_english_report_is_unchanged(client, organisation):
     assert "<bdi>Mini framework</bdi>" in body
     assert re.search(r"Data literacy", body)
     assert texts(body, "//h1") == ["Skills reports"]
+
+
+@pytest.mark.django_db
+def test_competency_page_names_levels_in_the_readers_language(client, organisation):
+    for level in ProficiencyLevel.objects.filter(framework__slug="mini"):
+        level.translations = {"fr": {"name": f"Niveau {level.number}"}}
+        level.save(update_fields=["translations"])
+    client.force_login(organisation.cto)
+
+    response = client.get(at("fr", "organisation_competency", "DA.1"))
+
+    assert response.context["distribution"].levels
+    assert [name for _, name, _ in response.context["distribution"].levels] == [
+        f"Niveau {number}" for number, _, _ in response.context["distribution"].levels
+    ]
+
+
+@pytest.mark.django_db
+def test_other_framework_view_names_its_competencies_in_the_readers_language(client, organisation):
+    Competency.objects.filter(framework__slug="digcomp22", code="1.1").update(
+        translations={"fr": {"title": "Naviguer, rechercher et filtrer des données"}}
+    )
+    client.force_login(organisation.cto)
+
+    english = client.get(reverse("organisation_report") + "?framework=digcomp22")
+    french = client.get(at("fr", "organisation_report") + "?framework=digcomp22")
+
+    assert grid_labels(french) == [("1.1", "Naviguer, rechercher et filtrer des données")]
+    assert grid_labels(english) == [("1.1", "Browsing, searching and filtering data")]
+
+
+@pytest.mark.django_db
+def test_report_pack_names_the_framework_and_competencies_in_the_readers_language(
+    organisation,
+):
+    with translation.override("ar"):
+        report, _ = in_reader_language(skill_gap_report())
+        body = pack_html(report, scope_name="الكل")
+
+    titles = COMPETENCY_TITLES["ar"]
+    rows = [row for row in texts(body, "//table//th[@scope='row']") if row[:2] in {"DA", "SP"}]
+    assert rows
+    assert rows == [f"{row.split(' ', 1)[0]} {titles[row.split(' ', 1)[0]]}" for row in rows]
+    assert f"<bdi>{FRAMEWORK_NAMES['ar']}</bdi>" in body

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from analytics.exports import report_files
 from analytics.protection import differencing
 from analytics.reports import store_frames
-from analytics.reports.assembly import skill_gap_report
-from analytics.reports.selectors import courses_for_report, department_name
+from analytics.reports.assembly import report_in_language, skill_gap_report
+from analytics.reports.selectors import courses_for_report, department_name, framework_labels
 
 
 class Command(BaseCommand):
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             report = differencing.department_report_protected(
                 skill_gap_report(department=department), organisation
             )
+        # The framework's words as the command's language has them (its own where none).
+        report = report_in_language(report, framework_labels(report.framework["pk"]))
         body = report_files.report_file(
             report, extension, scope_name=scope_name, recommendations=_courses(report)
         )
