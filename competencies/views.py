@@ -32,7 +32,7 @@ class FrameworkMixin:
             self.kwargs["slug"], self.request.GET.get("version")
         )
         if framework is None:
-            raise Http404("No such framework.")
+            raise Http404(_("No such framework."))
         return framework
 
 
@@ -56,7 +56,7 @@ class CompetencyDetailView(FrameworkMixin, TemplateView):
         framework = self.get_framework()
         competency = selectors.competency_detail(framework, self.kwargs["code"])
         if competency is None:
-            raise Http404("No such competency.")
+            raise Http404(_("No such competency."))
         descriptors = {d.level: d for d in competency.descriptors.all()}
         levels = [(level, descriptors.get(level.number)) for level in framework.levels.all()]
         return {
@@ -72,7 +72,7 @@ class PrimaryFrameworkMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         self.framework = selectors.primary_framework()
         if self.framework is None:
-            raise Http404("No competency framework has been published yet.")
+            raise Http404(_("No competency framework has been published yet."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -100,7 +100,7 @@ class SelfAssessmentAreaView(PrimaryFrameworkMixin, FormView):
         for area in selectors.areas_with_competencies(self.framework):
             if area.code == self.kwargs["area"]:
                 return area
-        raise Http404("No such area.")
+        raise Http404(_("No such area."))
 
     def get_form_kwargs(self):
         self.area = self.get_area()
@@ -201,7 +201,7 @@ class ValidateView(DirectReportMixin, FormView):
         self.learner = self.get_learner()
         self.competency = selectors.competency_detail(self.framework, self.kwargs["code"])
         if self.competency is None:
-            raise Http404("No such competency.")
+            raise Http404(_("No such competency."))
 
     def get_form_kwargs(self):
         self.setup_objects()

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from competencies.exchange.case import LEVEL_KEYWORD, STATUSES
 from competencies.exchange.case_read import Package, read_rubrics
@@ -35,7 +36,7 @@ def case_parse(
     check = Package()
     root = check.obj(package, "(package)")
     if "CFDocument" not in root:
-        raise ImportRefused([RowError(None, "CFDocument", "is required")])
+        raise ImportRefused([RowError(None, "CFDocument", gettext("is required"))])
     definitions = check.obj(root.get("CFDefinitions", {}), "CFDefinitions")
     licences = {
         str(licence.get("identifier")): licence
@@ -71,8 +72,10 @@ def case_parse(
     if (data["slug"], data["version"]) in held.frameworks:
         check.fault(
             "CFDocument.version",
-            f"{data['name']} version {data['version']} is already held here; "
-            "import it under another version",
+            gettext(
+                "%(name)s version %(version)s is already held here; import it under another version"
+            )
+            % {"name": data["name"], "version": data["version"]},
         )
     if check.errors:
         raise ImportRefused(check.errors)
@@ -87,12 +90,18 @@ def _load(content: bytes | str | dict) -> Any:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = content.count(b"\n", 0, error.start) + 1
-            raise ImportRefused([RowError(line, "(file)", "is not UTF-8 text")]) from None
+            raise ImportRefused([RowError(line, "(file)", gettext("is not UTF-8 text"))]) from None
     try:
         return json.loads(content)
     except json.JSONDecodeError as error:
         raise ImportRefused(
-            [RowError(error.lineno, f"(JSON, column {error.colno})", error.msg)]
+            [
+                RowError(
+                    error.lineno,
+                    gettext("(JSON, column %(number)s)") % {"number": error.colno},
+                    error.msg,
+                )
+            ]
         ) from None
 
 
@@ -123,14 +132,19 @@ def _document(
     )
     status = check.text(document, "adoptionStatus", path) or "Draft"
     if status.casefold() not in _STATUSES:
-        check.fault(f"{path}adoptionStatus", f"{status!r} is not one of: Draft, Adopted")
+        check.fault(
+            f"{path}adoptionStatus",
+            gettext("%(status)s is not one of: Draft, Adopted") % {"status": repr(status)},
+        )
     data["status"] = _STATUSES.get(status.casefold(), "draft")
     data["last_change"] = _datetime(check, document, path)
     extensions = document.get("extensions") if isinstance(document.get("extensions"), dict) else {}
     data["slug"] = extensions.get("slug") or slugify(data["name"])[:60].strip("-")
     _document_languages(check, document, extensions, data)
     if not isinstance(data["slug"], str) or data["slug"] != slugify(data["slug"]):
-        check.fault(f"{path}extensions.slug", "use only lower-case letters, digits and hyphens")
+        check.fault(
+            f"{path}extensions.slug", gettext("use only lower-case letters, digits and hyphens")
+        )
     data["licence"] = ""
     if "licenseURI" in document:
         licence = check.obj(document["licenseURI"], f"{path}licenseURI")
@@ -152,7 +166,8 @@ def _document_languages(check: Package, document: dict, extensions: dict, data: 
         if not matches:
             check.fault(
                 "CFDocument.language",
-                f"{given!r} is not a language here; use {', '.join(language_codes())}",
+                gettext("%(language)s is not a language here; use %(languages)s")
+                % {"language": repr(given), "languages": ", ".join(language_codes())},
             )
         else:
             data["language"] = matches[0]
@@ -174,10 +189,16 @@ def _datetime(check: Package, parent: dict, path: str) -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        check.fault(f"{path}lastChangeDateTime", f"{value!r} is not a date and time")
+        check.fault(
+            f"{path}lastChangeDateTime",
+            gettext("%(value)s is not a date and time") % {"value": repr(value)},
+        )
         return None
     if when.tzinfo is None:
-        check.fault(f"{path}lastChangeDateTime", f"{value!r} has no time zone")
+        check.fault(
+            f"{path}lastChangeDateTime",
+            gettext("%(value)s has no time zone") % {"value": repr(value)},
+        )
         return None
     return when
 
@@ -194,11 +215,21 @@ def _scale(check: Package, definitions: dict) -> dict[int, tuple[str, str]]:
             concept, "title", path, required=True, model=ProficiencyLevel, field="name"
         )
         if code and not code.isdigit():
-            check.fault(f"{path}hierarchyCode", f"{code!r} is not a whole number (the level)")
+            check.fault(
+                f"{path}hierarchyCode",
+                gettext("%(value)s is not a whole number (the level)") % {"value": repr(code)},
+            )
         elif code and int(code) > _LARGEST_LEVEL:
-            check.fault(f"{path}hierarchyCode", f"{code} is larger than {_LARGEST_LEVEL}")
+            check.fault(
+                f"{path}hierarchyCode",
+                gettext("%(value)s is larger than %(largest)s")
+                % {"value": code, "largest": _LARGEST_LEVEL},
+            )
         elif code and int(code) in scale:
-            check.fault(f"{path}hierarchyCode", f"level {code} is defined twice")
+            check.fault(
+                f"{path}hierarchyCode",
+                gettext("level %(number)s is defined twice") % {"number": code},
+            )
         elif code:
             scale[int(code)] = (title, check.text(concept, "description", path))
     return scale

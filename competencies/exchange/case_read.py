@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from competencies.exchange.data import too_long
 from competencies.exchange.errors import RowError
@@ -27,14 +28,14 @@ class Package:
 
     def obj(self, value: Any, path: str) -> dict:
         if not isinstance(value, dict):
-            self.fault(path, "must be a JSON object")
+            self.fault(path, gettext("must be a JSON object"))
             return {}
         return value
 
     def array(self, parent: dict, key: str, path: str) -> list:
         value = parent.get(key, [])
         if not isinstance(value, list):
-            self.fault(f"{path}{key}", "must be a JSON array")
+            self.fault(f"{path}{key}", gettext("must be a JSON array"))
             return []
         return value
 
@@ -51,10 +52,10 @@ class Package:
         value = parent.get(key)
         if value is None or value == "":
             if required:
-                self.fault(f"{path}{key}", "is required")
+                self.fault(f"{path}{key}", gettext("is required"))
             return ""
         if not isinstance(value, str):
-            self.fault(f"{path}{key}", "must be a string")
+            self.fault(f"{path}{key}", gettext("must be a string"))
             return ""
         if model is not None and (problem := too_long(value, model, field)):
             self.fault(f"{path}{key}", problem)
@@ -68,7 +69,7 @@ class Package:
     def identifier(self, parent: dict, key: str, path: str) -> str:
         value = self.text(parent, key, path, required=True)
         if value and not UUID.match(value.lower()):
-            self.fault(f"{path}{key}", f"{value!r} is not a UUID")
+            self.fault(f"{path}{key}", gettext("%(value)s is not a UUID") % {"value": repr(value)})
             return ""
         return value.lower()
 
@@ -87,7 +88,9 @@ def crosswalk_link(
     elif uri.startswith("urn:") and uri.count(":") == 2:
         scheme, code = (unquote(part) for part in uri.split(":")[1:])
     else:
-        check.fault(f"{path}destinationNodeURI", "cannot tell the crosswalk scheme and code")
+        check.fault(
+            f"{path}destinationNodeURI", gettext("cannot tell the crosswalk scheme and code")
+        )
         return None
     for value, field, key in [
         (scheme, "scheme", "CFAssociationGroupingURI"),
@@ -131,13 +134,18 @@ def read_rubrics(
             if identifier in items and identifier not in competencies:
                 if items[identifier].get("ok") and notes is not None:
                     notes.append(
-                        f"{path.rstrip('.')}: {items[identifier]['path']} became an area, so "
-                        "its level descriptors are not kept"
+                        gettext(
+                            "%(where)s: %(item)s became an area, so its level descriptors are "
+                            "not kept"
+                        )
+                        % {"where": path.rstrip("."), "item": items[identifier]["path"]}
                     )
                 continue  # otherwise a problem with the item itself is reported already
             if identifier not in competencies:
                 check.fault(
-                    f"{path}CFItemURI", f"{identifier or 'nothing'} is not a Competency item here"
+                    f"{path}CFItemURI",
+                    gettext("%(item)s is not a Competency item here")
+                    % {"item": identifier or gettext("nothing")},
                 )
                 continue
             found = descriptors.setdefault(identifier, {})
@@ -149,7 +157,10 @@ def read_rubrics(
                     check.text(level, "quality", where, required=True),
                 )
                 if not _level_number(score):
-                    check.fault(f"{where}score", f"{score!r} is not a level number")
+                    check.fault(
+                        f"{where}score",
+                        gettext("%(value)s is not a level number") % {"value": repr(score)},
+                    )
                     continue
                 score = int(score)
                 if not closed and quality and score not in scale:
@@ -158,10 +169,14 @@ def read_rubrics(
                     known = "; ".join(f"{k} {v[0]}" for k, v in sorted(scale.items()))
                     check.fault(
                         where.rstrip("."),
-                        f"unknown level {score} {quality!r}; the scale is: {known}",
+                        gettext("unknown level %(number)s %(name)s; the scale is: %(scale)s")
+                        % {"number": score, "name": repr(quality), "scale": known},
                     )
                 elif score in found:
-                    check.fault(f"{where}score", f"level {score} is described twice")
+                    check.fault(
+                        f"{where}score",
+                        gettext("level %(number)s is described twice") % {"number": score},
+                    )
                 elif text := check.text(level, "description", where):
                     found[score] = text
     return descriptors

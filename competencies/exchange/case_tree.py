@@ -13,6 +13,8 @@ Any CFItemType (or none) is read. Each item becomes an area or a competency:
 An item placed under two parents stays under the first (a note says so).
 """
 
+from django.utils.translation import gettext, ngettext
+
 from competencies.exchange.case import UNVERIFIED, VERIFIED
 from competencies.exchange.case_read import UUID, Package, crosswalk_link
 from competencies.exchange.data import too_long
@@ -57,7 +59,7 @@ def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
     items: dict[str, dict] = {}
     raw_items = check.array(root, "CFItems", "")
     if not raw_items and "CFItems" not in {e.field for e in check.errors}:
-        check.fault("CFItems", "holds no items; a framework needs at least one")
+        check.fault("CFItems", gettext("holds no items; a framework needs at least one"))
     for index, raw in enumerate(raw_items):
         path = f"CFItems[{index}]."
         item = check.obj(raw, path.rstrip("."))
@@ -69,7 +71,11 @@ def read_items(check: Package, root: dict, item_types: dict) -> dict[str, dict]:
             )
             continue
         if identifier in items:
-            check.fault(f"{path}identifier", f"{identifier} is used by {items[identifier]['path']}")
+            check.fault(
+                f"{path}identifier",
+                gettext("%(identifier)s is used by %(path)s")
+                % {"identifier": identifier, "path": items[identifier]["path"]},
+            )
             continue
         items[identifier] = {
             "ok": True,
@@ -123,7 +129,12 @@ def read_tree(
         if (kind, code) in codes:
             check.fault(
                 f"{item['path']}.humanCodingScheme",
-                f"{KINDS[kind]} code {code!r} is also {codes[kind, code]}",
+                (
+                    gettext("Area code %(code)s is also %(path)s")
+                    if kind == AREA
+                    else gettext("Competency code %(code)s is also %(path)s")
+                )
+                % {"code": repr(code), "path": codes[kind, code]},
             )
         codes[kind, code] = item["path"]
         return code
@@ -177,22 +188,37 @@ def read_tree(
         areas.append(other)
     _unreached(check, items, parents, visited, unplaced)
     if visited and not competencies:
-        check.fault("CFItems", "no item became a competency; import an item type as competencies")
+        check.fault(
+            "CFItems", gettext("no item became a competency; import an item type as competencies")
+        )
     uncoded = sum(1 for i in visited if not items[i]["code"])
     if nested:
         data["notes"].append(
-            f"{nested} area(s) sat within another area in the file; areas here are not "
-            "nested, so each follows the area it sat in."
+            ngettext(
+                "%(count)s area(s) sat within another area in the file; areas here are not "
+                "nested, so each follows the area it sat in.",
+                "%(count)s area(s) sat within another area in the file; areas here are not "
+                "nested, so each follows the area it sat in.",
+                nested,
+            )
+            % {"count": nested}
         )
     if uncoded:
         data["notes"].append(
-            f"{uncoded} item(s) had no humanCodingScheme; they were given codes from their "
-            "place in the tree."
+            ngettext(
+                "%(count)s item(s) had no humanCodingScheme; they were given codes from their "
+                "place in the tree.",
+                "%(count)s item(s) had no humanCodingScheme; they were given codes from their "
+                "place in the tree.",
+                uncoded,
+            )
+            % {"count": uncoded}
         )
     for identifier, links in crosswalk.items():
         if identifier in visited and identifier not in competencies and links:
             data["notes"].append(
-                f"{items[identifier]['path']}: crosswalk links of an area are not kept"
+                gettext("%(path)s: crosswalk links of an area are not kept")
+                % {"path": items[identifier]["path"]}
             )
     return areas, competencies, mapping
 
@@ -201,7 +227,11 @@ def _links(check: Package, item: dict, links: list[dict]) -> list[dict]:
     seen = set()
     for link in links:
         if (link["scheme"], link["code"]) in seen:
-            check.fault(item["path"], f"links to {link['scheme']} {link['code']} twice")
+            check.fault(
+                item["path"],
+                gettext("links to %(scheme)s %(code)s twice")
+                % {"scheme": link["scheme"], "code": link["code"]},
+            )
         seen.add((link["scheme"], link["code"]))
     return links
 
@@ -226,25 +256,29 @@ def _associations(check: Package, root: dict, data: dict, items: dict, groupings
             continue  # the item itself was refused
         origin_id = check.identifier(origin, "identifier", f"{path}originNodeURI.")
         if origin_id and origin_id not in items and origin_id != data["uuid"]:
-            check.fault(f"{path}originNodeURI", f"{origin_id} is not an item of this package")
+            check.fault(
+                f"{path}originNodeURI",
+                gettext("%(identifier)s is not an item of this package")
+                % {"identifier": origin_id},
+            )
             continue
         target_id = str(target.get("identifier", "")).lower()
         if kind == "isChildOf":
             if origin_id == data["uuid"]:
-                check.fault(f"{path}originNodeURI", "the CFDocument cannot be a child")
+                check.fault(f"{path}originNodeURI", gettext("the CFDocument cannot be a child"))
             elif target_id != data["uuid"] and target_id not in items:
                 check.fault(
                     f"{path}destinationNodeURI",
-                    f"{target_id or 'nothing'} is neither an item of this package nor its "
-                    "CFDocument",
+                    gettext("%(identifier)s is neither an item of this package nor its CFDocument")
+                    % {"identifier": target_id or gettext("nothing")},
                 )
                 unplaced.add(origin_id)
             elif target_id in items and not items[target_id]["ok"]:
                 unplaced.add(origin_id)  # its parent was refused
             elif origin_id in parents:
                 data["notes"].append(
-                    f"{path.rstrip('.')}: {origin_item['path']} has a second parent; it stays "
-                    "under its first"
+                    gettext("%(where)s: %(item)s has a second parent; it stays under its first")
+                    % {"where": path.rstrip("."), "item": origin_item["path"]}
                 )
             elif origin_id:
                 parents[origin_id] = target_id
@@ -258,7 +292,10 @@ def _associations(check: Package, root: dict, data: dict, items: dict, groupings
                 link["target"] = target_id if UUID.match(target_id) else None
                 crosswalk.setdefault(origin_id, []).append(link)
         elif kind:
-            data["notes"].append(f"{path.rstrip('.')}: {kind} associations are not kept")
+            data["notes"].append(
+                gettext("%(where)s: %(kind)s associations are not kept")
+                % {"where": path.rstrip("."), "kind": kind}
+            )
     for _order, _index, child, parent in sorted(placed):
         children.setdefault(parent, []).append(child)
     return parents, children, crosswalk, unplaced
@@ -271,7 +308,7 @@ def _unreached(check: Package, items: dict, parents: dict, visited: set, unplace
         if not item["ok"] or identifier in visited or identifier in unplaced:
             continue
         if identifier not in parents:
-            check.fault(item["path"], "has no isChildOf association, so it has no place")
+            check.fault(item["path"], gettext("has no isChildOf association, so it has no place"))
             continue
         chain = [identifier]
         while (parent := parents.get(chain[-1])) in parents and parent not in chain:
@@ -280,4 +317,7 @@ def _unreached(check: Package, items: dict, parents: dict, visited: set, unplace
             cycle = chain[chain.index(parent) :]
             reported.update(cycle)
             route = " → ".join(items[i]["path"] for i in [*cycle, parent])
-            check.fault(items[cycle[0]]["path"], f"isChildOf associations form a cycle: {route}")
+            check.fault(
+                items[cycle[0]]["path"],
+                gettext("isChildOf associations form a cycle: %(route)s") % {"route": route},
+            )

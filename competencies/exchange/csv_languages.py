@@ -3,6 +3,8 @@
 an export adds them only for the languages the framework has translations in, so a framework
 in one language exports exactly as before."""
 
+from django.utils.translation import gettext
+
 from competencies.exchange.errors import RowError
 from competencies.translation import clean_translations, language_codes
 
@@ -68,7 +70,10 @@ def header_errors(header: list[str]) -> list[RowError]:
         if base not in TAGGED:
             errors.append(
                 RowError(
-                    1, column, f"{base!r} cannot be translated; tag one of: {', '.join(TAGGED)}"
+                    1,
+                    column,
+                    gettext("%(column)s cannot be translated; tag one of: %(columns)s")
+                    % {"column": repr(base), "columns": ", ".join(TAGGED)},
                 )
             )
         elif language not in language_codes():
@@ -76,7 +81,8 @@ def header_errors(header: list[str]) -> list[RowError]:
                 RowError(
                     1,
                     column,
-                    f"{language!r} is not a language here; use {', '.join(language_codes())}",
+                    gettext("%(language)s is not a language here; use %(languages)s")
+                    % {"language": repr(language), "languages": ", ".join(language_codes())},
                 )
             )
     return errors

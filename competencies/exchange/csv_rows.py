@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from competencies.exchange.errors import ImportRefused, RowError
 
@@ -31,7 +32,12 @@ class Rows:
         first, first_line = self._seen.setdefault(key, (value, line))
         if first != value:
             self.errors.append(
-                RowError(line, column, f"{value!r} differs from {first!r} on line {first_line}")
+                RowError(
+                    line,
+                    column,
+                    _("%(value)s differs from %(first)s on line %(line)s")
+                    % {"value": repr(value), "first": repr(first), "line": first_line},
+                )
             )
 
     def single(self, column: str, *, blanks: bool = False) -> str:
@@ -54,11 +60,22 @@ class Rows:
     def integer(self, line: int, row: dict[str, str], column: str) -> int | None:
         value = row[column]
         if not value.isdigit():
-            problem = "is missing" if not value else f"{value!r} is not a whole number"
+            problem = (
+                _("is missing")
+                if not value
+                else _("%(value)s is not a whole number") % {"value": repr(value)}
+            )
             self.errors.append(RowError(line, column, problem))
             return None
         if int(value) > _LARGEST_LEVEL:
-            self.errors.append(RowError(line, column, f"{value} is larger than {_LARGEST_LEVEL}"))
+            self.errors.append(
+                RowError(
+                    line,
+                    column,
+                    _("%(value)s is larger than %(largest)s")
+                    % {"value": value, "largest": _LARGEST_LEVEL},
+                )
+            )
             return None
         return int(value)
 
@@ -82,12 +99,14 @@ def read_rows(
     text = _decode(content)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportRefused([RowError(line, "", "holds a NUL character: is this a CSV file?")])
+        raise ImportRefused([RowError(line, "", _("holds a NUL character: is this a CSV file?"))])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return _split(reader, required=required, pairs=pairs)
     except csv.Error as error:
-        raise ImportRefused([RowError(reader.line_num, "", f"is not valid CSV: {error}")]) from None
+        raise ImportRefused(
+            [RowError(reader.line_num, "", _("is not valid CSV: %(error)s") % {"error": error})]
+        ) from None
 
 
 def _split(reader, *, required: Iterable[str], pairs: Iterable[tuple[str, str]]) -> Rows:
@@ -95,17 +114,23 @@ def _split(reader, *, required: Iterable[str], pairs: Iterable[tuple[str, str]])
     errors = []
     if not any(header):
         raise ImportRefused(
-            [RowError(1, "", "the file is empty; the first line must name the columns")]
+            [RowError(1, "", _("the file is empty; the first line must name the columns"))]
         )
     for column in dict.fromkeys(c for c in header if header.count(c) > 1 and c):
-        errors.append(RowError(1, column, "this column appears more than once"))
+        errors.append(RowError(1, column, _("this column appears more than once")))
     for column in required:
         if column not in header:
-            errors.append(RowError(1, column, "missing required column"))
+            errors.append(RowError(1, column, _("missing required column")))
     for one, other in pairs:
         for present, absent in [(one, other), (other, one)]:
             if present in header and absent not in header:
-                errors.append(RowError(1, absent, f"missing column (needed with {present!r})"))
+                errors.append(
+                    RowError(
+                        1,
+                        absent,
+                        _("missing column (needed with %(column)s)") % {"column": repr(present)},
+                    )
+                )
     if errors:
         raise ImportRefused(errors)
     lines = []
@@ -118,7 +143,11 @@ def _split(reader, *, required: Iterable[str], pairs: Iterable[tuple[str, str]])
         for extra in cells[len(header) :]:
             if extra:
                 errors.append(
-                    RowError(start, f"column {len(header) + 1}", "a cell past the last column")
+                    RowError(
+                        start,
+                        _("column %(number)s") % {"number": len(header) + 1},
+                        _("a cell past the last column"),
+                    )
                 )
                 break
         cells += [""] * (len(header) - len(cells))
@@ -141,11 +170,14 @@ def _decode(content: bytes | str) -> str:
         column = max(len(next(csv.reader([before]), [""])) - 1, 0)
         first = content.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         header = next(csv.reader([first]), [])
-        field = header[column].strip() if column < len(header) else f"column {column + 1}"
-        message = (
-            f"is not UTF-8 text (byte 0x{content[offset]:02x}); save the file as "
-            '"CSV UTF-8" and try again'
+        field = (
+            header[column].strip()
+            if column < len(header)
+            else _("column %(number)s") % {"number": column + 1}
         )
+        message = _(
+            'is not UTF-8 text (byte %(byte)s); save the file as "CSV UTF-8" and try again'
+        ) % {"byte": f"0x{content[offset]:02x}"}
         raise ImportRefused(
             [RowError(content.count(b"\n", 0, offset) + 1, field, message)]
         ) from None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from competencies.models import Competency, CrosswalkLink, Framework, RoleRequirement
 from organisations.models import Department, JobRole
@@ -62,7 +63,10 @@ def too_long(value: str, model: type[Model], field: str) -> str | None:
     """A message when `value` does not fit the model field, else None."""
     limit = model._meta.get_field(field).max_length
     if limit is not None and len(value) > limit:
-        return f"is {len(value)} characters long; at most {limit} fit"
+        return _("is %(length)s characters long; at most %(limit)s fit") % {
+            "length": len(value),
+            "limit": limit,
+        }
     return None
 
 

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -13,9 +16,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = [f"line {self.line}"] if self.line is not None else []
+        where = [_("line %(line)s") % {"line": self.line}] if self.line is not None else []
         where += [self.field] if self.field else []
-        return f"{', '.join(where) or 'file'}: {self.message}"
+        # Translators: where a problem is when it belongs to no line or field.
+        whole = _("file")
+        return f"{', '.join(where) or whole}: {self.message}"
 
 
 class ImportRefused(Exception):
@@ -25,5 +30,10 @@ class ImportRefused(Exception):
         # Stable: errors without a line keep the order they were found in.
         self.errors = sorted(errors, key=lambda error: error.line or 0)
         shown = "; ".join(str(error) for error in self.errors[:3])
-        more = f" (and {len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
-        super().__init__(f"The file was refused: {shown}{more}")
+        refused = _("The file was refused: %(problems)s") % {"problems": shown}
+        if (more := len(self.errors) - 3) > 0:
+            # Translators: added after the first three problems of a refused import file.
+            refused += ngettext(" (and %(count)s more)", " (and %(count)s more)", more) % {
+                "count": more
+            }
+        super().__init__(refused)

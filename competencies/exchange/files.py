@@ -7,6 +7,8 @@ from pathlib import PurePath
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
 
 from accounts.models import User
@@ -18,7 +20,20 @@ from competencies.exchange.writer import framework_write
 from competencies.models import Framework
 from xapi.vocab import site_iri
 
-FORMATS = {"csv": "CSV in the UK layout", "case": "1EdTech CASE JSON"}
+FORMATS = {"csv": gettext_lazy("CSV in the UK layout"), "case": gettext_lazy("1EdTech CASE JSON")}
+# What each count of an import summary names, for a number.
+_COUNTED = {
+    "levels": lambda n: ngettext("%(count)s level", "%(count)s levels", n),
+    "areas": lambda n: ngettext("%(count)s area", "%(count)s areas", n),
+    "competencies": lambda n: ngettext("%(count)s competency", "%(count)s competencies", n),
+    "descriptors": lambda n: ngettext("%(count)s descriptor", "%(count)s descriptors", n),
+    "crosswalk links": lambda n: ngettext(
+        "%(count)s crosswalk link", "%(count)s crosswalk links", n
+    ),
+    "role requirements": lambda n: ngettext(
+        "%(count)s role requirement", "%(count)s role requirements", n
+    ),
+}
 _EXTENSIONS = {".csv": "csv", ".json": "case"}
 
 
@@ -29,8 +44,15 @@ class Imported:
     notes: list[str]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{number} {what}" for what, number in self.counts.items())
-        return f"Imported {self.framework} ({self.framework.slug}): {counts}."
+        counts = ", ".join(
+            _COUNTED[what](number) % {"count": number} if what in _COUNTED else f"{number} {what}"
+            for what, number in self.counts.items()
+        )
+        return _("Imported %(framework)s (%(slug)s): %(counts)s.") % {
+            "framework": self.framework,
+            "slug": self.framework.slug,
+            "counts": counts,
+        }
 
 
 @dataclass(frozen=True)
@@ -79,8 +101,14 @@ def framework_import(
     notes = list(data["notes"])
     if written.renewed:
         notes.append(
-            f"{len(written.renewed)} identifier(s) in the file were already held here, so those "
-            "rows got new ones (a competency that was held is recorded as superseded)."
+            ngettext(
+                "%(count)s identifier(s) in the file were already held here, so those rows "
+                "got new ones (a competency that was held is recorded as superseded).",
+                "%(count)s identifier(s) in the file were already held here, so those rows "
+                "got new ones (a competency that was held is recorded as superseded).",
+                len(written.renewed),
+            )
+            % {"count": len(written.renewed)}
         )
     return Imported(framework=written.framework, counts=written.counts, notes=notes)
 

@@ -11,6 +11,8 @@ framework's own language). The other languages travel as language-tagged fields 
   (CFRubricCriterionLevel has no extensions).
 """
 
+from django.utils.translation import gettext
+
 from competencies.translation import clean_translations, language_codes
 
 # Our field -> the CASE field, for each kind of row.
@@ -36,23 +38,27 @@ def from_case(check, value, fields: dict[str, str], path: str) -> dict:
     back = {case: ours for ours, case in fields.items()}
     found: dict[str, dict[str, str]] = {}
     if not isinstance(value, dict):
-        check.fault(path, "must be a JSON object of languages")
+        check.fault(path, gettext("must be a JSON object of languages"))
         return found
     for language, texts in value.items():
         where = f"{path}.{language}"
         if language not in language_codes():
             check.fault(
-                where, f"{language!r} is not a language here; use {', '.join(language_codes())}"
+                where,
+                gettext("%(language)s is not a language here; use %(languages)s")
+                % {"language": repr(language), "languages": ", ".join(language_codes())},
             )
             continue
         if not isinstance(texts, dict):
-            check.fault(where, "must be a JSON object of fields")
+            check.fault(where, gettext("must be a JSON object of fields"))
             continue
         for field, text in texts.items():
             if field not in back:
-                check.fault(f"{where}.{field}", f"use only {', '.join(back)}")
+                check.fault(
+                    f"{where}.{field}", gettext("use only %(fields)s") % {"fields": ", ".join(back)}
+                )
             elif not isinstance(text, str):
-                check.fault(f"{where}.{field}", "must be a string")
+                check.fault(f"{where}.{field}", gettext("must be a string"))
             elif text.strip():
                 found.setdefault(language, {})[back[field]] = text
     return found
@@ -62,15 +68,15 @@ def levels_from_case(check, value, path: str) -> dict[int, dict]:
     """{level number: {language: {"name", "description"}}}."""
     found: dict[int, dict] = {}
     if not isinstance(value, dict):
-        check.fault(path, "must be a JSON object of languages")
+        check.fault(path, gettext("must be a JSON object of languages"))
         return found
     for language, levels in value.items():
         if not isinstance(levels, dict):
-            check.fault(f"{path}.{language}", "must be a JSON object of level numbers")
+            check.fault(f"{path}.{language}", gettext("must be a JSON object of level numbers"))
             continue
         for number, texts in levels.items():
             if not str(number).isdigit():
-                check.fault(f"{path}.{language}.{number}", "is not a level number")
+                check.fault(f"{path}.{language}.{number}", gettext("is not a level number"))
                 continue
             one = from_case(check, {language: texts}, LEVEL_FIELDS, path)
             for lang, fields in one.items():
@@ -82,21 +88,23 @@ def descriptors_from_case(check, value, path: str) -> dict[int, dict[str, str]]:
     """{level number: {language: text}}."""
     found: dict[int, dict[str, str]] = {}
     if not isinstance(value, dict):
-        check.fault(path, "must be a JSON object of languages")
+        check.fault(path, gettext("must be a JSON object of languages"))
         return found
     for language, levels in value.items():
         where = f"{path}.{language}"
         if language not in language_codes():
             check.fault(
-                where, f"{language!r} is not a language here; use {', '.join(language_codes())}"
+                where,
+                gettext("%(language)s is not a language here; use %(languages)s")
+                % {"language": repr(language), "languages": ", ".join(language_codes())},
             )
             continue
         if not isinstance(levels, dict):
-            check.fault(where, "must be a JSON object of level numbers")
+            check.fault(where, gettext("must be a JSON object of level numbers"))
             continue
         for number, text in levels.items():
             if not str(number).isdigit() or not isinstance(text, str):
-                check.fault(f"{where}.{number}", "must map a level number to text")
+                check.fault(f"{where}.{number}", gettext("must map a level number to text"))
             elif text.strip():
                 found.setdefault(int(number), {})[language] = text
     return found

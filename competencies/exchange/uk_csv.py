@@ -27,6 +27,8 @@ Expert 4), one area "General" and skill codes made from skill names.
 import csv
 import io
 
+from django.utils.translation import gettext
+
 from competencies.exchange.csv_languages import (
     DEFAULT_LANGUAGE,
     LANGUAGE_COLUMN,
@@ -215,7 +217,8 @@ def csv_parse(
             RowError(
                 rows.first_line(LANGUAGE_COLUMN),
                 LANGUAGE_COLUMN,
-                f"{own!r} is not a language here; use {', '.join(language_codes())}",
+                gettext("%(language)s is not a language here; use %(languages)s")
+                % {"language": repr(own), "languages": ", ".join(language_codes())},
             )
         )
     collected = Collected(rows)
@@ -244,7 +247,7 @@ def csv_parse(
                 if area is not None:
                     collected.take(("area", area["code"]), line, row, _AREA_TAGS)
             else:
-                errors.append(RowError(line, "Skill", "is missing"))
+                errors.append(RowError(line, "Skill", gettext("is missing")))
             continue
         number = read_level(rows, scale, line, row)
         area = read_area(rows, areas, line, row)
@@ -272,7 +275,7 @@ def csv_parse(
                 area["codes"].append(competency["code"])
         if competency is None or number is None:
             if role and not row["Skill level"]:
-                errors.append(RowError(line, "Skill level", "is missing"))
+                errors.append(RowError(line, "Skill level", gettext("is missing")))
             continue
         text = row["Level description"]
         rows.same(("descriptor", competency["code"], number), text, line, "Level description")
@@ -281,7 +284,9 @@ def csv_parse(
         if role:
             read_requirement(rows, held, requirements, line, row, competency["code"], number, data)
     if any(row["Role level"] for _, row in rows.lines):
-        data["notes"].append("Role level values were ignored: job roles here have no seniority.")
+        data["notes"].append(
+            gettext("Role level values were ignored: job roles here have no seniority.")
+        )
     data["levels"] = [
         {"number": n, "name": scale[n][0], "description": scale[n][1]} for n in sorted(scale)
     ]
@@ -298,14 +303,17 @@ def csv_parse(
     if own:
         data["language"] = own
     if not rows.lines:
-        errors.append(RowError(1, "Skill", "the file has no lines after the header"))
+        errors.append(RowError(1, "Skill", gettext("the file has no lines after the header")))
     if (data["slug"], data["version"]) in held.frameworks:
         errors.append(
             RowError(
                 rows.first_line("Framework version"),
                 "Framework version",
-                f"{data['name']} version {data['version']} is already held here; "
-                "import it under another version",
+                gettext(
+                    "%(name)s version %(version)s is already held here; "
+                    "import it under another version"
+                )
+                % {"name": data["name"], "version": data["version"]},
             )
         )
     if errors:

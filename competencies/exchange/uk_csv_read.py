@@ -3,6 +3,7 @@
 from urllib.parse import unquote
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from competencies.exchange.csv_rows import Rows
 from competencies.exchange.data import FrameworkData, Held, too_long
@@ -29,7 +30,12 @@ def read_framework(rows: Rows, *, name: str | None, version: str | None) -> Fram
     ]:
         value = given or rows.single(column)
         if not value:
-            message = f"is missing: fill in this column or give the {key} (--{key})"
+            message = {
+                "name": gettext("is missing: fill in this column or give the name (--name)"),
+                "version": gettext(
+                    "is missing: fill in this column or give the version (--version)"
+                ),
+            }[key]
             rows.errors.append(RowError(1, column, message))
         elif problem := too_long(value, Framework, model_field):
             rows.errors.append(RowError(rows.first_line(column), column, problem))
@@ -42,13 +48,15 @@ def read_framework(rows: Rows, *, name: str | None, version: str | None) -> Fram
             rows.errors.append(RowError(rows.first_line(column), column, problem))
     data["slug"] = data["slug"] or slugify(data["name"])[:60].strip("-")
     if data["name"] and not data["slug"]:
-        rows.errors.append(RowError(1, "Framework slug", "is missing (the name gives none)"))
+        rows.errors.append(
+            RowError(1, "Framework slug", gettext("is missing (the name gives none)"))
+        )
     elif data["slug"] != slugify(data["slug"]):
         rows.errors.append(
             RowError(
                 rows.first_line("Framework slug"),
                 "Framework slug",
-                "use only lower-case letters, digits and hyphens",
+                gettext("use only lower-case letters, digits and hyphens"),
             )
         )
     statuses = {choice.casefold(): value for value, choice in Framework.Status.choices}
@@ -59,7 +67,8 @@ def read_framework(rows: Rows, *, name: str | None, version: str | None) -> Fram
             RowError(
                 rows.first_line("Framework status"),
                 "Framework status",
-                f"{data['status']!r} is not one of: draft, published",
+                gettext("%(status)s is not one of: draft, published")
+                % {"status": repr(data["status"])},
             )
         )
     data["status"] = statuses.get(status, Framework.Status.DRAFT)
@@ -92,14 +101,19 @@ def read_level(rows: Rows, scale: dict, line: int, row: dict) -> int | None:
     name = row["Skill level"]
     if not name:
         if rows.has("Level number") and row["Level number"]:
-            rows.errors.append(RowError(line, "Skill level", "is missing"))
+            rows.errors.append(RowError(line, "Skill level", gettext("is missing")))
         return None
     by_name = {level_name.casefold(): n for n, (level_name, _) in scale.items()}
     if not rows.has("Level number"):
         if name.casefold() not in by_name:
             names = ", ".join(UK_SCALE.values())
             rows.errors.append(
-                RowError(line, "Skill level", f"unknown level {name!r}; use {names}")
+                RowError(
+                    line,
+                    "Skill level",
+                    gettext("unknown level %(name)s; use %(names)s")
+                    % {"name": repr(name), "names": names},
+                )
             )
         return by_name.get(name.casefold())
     number = rows.integer(line, row, "Level number")
@@ -107,7 +121,11 @@ def read_level(rows: Rows, scale: dict, line: int, row: dict) -> int | None:
         return None
     if scale.get(number, ("",))[0].casefold() != name.casefold():
         known = "; ".join(f"{n} {level_name}" for n, (level_name, _) in sorted(scale.items()))
-        message = f"unknown level {number} {name!r}; the scale is: {known or 'not given'}"
+        message = gettext("unknown level %(number)s %(name)s; the scale is: %(scale)s") % {
+            "number": number,
+            "name": repr(name),
+            "scale": known or gettext("not given"),
+        }
         rows.errors.append(RowError(line, "Skill level", message))
         return None
     return number
@@ -121,14 +139,16 @@ def read_area(rows: Rows, areas: dict, line: int, row: dict) -> dict | None:
         )
     code, title = row["Area code"], row["Area"]
     if not code:
-        rows.errors.append(RowError(line, "Area code", "is missing"))
+        rows.errors.append(RowError(line, "Area code", gettext("is missing")))
         return None
     rows.same(("area", code, "title"), title, line, "Area")
     description = row.get("Area description", "")
     rows.same(("area", code, "description"), description, line, "Area description")
     if code not in areas:
         for value, field, column in [(code, "code", "Area code"), (title, "title", "Area")]:
-            if problem := (too_long(value, Area, field) or ("" if value else "is missing")):
+            if problem := (
+                too_long(value, Area, field) or ("" if value else gettext("is missing"))
+            ):
                 rows.errors.append(RowError(line, column, problem))
         areas[code] = {"code": code, "title": title, "description": description, "codes": []}
     return areas[code]
@@ -139,7 +159,7 @@ def read_skill(rows: Rows, skills: dict, line: int, row: dict) -> dict | None:
     if rows.has("Skill code"):
         code = row["Skill code"]
         if not code:
-            rows.errors.append(RowError(line, "Skill code", "is missing"))
+            rows.errors.append(RowError(line, "Skill code", gettext("is missing")))
             return None
     else:
         code = rows.derived_code(title)
@@ -169,11 +189,15 @@ def _crosswalk(rows: Rows, line: int, text: str) -> list[dict]:
         verified = not entry.endswith("~")
         scheme, _, code = entry.removesuffix("~").partition(":")
         scheme, code = unquote(scheme.strip()), unquote(code.strip())
-        problem = None if scheme and code else f"{entry!r} is not scheme:code"
+        problem = (
+            None
+            if scheme and code
+            else gettext("%(entry)s is not scheme:code") % {"entry": repr(entry)}
+        )
         problem = problem or too_long(scheme, CrosswalkLink, "scheme")
         problem = problem or too_long(code, CrosswalkLink, "code")
         if (scheme, code) in seen:
-            problem = f"{scheme}:{code} is listed twice"
+            problem = gettext("%(link)s is listed twice") % {"link": f"{scheme}:{code}"}
         if problem:
             rows.errors.append(RowError(line, "Crosswalk", problem))
             continue
@@ -194,19 +218,29 @@ def read_requirement(
 ) -> None:
     role = held.job_role(row["Role"])
     if role is None:
-        rows.errors.append(RowError(line, "Role", f"unknown job role {row['Role']!r}"))
+        rows.errors.append(
+            RowError(
+                line, "Role", gettext("unknown job role %(role)s") % {"role": repr(row["Role"])}
+            )
+        )
         return
     department = None
     if rows.has("Department") and row["Department"]:
         department = held.department(row["Department"])
         if department is None:
-            message = f"unknown department code {row['Department']!r}"
+            message = gettext("unknown department code %(code)s") % {
+                "code": repr(row["Department"])
+            }
             rows.errors.append(RowError(line, "Department", message))
             return
     key = (role, code, department)
     if key in seen:
-        where = f" in {department}" if department else ""
-        message = f"{role} already needs {code}{where} on line {seen[key]}"
+        values = {"role": role, "code": code, "department": department, "line": seen[key]}
+        message = (
+            gettext("%(role)s already needs %(code)s in %(department)s on line %(line)s")
+            if department
+            else gettext("%(role)s already needs %(code)s on line %(line)s")
+        ) % values
         rows.errors.append(RowError(line, "Role", message))
         return
     seen[key] = line

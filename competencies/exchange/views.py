@@ -202,7 +202,7 @@ class ImportExportView(WagtailAdminTemplateMixin, FormView):
 
 def download(request, pk: int, file_format: str) -> HttpResponse:
     if file_format not in FORMATS:
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     export = framework_export(get_object_or_404(Framework, pk=pk), file_format=file_format)
     response = HttpResponse(export.body, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from competencies.exchange.files import FORMATS, framework_export
 from competencies.models import Framework
@@ -31,11 +32,20 @@ class Command(BaseCommand):
             frameworks = frameworks.filter(version=framework_version)
         framework = frameworks.order_by("-updated_at", "-pk").first()
         if framework is None:
-            version = f" version {framework_version}" if framework_version else ""
-            raise CommandError(f"No framework {slug!r}{version} is held here.")
+            values = {"slug": repr(slug), "version": framework_version}
+            raise CommandError(
+                (
+                    gettext("No framework %(slug)s version %(version)s is held here.")
+                    if framework_version
+                    else gettext("No framework %(slug)s is held here.")
+                )
+                % values
+            )
         export = framework_export(framework, file_format=format)
         if out == "-":
             self.stdout.write(export.text, ending="")
             return
         Path(out).write_bytes(export.body)
-        self.stderr.write(f"Wrote {framework} to {out}.")
+        self.stderr.write(
+            gettext("Wrote %(framework)s to %(file)s.") % {"framework": framework, "file": out}
+        )

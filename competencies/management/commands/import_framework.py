@@ -4,6 +4,7 @@ anything in it is wrong."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from competencies.exchange.case_tree import AREA, COMPETENCY
 from competencies.exchange.errors import ImportRefused
@@ -48,14 +49,19 @@ class Command(BaseCommand):
         for choice in options.get("item_type") or []:
             label, _, kind = choice.rpartition("=")
             if kind not in (AREA, COMPETENCY):
-                raise CommandError(f"--item-type {choice}: say TYPE=area or TYPE=competency.")
+                raise CommandError(
+                    gettext("--item-type %(choice)s: say TYPE=area or TYPE=competency.")
+                    % {"choice": choice}
+                )
             kinds[label] = kind
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: no such file.")
+            raise CommandError(gettext("%(file)s: no such file.") % {"file": file})
         file_format = format or format_for(path.name)
         if file_format is None:
-            raise CommandError(f"{file}: say --format csv or --format case.")
+            raise CommandError(
+                gettext("%(file)s: say --format csv or --format case.") % {"file": file}
+            )
         try:
             imported = framework_import(
                 path.read_bytes(),
@@ -68,9 +74,15 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{path.name}: {error}")
+            count = len(refused.errors)
             raise CommandError(
-                f"{path.name} was refused ({len(refused.errors)} problem(s)); nothing was imported."
+                ngettext(
+                    "%(file)s was refused (%(count)s problem(s)); nothing was imported.",
+                    "%(file)s was refused (%(count)s problem(s)); nothing was imported.",
+                    count,
+                )
+                % {"file": path.name, "count": count}
             ) from None
         self.stdout.write(self.style.SUCCESS(imported.summary()))
         for note in imported.notes:
-            self.stdout.write(f"Note: {note}")
+            self.stdout.write(gettext("Note: %(note)s") % {"note": note})
