@@ -17,6 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from analytics.protection.suppression import smallest_shown, suppress
@@ -223,7 +224,7 @@ def compliance_cells(item: AssignmentCompliance, row: ComplianceRow) -> list:
     hidden = gettext("Hidden")
     return [
         item.title,
-        f"{item.due_date:%-d %b %Y}",
+        formats.date_format(item.due_date, gettext("j M Y")),
         row.name,
         hidden if row.hidden else row.people,
         *(hidden if value is None else value for value in row.counts),

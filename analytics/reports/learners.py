@@ -28,7 +28,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
@@ -314,8 +314,15 @@ def item_assignments(item: Item) -> list[tuple[int, str]]:
     return [
         (
             a.pk,
-            f"{a.get_audience_display()}, due {a.due_date:%-d %B %Y}"
-            + (" (mandatory)" if a.mandatory else ""),
+            (
+                gettext("%(audience)s, due %(date)s (mandatory)")
+                if a.mandatory
+                else gettext("%(audience)s, due %(date)s")
+            )
+            % {
+                "audience": a.get_audience_display(),
+                "date": formats.date_format(a.due_date, gettext("j F Y")),
+            },
         )
         for a in found
     ]
@@ -338,12 +345,17 @@ HEADER = [
 
 
 def day_text(moment: datetime | None) -> str:
-    return "" if moment is None else f"{timezone.localtime(moment):%-d %b %Y}"
+    if moment is None:
+        return ""
+    # Translators: a short date as the date filter writes it ("6 Dec 2026").
+    return formats.date_format(timezone.localtime(moment), gettext("j M Y"))
 
 
 def minutes_text(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
+    if hours:
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    return gettext("%(minutes)s min") % {"minutes": rest}
 
 
 def learner_cells(row: LearnerRow) -> list[str | int]:
