@@ -170,7 +170,7 @@ ENGLISH_PAGE = """<!DOCTYPE html><html lang="en-GB"><head><title>Your learning -
 <img src="chart.png" alt="A chart of the team's progress">
 <p>Download the report for your team</p>
 <p>Total</p>
-<p>5 Jan 2027</p>
+<p>5 February 2027</p>
 </body></html>"""
 
 FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Votre apprentissage - Academy</title>
@@ -188,7 +188,7 @@ FRENCH_PAGE = """<!DOCTYPE html><html lang="fr"><head><title>Votre apprentissage
 <img src="chart.png" alt="Un graphique des progrès de l'équipe">
 <p>Download the report for your team</p>
 <p>Total</p>
-<p>5 Jan 2027</p>
+<p>5 February 2027</p>
 <p>You are signed in as <strong>Amina Okafor</strong>.</p>
 </body></html>"""
 
@@ -232,7 +232,7 @@ def test_visible_texts_are_what_a_person_reads():
         "A chart of the team's progress",
         "Download the report for your team",
         "Total",
-        "5 Jan 2027",
+        "5 February 2027",
     ]
 
 
@@ -248,7 +248,7 @@ def test_the_checker_finds_english_left_and_passes_data():
         Leftover("Close this message for now", "not translated"),
         Leftover("Download the report for your team", "not translated"),
         # A date written in English.
-        Leftover("5 Jan 2027", "not translated"),
+        Leftover("5 February 2027", "not translated"),
         Leftover("You are signed in as Amina Okafor.", "translation exists"),
     ]
 

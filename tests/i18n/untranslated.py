@@ -16,6 +16,7 @@ Both tests compare what remains once the data a piece of text quotes is taken ou
 "Amina Okafor, Citizen service officer" is data, and "You are signed in as Amina Okafor." is not.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -35,11 +36,26 @@ DATE_WORDS = frozenset({
     "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "min", "mins", "minute", "minutes", "hour", "hours", "day", "days",
 })
-# Those of them the other languages write the same way (French "10 min", Spanish "5 oct 2027").
-SHARED_DATE_WORDS = {
-    "fr": frozenset({"min", "minute", "minutes", "oct", "nov", "sept"}),
-    "es": frozenset({"min", "feb", "mar", "jun", "jul", "sep", "sept", "oct", "nov"}),
+# Units of time the other languages write the same way ("10 min" in French and Spanish).
+SHARED_UNITS = {
+    "fr": frozenset({"min", "minute", "minutes"}),
+    "es": frozenset({"min"}),
 }
+
+
+@functools.cache
+def shared_date_words(language: str) -> frozenset[str]:
+    """The words of DATE_WORDS that `language` also writes, in Django's own names of months
+    and days in that language ("Jan" is French too, "oct" Spanish) or as a unit of time."""
+    from django.utils import dates, translation
+
+    with translation.override(language):
+        names = [
+            str(name)
+            for table in (dates.MONTHS, dates.MONTHS_3, dates.MONTHS_AP, dates.WEEKDAYS)
+            for name in table.values()
+        ]
+    return frozenset(words(" ".join(names)) | SHARED_UNITS.get(language, frozenset()))
 # Elements whose text nobody reads on the page.
 SKIPPED_ELEMENTS = frozenset({"script", "style", "template"})
 # Elements that end a run of text: the words either side belong to different pieces.
@@ -249,7 +265,7 @@ class Catalogue:
         words, an English month, day or unit of time in a date or duration, or two words of
         the service's English that its translations into `language` never use ("Download
         report" in a French page)."""
-        dates = DATE_WORDS - SHARED_DATE_WORDS.get(language, frozenset())
+        dates = DATE_WORDS - shared_date_words(language)
         if len(english_words(text)) >= 2 or words(text) & dates:
             return True
         foreign = self.english - self.vocabulary.get(language, set())
