@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
+from django.utils.translation import gettext
 
 from organisations.models import code_validator
 
@@ -54,10 +55,14 @@ class RosterProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"Line {self.line}" if self.line else "The file"
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        values = {"line": self.line, "field": self.field, "message": self.message}
+        if not self.line:
+            # Translators: a problem with the roster file as a whole.
+            return gettext("The file: %(message)s") % values
+        if self.field:
+            # Translators: "field" is a column name of the roster file, kept as it is.
+            return gettext("Line %(line)s, %(field)s: %(message)s") % values
+        return gettext("Line %(line)s: %(message)s") % values
 
 
 @dataclass
@@ -99,14 +104,18 @@ def roster_rows_read(content: bytes) -> ParsedRoster:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _refused(RosterProblem(0, "", "it is not UTF-8 text; save it as CSV UTF-8."))
+        return _refused(
+            RosterProblem(0, "", gettext("it is not UTF-8 text; save it as CSV UTF-8."))
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        return _refused(RosterProblem(0, "", "it is empty; the first line names the columns."))
+        return _refused(
+            RosterProblem(0, "", gettext("it is empty; the first line names the columns."))
+        )
     except csv.Error as error:
-        return _refused(RosterProblem(1, "", f"it is not readable CSV ({error})."))
+        return _refused(RosterProblem(1, "", _unreadable(error)))
     problems = _header_problems(header)
     if problems:
         return ParsedRoster([], problems, set())
@@ -120,7 +129,10 @@ def roster_rows_read(content: bytes) -> ParsedRoster:
             if len(values) != len(header):
                 problems.append(
                     RosterProblem(
-                        line, "", f"it has {len(values)} fields but the header has {len(header)}."
+                        line,
+                        "",
+                        gettext("it has %(fields)s fields but the header has %(header)s.")
+                        % {"fields": len(values), "header": len(header)},
                     )
                 )
                 continue
@@ -132,10 +144,14 @@ def roster_rows_read(content: bytes) -> ParsedRoster:
             elif raw.get("employee_number", "").strip():
                 refused_numbers.add(raw["employee_number"].strip())
     except csv.Error as error:
-        problems.append(RosterProblem(reader.line_num, "", f"it is not readable CSV ({error})."))
+        problems.append(RosterProblem(reader.line_num, "", _unreadable(error)))
     if not rows and not problems:
-        problems.append(RosterProblem(0, "", "it holds no rows under the header."))
+        problems.append(RosterProblem(0, "", gettext("it holds no rows under the header.")))
     return ParsedRoster(rows, problems, refused_numbers)
+
+
+def _unreadable(error: csv.Error) -> str:
+    return gettext("it is not readable CSV (%(error)s).") % {"error": error}
 
 
 def _refused(problem: RosterProblem) -> ParsedRoster:
@@ -146,20 +162,33 @@ def _header_problems(header: list[str]) -> list[RosterProblem]:
     problems = []
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        problems.append(RosterProblem(1, "", f"the columns {', '.join(missing)} are missing."))
+        problems.append(
+            RosterProblem(
+                1,
+                "",
+                gettext("the columns %(columns)s are missing.") % {"columns": ", ".join(missing)},
+            )
+        )
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         problems.append(
             RosterProblem(
                 1,
                 "",
-                f"unknown columns {', '.join(repr(name) for name in unknown)}; "
-                f"the columns are {', '.join(COLUMNS)}.",
+                gettext("unknown columns %(unknown)s; the columns are %(columns)s.")
+                % {
+                    "unknown": ", ".join(repr(name) for name in unknown),
+                    "columns": ", ".join(COLUMNS),
+                },
             )
         )
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        problems.append(RosterProblem(1, "", f"the columns {', '.join(repeated)} repeat."))
+        problems.append(
+            RosterProblem(
+                1, "", gettext("the columns %(columns)s repeat.") % {"columns": ", ".join(repeated)}
+            )
+        )
     return problems
 
 
@@ -172,34 +201,44 @@ def _row_read(line: int, raw: dict[str, str]) -> tuple[RosterRow | None, list[Ro
 
     for name, limit in MAX_LENGTHS.items():
         if len(values[name]) > limit:
-            refuse(name, f"use at most {limit} characters.")
+            refuse(name, gettext("use at most %(limit)s characters.") % {"limit": limit})
     is_person = any(values[name] for name in PERSON_COLUMNS)
     if is_person:
         for name in REQUIRED_COLUMNS:
             if not values[name]:
-                refuse(name, "is required for a person.")
+                refuse(name, gettext("is required for a person."))
     elif not (values["department_code"] and values["department_name"]) and not (
         values["job_role_code"] and values["job_role_name"]
     ):
-        refuse("", "a row without a person declares a department or a job role with its name.")
+        refuse(
+            "",
+            gettext("a row without a person declares a department or a job role with its name."),
+        )
     values["email"] = values["email"].lower()
     if values["email"]:
         try:
             validate_email(values["email"])
         except ValidationError:
-            refuse("email", f"{values['email']!r} is not an email address.")
+            refuse(
+                "email",
+                gettext("%(email)s is not an email address.") % {"email": repr(values["email"])},
+            )
     for name in ("department_code", "parent_department_code"):
         if values[name] and not code_validator.regex.match(values[name]):
             refuse(name, f"{values[name]!r}: {code_validator.message}")
     if values["parent_department_code"] and not values["department_name"]:
-        refuse("department_name", "is required where a parent department is given.")
+        refuse("department_name", gettext("is required where a parent department is given."))
     if values["job_role_name"] and not values["job_role_code"]:
-        refuse("job_role_code", "is required where a job role name is given.")
+        refuse("job_role_code", gettext("is required where a job role name is given."))
     if values["job_role_code"]:
         try:
             validate_slug(values["job_role_code"])
         except ValidationError:
-            refuse("job_role_code", f"{values['job_role_code']!r}: use letters, digits, - or _.")
+            refuse(
+                "job_role_code",
+                gettext("%(code)s: use letters, digits, - or _.")
+                % {"code": repr(values["job_role_code"])},
+            )
     leads = tuple(code for code in LIST_SEPARATORS.split(values["leads_department_codes"]) if code)
     for code in leads:
         if not code_validator.regex.match(code):
@@ -209,7 +248,11 @@ def _row_read(line: int, raw: dict[str, str]) -> tuple[RosterRow | None, list[Ro
         try:
             leaving_date = date.fromisoformat(values["leaving_date"])
         except ValueError:
-            refuse("leaving_date", f"{values['leaving_date']!r} is not a date like 2026-03-31.")
+            refuse(
+                "leaving_date",
+                gettext("%(value)s is not a date like 2026-03-31.")
+                % {"value": repr(values["leaving_date"])},
+            )
     if problems:
         return None, problems
     values.update(leaving_date=leaving_date, leads_department_codes=tuple(dict.fromkeys(leads)))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from organisations.roster.plan import (
     NEW,
@@ -14,15 +14,32 @@ from organisations.roster.plan import (
 )
 
 FIELD_LABELS = {
-    "department": "department",
-    "job_role": "job role",
-    "line_manager": "line manager",
-    "employee_number": "employee number",
-    "leaving_date": "leaving date",
-    "email": "email",
-    "account": "account",
-    "lead_scope": "leads",
-    "roles": "roles",
+    "department": gettext_lazy("department"),
+    "job_role": gettext_lazy("job role"),
+    "line_manager": gettext_lazy("line manager"),
+    "employee_number": gettext_lazy("employee number"),
+    "leaving_date": gettext_lazy("leaving date"),
+    "email": gettext_lazy("email"),
+    "account": gettext_lazy("account"),
+    # Translators: the departments a person leads.
+    "lead_scope": gettext_lazy("leads"),
+    "roles": gettext_lazy("roles"),
+}
+# The words the change itself holds (names and codes are shown as they are).
+VALUE_LABELS = {
+    "open": pgettext_lazy("an account", "open"),
+    "closed": pgettext_lazy("an account", "closed"),
+    "+ Department lead": gettext_lazy("+ Department lead"),
+}
+# The kind of change a line of the preview shows.
+KIND_LABELS = {
+    "department": pgettext_lazy("roster change", "department"),
+    "job role": pgettext_lazy("roster change", "job role"),
+    "new": pgettext_lazy("roster change", "new"),
+    "moved": pgettext_lazy("roster change", "moved"),
+    "leaving": pgettext_lazy("roster change", "leaving"),
+    "updated": pgettext_lazy("roster change", "updated"),
+    "missing": pgettext_lazy("roster change", "missing"),
 }
 
 
@@ -34,8 +51,17 @@ class DiffLine:
     detail: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "-"
+        where = gettext("line %(line)s") % {"line": self.line} if self.line else "-"
         return f"{self.kind:<10} {where:<11} {self.subject}: {self.detail}"
+
+
+def _line(kind: str, line: int | None, subject: str, detail: str) -> DiffLine:
+    return DiffLine(str(KIND_LABELS.get(kind, kind)), line, subject, detail)
+
+
+def _none(value: str | None) -> str:
+    # Translators: no value before or after a change, as in "parent none → FIN".
+    return str(VALUE_LABELS.get(value, value)) if value else gettext("none")
 
 
 def roster_summary(plan: RosterPlan) -> list[str]:
@@ -98,24 +124,38 @@ def roster_diff(plan: RosterPlan) -> list[DiffLine]:
 
 
 def _department_line(change: DepartmentChange) -> DiffLine:
-    parent = f"under {change.parent_code}" if change.parent_code else "top level"
     if change.before is None:
-        return DiffLine("department", change.line, change.code, f"added, {change.name!r}, {parent}")
+        values = {"name": repr(change.name), "parent": change.parent_code}
+        detail = (
+            gettext("added, %(name)s, under %(parent)s")
+            if change.parent_code
+            else gettext("added, %(name)s, top level")
+        ) % values
+        return _line("department", change.line, change.code, detail)
     old_name, old_parent = change.before
     details = []
     if old_name != change.name:
-        details.append(f"name {old_name!r} → {change.name!r}")
+        details.append(
+            gettext("name %(before)s → %(after)s")
+            % {"before": repr(old_name), "after": repr(change.name)}
+        )
     if old_parent != change.parent_code:
-        details.append(f"parent {old_parent or 'none'} → {change.parent_code or 'none'}")
-    return DiffLine("department", change.line, change.code, "; ".join(details))
+        details.append(
+            gettext("parent %(before)s → %(after)s")
+            % {"before": _none(old_parent), "after": _none(change.parent_code)}
+        )
+    return _line("department", change.line, change.code, "; ".join(details))
 
 
 def _job_role_line(change: JobRoleChange) -> DiffLine:
     if change.before_name is None:
-        return DiffLine("job role", change.line, change.code, f"added, {change.name!r}")
-    return DiffLine(
-        "job role", change.line, change.code, f"name {change.before_name!r} → {change.name!r}"
-    )
+        detail = gettext("added, %(name)s") % {"name": repr(change.name)}
+        return _line("job role", change.line, change.code, detail)
+    detail = gettext("name %(before)s → %(after)s") % {
+        "before": repr(change.before_name),
+        "after": repr(change.name),
+    }
+    return _line("job role", change.line, change.code, detail)
 
 
 def _person_line(person: PersonChange) -> DiffLine:
@@ -123,24 +163,27 @@ def _person_line(person: PersonChange) -> DiffLine:
     subject = f"{row.employee_number} {row.email}"
     if person.kind == NEW:
         details = [
-            f"{FIELD_LABELS[name]} {after}"
+            f"{FIELD_LABELS[name]} {_none(after)}"
             for name, _, after in person.changes
             if after and name not in ("employee_number", "email")
         ]
         if person.user_id is not None:
-            details.insert(0, "existing account")
+            details.insert(0, gettext("existing account"))
     else:
         details = [
-            f"{FIELD_LABELS[name]} {before or 'none'} → {after or 'none'}"
+            # Translators: a change, as in "department CRS → FIN"; right-to-left languages
+            # may turn the arrow so it points from the old value to the new one.
+            gettext("%(field)s %(before)s → %(after)s")
+            % {"field": FIELD_LABELS[name], "before": _none(before), "after": _none(after)}
             for name, before, after in person.changes
         ]
-    return DiffLine(person.kind, row.line, subject, "; ".join(details))
+    return _line(person.kind, row.line, subject, "; ".join(details))
 
 
 def _missing_line(person: MissingPerson, closing: bool) -> DiffLine:
-    return DiffLine(
+    return _line(
         "missing",
         None,
         f"{person.employee_number} {person.email}",
-        "account closed" if closing else "not in the file; account stays open",
+        gettext("account closed") if closing else gettext("not in the file; account stays open"),
     )
