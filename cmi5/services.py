@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cmi5 import progress
 from cmi5.models import AssignableUnit, AuProgress, LaunchMode, Registration, Session
@@ -104,7 +105,11 @@ def au_launch(
     registration satisfies its NotApplicable AUs, and the blocks they complete, at once.
     """
     if launch_mode not in LaunchMode.values:
-        raise LaunchRefused(f"Unknown launch mode {launch_mode!r}: use Normal, Browse or Review.")
+        raise LaunchRefused(
+            # Translators: Normal, Browse and Review are cmi5's launch modes, kept in English.
+            gettext("Unknown launch mode %(mode)s: use Normal, Browse or Review.")
+            % {"mode": repr(launch_mode)}
+        )
     if registration is None:
         registration, created = registration_for(user=user, course=au.course, preview=preview)
     else:
@@ -246,14 +251,18 @@ def session_abandon(*, session: Session, at=None) -> bool:
 def au_waive(*, registration: Registration, au: AssignableUnit, reason: str) -> None:
     """Waive the AU for the registration (cmi5 9.3.7): it counts as satisfied."""
     if reason not in WAIVE_REASONS:
-        raise LaunchRefused(f"The reason must be one of {', '.join(WAIVE_REASONS)}.")
+        raise LaunchRefused(
+            # Translators: the reasons are cmi5's own words, kept in English.
+            gettext("The reason must be one of %(reasons)s.")
+            % {"reasons": ", ".join(WAIVE_REASONS)}
+        )
     if au.course_id != registration.course_id:
-        raise LaunchRefused("That AU is not in the registration's course.")
+        raise LaunchRefused(gettext("That AU is not in the registration's course."))
     state, _ = AuProgress.objects.select_for_update().get_or_create(
         registration=registration, au=au
     )
     if state.satisfied:
-        raise LaunchRefused("That AU is already satisfied; there is nothing to waive.")
+        raise LaunchRefused(gettext("That AU is already satisfied; there is nothing to waive."))
     session_id = str(uuid.uuid4())
     state.waived = True
     state.save(update_fields=["waived", "updated_at"])

@@ -11,6 +11,7 @@ import secrets
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -48,12 +49,12 @@ def _error(status: int, message: str) -> JsonResponse:
 def administrators_only(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
-            return _error(401, "Sign in as an administrator first.")
+            return _error(401, gettext("Sign in as an administrator first."))
         if (
             Role.ADMINISTRATOR not in user_role_names(request.user)
             and not request.user.is_superuser
         ):
-            return _error(403, "Only administrators may use the cmi5 automation API.")
+            return _error(403, gettext("Only administrators may use the cmi5 automation API."))
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -66,9 +67,9 @@ def _json(request: HttpRequest) -> dict:
     try:
         data = json.loads(request.body)
     except ValueError:
-        raise LaunchRefused("The request body is not valid JSON.") from None
+        raise LaunchRefused(gettext("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise LaunchRefused("The request body must be a JSON object.")
+        raise LaunchRefused(gettext("The request body must be a JSON object."))
     return data
 
 
@@ -76,7 +77,7 @@ def _json(request: HttpRequest) -> dict:
 def import_view(request: HttpRequest) -> JsonResponse:
     upload = request.FILES.get("package")
     if upload is None:
-        return _error(400, "Send the package as the multipart field 'package'.")
+        return _error(400, gettext("Send the package as the multipart field 'package'."))
     try:
         package = package_import(
             upload=upload, filename=upload.name, uploaded_by=request.user, title=""
@@ -86,7 +87,7 @@ def import_view(request: HttpRequest) -> JsonResponse:
     if package.kind != Package.Kind.CMI5:
         package_delete(package=package)
         return JsonResponse(
-            {"error": "That package is not a cmi5 course.", "rejected": True}, status=400
+            {"error": gettext("That package is not a cmi5 course."), "rejected": True}, status=400
         )
     return JsonResponse({"id": str(package.uuid)}, status=201)
 
@@ -97,20 +98,20 @@ def delete_view(request: HttpRequest, package_uuid) -> JsonResponse:
     try:
         package_delete(package=package)
     except (ProtectedError, RestrictedError):
-        return _error(409, "A lesson uses this course; take it out of the lesson first.")
+        return _error(409, gettext("A lesson uses this course; take it out of the lesson first."))
     return JsonResponse({"deleted": str(package_uuid)})
 
 
 def _au(package_uuid, index) -> AssignableUnit:
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        raise LaunchRefused("auIndex must be a whole number from 0.")
+        raise LaunchRefused(gettext("auIndex must be a whole number from 0."))
     au = (
         AssignableUnit.objects.select_related("course__package")
         .filter(course__package__uuid=package_uuid, position=index)
         .first()
     )
     if au is None:
-        raise LaunchRefused(f"The course has no AU at index {index}.")
+        raise LaunchRefused(gettext("The course has no AU at index %(index)s.") % {"index": index})
     return au
 
 
@@ -129,7 +130,7 @@ def launch_url_view(request: HttpRequest, package_uuid) -> JsonResponse:
                 else None
             )
             if registration is None:
-                raise LaunchRefused("That registration is not yours for this course.")
+                raise LaunchRefused(gettext("That registration is not yours for this course."))
         url = au_launch(
             user=request.user,
             au=au,
@@ -168,7 +169,7 @@ def waive_view(request: HttpRequest, registration_uuid) -> JsonResponse:
 def abandon_view(request: HttpRequest, session_uuid) -> JsonResponse:
     session = get_object_or_404(Session, uuid=session_uuid)
     if not session_abandon(session=session):
-        return _error(409, "That session has already ended.")
+        return _error(409, gettext("That session has already ended."))
     return JsonResponse({"abandoned": str(session_uuid)})
 
 
