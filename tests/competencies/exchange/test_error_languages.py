@@ -1,6 +1,8 @@
 """A refused framework file is explained in the reader's language, naming the line and the
 column; the summary of an import and the commands speak the same language."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -128,3 +130,19 @@ def test_framework_statuses_read_in_french(db):
             "Brouillon",
             "Publié",
         ]
+
+
+def test_a_case_package_is_refused_in_arabic_naming_the_json_path(framework):
+    package = json.loads(framework_export(framework, file_format="case").text)
+    package["CFItems"][1]["fullStatement"] = ""
+    package["CFDocument"]["adoptionStatus"] = "Retired"
+
+    with translation.override("ar"), pytest.raises(ImportRefused) as refused:
+        framework_import(json.dumps(package), file_format="case", version="2.0")
+
+    assert refused.value.errors == [
+        RowError(
+            None, "CFDocument.adoptionStatus", "'Retired' ليست من القيم المقبولة: Draft، Adopted"
+        ),
+        RowError(None, "CFItems[1].fullStatement", "مطلوب"),
+    ]
