@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from competencies.exchange.data import FrameworkData
 from competencies.exchange.errors import ImportRefused, RowError
@@ -177,10 +178,16 @@ def _requirements(rows: list[dict], competencies: dict[str, Competency]) -> list
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     # Checked when the file was read; a role or department removed since then refuses it.
     gone = [
-        RowError(None, "Role", f"job role {name!r} is no longer held here")
+        RowError(
+            None, "Role", gettext("job role %(name)s is no longer held here") % {"name": repr(name)}
+        )
         for name in sorted(names - set(roles))
     ] + [
-        RowError(None, "Department", f"department {code!r} is no longer held here")
+        RowError(
+            None,
+            "Department",
+            gettext("department %(code)s is no longer held here") % {"code": repr(code)},
+        )
         for code in sorted(codes - set(departments))
     ]
     if gone:
