@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from accounts.adapter import on_site
 from analytics.exports import report_files
@@ -83,10 +83,11 @@ def framework_level_names() -> dict[int, str]:
 def report_url(name: str, *args: str) -> str:
     """reverse(), remembered: a report page links each of its several hundred cells, and
     reversing them one by one cost a third of the page's time. The same name and codes always
-    give the same path under one script prefix, so the prefix is part of the key."""
-    return _reverse(get_script_prefix(), name, args)
+    give the same path under one script prefix and in one language (/fr/...), so both are part
+    of the key."""
+    return _reverse(get_script_prefix(), get_language(), name, args)
 
 
 @lru_cache(maxsize=16384)
-def _reverse(prefix: str, name: str, args: tuple[str, ...]) -> str:
+def _reverse(prefix: str, language: str | None, name: str, args: tuple[str, ...]) -> str:
     return reverse(name, args=args)

@@ -235,3 +235,19 @@ def test_pdf_pack_in_arabic_is_right_to_left_with_arabic_headings(client, organi
         english = report_files.pack_html(report, scope_name="All departments")
     assert '<html lang="en-GB">' in english
     assert "<h2>Summary</h2>" in english
+
+
+def test_links_remembered_for_one_language_are_not_given_to_another(client, organisation):
+    """Report links are reversed once and remembered; a page read in Arabic first must not
+    hand its /ar/ addresses to the English page read after it."""
+    client.force_login(organisation.cto)
+    arabic = tree(client.get("/ar/reports/").content.decode())
+    english = tree(client.get("/reports/").content.decode())
+
+    def report_links(page) -> list[str]:
+        return [href for href in page.xpath("//main//a/@href") if "/reports/departments/" in href]
+
+    arabic_links, english_links = report_links(arabic), report_links(english)
+    assert (arabic_links != [], english_links != []) == (True, True)
+    assert [link for link in english_links if link.startswith("/ar/")] == []
+    assert [f"/ar{link}" for link in english_links] == arabic_links
