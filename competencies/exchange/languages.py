@@ -33,6 +33,18 @@ def to_case(translations: dict, fields: dict[str, str]) -> dict:
     }
 
 
+def _known_language(check, language: str, where: str) -> bool:
+    """Whether `language` is one of the service's; a fault at `where` if not."""
+    if language in language_codes():
+        return True
+    check.fault(
+        where,
+        gettext("%(language)s is not a language here; use %(languages)s")
+        % {"language": repr(language), "languages": ", ".join(language_codes())},
+    )
+    return False
+
+
 def from_case(check, value, fields: dict[str, str], path: str) -> dict:
     """{language: {our field: text}} from a language-tagged CASE value; faults on bad tags."""
     back = {case: ours for ours, case in fields.items()}
@@ -42,12 +54,7 @@ def from_case(check, value, fields: dict[str, str], path: str) -> dict:
         return found
     for language, texts in value.items():
         where = f"{path}.{language}"
-        if language not in language_codes():
-            check.fault(
-                where,
-                gettext("%(language)s is not a language here; use %(languages)s")
-                % {"language": repr(language), "languages": ", ".join(language_codes())},
-            )
+        if not _known_language(check, language, where):
             continue
         if not isinstance(texts, dict):
             check.fault(where, gettext("must be a JSON object of fields"))
@@ -92,12 +99,7 @@ def descriptors_from_case(check, value, path: str) -> dict[int, dict[str, str]]:
         return found
     for language, levels in value.items():
         where = f"{path}.{language}"
-        if language not in language_codes():
-            check.fault(
-                where,
-                gettext("%(language)s is not a language here; use %(languages)s")
-                % {"language": repr(language), "languages": ", ".join(language_codes())},
-            )
+        if not _known_language(check, language, where):
             continue
         if not isinstance(levels, dict):
             check.fault(where, gettext("must be a JSON object of level numbers"))
