@@ -35,6 +35,8 @@ ADVISORY_LOCK = 7_340_117
 SQLITE_PREFIX = "lms-bench-template-"
 # Templates kept, this one included: one for each checkout (branch) in use on the machine.
 KEEP = 3
+# The distribution name in pyproject.toml.
+PROJECT = "capacity-lms"
 
 
 def migrations_key() -> str:
@@ -43,8 +45,15 @@ def migrations_key() -> str:
     for path in sorted(infra.ROOT.glob("*/migrations/*.py")):
         digest.update(path.relative_to(infra.ROOT).as_posix().encode())
         digest.update(path.read_bytes())
+    # A set, without the project itself: a process started from the checkout's root also
+    # finds the project's build metadata there, beside the installed copy, and its key must
+    # be the one every other process computes (our migrations are hashed above).
     packages = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+        {
+            f"{dist.metadata['Name']}=={dist.version}"
+            for dist in importlib.metadata.distributions()
+            if dist.metadata["Name"] != PROJECT
+        }
     )
     digest.update("\n".join(packages).encode())
     return digest.hexdigest()[:16]
