@@ -22,6 +22,7 @@ from competencies.models import (
 )
 from competencies.translation import clean_translations
 from competencies.xapi import manager_validation_statement, self_assessment_statement
+from jobs.coalescing import tasks_coalesced
 from organisations.models import Department, JobRole, Membership
 
 # Which framework a crosswalk scheme name points at, when that framework is held here.
@@ -29,6 +30,7 @@ SCHEME_FRAMEWORKS = {"DigComp 2.2": "digcomp22"}
 
 
 @transaction.atomic
+@tasks_coalesced()
 def framework_load(data: Mapping[str, Any]) -> Framework:
     """Create or update a framework (by slug and version) with its scale, areas, competencies,
     descriptors and crosswalk from plain data. Idempotent; anything not in the data is removed."""

@@ -10,8 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
-from wagtail.models import Locale, Page, ReferenceIndex
-from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.models import Locale, Page
 
 from accounts.models import User
 from competencies.models import Competency
@@ -28,6 +27,7 @@ from courses.models import (
     ProgrammePage,
 )
 from courses.models.programmes import electives_problem
+from jobs.coalescing import tasks_coalesced
 from packages.models import Package
 
 # Seeded pages get identities derived from their slugs, so that every install of the demo
@@ -84,18 +84,17 @@ def _child(parent: Page, model, slug: str):
 
 def _publish(
     parent: Page, page: Page, *, created: bool, owner: User | None, unchanged: bool = False
-) -> bool:
-    """Publish `page` under `parent`; returns whether it was."""
+) -> None:
+    """Publish `page` under `parent`, unless it already shows this content."""
     # Loading again leaves a page that already shows this content as it is: no new revision,
     # no log entry, no re-indexing, so seeding an up-to-date demo costs a few reads per page.
     if unchanged and page.live and not page.has_unpublished_changes:
-        return False
+        return
     if created:
         page.owner = owner
         parent.add_child(instance=page)
     # Seeding publishes on the author's behalf; people go through the review workflow.
     page.save_revision(user=owner).publish(user=owner, skip_permission_checks=True)
-    return True
 
 
 @transaction.atomic
@@ -124,6 +123,7 @@ def packages_load(
 
 
 @transaction.atomic
+@tasks_coalesced()
 def course_load(
     data: Mapping[str, Any],
     *,
@@ -153,18 +153,9 @@ def course_load(
         for position, t in enumerate(data["competency_targets"])
     ]
     after = _state(course, ("title", *fields)), _targets(course)
-    # Adding, revising and publishing a page each save it, and each save would rebuild its
-    # entries in the CMS's reference index: the index is brought up to date once per page.
-    published = []
-    with disable_reference_index_auto_update():
-        if _publish(index, course, created=created, owner=owner, unchanged=before == after):
-            published.append(course)
-        for module_position, module_data in enumerate(data["modules"], start=1):
-            published += _module_load(
-                course, module_position, module_data, owner, competencies, packages or {}
-            )
-    for page in published:
-        ReferenceIndex.create_or_update_for_object(page)
+    _publish(index, course, created=created, owner=owner, unchanged=before == after)
+    for module_position, module_data in enumerate(data["modules"], start=1):
+        _module_load(course, module_position, module_data, owner, competencies, packages or {})
     return course
 
 
@@ -175,9 +166,8 @@ def _module_load(
     owner: User | None,
     competencies: dict[str, Competency],
     packages: Mapping[str, Package],
-) -> list[Page]:
-    """Create or update one module of `course` with its lessons; returns the pages published."""
-    published = []
+) -> None:
+    """Create or update one module of `course` with its lessons."""
     module_slug = f"{module_position:02d}-{slugify(module_data['title'])[:40]}"
     module = _child(course, ModulePage, module_slug)
     module_created = module is None
@@ -185,8 +175,7 @@ def _module_load(
     before = _state(module, ("title", "summary"))
     module.title, module.summary = module_data["title"], module_data.get("summary", "")
     unchanged = before == _state(module, ("title", "summary"))
-    if _publish(course, module, created=module_created, owner=owner, unchanged=unchanged):
-        published.append(module)
+    _publish(course, module, created=module_created, owner=owner, unchanged=unchanged)
     for lesson_position, lesson_data in enumerate(module_data["lessons"], start=1):
         lesson_slug = f"{lesson_position:02d}-{slugify(lesson_data['title'])[:40]}"
         key = f"{course.slug}/{module_slug}/{lesson_slug}"
@@ -202,9 +191,7 @@ def _module_load(
         body = _stream(lesson_data["body"], key, competencies, packages)
         lesson.body = body
         unchanged = before == (_state(lesson, lesson_fields), body)
-        if _publish(module, lesson, created=lesson_created, owner=owner, unchanged=unchanged):
-            published.append(lesson)
-    return published
+        _publish(module, lesson, created=lesson_created, owner=owner, unchanged=unchanged)
 
 
 def _state(page: Page, fields: Sequence[str]) -> tuple:
@@ -298,6 +285,7 @@ def _translated(english, translated):
 
 
 @transaction.atomic
+@tasks_coalesced()
 def course_translation_load(
     english: Mapping[str, Any],
     translation: Mapping[str, Any],
@@ -325,42 +313,35 @@ def course_translation_load(
     course = course.specific
     framework = primary_framework()
     competencies = {c.code: c for c in Competency.objects.filter(framework=framework)}
-    published = []
     fields = ("title", "summary", "audience", "prerequisites", "description")
-    with disable_reference_index_auto_update():
-        before = _state(course, fields)
-        for field in fields:
-            setattr(course, field, data.get(field, getattr(course, field)))
-        unchanged = before == _state(course, fields)
-        if _publish(index, course, created=False, owner=owner, unchanged=unchanged):
-            published.append(course)
-        for module_position, module_data in enumerate(data["modules"], start=1):
-            english_module = english["modules"][module_position - 1]
-            module_slug = f"{module_position:02d}-{slugify(english_module['title'])[:40]}"
-            source_module = _child(source, ModulePage, module_slug)
-            module = source_module.get_translation(locale).specific
-            before = _state(module, ("title", "summary"))
-            module.title, module.summary = module_data["title"], module_data.get("summary", "")
-            unchanged = before == _state(module, ("title", "summary"))
-            if _publish(course, module, created=False, owner=owner, unchanged=unchanged):
-                published.append(module)
-            for lesson_position, lesson_data in enumerate(module_data["lessons"], start=1):
-                english_lesson = english_module["lessons"][lesson_position - 1]
-                lesson_slug = f"{lesson_position:02d}-{slugify(english_lesson['title'])[:40]}"
-                key = f"{source.slug}/{module_slug}/{lesson_slug}"
-                lesson = _child(source_module, LessonPage, lesson_slug).get_translation(locale)
-                lesson = lesson.specific
-                before = _state(lesson, ("title", "summary")), list(lesson.body.raw_data)
-                lesson.title = lesson_data["title"]
-                lesson.summary = lesson_data.get("summary", "")
-                # The English lesson's ids (the same key), in the translation's words.
-                body = _stream(lesson_data["body"], key, competencies, packages or {})
-                lesson.body = body
-                unchanged = before == (_state(lesson, ("title", "summary")), body)
-                if _publish(module, lesson, created=False, owner=owner, unchanged=unchanged):
-                    published.append(lesson)
-    for page in published:
-        ReferenceIndex.create_or_update_for_object(page)
+    before = _state(course, fields)
+    for field in fields:
+        setattr(course, field, data.get(field, getattr(course, field)))
+    unchanged = before == _state(course, fields)
+    _publish(index, course, created=False, owner=owner, unchanged=unchanged)
+    for module_position, module_data in enumerate(data["modules"], start=1):
+        english_module = english["modules"][module_position - 1]
+        module_slug = f"{module_position:02d}-{slugify(english_module['title'])[:40]}"
+        source_module = _child(source, ModulePage, module_slug)
+        module = source_module.get_translation(locale).specific
+        before = _state(module, ("title", "summary"))
+        module.title, module.summary = module_data["title"], module_data.get("summary", "")
+        unchanged = before == _state(module, ("title", "summary"))
+        _publish(course, module, created=False, owner=owner, unchanged=unchanged)
+        for lesson_position, lesson_data in enumerate(module_data["lessons"], start=1):
+            english_lesson = english_module["lessons"][lesson_position - 1]
+            lesson_slug = f"{lesson_position:02d}-{slugify(english_lesson['title'])[:40]}"
+            key = f"{source.slug}/{module_slug}/{lesson_slug}"
+            lesson = _child(source_module, LessonPage, lesson_slug).get_translation(locale)
+            lesson = lesson.specific
+            before = _state(lesson, ("title", "summary")), list(lesson.body.raw_data)
+            lesson.title = lesson_data["title"]
+            lesson.summary = lesson_data.get("summary", "")
+            # The English lesson's ids (the same key), in the translation's words.
+            body = _stream(lesson_data["body"], key, competencies, packages or {})
+            lesson.body = body
+            unchanged = before == (_state(lesson, ("title", "summary")), body)
+            _publish(module, lesson, created=False, owner=owner, unchanged=unchanged)
     return CoursePage.objects.get(pk=course.pk)
 
 
@@ -369,6 +350,7 @@ class ProgrammeDataError(ValueError):
 
 
 @transaction.atomic
+@tasks_coalesced()
 def programme_load(data: Mapping[str, Any], *, owner: User | None = None) -> ProgrammePage:
     """Create or update one programme from its seed data (slug, title, summary,
     electives_required, courses: [{slug, elective}], competency_targets: [{code, level}]). Its
@@ -416,10 +398,7 @@ def programme_load(data: Mapping[str, Any], *, owner: User | None = None) -> Pro
         for position, t in enumerate(targets)
     ]
     unchanged = before == _programme_state(programme)
-    with disable_reference_index_auto_update():
-        published = _publish(index, programme, created=created, owner=owner, unchanged=unchanged)
-    if published:
-        ReferenceIndex.create_or_update_for_object(programme)
+    _publish(index, programme, created=created, owner=owner, unchanged=unchanged)
     return programme
 
 

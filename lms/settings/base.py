@@ -365,11 +365,12 @@ PACKAGE_CONTENT_ORIGIN = os.environ.get(
 # The LRS refuses larger request bodies (statements with attachments) before parsing them.
 XAPI_MAX_BODY_BYTES = int(os.environ.get("XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024)))
 
-# Background work is django-tasks. Wagtail's own tasks (search index updates) run at once, in the
-# request; the periodic jobs go through the database queue, which every worker on every machine
+# Background work is django-tasks. Wagtail's own tasks (search and reference index updates) run
+# at once, in the request, or once per object at the end of a bulk load (jobs/coalescing.py);
+# the periodic jobs go through the database queue, which every worker on every machine
 # shares (`manage.py run_worker`).
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": "jobs.coalescing.CoalescingImmediateBackend"},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 # The periodic jobs run_worker runs: a django-tasks task on the database backend, and "every"

@@ -17,6 +17,7 @@ from courses.loading import (
     programme_load,
 )
 from courses.services import site_align_with_site_url
+from jobs.coalescing import tasks_coalesced
 from organisations.models import Department, JobRole
 from organisations.services import department_lead_grant, membership_set, organisation_load
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    # Every page and competency is indexed for search once, when seeding ends.
+    @tasks_coalesced()
     def handle(self, *args, keep_mfa_policy: bool = False, synthetic_staff: int = 2500, **options):
         organisation = content_fixtures.read("organisation")
         counts = organisation_load(
