@@ -483,6 +483,11 @@ BOTH_DATABASES_PATHS = (
     "tests/lms/test_seed_demo.py",
 )
 
+# Heavy tests whose subject the database does not change: the PDF pack's layout is WeasyPrint's
+# work on figures the projection tests check on both databases. CI runs them once, on SQLite
+# (where seeding their organisation takes half the time), beside the browser tests.
+DATABASE_AGNOSTIC_MODULES = {"tests/analytics/test_pdf_pack_layout.py"}
+
 
 def _commits(item) -> bool:
     """Whether a test works on committed data (a live server, a worker thread): the database is
@@ -535,3 +540,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if path.startswith(BOTH_DATABASES_PATHS):
             item.add_marker(pytest.mark.both_databases)
+        if path in DATABASE_AGNOSTIC_MODULES:
+            item.add_marker(pytest.mark.database_agnostic)
