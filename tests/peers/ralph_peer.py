@@ -8,6 +8,7 @@ statements resource, at /xAPI/.
 """
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -25,20 +26,24 @@ def ralph_venv() -> Path:
 
 
 def install() -> Path:
-    """Ralph's virtualenv, created and filled on first use (a minute or two)."""
+    """Ralph's virtualenv, created and filled on first use (a minute or two). CI installs it
+    while the first tests run: a test that needs it meanwhile waits for the install to end."""
     venv = ralph_venv()
-    if not (venv / "bin" / "uvicorn").exists() or not (venv / "bin" / "ralph").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [
-                str(venv / "bin" / "pip"),
-                "install",
-                "--quiet",
-                f"ralph-malph[cli,lrs]=={RALPH_VERSION}",
-                "requests",
-            ],
-            check=True,
-        )
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f"{venv.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / "bin" / "uvicorn").exists() or not (venv / "bin" / "ralph").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run(
+                [
+                    str(venv / "bin" / "pip"),
+                    "install",
+                    "--quiet",
+                    f"ralph-malph[cli,lrs]=={RALPH_VERSION}",
+                    "requests",
+                ],
+                check=True,
+            )
     return venv
 
 
