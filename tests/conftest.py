@@ -484,9 +484,13 @@ BOTH_DATABASES_PATHS = (
 )
 
 # Heavy tests whose subject the database does not change: the PDF pack's layout is WeasyPrint's
-# work on figures the projection tests check on both databases. CI runs them once, on SQLite
-# (where seeding their organisation takes half the time), beside the browser tests.
-DATABASE_AGNOSTIC_MODULES = {"tests/analytics/test_pdf_pack_layout.py"}
+# work on figures the projection tests check on both databases, and the untranslated walk reads
+# the catalogues and templates behind every page. CI runs them once, on SQLite (where seeding
+# and querying cost less), beside the browser tests.
+DATABASE_AGNOSTIC_MODULES = {
+    "tests/analytics/test_pdf_pack_layout.py",
+    "tests/i18n/test_untranslated.py",
+}
 
 
 def _commits(item) -> bool:
