@@ -5,11 +5,7 @@ Run alone: .venv/bin/pytest -q -p no:cacheprovider tests/provisioning/test_scim2
 
 from collections import Counter
 
-import httpx2
 import pytest
-from scim2_client.engines.httpx2 import SyncSCIMClient
-from scim2_tester import Status, check_server
-from scim2_tester.utils import ResourceManager
 
 from organisations.models import Department, JobRole
 from provisioning.models import TokenScope
@@ -28,6 +24,10 @@ def each_resource_deleted_once(monkeypatch):
     every later check deletes all of them again: some 500 DELETEs answering 404, most of the
     run's time, whose answers it ignores. Emptying the list once they are deleted leaves every
     check and every first delete as it was."""
+    # scim2-tester and its client are imported where used: building their pydantic models reads
+    # their sources, most of a second that every pytest process would pay just collecting.
+    from scim2_tester.utils import ResourceManager
+
     cleanup = ResourceManager.cleanup
 
     def cleanup_once(self) -> None:
@@ -39,6 +39,10 @@ def each_resource_deleted_once(monkeypatch):
 
 @pytest.mark.usefixtures("each_resource_deleted_once")
 def test_scim2_tester_passes_every_check_but_the_declared_ones(live_server, settings):
+    import httpx2
+    from scim2_client.engines.httpx2 import SyncSCIMClient
+    from scim2_tester import Status, check_server
+
     settings.SITE_URL = live_server.url
     for code, name in [("FIN", "Finance"), ("CRS", "Civil registration")]:
         Department.objects.create(code=code, name=name)
