@@ -17,36 +17,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django_tasks.backends.immediate import ImmediateBackend
-from django_tasks.base import TaskResult, TaskResultStatus
-from django_tasks.utils import get_random_id
 
 _waiting: ContextVar[dict | None] = ContextVar("tasks_waiting", default=None)
 
 
 class CoalescingImmediateBackend(ImmediateBackend):
-    """ImmediateBackend, but inside `tasks_coalesced()` each distinct task waits for its end."""
+    """ImmediateBackend, but inside `tasks_coalesced()` each distinct task waits for its end:
+    its result is returned not yet run (status READY), as any queued task's is, and is the one
+    that runs; a repeat's result stays READY (its run is the first's)."""
 
-    def enqueue(self, task, args, kwargs):
+    # ImmediateBackend.enqueue builds the task's result, then runs it here: deferring only
+    # the run leaves the result as the backend makes it.
+    def _execute_task(self, task_result) -> None:
         waiting = _waiting.get()
         if waiting is None:
-            return super().enqueue(task, args, kwargs)
-        self.validate_task(task)
-        key = (task.module_path, json.dumps([args, kwargs], sort_keys=True, default=str))
-        waiting.setdefault(key, (self, task, args, kwargs))
-        return TaskResult(
-            task=task,
-            id=get_random_id(),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=args,
-            kwargs=kwargs,
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
+            super()._execute_task(task_result)
+            return
+        arguments = json.dumps([task_result.args, task_result.kwargs], sort_keys=True, default=str)
+        waiting.setdefault((task_result.task.module_path, arguments), (self, task_result))
 
 
 @contextmanager
@@ -63,5 +51,5 @@ def tasks_coalesced() -> Iterator[None]:
         yield
     finally:
         _waiting.reset(token)
-    for backend, task, args, kwargs in waiting.values():
-        backend.enqueue(task, args, kwargs)
+    for backend, task_result in waiting.values():
+        backend._execute_task(task_result)

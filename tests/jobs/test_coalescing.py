@@ -2,6 +2,7 @@
 
 import pytest
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 from wagtail.models import Page, ReferenceIndex
 
@@ -44,9 +45,8 @@ def test_outside_a_block_a_task_runs_when_enqueued(runs):
 
 def test_inside_a_block_each_distinct_task_runs_once_when_it_ends_in_first_enqueued_order(runs):
     with tasks_coalesced():
-        for word in ("a", "b", "a", "c", "b"):
-            remember.enqueue(word)
-        assert runs == []
+        results = [remember.enqueue(word) for word in ("a", "b", "a", "c", "b")]
+        assert (runs, {result.status for result in results}) == ([], {TaskResultStatus.READY})
         # A block inside leaves its tasks to the enclosing one.
         with tasks_coalesced():
             remember.enqueue("c")
@@ -54,6 +54,14 @@ def test_inside_a_block_each_distinct_task_runs_once_when_it_ends_in_first_enque
         assert runs == []
 
     assert runs == [(REMEMBER, (word,)) for word in ("a", "b", "c", "d")]
+    # The first result of each distinct task is the one that ran; a repeat's never runs.
+    assert [result.status for result in results] == [
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.READY,
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.READY,
+    ]
 
 
 def test_a_block_that_raises_runs_none_of_its_tasks(runs):
