@@ -480,6 +480,7 @@ SLOW_MODULES = {
 BOTH_DATABASES_PATHS = (
     "tests/analytics/projection/",
     "tests/organisations/roster/",
+    "tests/lms/test_bulk_insert.py",
     "tests/lms/test_seed_demo.py",
 )
 

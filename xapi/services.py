@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record, audit_snapshot
 from accounts.models import User
+from lms.bulk_insert import insert_numbered_rows, insert_rows
 from xapi.agents import statement_activity_refs, statement_agent_refs
 from xapi.comparison import statements_equivalent
 from xapi.models import (
@@ -172,18 +173,25 @@ def _insert(
                 trusted_evidence=trusted,
             )
         )
-    Statement.objects.bulk_create(rows)
-    # bulk_create fills primary keys on PostgreSQL and SQLite alike.
-    agent_rows, activity_rows = [], []
-    for row in rows:
-        for key, principal in statement_agent_refs(row.data).items():
-            agent_rows.append(StatementAgent(statement=row, agent_key=key, principal=principal))
-        for activity_id, principal in statement_activity_refs(row.data).items():
-            activity_rows.append(
-                StatementActivity(statement=row, activity_id=activity_id, principal=principal)
-            )
-    StatementAgent.objects.bulk_create(agent_rows)
-    StatementActivity.objects.bulk_create(activity_rows)
+    _insert_statements(rows)
+    insert_rows(
+        StatementAgent,
+        ("statement", "agent_key", "principal"),
+        (
+            (row.seq, key, principal)
+            for row in rows
+            for key, principal in statement_agent_refs(row.data).items()
+        ),
+    )
+    insert_rows(
+        StatementActivity,
+        ("statement", "activity_id", "principal"),
+        (
+            (row.seq, activity_id, principal)
+            for row in rows
+            for activity_id, principal in statement_activity_refs(row.data).items()
+        ),
+    )
     _apply_voiding(rows)
     inherit_target_matches(rows)
     _store_attachments(attachments)
@@ -192,6 +200,35 @@ def _insert(
     # Listeners (the reporting projection) run inside this transaction: a statement and what
     # is derived from it are stored together, or not at all.
     statements_stored.send(sender=Statement, rows=rows)
+
+
+STATEMENT_COLUMNS = (
+    "statement_id",
+    "data",
+    "verb_id",
+    "object_statement_id",
+    "registration",
+    "timestamp",
+    "stored",
+    "voided",
+    "client",
+    "client_number",
+    "origin",
+    "trusted_evidence",
+)
+
+
+def _insert_statements(rows: list[Statement]) -> None:
+    """Insert the new rows and give each its sequence number, as bulk_create would."""
+    values = [
+        tuple(getattr(row, "client_id" if name == "client" else name) for name in STATEMENT_COLUMNS)
+        for row in rows
+    ]
+    for row, seq in zip(
+        rows, insert_numbered_rows(Statement, STATEMENT_COLUMNS, values), strict=True
+    ):
+        row.seq = seq
+        row._state.adding, row._state.db = False, Statement.objects.db
 
 
 def _apply_voiding(rows: list[Statement]) -> None:

@@ -23,6 +23,7 @@ from analytics.projection.rules import (
 from competencies.models import Competency
 from competencies.proficiency import Evidence as EvidenceItem
 from competencies.proficiency import Source, reported_level
+from lms.bulk_insert import insert_rows
 from xapi.models import LearnerIdentity, Statement
 from xapi.vocab import VERB_VOIDED
 
@@ -255,9 +256,7 @@ PROFICIENCY_COLUMNS = (
 
 
 def _write(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    model.objects.bulk_create(
-        (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000
-    )
+    insert_rows(model, columns, rows)
 
 
 def _chunks(items: list, size: int):
