@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchkit import infra, migrated
+from benchkit import infra, seeded
 from benchkit.page_load import AccessLog, Browser, load, settle, summary
 from benchkit.xapi_load import ms
 
@@ -78,12 +78,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
     parser.add_argument("--drop", action="store_true", help="drop the seeded database at the end")
     parser.add_argument("--database", default=DATABASE, help="an lms_bench_* name")
-    parser.add_argument("--smoke", action="store_true", help="100 learners, a database of its own")
+    parser.add_argument(
+        "--smoke", action="store_true", help="100 learners, on a copy of a seed kept for smoke runs"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.learners, args.requests, args.concurrency, args.workers = 100, 4, 2, 1
-        args.new_statements, args.batch, args.reseed, args.drop = 20, 10, True, True
-        args.database = infra.smoke_name(DATABASE)
+        args.new_statements, args.batch, args.reseed, args.drop = 20, 10, False, False
+        args.database = smoke_seed_name(args)
     if args.learners < 100:
         parser.error("--learners must be at least 100")
     if not args.database.startswith("lms_bench_"):
@@ -210,25 +212,46 @@ def seed(args, env: dict, log_path: Path) -> dict:
 
 def prepare_database(args, env: dict, log_path: Path) -> dict:
     """Reuse the seeded database if it holds this seed, else build it; returns how."""
-    wanted = {"learners": args.learners, "seed": args.seed, "generator": GENERATOR}
+    wanted = _seed_parameters(args)
     note = infra.database_note(args.database) if infra.database_exists(args.database) else None
     if note and not args.reseed and all(note.get(k) == v for k, v in wanted.items()):
         infra.log(f"reusing {args.database} (seeded {note.get('seeded_at')})")
         infra.manage("migrate", "--noinput", env=env)  # picks up new migrations
         return {**note, "reused": True}
     infra.log(f"creating {args.database}")
-    if args.smoke:  # a copy of the migrated template: seed's migrate has nothing left to apply
-        migrated.create_migrated_database(args.database)
-    else:
-        infra.create_database(args.database)
+    infra.create_database(args.database)
     try:
-        figures = seed(args, env, log_path)
+        note = _seed_note(args, env, log_path)
     except BaseException:
         infra.drop_database(args.database)  # half a seed is no use to the next run
         raise
-    note = {**wanted, **figures, "seeded_at": datetime.now(UTC).isoformat(timespec="seconds")}
     infra.write_database_note(args.database, note)
     return {**note, "reused": False}
+
+
+def smoke_seed_name(args) -> str:
+    """--smoke: the kept seed of args.learners and args.seed for the code as it stands, which
+    this benchmark's and the assignments benchmark's smoke runs share (benchkit/seeded.py)."""
+    return seeded.seeded_name(_seed_parameters(args))
+
+
+def smoke_seed_copy(args, copy: str, log_path: Path) -> dict:
+    """--smoke: a new database `copy` of the kept seed args.database, seeded first as
+    prepare_database seeds when missing; returns how, as prepare_database does, and the
+    copy's seconds."""
+    return seeded.copy_of_seed(
+        args.database, copy, lambda url: _seed_note(args, infra.production_env(url), log_path)
+    )
+
+
+def _seed_parameters(args) -> dict:
+    return {"learners": args.learners, "seed": args.seed, "generator": GENERATOR}
+
+
+def _seed_note(args, env: dict, log_path: Path) -> dict:
+    figures = seed(args, env, log_path)
+    seeded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return {**_seed_parameters(args), **figures, "seeded_at": seeded_at}
 
 
 def _psql(url: str) -> str:
@@ -488,18 +511,23 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="lms-bench-analytics-"))
         stack.callback(shutil.rmtree, work, ignore_errors=True)
         log_path = work / "commands.log"
-        env = infra.production_env(infra.database_url(args.database))
-        report["seed"] = prepare_database(args, env, log_path)
-
-        copy = infra.checked_name(f"{args.database}_work")
+        copy = infra.smoke_name(DATABASE) if args.smoke else f"{args.database}_work"
         infra.log(f"copying {args.database} to {copy} (every measurement runs on the copy)")
-        copied = time.monotonic()
         stack.callback(infra.drop_database, copy)
-        env = infra.production_env(infra.copy_database(args.database, copy, small=args.smoke))
+        if args.smoke:
+            report["seed"] = smoke_seed_copy(args, copy, log_path)
+            copy_seconds = report["seed"].pop("copy_seconds")
+        else:
+            env = infra.production_env(infra.database_url(args.database))
+            report["seed"] = prepare_database(args, env, log_path)
+            copied = time.monotonic()
+            infra.copy_database(args.database, copy)
+            copy_seconds = round(time.monotonic() - copied, 1)
+        env = infra.production_env(infra.database_url(copy))
         report["database"] = {
             "kept": args.database if not args.drop else None,
             "measured_on": copy,
-            "copy_seconds": round(time.monotonic() - copied, 1),
+            "copy_seconds": copy_seconds,
         }
         helper = Helper(stack, env, log_path)
         report["store"] = helper("info")

@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import analytics_scale
-from benchkit import infra, migrated
+from benchkit import infra
 from benchkit.page_load import AccessLog, load, settle, summary
 from benchkit.xapi_load import ms
 
@@ -76,13 +76,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database", default=analytics_scale.DATABASE, help="the seeded lms_bench_* database"
     )
-    parser.add_argument("--smoke", action="store_true", help="100 learners, a database of its own")
+    parser.add_argument(
+        "--smoke", action="store_true", help="100 learners, on a copy of a seed kept for smoke runs"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.learners, args.requests, args.concurrency, args.workers = 100, 4, 2, 1
         # Batches of 25 over about 100 rows: several batches, to compare their queries.
-        args.batch_size, args.reseed, args.drop = 25, True, True
-        args.database = infra.smoke_name("lms_bench_assignments")
+        args.batch_size, args.reseed, args.drop = 25, False, False
+        args.database = analytics_scale.smoke_seed_name(args)
     if args.learners < 100:
         parser.error("--learners must be at least 100")
     if not 1 <= args.due_days <= 3:
@@ -100,44 +102,22 @@ def parse_args() -> argparse.Namespace:
 
 
 def prepare(args, env: dict, log_path: Path) -> dict:
-    """The seeded organisation: analytics_scale's own database and prepare step, or for --smoke
-    a database of its own, seeded in one Django process (migrate, the demo, 100 learners)."""
-    if not args.smoke:
-        busy = connections_to(args.database)
-        if busy:
-            # Most likely a seed under way: preparing would take it for a failed one and
-            # start again, and a copy cannot be made while anyone is connected.
-            raise RuntimeError(
-                f"{busy} connection(s) to {args.database}: is it being seeded? Try again when "
-                "they have ended"
-            )
-        return analytics_scale.prepare_database(
-            argparse.Namespace(
-                learners=args.learners,
-                seed=args.seed,
-                reseed=args.reseed,
-                database=args.database,
-                smoke=False,
-            ),
-            env,
-            log_path,
+    """The seeded organisation: analytics_scale's own database and prepare step."""
+    busy = connections_to(args.database)
+    if busy:
+        # Most likely a seed under way: preparing would take it for a failed one and start
+        # again, and a copy cannot be made while anyone is connected.
+        raise RuntimeError(
+            f"{busy} connection(s) to {args.database}: is it being seeded? Try again when "
+            "they have ended"
         )
-    infra.log(f"creating {args.database} from the migrated template")
-    began = time.monotonic()
-    migrated.create_migrated_database(args.database)
-    infra.manage_in_one_process(
+    return analytics_scale.prepare_database(
+        argparse.Namespace(
+            learners=args.learners, seed=args.seed, reseed=args.reseed, database=args.database
+        ),
         env,
-        ["migrate", "--noinput"],
-        ["seed_demo", "--synthetic-staff", "0"],
-        ["synthesize_org", "--learners", str(args.learners), "--seed", str(args.seed)],
+        log_path,
     )
-    return {
-        "learners": args.learners,
-        "seed": args.seed,
-        "seconds": round(time.monotonic() - began, 1),
-        "reused": False,
-        "how": "migrate, seed_demo --synthetic-staff 0 and synthesize_org in one process",
-    }
 
 
 def connections_to(name: str) -> int:
@@ -345,24 +325,31 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="lms-bench-assignments-"))
         stack.callback(shutil.rmtree, work, ignore_errors=True)
         log_path = work / "commands.log"
-        env = infra.production_env(infra.database_url(args.database))
-        env["EMAIL_BACKEND"] = DISCARD
-        report["seed"] = prepare(args, env, log_path)
-
-        copy = infra.checked_name(
-            f"{args.database}_work" if args.smoke else f"{args.database}_assignments"
+        copy = (
+            infra.smoke_name("lms_bench_assignments")
+            if args.smoke
+            else f"{args.database}_assignments"
         )
         infra.log(f"copying {args.database} to {copy} (every measurement runs on the copy)")
-        copied = time.monotonic()
         stack.callback(infra.drop_database, copy)
-        env = {
-            **infra.production_env(infra.copy_database(args.database, copy, small=args.smoke)),
-            "EMAIL_BACKEND": DISCARD,
-        }
+        if args.smoke:
+            # The analytics benchmark's smoke seed, shared (the same organisation at full scale).
+            report["seed"] = analytics_scale.smoke_seed_copy(args, copy, log_path)
+            copy_seconds = report["seed"].pop("copy_seconds")
+        else:
+            env = {
+                **infra.production_env(infra.database_url(args.database)),
+                "EMAIL_BACKEND": DISCARD,
+            }
+            report["seed"] = prepare(args, env, log_path)
+            copied = time.monotonic()
+            infra.copy_database(args.database, copy)
+            copy_seconds = round(time.monotonic() - copied, 1)
+        env = {**infra.production_env(infra.database_url(copy)), "EMAIL_BACKEND": DISCARD}
         report["database"] = {
             "kept": args.database if not args.drop else None,
             "measured_on": copy,
-            "copy_seconds": round(time.monotonic() - copied, 1),
+            "copy_seconds": copy_seconds,
         }
         measured = measure_in_django(args, env, log_path)
         for name in ("organisation", "assign", "remind", "process"):
