@@ -34,11 +34,14 @@ def install() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (venv / "bin" / "uvicorn").exists() or not (venv / "bin" / "ralph").exists():
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            # Nothing compiled ahead: the tests import a small part of what Ralph brings, and
+            # compiling all of it was most of the install's time.
             subprocess.run(
                 [
                     str(venv / "bin" / "pip"),
                     "install",
                     "--quiet",
+                    "--no-compile",
                     f"ralph-malph[cli,lrs]=={RALPH_VERSION}",
                     "requests",
                 ],
