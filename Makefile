@@ -44,15 +44,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when the dependency list changes. PIP_FLAGS=--no-compile (CI) leaves each
-# module to be compiled when first imported, rather than every module of every package now.
-PIP_FLAGS ?=
+# Re-install only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet $(PIP_FLAGS) -e .
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet $(PIP_FLAGS) -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
