@@ -174,24 +174,19 @@ def _insert(
             )
         )
     _insert_statements(rows)
-    insert_rows(
-        StatementAgent,
-        ("statement", "agent_key", "principal"),
-        (
-            (row.seq, key, principal)
-            for row in rows
-            for key, principal in statement_agent_refs(row.data).items()
-        ),
-    )
-    insert_rows(
-        StatementActivity,
-        ("statement", "activity_id", "principal"),
-        (
-            (row.seq, activity_id, principal)
-            for row in rows
-            for activity_id, principal in statement_activity_refs(row.data).items()
-        ),
-    )
+    for model, reference, references_of in (
+        (StatementAgent, "agent_key", statement_agent_refs),
+        (StatementActivity, "activity_id", statement_activity_refs),
+    ):
+        insert_rows(
+            model,
+            ("statement", reference, "principal"),
+            (
+                (row.seq, key, principal)
+                for row in rows
+                for key, principal in references_of(row.data).items()
+            ),
+        )
     _apply_voiding(rows)
     inherit_target_matches(rows)
     _store_attachments(attachments)

@@ -116,15 +116,20 @@ def _build_template(conn, template: str) -> None:
     except BaseException:
         conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
         raise
-    # Other templates are dropped but for the newest few, which another checkout on this
-    # machine (another branch) may still use; so is what a build that died left. One that
-    # cannot be dropped because someone is connected to it is left for next time.
+    drop_older(conn, "lms_bench_template_", template)
+
+
+def drop_older(conn, prefix: str, newest: str) -> None:
+    """Drop the databases named `prefix...` but `newest` and the few before it, which another
+    checkout on this machine (another branch) may still use, and what a build that died left.
+    One that cannot be dropped because someone is connected to it is left for next time."""
+    pattern = prefix.replace("_", "\\_") + "%"  # an underscore matches any character in LIKE
     others = [
         name
         for (name,) in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'lms\\_bench\\_template\\_%%' "
-            "AND datname <> %s ORDER BY oid DESC",
-            [template],
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s "
+            "ORDER BY oid DESC",
+            [pattern, newest],
         ).fetchall()
     ]
     complete = [name for name in others if "building" not in name]

@@ -15,7 +15,6 @@ together share one build, and a seed is only ever seen complete (it is built und
 and renamed).
 """
 
-import contextlib
 import hashlib
 import json
 import os
@@ -27,7 +26,6 @@ from benchkit import infra, migrated
 PREFIX = "lms_bench_seeded_"
 # Any constant other than the migrated templates' lock: it names the advisory lock around seeds.
 ADVISORY_LOCK = 7_340_118
-KEEP = migrated.KEEP
 # Folders of the checkout that seeding cannot depend on (tests, documents, built or local files;
 # hidden folders too: the repository, the virtualenv, tools' caches).
 NOT_SEEDING = {
@@ -102,15 +100,4 @@ def _build(conn, name: str, seed: Callable[[str], dict]) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
         raise
     # As for the migrated templates: the newest few stay, and what a build that died left goes.
-    others = [
-        old
-        for (old,) in conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'lms\\_bench\\_seeded\\_%%' "
-            "AND datname <> %s ORDER BY oid DESC",
-            [name],
-        ).fetchall()
-    ]
-    complete = [old for old in others if "building" not in old]
-    for old in [old for old in others if "building" in old] + complete[KEEP - 1 :]:
-        with contextlib.suppress(Exception):
-            conn.execute(f'DROP DATABASE "{infra.checked_name(old)}"')
+    migrated.drop_older(conn, PREFIX, name)

@@ -9,23 +9,10 @@ from django.db import IntegrityError, transaction
 
 from lms.bulk_insert import insert_numbered_rows, insert_rows
 from xapi.models import LrsClient, Statement, StatementAgent
+from xapi.services import STATEMENT_COLUMNS as COLUMNS
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = (
-    "statement_id",
-    "data",
-    "verb_id",
-    "object_statement_id",
-    "registration",
-    "timestamp",
-    "stored",
-    "voided",
-    "client",
-    "client_number",
-    "origin",
-    "trusted_evidence",
-)
 AGENT_COLUMNS = ("statement", "agent_key", "principal")
 # Every column but the keys, as the database gives them back.
 READ = [c for c in COLUMNS if c not in ("statement_id", "client")] + ["client_id"]
